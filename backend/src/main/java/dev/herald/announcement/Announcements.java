@@ -1,0 +1,170 @@
+package dev.herald.announcement;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Announcements in PostgreSQL, with guarded lifecycle transitions. */
+@Component
+public class Announcements {
+
+	private static final String COLUMNS = """
+			id, title, summary, image_url, button_title, button_url, status, created_by, created_at, started_at,
+			finished_at, recipients, delivered, failed, blocked, opted_out, canceled
+			""";
+
+	private final JdbcClient jdbc;
+
+	private final ApplicationEventPublisher events;
+
+	Announcements(JdbcClient jdbc, ApplicationEventPublisher events) {
+		this.jdbc = jdbc;
+		this.events = events;
+	}
+
+	public long create(AnnouncementContent content, String author) {
+		return this.jdbc.sql("""
+				INSERT INTO announcement (title, summary, image_url, button_title, button_url, created_by)
+				VALUES (:title, :summary, :imageUrl, :buttonTitle, :buttonUrl, :author)
+				RETURNING id
+				""").paramSource(content).param("author", author).query(Long.class).single();
+	}
+
+	/** Changes a draft; anything already scheduled or sent is immutable. */
+	@Transactional
+	public void update(long id, AnnouncementContent content) {
+		AnnouncementStatus status = require(id).status();
+		if (!status.isEditable()) {
+			throw new InvalidTransitionException(id, status, AnnouncementStatus.DRAFT);
+		}
+		this.jdbc.sql("""
+				UPDATE announcement SET title = :title, summary = :summary, image_url = :imageUrl,
+				  button_title = :buttonTitle, button_url = :buttonUrl, updated_at = now()
+				WHERE id = :id AND status = 'draft'
+				""").paramSource(content).param("id", id).update();
+	}
+
+	public Optional<Announcement> find(long id) {
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM announcement WHERE id = :id")
+			.param("id", id)
+			.query(Announcements::map)
+			.optional();
+	}
+
+	public Announcement require(long id) {
+		return find(id).orElseThrow(() -> new AnnouncementNotFoundException(id));
+	}
+
+	/** A page of announcements, newest first (keyset pagination on id). */
+	public List<Announcement> list(Long beforeId, int limit) {
+		return this.jdbc.sql("SELECT " + COLUMNS + """
+				 FROM announcement WHERE (CAST(:before AS bigint) IS NULL OR id < :before)
+				ORDER BY id DESC LIMIT :limit
+				""").param("before", beforeId).param("limit", limit).query(Announcements::map).list();
+	}
+
+	/**
+	 * Starts sending now. The dispatcher freezes the audience into the ledger in this
+	 * same transaction, so a send is never half-started.
+	 */
+	@Transactional
+	public void startSend(long id) {
+		transition(id, AnnouncementStatus.SENDING, "started_at = now()", AnnouncementStatus.DRAFT,
+				AnnouncementStatus.SCHEDULED);
+		this.events.publishEvent(new AnnouncementEvents.SendStarted(id, "installed"));
+	}
+
+	@Transactional
+	public void pause(long id) {
+		transition(id, AnnouncementStatus.PAUSED, null);
+	}
+
+	@Transactional
+	public void resume(long id) {
+		transition(id, AnnouncementStatus.SENDING, null, AnnouncementStatus.PAUSED);
+	}
+
+	@Transactional
+	public void cancel(long id) {
+		transition(id, AnnouncementStatus.CANCELED, "finished_at = now()");
+		this.events.publishEvent(new AnnouncementEvents.SendCanceled(id));
+	}
+
+	/** Called by the dispatcher once every recipient has a final state. */
+	public boolean markSentIfComplete(long id) {
+		return this.jdbc.sql("""
+				UPDATE announcement SET status = 'sent', finished_at = now(), updated_at = now()
+				WHERE id = :id AND status = 'sending'
+				  AND recipients = delivered + failed + blocked + opted_out + canceled
+				""").param("id", id).update() == 1;
+	}
+
+	private void transition(long id, AnnouncementStatus target, String extraSet, AnnouncementStatus... only) {
+		// Callers may narrow the allowed sources (a resume is not a start), never widen
+		// them.
+		List<String> from = target.allowedFrom()
+			.stream()
+			.filter((s) -> only.length == 0 || List.of(only).contains(s))
+			.map(AnnouncementStatus::dbValue)
+			.toList();
+		int updated = this.jdbc
+			.sql("UPDATE announcement SET status = :target, updated_at = now()"
+					+ ((extraSet != null) ? ", " + extraSet : "") + " WHERE id = :id AND status IN (:from)")
+			.param("target", target.dbValue())
+			.param("id", id)
+			.param("from", from)
+			.update();
+		if (updated != 1) {
+			throw new InvalidTransitionException(id, require(id).status(), target);
+		}
+	}
+
+	private static Announcement map(ResultSet rs, int row) throws SQLException {
+		return new Announcement(rs.getLong("id"),
+				new AnnouncementContent(rs.getString("title"), rs.getString("summary"), rs.getString("image_url"),
+						rs.getString("button_title"), rs.getString("button_url")),
+				AnnouncementStatus.fromDb(rs.getString("status")), rs.getString("created_by"),
+				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("started_at")),
+				instant(rs.getTimestamp("finished_at")),
+				new Announcement.DeliveryCounts(rs.getInt("recipients"), rs.getInt("delivered"), rs.getInt("failed"),
+						rs.getInt("blocked"), rs.getInt("opted_out"), rs.getInt("canceled")));
+	}
+
+	private static Instant instant(Timestamp ts) {
+		return (ts != null) ? ts.toInstant() : null;
+	}
+
+	/** No announcement has this id. */
+	public static class AnnouncementNotFoundException extends RuntimeException {
+
+		AnnouncementNotFoundException(long id) {
+			super("Announcement " + id + " does not exist");
+		}
+
+	}
+
+	/** The announcement is not in a state that allows the requested change. */
+	public static class InvalidTransitionException extends RuntimeException {
+
+		private final AnnouncementStatus current;
+
+		InvalidTransitionException(long id, AnnouncementStatus current, AnnouncementStatus target) {
+			super("Announcement " + id + " is " + current.dbValue() + " and cannot become " + target.dbValue());
+			this.current = current;
+		}
+
+		public AnnouncementStatus current() {
+			return this.current;
+		}
+
+	}
+
+}

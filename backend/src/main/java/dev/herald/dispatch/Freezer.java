@@ -1,0 +1,44 @@
+package dev.herald.dispatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.herald.announcement.AnnouncementEvents;
+import dev.herald.announcement.Announcements;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Acts on lifecycle events inside the transaction that published them: a started send
+ * gets its ledger, a canceled one loses its pending rows.
+ */
+@Component
+class Freezer {
+
+	private static final Logger log = LoggerFactory.getLogger(Freezer.class);
+
+	private final Ledger ledger;
+
+	private final Announcements announcements;
+
+	Freezer(Ledger ledger, Announcements announcements) {
+		this.ledger = ledger;
+		this.announcements = announcements;
+	}
+
+	@EventListener
+	void on(AnnouncementEvents.SendStarted event) {
+		int recipients = this.ledger.freezeInstalledAudience(event.announcementId());
+		log.info("Announcement {}: audience frozen at {} recipients", event.announcementId(), recipients);
+		// An empty audience is complete at once.
+		this.announcements.markSentIfComplete(event.announcementId());
+	}
+
+	@EventListener
+	void on(AnnouncementEvents.SendCanceled event) {
+		int canceled = this.ledger.cancelPending(event.announcementId());
+		log.info("Announcement {}: canceled, {} pending deliveries dropped", event.announcementId(), canceled);
+	}
+
+}

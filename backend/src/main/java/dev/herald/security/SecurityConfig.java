@@ -1,0 +1,95 @@
+package dev.herald.security;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
+import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
+import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Three doors: the bot endpoint (authenticated by the Bot Framework channel token in the
+ * bot module), the JSON API (bearer tokens), and the admin UI (OIDC sign-in,
+ * CSRF-protected).
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain botEndpoint(HttpSecurity http) throws Exception {
+		// Teams is not a browser: no session, no CSRF; the bot module validates its JWT
+		// itself.
+		http.securityMatcher("/api/messages")
+			.authorizeHttpRequests((auth) -> auth.anyRequest().permitAll())
+			.csrf((csrf) -> csrf.disable())
+			.sessionManagement((s) -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache((cache) -> cache.disable())
+			.securityContext((ctx) -> ctx.disable())
+			.anonymous(Customizer.withDefaults());
+		return http.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain api(HttpSecurity http, SecurityProperties properties) throws Exception {
+		http.securityMatcher("/api/**")
+			.authorizeHttpRequests((auth) -> auth.requestMatchers("/api/v1/admin/**")
+				.hasRole(Roles.ADMIN)
+				.anyRequest()
+				.hasRole(Roles.AUTHOR))
+			.oauth2ResourceServer((rs) -> rs
+				.jwt((jwt) -> jwt.jwtAuthenticationConverter((Jwt token) -> new JwtAuthenticationToken(token,
+						Roles.from(token.getClaims(), properties), Roles.userName(token.getClaims()))))
+				.authenticationEntryPoint(ProblemResponses::unauthorized)
+				.accessDeniedHandler(ProblemResponses::forbidden))
+			.csrf((csrf) -> csrf.disable())
+			.sessionManagement((s) -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache((cache) -> cache.disable());
+		return http.build();
+	}
+
+	@Bean
+	@Order(3)
+	SecurityFilterChain web(HttpSecurity http, SecurityProperties properties) throws Exception {
+		http.authorizeHttpRequests((auth) -> auth
+			.requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus", "/css/**", "/js/**",
+					"/images/**", "/webjars/**", "/favicon.ico", "/error")
+			.permitAll()
+			.requestMatchers(HttpMethod.GET, "/images/announcements/**")
+			.permitAll()
+			.requestMatchers("/admin/**", "/actuator/**")
+			.hasRole(Roles.ADMIN)
+			.anyRequest()
+			.hasRole(Roles.AUTHOR))
+			.oauth2Login((login) -> login.userInfoEndpoint((ui) -> ui.oidcUserService(oidcUserService(properties))))
+			.logout((logout) -> logout.logoutSuccessUrl("/signed-out").permitAll());
+		return http.build();
+	}
+
+	private OAuth2UserService<OidcUserRequest, OidcUser> oidcUserService(SecurityProperties properties) {
+		OidcUserService delegate = new OidcUserService();
+		return (request) -> {
+			OidcUser user = delegate.loadUser(request);
+			Map<String, Object> claims = new HashMap<>(user.getClaims());
+			Set<GrantedAuthority> authorities = Roles.from(claims, properties);
+			authorities.addAll(user.getAuthorities());
+			return new DefaultOidcUser(authorities, user.getIdToken(), user.getUserInfo(), "sub");
+		};
+	}
+
+}

@@ -1,0 +1,29 @@
+package dev.herald.security;
+
+import java.util.List;
+
+import jakarta.validation.constraints.NotBlank;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How identities become Herald roles.
+ *
+ * @param roleClaim the token claim holding app roles (Entra ID: {@code roles})
+ * @param authorRole the app-role value that makes an Author
+ * @param adminRole the app-role value that makes an Admin (admins are authors too)
+ * @param authors user names (UPN, preferred_username or sub) that are Authors regardless
+ * of claims; for bootstrapping and local mode
+ * @param admins user names that are Admins regardless of claims
+ * @param registrationId the OAuth2 client registration used for sign-in
+ */
+@Validated
+@ConfigurationProperties("herald.security")
+public record SecurityProperties(@NotBlank @DefaultValue("roles") String roleClaim,
+		@NotBlank @DefaultValue("Herald.Author") String authorRole,
+		@NotBlank @DefaultValue("Herald.Admin") String adminRole, @DefaultValue( {
+		}) List<String> authors, @DefaultValue({}) List<String> admins,
+		@NotBlank @DefaultValue("entra") String registrationId){
+}

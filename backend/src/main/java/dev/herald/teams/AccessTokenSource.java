@@ -1,0 +1,140 @@
+package dev.herald.teams;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.locks.ReentrantLock;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.MediaType;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+/**
+ * Client-credentials access token from Entra ID, cached until shortly before it expires.
+ * One instance per scope; safe for concurrent use (one refresh at a time, readers never
+ * block on a valid token).
+ */
+public final class AccessTokenSource {
+
+	/**
+	 * Refresh this long before expiry so no call goes out with a token about to lapse.
+	 */
+	static final Duration REFRESH_MARGIN = Duration.ofMinutes(5);
+
+	private final RestClient http;
+
+	private final URI tokenUrl;
+
+	private final String clientId;
+
+	private final String clientSecret;
+
+	private final String scope;
+
+	private final Clock clock;
+
+	private final ReentrantLock refreshLock = new ReentrantLock();
+
+	private volatile Token current;
+
+	public AccessTokenSource(RestClient http, URI tokenUrl, String clientId, String clientSecret, String scope,
+			Clock clock) {
+		this.http = http;
+		this.tokenUrl = tokenUrl;
+		this.clientId = clientId;
+		this.clientSecret = (clientSecret != null) ? clientSecret : "";
+		this.scope = scope;
+		this.clock = clock;
+	}
+
+	/** A valid bearer token, fetched or refreshed when needed. */
+	public String token() {
+		Token token = this.current;
+		if (token != null && token.isFresh(this.clock.instant())) {
+			return token.value();
+		}
+		this.refreshLock.lock();
+		try {
+			token = this.current;
+			if (token == null || !token.isFresh(this.clock.instant())) {
+				token = fetch();
+				this.current = token;
+			}
+			return token.value();
+		}
+		finally {
+			this.refreshLock.unlock();
+		}
+	}
+
+	/** Forget the cached token, e.g. after the service answered 401. */
+	public void invalidate() {
+		this.current = null;
+	}
+
+	private Token fetch() {
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		form.add("grant_type", "client_credentials");
+		form.add("client_id", this.clientId);
+		form.add("client_secret", this.clientSecret);
+		form.add("scope", this.scope);
+		try {
+			JsonNode body = this.http.post()
+				.uri(this.tokenUrl)
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.body(form)
+				.exchange((request, response) -> {
+					String text = new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
+					if (response.getStatusCode().value() != 200) {
+						// The body names the Entra error (e.g. AADSTS7000215) but never
+						// the secret.
+						throw new TokenException("Token endpoint " + this.tokenUrl + " answered "
+								+ response.getStatusCode().value() + ": " + abbreviate(text));
+					}
+					return JsonMapper.shared().readTree(text);
+				});
+			String accessToken = body.path("access_token").asString("");
+			long expiresIn = body.path("expires_in").asLong(3600);
+			if (accessToken.isBlank()) {
+				throw new TokenException("Token endpoint " + this.tokenUrl + " returned no access_token");
+			}
+			return new Token(accessToken, this.clock.instant().plusSeconds(expiresIn));
+		}
+		catch (RestClientException ex) {
+			throw new TokenException("Token endpoint " + this.tokenUrl + " unreachable: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static String abbreviate(String text) {
+		return (text == null || text.length() <= 300) ? text : text.substring(0, 300) + "…";
+	}
+
+	private record Token(String value, Instant expiresAt) {
+
+		boolean isFresh(Instant now) {
+			return now.isBefore(this.expiresAt.minus(REFRESH_MARGIN));
+		}
+
+	}
+
+	/** The token could not be obtained; calls that need it fail as retryable. */
+	public static final class TokenException extends RuntimeException {
+
+		TokenException(String message) {
+			super(message);
+		}
+
+		TokenException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+}

@@ -1,0 +1,220 @@
+package dev.herald.teams;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * Bot Connector v3 REST client. Every call goes to a serviceUrl learned from Teams; the
+ * bearer token is only ever sent to the configured service hosts. Replies are returned,
+ * not thrown: callers classify them with {@link ConnectorReply#outcome()}.
+ */
+@Component
+public class ConnectorClient {
+
+	private final RestClient http;
+
+	private final TeamsProperties properties;
+
+	private final AccessTokenSource tokens;
+
+	private final JsonMapper json = JsonMapper.shared();
+
+	public ConnectorClient(RestClient.Builder builder, TeamsProperties properties) {
+		HttpClient httpClient = HttpClient.newBuilder()
+			.connectTimeout(properties.connectTimeout())
+			.version(HttpClient.Version.HTTP_1_1)
+			.build();
+		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(httpClient);
+		factory.setReadTimeout(properties.readTimeout());
+		this.http = builder.clone().requestFactory(factory).build();
+		this.properties = properties;
+		this.tokens = new AccessTokenSource(this.http, properties.tokenUrl(), properties.botAppId(),
+				properties.botAppPassword(), properties.tokenScope(), Clock.systemUTC());
+	}
+
+	/** Posts a pre-serialized activity to a conversation. */
+	public ConnectorReply sendActivity(String serviceUrl, String conversationId, byte[] activityJson) {
+		return call(
+				HttpMethod.POST, serviceUrl, "v3/conversations/"
+						+ UriUtils.encodePathSegment(conversationId, StandardCharsets.UTF_8) + "/activities",
+				activityJson);
+	}
+
+	/** Replaces an activity, e.g. to update a card after an action. */
+	public ConnectorReply updateActivity(String serviceUrl, String conversationId, String activityId,
+			byte[] activityJson) {
+		return call(HttpMethod.PUT, serviceUrl,
+				"v3/conversations/" + UriUtils.encodePathSegment(conversationId, StandardCharsets.UTF_8)
+						+ "/activities/" + UriUtils.encodePathSegment(activityId, StandardCharsets.UTF_8),
+				activityJson);
+	}
+
+	/** Creates (or finds: Teams answers with the same id) the 1:1 chat with a user. */
+	public ConnectorReply createPersonalConversation(String serviceUrl, String tenantId, String teamsUserId) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("isGroup", false);
+		body.put("bot", Map.of("id", "28:" + this.properties.botAppId()));
+		body.put("members", List.of(Map.of("id", teamsUserId)));
+		body.put("tenantId", tenantId);
+		body.put("channelData", Map.of("tenant", Map.of("id", tenantId)));
+		return call(HttpMethod.POST, serviceUrl, "v3/conversations", this.json.writeValueAsBytes(body));
+	}
+
+	/**
+	 * Starts a new thread in a channel with a first activity.
+	 */
+	public ConnectorReply createChannelThread(String serviceUrl, String tenantId, String channelId,
+			Map<String, Object> activity) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("isGroup", true);
+		body.put("channelData", Map.of("channel", Map.of("id", channelId), "tenant", Map.of("id", tenantId)));
+		body.put("activity", activity);
+		body.put("tenantId", tenantId);
+		return call(HttpMethod.POST, serviceUrl, "v3/conversations", this.json.writeValueAsBytes(body));
+	}
+
+	/** GET a Connector resource (rosters, team channels) and parse its JSON. */
+	public JsonReply get(String serviceUrl, String pathAndQuery) {
+		return exchangeJson(HttpMethod.GET, serviceUrl, pathAndQuery, null);
+	}
+
+	private ConnectorReply call(HttpMethod method, String serviceUrl, String path, byte[] body) {
+		JsonReply reply = exchangeJson(method, serviceUrl, path, body);
+		return reply.reply();
+	}
+
+	private JsonReply exchangeJson(HttpMethod method, String serviceUrl, String path, byte[] body) {
+		if (!this.properties.isTrustedServiceUrl(serviceUrl)) {
+			// Never hand the bot's bearer token to a host we do not know
+			// (TrustServiceUrl's purpose).
+			return new JsonReply(new ConnectorReply(0, null, "UntrustedServiceUrl", null,
+					"serviceUrl host is not in herald.teams.allowed-service-hosts"), null);
+		}
+		URI uri = URI.create((serviceUrl.endsWith("/") ? serviceUrl : serviceUrl + "/") + path);
+		String token;
+		try {
+			token = this.tokens.token();
+		}
+		catch (AccessTokenSource.TokenException ex) {
+			return new JsonReply(ConnectorReply.transportFailure(ex.getMessage()), null);
+		}
+		try {
+			RestClient.RequestBodySpec request = this.http.method(method)
+				.uri(uri)
+				.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+				.accept(MediaType.APPLICATION_JSON);
+			if (body != null) {
+				request.contentType(MediaType.APPLICATION_JSON).body(body);
+			}
+			return request.exchange((req, response) -> {
+				int status = response.getStatusCode().value();
+				JsonNode parsed = readJson(response.getBody());
+				if (status == 401) {
+					this.tokens.invalidate();
+				}
+				Duration retryAfter = parseRetryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER));
+				if (status >= 200 && status < 300) {
+					String id = (parsed != null) ? parsed.path("id").asString(null) : null;
+					return new JsonReply(new ConnectorReply(status, id, null, retryAfter, null), parsed);
+				}
+				String code = errorCode(parsed);
+				return new JsonReply(new ConnectorReply(status, null, code, retryAfter, errorMessage(parsed)), parsed);
+			}, false);
+		}
+		catch (RestClientException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			return new JsonReply(
+					ConnectorReply.transportFailure(cause.getClass().getSimpleName() + ": " + cause.getMessage()),
+					null);
+		}
+	}
+
+	private JsonNode readJson(InputStream body) throws IOException {
+		byte[] bytes = body.readAllBytes();
+		if (bytes.length == 0) {
+			return null;
+		}
+		try {
+			return this.json.readTree(bytes);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Teams answers errors in two shapes: the Connector's {"error":{"code"}} envelope,
+	 * and {"errorCode":209,"message":"{\"subCode\":\"MessageWritesBlocked\"...}"} for
+	 * blocked threads.
+	 */
+	String errorCode(JsonNode body) {
+		if (body == null) {
+			return null;
+		}
+		String code = body.path("error").path("code").asString(null);
+		if (code != null) {
+			return code;
+		}
+		JsonNode errorCode = body.get("errorCode");
+		if (errorCode != null) {
+			String message = body.path("message").asString("");
+			try {
+				String subCode = this.json.readTree(message).path("subCode").asString(null);
+				if (subCode != null) {
+					return subCode;
+				}
+			}
+			catch (RuntimeException ex) {
+				// message is plain text: fall back to the numeric code
+			}
+			return errorCode.asString();
+		}
+		return null;
+	}
+
+	private static String errorMessage(JsonNode body) {
+		if (body == null) {
+			return null;
+		}
+		String message = body.path("error").path("message").asString(null);
+		return (message != null) ? message : body.path("message").asString(null);
+	}
+
+	static Duration parseRetryAfter(String value) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		try {
+			double seconds = Double.parseDouble(value.trim());
+			return Duration.ofMillis((long) Math.ceil(seconds * 1000));
+		}
+		catch (NumberFormatException ex) {
+			return null; // HTTP-date form is not used by Teams
+		}
+	}
+
+	/** A reply plus its parsed JSON body (null when empty or not JSON). */
+	public record JsonReply(ConnectorReply reply, JsonNode body) {
+	}
+
+}

@@ -1,0 +1,39 @@
+package dev.herald.support;
+
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+import dev.herald.simulator.TeamsSimulator;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * The configuration that points Herald at the simulator and the local identity provider:
+ * only base URLs and credentials differ from production. Shared by tests and local mode.
+ */
+public final class HeraldTestProperties {
+
+	private HeraldTestProperties() {
+	}
+
+	public static void register(DynamicPropertyRegistry registry, TeamsSimulator simulator, String issuer) {
+		apply((key, value) -> registry.add(key, value), simulator, issuer);
+	}
+
+	public static void apply(BiConsumer<String, Supplier<Object>> sink, TeamsSimulator simulator, String issuer) {
+		sink.accept("herald.teams.bot-app-id", simulator::botAppId);
+		sink.accept("herald.teams.bot-app-password", () -> "local-bot-secret");
+		sink.accept("herald.teams.tenant-id", simulator::tenantId);
+		sink.accept("herald.teams.token-url", simulator::tokenUrl);
+		sink.accept("herald.teams.allowed-service-hosts", () -> "localhost");
+		sink.accept("herald.teams.open-id-metadata-url", simulator::openIdMetadataUrl);
+		sink.accept("herald.graph.base-url", simulator::graphBaseUrl);
+		sink.accept("herald.graph.token-url", simulator::tokenUrl);
+		sink.accept("herald.graph.teams-app-external-id", simulator::teamsAppExternalId);
+		sink.accept("spring.security.oauth2.client.registration.entra.client-id", () -> "herald-ui");
+		sink.accept("spring.security.oauth2.client.registration.entra.client-secret", () -> "local-secret");
+		sink.accept("spring.security.oauth2.client.provider.entra.issuer-uri", () -> issuer);
+		sink.accept("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> issuer);
+	}
+
+}

@@ -1,0 +1,50 @@
+package dev.herald.support;
+
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A local OpenID Connect provider (mock-oauth2-server) standing in for Entra ID: people
+ * sign in to the admin UI through it and API clients get bearer tokens from it.
+ */
+public final class TestIdentityProvider {
+
+	public static final String ISSUER_ID = "herald";
+
+	private static MockOAuth2Server shared;
+
+	private TestIdentityProvider() {
+	}
+
+	public static synchronized MockOAuth2Server get() {
+		if (shared == null) {
+			shared = new MockOAuth2Server();
+			shared.start();
+			Runtime.getRuntime().addShutdownHook(new Thread(shared::shutdown, "oidc-stop"));
+		}
+		return shared;
+	}
+
+	public static String issuerUrl() {
+		return get().issuerUrl(ISSUER_ID).toString();
+	}
+
+	/** A bearer token for an API client with the given app roles. */
+	public static String accessToken(String subject, String... roles) {
+		return get()
+			.issueToken(ISSUER_ID, subject,
+					new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of("herald-api"),
+							Map.of("roles", List.of(roles)), 3600))
+			.serialize();
+	}
+
+	/** The next interactive sign-in will be this person with these app roles. */
+	public static void nextSignIn(String subject, String... roles) {
+		get().enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of("herald-ui"),
+				Map.of("roles", List.of(roles), "preferred_username", subject, "name", subject), 3600));
+	}
+
+}
