@@ -262,7 +262,8 @@ class DispatchEngine implements SmartLifecycle {
 				}
 			}
 			catch (InterruptedException ex) {
-				// Shutting down: one last try; rows not recorded stay in flight and are retried later.
+				// Shutting down: one last try; rows not recorded stay in flight and are
+				// retried later.
 				batch.addAll(this.results);
 				if (!batch.isEmpty()) {
 					try {
