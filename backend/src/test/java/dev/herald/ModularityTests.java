@@ -4,7 +4,10 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.modulith.core.ApplicationModules;
 
-/** Every feature package is a module; this fails on a cycle or a reach into another's internals. */
+/**
+ * Every feature package is a module; this fails on a cycle or a reach into another's
+ * internals.
+ */
 class ModularityTests {
 
 	@Test

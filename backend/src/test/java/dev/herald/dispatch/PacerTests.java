@@ -16,7 +16,8 @@ class PacerTests {
 			pacer.acquire();
 		}
 		long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-		// 51 calls at 100/s need 50 intervals of 10 ms: never faster, so no window sees a burst.
+		// 51 calls at 100/s need 50 intervals of 10 ms: never faster, so no window sees a
+		// burst.
 		assertThat(elapsedMs).isGreaterThanOrEqualTo(495);
 	}
 

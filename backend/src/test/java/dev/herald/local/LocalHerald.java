@@ -20,9 +20,9 @@ import dev.herald.support.TestDatabase;
 import org.springframework.boot.SpringApplication;
 
 /**
- * Local mode: Herald with an embedded PostgreSQL (data kept in {@code .herald/}), the Teams
- * simulator with a seeded demo tenant, and a local OpenID provider for sign-in. Lives in test
- * scope, so none of it reaches the production artifact. Run with
+ * Local mode: Herald with an embedded PostgreSQL (data kept in {@code .herald/}), the
+ * Teams simulator with a seeded demo tenant, and a local OpenID provider for sign-in.
+ * Lives in test scope, so none of it reaches the production artifact. Run with
  * {@code ./mvnw -pl backend -am spring-boot:test-run}.
  */
 public final class LocalHerald {
@@ -60,18 +60,21 @@ public final class LocalHerald {
 		properties.put("herald.security.admins", "admin");
 		properties.forEach((key, value) -> System.setProperty(key, String.valueOf(value)));
 
-		// run() returns once Herald accepts requests, so the simulator's callbacks find it up.
+		// run() returns once Herald accepts requests, so the simulator's callbacks find
+		// it up.
 		SpringApplication.from(HeraldApplication::main).run(args);
 
 		int installs = simulator.installForExisting();
-		log.info("""
+		log.info(
+				"""
 
-				  Herald is running at http://localhost:{}
-				    Sign in as "author" (Author) or "admin" (Admin) on the local sign-in page: type the name, press Sign in.
-				    Employees' Teams inboxes (simulator): http://localhost:{}/_sim/
-				    API token: curl -s -d grant_type=client_credentials -d client_id=herald-cli -d client_secret=x -d scope=api {}/token
-				  The simulator is installing the app for {} demo users (signed Teams callbacks to /api/messages).
-				""", heraldPort, simulatorPort, issuer, installs);
+						  Herald is running at http://localhost:{}
+						    Sign in as "author" (Author) or "admin" (Admin) on the local sign-in page: type the name, press Sign in.
+						    Employees' Teams inboxes (simulator): http://localhost:{}/_sim/
+						    API token: curl -s -d grant_type=client_credentials -d client_id=herald-cli -d client_secret=x -d scope=api {}/token
+						  The simulator is installing the app for {} demo users (signed Teams callbacks to /api/messages).
+						""",
+				heraldPort, simulatorPort, issuer, installs);
 	}
 
 	static final String IDP_ISSUER = "herald";

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A cookie-keeping HTTP client that signs in through the real OIDC redirect dance and submits
- * forms with their CSRF token, the way a browser would.
+ * A cookie-keeping HTTP client that signs in through the real OIDC redirect dance and
+ * submits forms with their CSRF token, the way a browser would.
  */
 public final class BrowserSession {
 

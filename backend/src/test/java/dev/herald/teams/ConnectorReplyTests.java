@@ -14,7 +14,8 @@ class ConnectorReplyTests {
 		assertThat(reply(201, null).outcome()).isEqualTo(ConnectorReply.Outcome.SUCCESS);
 		assertThat(reply(429, "Throttled").outcome()).isEqualTo(ConnectorReply.Outcome.THROTTLED);
 		for (int status : new int[] { 0, 412, 502, 503, 504 }) {
-			assertThat(reply(status, null).outcome()).as("status " + status).isEqualTo(ConnectorReply.Outcome.TRANSIENT);
+			assertThat(reply(status, null).outcome()).as("status " + status)
+				.isEqualTo(ConnectorReply.Outcome.TRANSIENT);
 		}
 		assertThat(reply(403, "ConversationBlockedByUser").outcome()).isEqualTo(ConnectorReply.Outcome.BLOCKED);
 		assertThat(reply(403, "MessageWritesBlocked").outcome()).isEqualTo(ConnectorReply.Outcome.BLOCKED);
@@ -50,8 +51,8 @@ class ConnectorReplyTests {
 	@Test
 	void trustsOnlyConfiguredServiceHosts() {
 		TeamsProperties properties = new TeamsProperties("bot", "s", "t", java.net.URI.create("http://x"), "scope",
-				java.util.List.of("smba.trafficmanager.net"), java.net.URI.create("http://x"), "i", Duration.ofSeconds(1),
-				Duration.ofSeconds(1));
+				java.util.List.of("smba.trafficmanager.net"), java.net.URI.create("http://x"), "i",
+				Duration.ofSeconds(1), Duration.ofSeconds(1));
 		assertThat(properties.isTrustedServiceUrl("https://smba.trafficmanager.net/amer/")).isTrue();
 		assertThat(properties.isTrustedServiceUrl("https://evil.example/amer/")).isFalse();
 		assertThat(properties.isTrustedServiceUrl("https://smba.trafficmanager.net.evil.example/")).isFalse();

@@ -36,7 +36,8 @@ class MessageBundlesTests {
 			assertThat(english).as(bundle).isNotEmpty();
 			for (String language : LANGUAGES) {
 				Set<String> translated = load("i18n/" + bundle + "_" + language + ".properties").stringPropertyNames();
-				assertThat(translated).as(bundle + "_" + language + " keys").containsExactlyInAnyOrderElementsOf(english);
+				assertThat(translated).as(bundle + "_" + language + " keys")
+					.containsExactlyInAnyOrderElementsOf(english);
 			}
 		}
 	}
@@ -48,12 +49,14 @@ class MessageBundlesTests {
 			english.addAll(load("i18n/" + bundle + ".properties").stringPropertyNames());
 		}
 		Set<String> missing = new TreeSet<>();
-		for (Resource template : new PathMatchingResourcePatternResolver().getResources("classpath*:templates/**/*.html")) {
+		for (Resource template : new PathMatchingResourcePatternResolver()
+			.getResources("classpath*:templates/**/*.html")) {
 			String html = template.getContentAsString(StandardCharsets.UTF_8);
 			Matcher matcher = MESSAGE_KEY.matcher(html);
 			while (matcher.find()) {
 				String key = matcher.group(1);
-				// Keys built at run time (e.g. 'status.' + value) are checked by their prefix.
+				// Keys built at run time (e.g. 'status.' + value) are checked by their
+				// prefix.
 				if (!key.endsWith(".") && !english.contains(key)) {
 					missing.add(template.getFilename() + ": " + key);
 				}
