@@ -13,9 +13,13 @@ import java.time.Instant;
  * @param startedAt when the send started, if it did
  * @param finishedAt when the send finished or was canceled
  * @param counts the delivery counts
+ * @param scheduledAt when a scheduled send starts
+ * @param scheduledZone the author's time zone the start was given in (e.g. Europe/Paris)
+ * @param pauseReason why the dispatcher paused the send by itself, if it did
  */
 public record Announcement(long id, AnnouncementContent content, AnnouncementStatus status, String createdBy,
-		Instant createdAt, Instant startedAt, Instant finishedAt, DeliveryCounts counts) {
+		Instant createdAt, Instant startedAt, Instant finishedAt, DeliveryCounts counts, Instant scheduledAt,
+		String scheduledZone, String pauseReason) {
 
 	/**
 	 * Delivery counts, maintained incrementally by the dispatcher.

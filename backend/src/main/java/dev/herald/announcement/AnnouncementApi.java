@@ -1,15 +1,21 @@
 package dev.herald.announcement;
 
 import java.net.URI;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 
 import dev.herald.security.Roles;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.validation.annotation.Validated;
@@ -21,6 +27,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /** The announcements part of the public API ({@code /api/v1}). */
 @RestController
@@ -66,6 +73,28 @@ class AnnouncementApi {
 		return ResponseEntity.accepted().body(View.of(this.announcements.require(id)));
 	}
 
+	/**
+	 * Schedules a draft: {@code {"at":"2026-12-01T09:00","zone":"Europe/Paris"}}, a
+	 * wall-clock time in the author's time zone.
+	 */
+	@PostMapping(path = "/{id}/schedule", consumes = "application/json")
+	View schedule(@PathVariable long id, @Valid @RequestBody ScheduleRequest request) {
+		ZoneId zone;
+		try {
+			zone = ZoneId.of(request.zone());
+		}
+		catch (DateTimeException ex) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Unknown time zone " + request.zone());
+		}
+		try {
+			this.announcements.schedule(id, request.at(), zone);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, ex.getMessage());
+		}
+		return View.of(this.announcements.require(id));
+	}
+
 	@PostMapping("/{id}/pause")
 	View pause(@PathVariable long id) {
 		this.announcements.pause(id);
@@ -97,17 +126,33 @@ class AnnouncementApi {
 	record Page(List<View> items, Long next) {
 	}
 
-	/** An announcement as the API shows it. */
+	/** When to start a scheduled send: wall-clock time and IANA zone of the author. */
+	record ScheduleRequest(@NotNull LocalDateTime at, @NotBlank String zone) {
+	}
+
+	/**
+	 * An announcement as the API shows it; {@code schedule} only when one was set,
+	 * {@code pauseReason} only while paused by the dispatcher.
+	 */
 	record View(long id, String status, AnnouncementContent content, String createdBy, Instant createdAt,
-			Instant startedAt, Instant finishedAt, Counts counts) {
+			Instant startedAt, Instant finishedAt, Counts counts, Schedule schedule, String pauseReason) {
 
 		static View of(Announcement a) {
 			Announcement.DeliveryCounts c = a.counts();
+			Schedule schedule = (a.scheduledAt() != null)
+					? new Schedule(a.scheduledAt(),
+							a.scheduledAt().atZone(ZoneId.of(a.scheduledZone())).toLocalDateTime(), a.scheduledZone())
+					: null;
 			return new View(a.id(), a.status().dbValue(), a.content(), a.createdBy(), a.createdAt(), a.startedAt(),
 					a.finishedAt(), new Counts(c.recipients(), c.pending(), c.delivered(), c.failed(), c.blocked(),
-							c.optedOut(), c.canceled()));
+							c.optedOut(), c.canceled()),
+					schedule, a.pauseReason());
 		}
 
+	}
+
+	/** A scheduled start: the instant, and the same as the author's wall-clock time. */
+	record Schedule(Instant at, LocalDateTime localTime, String zone) {
 	}
 
 	record Counts(int recipients, int pending, int delivered, int failed, int blocked, int optedOut, int canceled) {

@@ -4,7 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -18,7 +21,8 @@ public class Announcements {
 
 	private static final String COLUMNS = """
 			id, title, summary, image_url, button_title, button_url, status, created_by, created_at, started_at,
-			finished_at, recipients, delivered, failed, blocked, opted_out, canceled
+			finished_at, recipients, delivered, failed, blocked, opted_out, canceled, scheduled_at, scheduled_zone,
+			pause_reason
 			""";
 
 	private final JdbcClient jdbc;
@@ -82,14 +86,55 @@ public class Announcements {
 		this.events.publishEvent(new AnnouncementEvents.SendStarted(id, "installed"));
 	}
 
+	/**
+	 * Schedules a draft to start at a wall-clock time in the author's time zone. The
+	 * instant is fixed now (a time in a DST gap moves forward by the gap's length); the
+	 * zone is kept so the time can be shown the way the author gave it.
+	 */
+	@Transactional
+	public void schedule(long id, LocalDateTime at, ZoneId zone) {
+		Instant start = at.atZone(zone).toInstant();
+		if (!start.isAfter(Instant.now())) {
+			throw new IllegalArgumentException("The scheduled time " + at + " " + zone + " is in the past");
+		}
+		transition(id, AnnouncementStatus.SCHEDULED, "scheduled_at = :at, scheduled_zone = :zone",
+				Map.of("at", Timestamp.from(start), "zone", zone.getId()), AnnouncementStatus.DRAFT);
+	}
+
+	/**
+	 * Starts every scheduled announcement whose time has come; safe to run on several
+	 * instances at once (each row is taken by one of them). Returns the ids started.
+	 */
+	@Transactional
+	public List<Long> startDueScheduled() {
+		List<Long> due = this.jdbc.sql("""
+				SELECT id FROM announcement WHERE status = 'scheduled' AND scheduled_at <= now()
+				ORDER BY scheduled_at FOR UPDATE SKIP LOCKED
+				""").query(Long.class).list();
+		due.forEach(this::startSend);
+		return due;
+	}
+
 	@Transactional
 	public void pause(long id) {
 		transition(id, AnnouncementStatus.PAUSED, null);
 	}
 
+	/**
+	 * The dispatcher pauses a send by itself, e.g. when too many deliveries fail; the
+	 * reason is kept for the author until the send is resumed. Returns false when the
+	 * send was no longer running.
+	 */
+	public boolean pauseAutomatically(long id, String reason) {
+		return this.jdbc.sql("""
+				UPDATE announcement SET status = 'paused', pause_reason = :reason, updated_at = now()
+				WHERE id = :id AND status = 'sending'
+				""").param("id", id).param("reason", reason).update() == 1;
+	}
+
 	@Transactional
 	public void resume(long id) {
-		transition(id, AnnouncementStatus.SENDING, null, AnnouncementStatus.PAUSED);
+		transition(id, AnnouncementStatus.SENDING, "pause_reason = NULL", AnnouncementStatus.PAUSED);
 	}
 
 	@Transactional
@@ -108,6 +153,11 @@ public class Announcements {
 	}
 
 	private void transition(long id, AnnouncementStatus target, String extraSet, AnnouncementStatus... only) {
+		transition(id, target, extraSet, Map.of(), only);
+	}
+
+	private void transition(long id, AnnouncementStatus target, String extraSet, Map<String, Object> extraParams,
+			AnnouncementStatus... only) {
 		// Callers may narrow the allowed sources (a resume is not a start), never widen
 		// them.
 		List<String> from = target.allowedFrom()
@@ -121,6 +171,7 @@ public class Announcements {
 			.param("target", target.dbValue())
 			.param("id", id)
 			.param("from", from)
+			.params(extraParams)
 			.update();
 		if (updated != 1) {
 			throw new InvalidTransitionException(id, require(id).status(), target);
@@ -145,7 +196,8 @@ public class Announcements {
 				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("started_at")),
 				instant(rs.getTimestamp("finished_at")),
 				new Announcement.DeliveryCounts(rs.getInt("recipients"), rs.getInt("delivered"), rs.getInt("failed"),
-						rs.getInt("blocked"), rs.getInt("opted_out"), rs.getInt("canceled")));
+						rs.getInt("blocked"), rs.getInt("opted_out"), rs.getInt("canceled")),
+				instant(rs.getTimestamp("scheduled_at")), rs.getString("scheduled_zone"), rs.getString("pause_reason"));
 	}
 
 	private static Instant instant(Timestamp ts) {

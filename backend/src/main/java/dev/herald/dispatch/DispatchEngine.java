@@ -9,11 +9,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.resilience4j.core.IntervalFunction;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -31,19 +36,27 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The send engine, shaped like listmonk's manager: one claimer fills a bounded queue from
- * the ledger, N workers take jobs, wait for the pacer and call the Connector, and one
- * writer records outcomes in batches. The queue bound keeps memory flat whatever the
- * audience size.
+ * The send engine, shaped like listmonk's manager. While this instance holds the tenant
+ * {@link SendLease}: one claimer fills a bounded queue from the ledger; N senders take a
+ * job each, wait for the {@link Pacer} (inside the Connector client), have the start of
+ * their call marked in the ledger by the marker thread (one statement for all calls
+ * starting at about the same moment), and call Teams; one writer records outcomes in
+ * batches, moves the live counts, and pauses a send whose failures pile up. The queue
+ * bound keeps memory flat whatever the audience size.
  */
 @Component
 class DispatchEngine implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(DispatchEngine.class);
 
+	/** Outcomes the writer takes in one statement. */
+	private static final int WRITE_BATCH = 2000;
+
 	private final DispatchProperties properties;
 
 	private final Ledger ledger;
+
+	private final SendLease lease;
 
 	private final Announcements announcements;
 
@@ -53,43 +66,61 @@ class DispatchEngine implements SmartLifecycle {
 
 	private final Conversations conversations;
 
-	private final Pacer pacer;
-
 	private final BlockingQueue<Ledger.Job> jobs;
 
+	/** Jobs whose start could not be marked (database away): tried again first. */
+	private final ConcurrentLinkedQueue<Ledger.Job> deferred = new ConcurrentLinkedQueue<>();
+
+	private final BlockingQueue<StartRequest> starts = new LinkedBlockingQueue<>();
+
 	private final BlockingQueue<Ledger.Result> results = new LinkedBlockingQueue<>();
+
+	/** Claimed jobs that were not sent and go back to pending. */
+	private final BlockingQueue<Ledger.Job> releases = new LinkedBlockingQueue<>();
 
 	private final Map<Long, byte[]> activities = new ConcurrentHashMap<>();
 
 	private final IntervalFunction backoff;
 
+	private final FailureWatch failures;
+
 	private final MeterRegistry meters;
 
 	private final Timer callTimer;
 
-	private final List<Thread> threads = new ArrayList<>();
+	private final AtomicInteger callsInFlight = new AtomicInteger();
+
+	private final List<Thread> senders = new ArrayList<>();
+
+	private final List<Thread> services = new ArrayList<>();
 
 	private volatile boolean running;
 
-	DispatchEngine(DispatchProperties properties, Ledger ledger, Announcements announcements, AnnouncementCard cards,
-			ConnectorClient connector, Conversations conversations, MeterRegistry meters) {
+	/** Until the writer and marker have finished, after the senders stopped. */
+	private volatile boolean draining;
+
+	DispatchEngine(DispatchProperties properties, Ledger ledger, SendLease lease, Announcements announcements,
+			AnnouncementCard cards, ConnectorClient connector, Conversations conversations, MeterRegistry meters) {
 		this.properties = properties;
 		this.ledger = ledger;
+		this.lease = lease;
 		this.announcements = announcements;
 		this.cards = cards;
 		this.connector = connector;
 		this.conversations = conversations;
 		this.meters = meters;
-		// 1% under the budget: network jitter must not push a sliding window over Teams'
-		// limit.
-		this.pacer = new Pacer(properties.ratePerSecond() * 0.99);
-		this.jobs = new ArrayBlockingQueue<>(Math.max(properties.batchSize(), properties.concurrency()) * 2);
+		this.jobs = new ArrayBlockingQueue<>(properties.queueCapacity());
+		// Resilience4j's jittered exponential backoff: initial, ×2, ±50%, capped.
 		this.backoff = IntervalFunction.ofExponentialRandomBackoff(properties.initialBackoff(), 2.0, 0.5,
-				Duration.ofMinutes(5));
+				properties.maxBackoff());
+		this.failures = new FailureWatch(properties.failureWindow(), properties.failureThreshold());
 		this.callTimer = Timer.builder("herald.dispatch.call")
 			.description("Bot Connector send latency")
+			.publishPercentiles(0.5, 0.99)
 			.register(meters);
 		meters.gauge("herald.dispatch.queue", this.jobs, BlockingQueue::size);
+		meters.gauge("herald.dispatch.in.flight", this.callsInFlight);
+		meters.gauge("herald.dispatch.lease.held", this.lease, (l) -> l.isHeld() ? 1 : 0);
 	}
 
 	@Override
@@ -98,35 +129,67 @@ class DispatchEngine implements SmartLifecycle {
 			return;
 		}
 		this.running = true;
-		startThread("herald-claimer", this::claimLoop);
-		startThread("herald-writer", this::writeLoop);
+		this.draining = true;
+		startThread(this.services, "herald-lease", this::leaseLoop);
+		startThread(this.services, "herald-claimer", this::claimLoop);
+		startThread(this.services, "herald-marker", this::markLoop);
+		startThread(this.services, "herald-writer", this::writeLoop);
 		for (int i = 0; i < this.properties.concurrency(); i++) {
-			startThread("herald-sender-" + i, this::sendLoop);
+			startThread(this.senders, "herald-sender-" + i, this::sendLoop);
 		}
 	}
 
-	private void startThread(String name, Runnable body) {
+	private static void startThread(List<Thread> group, String name, Runnable body) {
 		Thread thread = new Thread(body, name);
 		thread.setDaemon(true);
 		thread.start();
-		this.threads.add(thread);
+		group.add(thread);
 	}
 
+	/**
+	 * A clean stop: no new call starts, calls in the air finish and are recorded, claimed
+	 * rows that were not sent go back to pending, and the lease is handed over at once.
+	 */
 	@Override
 	public void stop() {
+		if (!this.running) {
+			return;
+		}
 		this.running = false;
-		this.threads.forEach(Thread::interrupt);
-		for (Thread thread : this.threads) {
+		// Senders notice within their poll; one waiting for the pacer gets its slot, sees
+		// the stop and sends nothing.
+		joinAll(this.senders, Duration.ofSeconds(20));
+		this.draining = false;
+		this.services.forEach(Thread::interrupt);
+		joinAll(this.services, Duration.ofSeconds(10));
+		try {
+			List<Ledger.Job> unsent = new ArrayList<>(this.jobs);
+			unsent.addAll(this.deferred);
+			unsent.addAll(this.releases);
+			this.ledger.release(unsent, this.lease.instanceId());
+			this.lease.release();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Could not hand back claimed rows at shutdown; the next lease holder recovers them: {}",
+					ex.getMessage());
+		}
+	}
+
+	private static void joinAll(List<Thread> threads, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		for (Thread thread : threads) {
 			try {
-				thread.join(5000);
+				thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
+				return;
+			}
+			if (thread.isAlive()) {
+				thread.interrupt();
 			}
 		}
-		this.threads.clear();
-		// Whatever was claimed but not sent stays in flight; its lease expires and it is
-		// retried.
+		threads.clear();
 	}
 
 	@Override
@@ -139,90 +202,261 @@ class DispatchEngine implements SmartLifecycle {
 		this.activities.remove(announcementId);
 	}
 
+	// ---- lease and housekeeping ----
+
+	private void leaseLoop() {
+		long renewEvery = Math.max(200, this.properties.sendLease().toMillis() / 5);
+		while (this.draining) {
+			try {
+				SendLease.Renewal renewal = this.lease.renew();
+				if (renewal == SendLease.Renewal.ACQUIRED) {
+					// Whatever a previous holder left in flight is ours to finish now.
+					int[] recovered = this.ledger.recoverForeign(this.lease.instanceId());
+					Counter.builder("herald.dispatch.recovered")
+						.tag("flagged", "true")
+						.register(this.meters)
+						.increment(recovered[0]);
+					Counter.builder("herald.dispatch.recovered")
+						.tag("flagged", "false")
+						.register(this.meters)
+						.increment(recovered[1]);
+					log.info(
+							"Holding the send lease as {}; recovered {} rows left in flight ({} flagged as possibly "
+									+ "duplicated, {} never started)",
+							this.lease.instanceId(), recovered[0] + recovered[1], recovered[0], recovered[1]);
+				}
+				if (renewal != SendLease.Renewal.OTHER) {
+					this.announcements.startDueScheduled()
+						.forEach((id) -> log.info("Announcement {}: scheduled send started", id));
+					for (long id : this.ledger.sendingAnnouncements()) {
+						this.announcements.markSentIfComplete(id);
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				// The database may be down for a while: the lease lapses by our own
+				// clock,
+				// so nothing is sent meanwhile, and nothing is lost.
+				log.warn("Send lease renewal or housekeeping failed: {}", ex.getMessage());
+			}
+			if (!sleep(Duration.ofMillis(renewEvery))) {
+				return;
+			}
+		}
+	}
+
+	// ---- claim ----
+
 	private void claimLoop() {
 		while (this.running) {
 			try {
+				List<Ledger.Job> claimed = List.of();
 				int room = this.jobs.remainingCapacity();
-				List<Ledger.Job> claimed = (room >= Math.min(this.properties.batchSize(), this.jobs.size() + room) / 2)
-						? this.ledger.claim(Math.min(room, this.properties.batchSize()), this.properties.lease())
-						: List.of();
-				for (Ledger.Job job : claimed) {
-					this.jobs.put(job);
+				// Claim in batches, but only once half a batch of room is free, so the
+				// claim query runs seldom and the queue never overflows.
+				if (this.lease.isHeld() && room >= Math.min(this.properties.batchSize(), this.jobs.size() + room) / 2) {
+					claimed = this.ledger.claim(Math.min(room, this.properties.batchSize()), this.properties.lease(),
+							this.lease.instanceId());
+					for (Ledger.Job job : claimed) {
+						this.jobs.put(job);
+					}
 				}
-				if (claimed.isEmpty()) {
-					Thread.sleep(this.properties.pollInterval().toMillis());
+				if (claimed.isEmpty() && !sleep(this.properties.pollInterval())) {
+					return;
 				}
 			}
 			catch (InterruptedException ex) {
 				return;
 			}
 			catch (RuntimeException ex) {
-				// The database may be down for a while: wait and try again, nothing is
-				// lost.
 				log.warn("Claiming ledger rows failed: {}", ex.getMessage());
-				sleepQuietly(Duration.ofSeconds(1));
+				if (!sleep(Duration.ofSeconds(1))) {
+					return;
+				}
 			}
 		}
 	}
+
+	// ---- send ----
 
 	private void sendLoop() {
 		while (this.running) {
-			Ledger.Job job;
+			Ledger.Job job = this.deferred.poll();
 			try {
-				job = this.jobs.take();
-				this.pacer.acquire();
+				if (job == null) {
+					job = this.jobs.poll(100, TimeUnit.MILLISECONDS);
+				}
+				if (job == null) {
+					continue;
+				}
+				send(job);
 			}
 			catch (InterruptedException ex) {
+				if (job != null) {
+					this.releases.add(job);
+				}
 				return;
 			}
-			this.results.add(send(job));
+			catch (RuntimeException ex) {
+				// Never lose a job: it goes back and is tried again.
+				log.warn("Sending to {} failed unexpectedly: {}", job.recipient(), ex.toString());
+				this.deferred.add(job);
+				sleep(Duration.ofSeconds(1));
+			}
 		}
 	}
 
-	private Ledger.Result send(Ledger.Job job) {
+	private void send(Ledger.Job job) throws InterruptedException {
 		byte[] activity;
 		try {
 			activity = this.activities.computeIfAbsent(job.announcementId(), this::renderActivity);
 		}
 		catch (RuntimeException ex) {
-			return retry(job, null, "Card could not be rendered: " + ex.getMessage(), false);
+			this.results.add(new Ledger.Result(job, DeliveryState.FAILED, null,
+					"Card could not be rendered: " + ex.getMessage(), null, null));
+			return;
 		}
-		long started = System.nanoTime();
-		ConnectorReply reply = this.connector.sendActivity(job.serviceUrl(), job.conversationId(), activity);
+		StartMark mark = new StartMark(job);
+		long started = 0;
+		ConnectorReply reply;
+		this.callsInFlight.incrementAndGet();
+		try {
+			reply = this.connector.sendActivity(job.serviceUrl(), job.conversationId(), activity, mark);
+			started = mark.startedAt;
+		}
+		finally {
+			this.callsInFlight.decrementAndGet();
+		}
+		if (mark.failure != null) {
+			// The start could not be recorded (database away): nothing was sent.
+			log.debug("Could not mark the start of a call: {}", mark.failure.getMessage());
+			this.deferred.add(job);
+			sleep(Duration.ofSeconds(1));
+			return;
+		}
+		if (!reply.wasSent()) {
+			// Not ours to send any more (paused, canceled, lease lost) or stopping.
+			this.releases.add(job);
+			if (Thread.currentThread().isInterrupted()) {
+				throw new InterruptedException();
+			}
+			return;
+		}
 		this.callTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+		this.results.add(classify(job, reply));
+	}
+
+	/**
+	 * Runs inside the Connector client once the budget granted the slot and before the
+	 * request leaves: records the start durably (batched with other senders' starts).
+	 */
+	private final class StartMark implements java.util.function.BooleanSupplier {
+
+		private final Ledger.Job job;
+
+		private RuntimeException failure;
+
+		private long startedAt;
+
+		StartMark(Ledger.Job job) {
+			this.job = job;
+		}
+
+		@Override
+		public boolean getAsBoolean() {
+			if (!DispatchEngine.this.running) {
+				return false;
+			}
+			StartRequest request = new StartRequest(this.job, new CompletableFuture<>());
+			DispatchEngine.this.starts.add(request);
+			try {
+				boolean marked = request.marked().get();
+				this.startedAt = System.nanoTime();
+				return marked;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				this.failure = new IllegalStateException("interrupted");
+				return false;
+			}
+			catch (ExecutionException ex) {
+				this.failure = (ex.getCause() instanceof RuntimeException rt) ? rt : new IllegalStateException(ex);
+				return false;
+			}
+		}
+
+	}
+
+	private record StartRequest(Ledger.Job job, CompletableFuture<Boolean> marked) {
+	}
+
+	/**
+	 * Group commit of call starts: whoever is about to call waits for one short statement
+	 * that marks all of them, instead of one transaction per call.
+	 */
+	private void markLoop() {
+		List<StartRequest> batch = new ArrayList<>();
+		while (this.draining) {
+			try {
+				StartRequest first = this.starts.poll(100, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
+				}
+				batch.add(first);
+				this.starts.drainTo(batch, 255);
+				try {
+					Set<Ledger.Key> marked = this.ledger.markStarted(batch.stream().map(StartRequest::job).toList(),
+							this.lease.instanceId());
+					batch.forEach((r) -> r.marked().complete(marked.contains(r.job().key())));
+				}
+				catch (RuntimeException ex) {
+					batch.forEach((r) -> r.marked().completeExceptionally(ex));
+				}
+				batch.clear();
+			}
+			catch (InterruptedException ex) {
+				break;
+			}
+		}
+		List<StartRequest> left = new ArrayList<>();
+		this.starts.drainTo(left);
+		left.forEach((r) -> r.marked().complete(false));
+	}
+
+	private Ledger.Result classify(Ledger.Job job, ConnectorReply reply) {
 		ConnectorReply.Outcome outcome = reply.outcome();
 		this.meters
-			.counter("herald.dispatch.sends", "outcome", outcome.name().toLowerCase(), "status",
+			.counter("herald.dispatch.sends", "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT), "status",
 					String.valueOf(reply.status()))
 			.increment();
+		int attempts = job.attempts() + 1;
 		return switch (outcome) {
 			case SUCCESS -> new Ledger.Result(job, DeliveryState.DELIVERED, reply.status(), null, reply.id(), null);
 			case THROTTLED -> {
-				// Retry-After applies to the whole tenant budget: every sender waits, not
-				// only this one.
+				// The pacer already holds every sender back for the Retry-After; this row
+				// is due again when that has passed.
+				int throttles = job.throttles() + 1;
+				if (throttles >= this.properties.maxThrottledAttempts()) {
+					yield new Ledger.Result(job, DeliveryState.FAILED, reply.status(),
+							"Throttled (429) " + throttles + " times, gave up", null, null);
+				}
 				Duration wait = (reply.retryAfter() != null) ? reply.retryAfter()
-						: Duration.ofMillis(this.backoff.apply(job.attempts()));
-				this.pacer.pause(wait);
-				yield retry(job, reply, "Throttled (429)", true, wait);
+						: Duration.ofMillis(this.backoff.apply(throttles));
+				yield new Ledger.Result(job, DeliveryState.PENDING, reply.status(), "Throttled (429)", null,
+						Instant.now().plus(wait));
 			}
-			case TRANSIENT -> retry(job, reply, describe(reply), false);
+			case TRANSIENT -> {
+				int tries = attempts - job.throttles();
+				if (tries >= this.properties.maxAttempts()) {
+					yield new Ledger.Result(job, DeliveryState.FAILED, reply.status(),
+							describe(reply) + " (gave up after " + tries + " attempts)", null, null);
+				}
+				yield new Ledger.Result(job, DeliveryState.PENDING, reply.status(), describe(reply), null,
+						Instant.now().plusMillis(this.backoff.apply(tries)));
+			}
 			case BLOCKED -> new Ledger.Result(job, DeliveryState.BLOCKED, reply.status(), describe(reply), null, null);
 			case FINAL -> new Ledger.Result(job, DeliveryState.FAILED, reply.status(), describe(reply), null, null);
 		};
-	}
-
-	private Ledger.Result retry(Ledger.Job job, ConnectorReply reply, String reason, boolean throttled) {
-		return retry(job, reply, reason, throttled, Duration.ofMillis(this.backoff.apply(job.attempts())));
-	}
-
-	private Ledger.Result retry(Ledger.Job job, ConnectorReply reply, String reason, boolean throttled, Duration wait) {
-		Integer status = (reply != null) ? reply.status() : null;
-		int limit = throttled ? this.properties.maxThrottledAttempts() : this.properties.maxAttempts();
-		if (job.attempts() >= limit) {
-			return new Ledger.Result(job, DeliveryState.FAILED, status,
-					reason + " (gave up after " + job.attempts() + " attempts)", null, null);
-		}
-		return new Ledger.Result(job, DeliveryState.PENDING, status, reason, null, Instant.now().plus(wait));
 	}
 
 	private static String describe(ConnectorReply reply) {
@@ -238,55 +472,56 @@ class DispatchEngine implements SmartLifecycle {
 	}
 
 	private byte[] renderActivity(long announcementId) {
+		if (this.activities.size() > 100) {
+			this.activities.clear();
+		}
 		Announcement announcement = this.announcements.require(announcementId);
 		return this.cards.activity(announcementId, announcement.content(), announcement.createdBy());
 	}
 
+	// ---- write ----
+
 	private void writeLoop() {
 		List<Ledger.Result> batch = new ArrayList<>();
-		long lastHousekeeping = 0;
-		while (this.running || !this.results.isEmpty()) {
+		List<Ledger.Job> unsent = new ArrayList<>();
+		while (this.draining || !this.results.isEmpty()) {
 			try {
-				Ledger.Result first = this.results.poll(100, TimeUnit.MILLISECONDS);
+				Ledger.Result first = this.results.poll(50, TimeUnit.MILLISECONDS);
 				if (first != null) {
 					batch.add(first);
-					this.results.drainTo(batch, 2000);
+					this.results.drainTo(batch, WRITE_BATCH - 1);
 				}
-				if (!batch.isEmpty()) {
-					write(batch);
+				this.releases.drainTo(unsent);
+				if (!batch.isEmpty() || !unsent.isEmpty()) {
+					write(batch, unsent);
 					batch.clear();
-				}
-				if (System.currentTimeMillis() - lastHousekeeping > 2000) {
-					housekeeping();
-					lastHousekeeping = System.currentTimeMillis();
+					unsent.clear();
 				}
 			}
 			catch (InterruptedException ex) {
-				// Shutting down: one last try; rows not recorded stay in flight and are
-				// retried later.
-				batch.addAll(this.results);
-				if (!batch.isEmpty()) {
-					try {
-						this.ledger.record(batch);
-					}
-					catch (RuntimeException failed) {
-						log.warn("Could not record {} outcomes at shutdown: {}", batch.size(), failed.getMessage());
-					}
+				// Stopping: one last try; outcomes not recorded leave their rows in
+				// flight
+				// and the next lease holder retries them (flagged).
+				this.results.drainTo(batch);
+				this.releases.drainTo(unsent);
+				try {
+					this.ledger.record(batch, this.lease.instanceId());
+					this.ledger.release(unsent, this.lease.instanceId());
+				}
+				catch (RuntimeException failed) {
+					log.warn("Could not record {} outcomes at shutdown: {}", batch.size(), failed.getMessage());
 				}
 				return;
 			}
 		}
 	}
 
-	private void write(List<Ledger.Result> batch) throws InterruptedException {
+	private void write(List<Ledger.Result> batch, List<Ledger.Job> unsent) throws InterruptedException {
 		while (true) {
 			try {
-				this.ledger.record(batch);
-				markBlocked(batch);
-				Set<Long> touched = new HashSet<>();
-				batch.forEach((r) -> touched.add(r.job().announcementId()));
-				touched.forEach(this.announcements::markSentIfComplete);
-				return;
+				this.ledger.record(batch, this.lease.instanceId());
+				this.ledger.release(unsent, this.lease.instanceId());
+				break;
 			}
 			catch (RuntimeException ex) {
 				// Keep the outcomes until the database takes them: losing them would
@@ -295,36 +530,47 @@ class DispatchEngine implements SmartLifecycle {
 				Thread.sleep(1000);
 			}
 		}
-	}
-
-	private void markBlocked(List<Ledger.Result> batch) {
+		Set<Long> touched = new HashSet<>();
 		for (Ledger.Result result : batch) {
-			if (result.state() == DeliveryState.BLOCKED) {
-				this.conversations.markStatus(result.job().conversationRef(), ConversationStatus.BLOCKED);
+			long id = result.job().announcementId();
+			touched.add(id);
+			try {
+				if (result.state() == DeliveryState.BLOCKED) {
+					this.conversations.markStatus(result.job().conversationRef(), ConversationStatus.BLOCKED);
+				}
+				boolean failed = result.state() == DeliveryState.FAILED || (result.state() == DeliveryState.PENDING
+						&& !Integer.valueOf(429).equals(result.httpStatus()));
+				boolean counted = !Integer.valueOf(429).equals(result.httpStatus());
+				String reason = counted ? this.failures.record(id, failed, result.reason()) : null;
+				if (reason != null && this.announcements.pauseAutomatically(id, reason)) {
+					log.warn("Announcement {}: {}", id, reason);
+					this.meters.counter("herald.dispatch.auto.paused").increment();
+				}
+			}
+			catch (RuntimeException ex) {
+				log.warn("Follow-up of an outcome failed (recorded anyway): {}", ex.getMessage());
+			}
+		}
+		for (long id : touched) {
+			try {
+				if (this.announcements.markSentIfComplete(id)) {
+					this.failures.forget(id);
+				}
+			}
+			catch (RuntimeException ex) {
+				log.warn("Completion check failed: {}", ex.getMessage());
 			}
 		}
 	}
 
-	private void housekeeping() {
-		try {
-			int recovered = this.ledger.recoverExpiredLeases();
-			if (recovered > 0) {
-				log.info("Recovered {} ledger rows whose lease expired; they are flagged as possibly duplicated",
-						recovered);
-			}
-			this.ledger.sendingAnnouncements().forEach(this.announcements::markSentIfComplete);
-		}
-		catch (RuntimeException ex) {
-			log.warn("Dispatcher housekeeping failed: {}", ex.getMessage());
-		}
-	}
-
-	private static void sleepQuietly(Duration duration) {
+	private static boolean sleep(Duration duration) {
 		try {
 			Thread.sleep(duration.toMillis());
+			return true;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 

@@ -2,6 +2,8 @@ package dev.herald.dispatch;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -11,29 +13,50 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Tuning of the dispatcher.
+ * Tuning of the dispatcher ({@code herald.dispatch.*}).
  *
- * @param enabled whether this instance sends at all
- * @param ratePerSecond the tenant budget of Bot Connector calls per second (Teams: 50); 0
- * means unlimited
+ * @param enabled whether this instance competes for the send lease at all
+ * @param ratePerSecond the tenant budget of Bot Connector calls per second, shared by
+ * every call (Teams: 50 per bot per tenant); 0 means unlimited
+ * @param rateHeadroom share of the budget left unused, so that the jitter between leaving
+ * Herald and reaching Teams does not push a one-second window over the limit
  * @param concurrency calls in flight at once; enough to hide Connector latency at the
- * budget
+ * budget (50/s × 300 ms needs 15)
  * @param batchSize ledger rows claimed per query
- * @param lease how long a claimed row belongs to this instance before another may retry
- * it
- * @param maxAttempts attempts for transient failures (412, 5xx, timeouts) before a row
- * fails
- * @param maxThrottledAttempts attempts for a row that keeps getting 429
- * @param initialBackoff first retry delay of transient failures (then exponential,
- * jittered)
+ * @param queueCapacity claimed rows waiting for a sender; bounds memory whatever the
+ * audience size
+ * @param lease how long a claimed row stays marked as claimed (informational backstop;
+ * recovery is driven by the send lease)
+ * @param sendLease how long the instance holding the tenant send lease keeps it without
+ * renewing; another instance takes over this long after a crash
+ * @param maxAttempts attempts for transient failures (412, 502, 503, 504, timeouts)
+ * before a row fails
+ * @param maxThrottledAttempts 429 answers a single row may collect before it fails
+ * @param initialBackoff first retry delay of transient failures (then doubling, jittered
+ * ±50%)
+ * @param maxBackoff longest retry delay, and the cap of the 429 backoff when Teams sends
+ * no Retry-After
  * @param pollInterval how often an idle dispatcher looks for work
+ * @param failureWindow outcomes per announcement the automatic pause looks at
+ * @param failureThreshold share of failures in a full window that pauses the send; 1
+ * disables the automatic pause
  */
 @Validated
 @ConfigurationProperties("herald.dispatch")
 public record DispatchProperties(@DefaultValue("true") boolean enabled,
 		@Min(0) @Max(10_000) @DefaultValue("50") int ratePerSecond,
+		@DecimalMin("0.0") @DecimalMax("0.5") @DefaultValue("0.005") double rateHeadroom,
 		@Min(1) @Max(1024) @DefaultValue("64") int concurrency, @Min(1) @Max(10_000) @DefaultValue("500") int batchSize,
-		@NotNull @DefaultValue("2m") Duration lease, @Min(1) @DefaultValue("5") int maxAttempts,
+		@Min(1) @Max(100_000) @DefaultValue("1000") int queueCapacity, @NotNull @DefaultValue("2m") Duration lease,
+		@NotNull @DefaultValue("10s") Duration sendLease, @Min(1) @DefaultValue("5") int maxAttempts,
 		@Min(1) @DefaultValue("20") int maxThrottledAttempts, @NotNull @DefaultValue("1s") Duration initialBackoff,
-		@NotNull @DefaultValue("250ms") Duration pollInterval) {
+		@NotNull @DefaultValue("60s") Duration maxBackoff, @NotNull @DefaultValue("250ms") Duration pollInterval,
+		@Min(10) @DefaultValue("200") int failureWindow,
+		@DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.5") double failureThreshold) {
+
+	/** The pace the dispatcher aims at: the budget less its headroom. */
+	double pacedRate() {
+		return this.ratePerSecond * (1 - this.rateHeadroom);
+	}
+
 }

@@ -3,11 +3,15 @@ package dev.herald.dispatch;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,39 +51,121 @@ class Ledger {
 		return rows;
 	}
 
-	/** Claims up to {@code limit} due rows of announcements that are sending. */
-	List<Job> claim(int limit, Duration lease) {
-		return this.jdbc
-			.sql("""
-					WITH picked AS (
-					  SELECT d.announcement_id, d.recipient
-					  FROM delivery d JOIN announcement a ON a.id = d.announcement_id
-					  WHERE d.state = 'pending' AND d.next_attempt_at <= now() AND a.status = 'sending'
-					  ORDER BY d.announcement_id, d.next_attempt_at
-					  LIMIT :limit
-					  FOR UPDATE OF d SKIP LOCKED
-					)
-					UPDATE delivery d
-					SET state = 'in_flight', attempts = d.attempts + 1, lease_until = now() + :lease * interval '1 millisecond',
-					    updated_at = now()
-					FROM picked p, conversation c
-					WHERE d.announcement_id = p.announcement_id AND d.recipient = p.recipient
-					  AND c.id = d.conversation_ref
-					RETURNING d.announcement_id, d.recipient, d.conversation_ref, d.attempts, c.conversation_id, c.service_url
-					""")
+	/**
+	 * Claims up to {@code limit} due rows of announcements that are sending. A claimed
+	 * row is {@code in_flight}, owned by this instance, and not yet started: its call has
+	 * not been marked (see {@link #markStarted}).
+	 */
+	List<Job> claim(int limit, Duration lease, UUID me) {
+		return this.jdbc.sql("""
+				WITH picked AS (
+				  SELECT d.announcement_id, d.recipient
+				  FROM delivery d JOIN announcement a ON a.id = d.announcement_id
+				  WHERE d.state = 'pending' AND d.next_attempt_at <= now() AND a.status = 'sending'
+				  ORDER BY d.announcement_id, d.next_attempt_at
+				  LIMIT :limit
+				  FOR UPDATE OF d SKIP LOCKED
+				)
+				UPDATE delivery d
+				SET state = 'in_flight', claimed_by = :me, call_started_at = NULL,
+				    lease_until = now() + :lease * interval '1 millisecond', updated_at = now()
+				FROM picked p, conversation c
+				WHERE d.announcement_id = p.announcement_id AND d.recipient = p.recipient
+				  AND c.id = d.conversation_ref
+				RETURNING d.announcement_id, d.recipient, d.conversation_ref, d.attempts, d.throttles,
+				          c.conversation_id, c.service_url
+				""")
 			.param("limit", limit)
 			.param("lease", lease.toMillis())
-			.query((rs, i) -> new Job(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5),
-					rs.getString(6)))
+			.param("me", me)
+			.query((rs, i) -> new Job(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
+					rs.getString(6), rs.getString(7)))
 			.list();
 	}
 
 	/**
-	 * Records outcomes and moves the live counts in one statement, so counts and rows
-	 * never disagree. Only rows still in flight are touched: a row recovered by another
-	 * instance after a lease expiry is not counted twice.
+	 * Marks the calls of these jobs as started, in one statement, just before they leave;
+	 * returns the jobs that may be sent. A job is left out when this instance no longer
+	 * holds the send lease by the database clock, no longer owns the row, or its
+	 * announcement stopped sending (paused, canceled): those must not be sent, and the
+	 * caller {@link #release releases} them. This mark is what keeps the set of possibly
+	 * duplicated rows after a crash down to the calls really in the air.
 	 */
-	void record(List<Result> results) {
+	Set<Key> markStarted(List<Job> jobs, UUID me) {
+		if (jobs.isEmpty()) {
+			return Set.of();
+		}
+		Set<Key> started = new HashSet<>();
+		this.template.execute((Connection con) -> {
+			try (PreparedStatement ps = con.prepareStatement("""
+					UPDATE delivery d
+					SET call_started_at = now(), attempts = d.attempts + 1, updated_at = now()
+					FROM unnest(?::bigint[], ?::text[]) AS u(announcement_id, recipient), announcement a
+					WHERE d.announcement_id = u.announcement_id AND d.recipient = u.recipient
+					  AND d.state = 'in_flight' AND d.claimed_by = ?
+					  AND a.id = d.announcement_id AND a.status = 'sending'
+					  AND EXISTS (SELECT 1 FROM send_lease l
+					              WHERE l.name = 'tenant' AND l.holder = ? AND l.lease_until > now())
+					RETURNING d.announcement_id, d.recipient
+					""")) {
+				ps.setArray(1, array(con, "bigint", jobs.stream().map(Job::announcementId).toArray(Long[]::new)));
+				ps.setArray(2, array(con, "text", jobs.stream().map(Job::recipient).toArray(String[]::new)));
+				ps.setObject(3, me);
+				ps.setObject(4, me);
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						started.add(new Key(rs.getLong(1), rs.getString(2)));
+					}
+				}
+			}
+			return null;
+		});
+		return started;
+	}
+
+	/**
+	 * Gives back claimed rows whose call never started: pending again, or canceled (and
+	 * counted) when their announcement was canceled meanwhile. Nothing is flagged, since
+	 * Teams never saw them.
+	 */
+	void release(List<Job> jobs, UUID me) {
+		if (jobs.isEmpty()) {
+			return;
+		}
+		this.template.execute((Connection con) -> {
+			try (PreparedStatement ps = con.prepareStatement("""
+					WITH released AS (
+					  UPDATE delivery d
+					  SET state = CASE WHEN a.status = 'canceled' THEN 'canceled' ELSE 'pending' END,
+					      claimed_by = NULL, lease_until = NULL, updated_at = now()
+					  FROM unnest(?::bigint[], ?::text[]) AS u(announcement_id, recipient), announcement a
+					  WHERE d.announcement_id = u.announcement_id AND d.recipient = u.recipient
+					    AND d.state = 'in_flight' AND d.claimed_by = ? AND d.call_started_at IS NULL
+					    AND a.id = d.announcement_id
+					  RETURNING d.announcement_id, d.state
+					)
+					UPDATE announcement a SET canceled = a.canceled + r.n, updated_at = now()
+					FROM (SELECT announcement_id, count(*) AS n FROM released WHERE state = 'canceled'
+					      GROUP BY announcement_id) r
+					WHERE a.id = r.announcement_id
+					""")) {
+				ps.setArray(1, array(con, "bigint", jobs.stream().map(Job::announcementId).toArray(Long[]::new)));
+				ps.setArray(2, array(con, "text", jobs.stream().map(Job::recipient).toArray(String[]::new)));
+				ps.setObject(3, me);
+				ps.executeUpdate();
+			}
+			return null;
+		});
+	}
+
+	/**
+	 * Records outcomes and moves the live counts in one statement, so counts and rows
+	 * never disagree. Only rows this instance still owns in flight are touched: a row
+	 * recovered by another instance meanwhile is neither overwritten nor counted twice. A
+	 * retry after a call that got no reply (status 0) is flagged possibly duplicated,
+	 * since Teams may have accepted the first one.
+	 */
+	void record(List<Result> results, UUID me) {
 		if (results.isEmpty()) {
 			return;
 		}
@@ -102,32 +188,36 @@ class Ledger {
 			nextAttempts[i] = (r.nextAttemptAt() != null) ? Timestamp.from(r.nextAttemptAt()) : null;
 		}
 		this.template.execute((Connection con) -> {
-			try (PreparedStatement ps = con.prepareStatement(
-					"""
-							WITH input AS (
-							  SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[],
-							                       ?::timestamptz[])
-							         AS u(announcement_id, recipient, state, status, reason, activity_id, next_at)
-							), changed AS (
-							  UPDATE delivery d
-							  SET state = u.state, last_status = u.status, reason = u.reason,
-							      activity_id = COALESCE(u.activity_id, d.activity_id),
-							      next_attempt_at = COALESCE(u.next_at, d.next_attempt_at), lease_until = NULL, updated_at = now()
-							  FROM input u
-							  WHERE d.announcement_id = u.announcement_id AND d.recipient = u.recipient
-							    AND d.state = 'in_flight'
-							  RETURNING d.announcement_id, d.state
-							)
-							UPDATE announcement a
-							SET delivered = a.delivered + c.delivered, failed = a.failed + c.failed,
-							    blocked = a.blocked + c.blocked, updated_at = now()
-							FROM (SELECT announcement_id,
-							             count(*) FILTER (WHERE state = 'delivered') AS delivered,
-							             count(*) FILTER (WHERE state = 'failed') AS failed,
-							             count(*) FILTER (WHERE state = 'blocked') AS blocked
-							      FROM changed GROUP BY announcement_id) c
-							WHERE a.id = c.announcement_id
-							""")) {
+			try (PreparedStatement ps = con.prepareStatement("""
+					WITH input AS (
+					  SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[],
+					                       ?::timestamptz[])
+					         AS u(announcement_id, recipient, state, status, reason, activity_id, next_at)
+					), changed AS (
+					  UPDATE delivery d
+					  SET state = u.state, last_status = u.status, reason = u.reason,
+					      activity_id = COALESCE(u.activity_id, d.activity_id),
+					      throttles = d.throttles + CASE WHEN u.status = 429 THEN 1 ELSE 0 END,
+					      possibly_duplicate = d.possibly_duplicate OR (u.state = 'pending' AND u.status = 0),
+					      next_attempt_at = COALESCE(u.next_at, d.next_attempt_at),
+					      claimed_by = CASE WHEN u.state = 'pending' THEN NULL ELSE d.claimed_by END,
+					      call_started_at = CASE WHEN u.state = 'pending' THEN NULL ELSE d.call_started_at END,
+					      lease_until = NULL, updated_at = now()
+					  FROM input u
+					  WHERE d.announcement_id = u.announcement_id AND d.recipient = u.recipient
+					    AND d.state = 'in_flight' AND d.claimed_by = ?
+					  RETURNING d.announcement_id, d.state
+					)
+					UPDATE announcement a
+					SET delivered = a.delivered + c.delivered, failed = a.failed + c.failed,
+					    blocked = a.blocked + c.blocked, updated_at = now()
+					FROM (SELECT announcement_id,
+					             count(*) FILTER (WHERE state = 'delivered') AS delivered,
+					             count(*) FILTER (WHERE state = 'failed') AS failed,
+					             count(*) FILTER (WHERE state = 'blocked') AS blocked
+					      FROM changed GROUP BY announcement_id) c
+					WHERE a.id = c.announcement_id
+					""")) {
 				ps.setArray(1, array(con, "bigint", announcementIds));
 				ps.setArray(2, array(con, "text", recipients));
 				ps.setArray(3, array(con, "text", states));
@@ -135,6 +225,7 @@ class Ledger {
 				ps.setArray(5, array(con, "text", reasons));
 				ps.setArray(6, array(con, "text", activityIds));
 				ps.setArray(7, array(con, "timestamptz", nextAttempts));
+				ps.setObject(8, me);
 				ps.executeUpdate();
 			}
 			return null;
@@ -142,15 +233,25 @@ class Ledger {
 	}
 
 	/**
-	 * Rows whose lease expired (their instance died mid-call) go back to pending,
-	 * flagged.
+	 * Run by a new lease holder: rows another instance left in flight go back to pending.
+	 * Only those whose call had started may have reached Teams; they alone are flagged
+	 * possibly duplicated. The others were claimed but still queued and are retried as if
+	 * nothing happened. Returns {flagged, unflagged}.
 	 */
-	int recoverExpiredLeases() {
-		return this.jdbc.sql("""
-				UPDATE delivery SET state = 'pending', possibly_duplicate = true, lease_until = NULL,
-				       next_attempt_at = now(), updated_at = now()
-				WHERE state = 'in_flight' AND lease_until < now()
-				""").update();
+	int[] recoverForeign(UUID me) {
+		return this.jdbc
+			.sql("""
+					WITH recovered AS (
+					  UPDATE delivery SET state = 'pending', possibly_duplicate = possibly_duplicate OR call_started_at IS NOT NULL,
+					         claimed_by = NULL, lease_until = NULL, next_attempt_at = now(), updated_at = now()
+					  WHERE state = 'in_flight' AND claimed_by IS DISTINCT FROM :me
+					  RETURNING call_started_at IS NOT NULL AS started
+					)
+					SELECT count(*) FILTER (WHERE started), count(*) FILTER (WHERE NOT started) FROM recovered
+					""")
+			.param("me", me)
+			.query((rs, i) -> new int[] { rs.getInt(1), rs.getInt(2) })
+			.single();
 	}
 
 	/** Pending rows of a canceled announcement become canceled, and are counted. */
@@ -175,9 +276,21 @@ class Ledger {
 		return con.createArrayOf(type, values);
 	}
 
-	/** A claimed ledger row and where to send it. */
-	record Job(long announcementId, String recipient, long conversationRef, int attempts, String conversationId,
-			String serviceUrl) {
+	/**
+	 * A claimed ledger row and where to send it; {@code attempts} and {@code throttles}
+	 * count the calls made before this one.
+	 */
+	record Job(long announcementId, String recipient, long conversationRef, int attempts, int throttles,
+			String conversationId, String serviceUrl) {
+
+		Key key() {
+			return new Key(this.announcementId, this.recipient);
+		}
+
+	}
+
+	/** The primary key of a ledger row. */
+	record Key(long announcementId, String recipient) {
 	}
 
 	/** The outcome of one job, as it will be written. */

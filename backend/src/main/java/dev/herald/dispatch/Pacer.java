@@ -4,28 +4,71 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-/**
- * Spaces calls evenly under a per-second budget, so that no sliding window Teams applies
- * sees a burst, and stops every caller at once when Teams answers 429 until its
- * Retry-After has passed. Shared by all Connector calls of this instance.
- */
-final class Pacer {
+import io.github.resilience4j.core.IntervalFunction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
-	private final long intervalNanos;
+import dev.herald.teams.CallBudget;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * The tenant budget of this instance: spaces every Bot Connector call evenly (one slot
+ * every 1/rate seconds, never a burst, so no sliding window Teams applies sees more than
+ * the rate), and stops every caller at once when Teams answers 429, until its Retry-After
+ * has passed, then resumes at the same even pace. Company Communicator instead parked
+ * throttled messages for a fixed 11 minutes; here a 1 s Retry-After costs 1 s.
+ */
+@Component
+final class Pacer implements CallBudget {
+
+	/** Throttles further apart than this start the no-Retry-After backoff afresh. */
+	private static final long BACKOFF_RESET_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+	private volatile long intervalNanos;
 
 	private long nextSlot = System.nanoTime();
 
 	private long pausedUntil = System.nanoTime();
 
+	private final IntervalFunction backoff;
+
+	private int consecutiveThrottles;
+
+	private long lastThrottle;
+
+	private final MeterRegistry meters;
+
+	@Autowired
+	Pacer(DispatchProperties properties, MeterRegistry meters) {
+		this(properties.pacedRate(), IntervalFunction.ofExponentialRandomBackoff(properties.initialBackoff(), 2.0, 0.2,
+				properties.maxBackoff()), meters);
+	}
+
 	/**
 	 * @param ratePerSecond calls per second; 0 for no limit
 	 */
 	Pacer(double ratePerSecond) {
+		this(ratePerSecond,
+				IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, 0.2, Duration.ofMinutes(1)),
+				null);
+	}
+
+	private Pacer(double ratePerSecond, IntervalFunction backoff, MeterRegistry meters) {
+		setRate(ratePerSecond);
+		this.backoff = backoff;
+		this.meters = meters;
+	}
+
+	/** Changes the pace (0 for unlimited); callers already waiting keep their slot. */
+	void setRate(double ratePerSecond) {
 		this.intervalNanos = (ratePerSecond <= 0) ? 0 : (long) (TimeUnit.SECONDS.toNanos(1) / ratePerSecond);
 	}
 
 	/** Blocks until this caller may make one call. */
-	void acquire() throws InterruptedException {
+	@Override
+	public void acquire() throws InterruptedException {
 		while (true) {
 			long wait;
 			synchronized (this) {
@@ -40,12 +83,36 @@ final class Pacer {
 					throw new InterruptedException();
 				}
 			}
+			else if (Thread.interrupted()) {
+				throw new InterruptedException();
+			}
 			synchronized (this) {
 				// A 429 may have arrived while we waited for our slot: then wait again.
-				if (System.nanoTime() >= this.pausedUntil) {
+				if (System.nanoTime() - this.pausedUntil >= 0) {
 					return;
 				}
 			}
+		}
+	}
+
+	@Override
+	public void throttled(Duration retryAfter, String operation) {
+		Duration wait;
+		synchronized (this) {
+			long now = System.nanoTime();
+			this.consecutiveThrottles = (now - this.lastThrottle > BACKOFF_RESET_NANOS) ? 1
+					: this.consecutiveThrottles + 1;
+			this.lastThrottle = now;
+			wait = (retryAfter != null) ? retryAfter : Duration.ofMillis(this.backoff.apply(this.consecutiveThrottles));
+		}
+		pause(wait);
+		if (this.meters != null) {
+			Counter.builder("herald.teams.throttled")
+				.description("429 answers of the Bot Connector, by operation and whether Retry-After came with them")
+				.tag("operation", operation)
+				.tag("retry_after", (retryAfter != null) ? "given" : "absent")
+				.register(this.meters)
+				.increment();
 		}
 	}
 
@@ -58,7 +125,7 @@ final class Pacer {
 	}
 
 	synchronized boolean isPaused() {
-		return System.nanoTime() < this.pausedUntil;
+		return System.nanoTime() - this.pausedUntil < 0;
 	}
 
 }

@@ -10,10 +10,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -39,7 +42,20 @@ public class ConnectorClient {
 
 	private final JsonMapper json = JsonMapper.shared();
 
+	private final CallBudget budget;
+
+	/** A client that does not pace its calls (tests of the client itself). */
 	public ConnectorClient(RestClient.Builder builder, TeamsProperties properties) {
+		this(builder, properties, CallBudget.unlimited());
+	}
+
+	@Autowired
+	public ConnectorClient(RestClient.Builder builder, TeamsProperties properties, ObjectProvider<CallBudget> budget) {
+		this(builder, properties, budget.getIfAvailable(CallBudget::unlimited));
+	}
+
+	private ConnectorClient(RestClient.Builder builder, TeamsProperties properties, CallBudget budget) {
+		this.budget = budget;
 		HttpClient httpClient = HttpClient.newBuilder()
 			.connectTimeout(properties.connectTimeout())
 			.version(HttpClient.Version.HTTP_1_1)
@@ -54,10 +70,23 @@ public class ConnectorClient {
 
 	/** Posts a pre-serialized activity to a conversation. */
 	public ConnectorReply sendActivity(String serviceUrl, String conversationId, byte[] activityJson) {
+		return sendActivity(serviceUrl, conversationId, activityJson, () -> true);
+	}
+
+	/**
+	 * Posts a pre-serialized activity once the budget grants a slot and
+	 * {@code beforeCall} still holds. The dispatcher records there, durably, that the
+	 * call is starting: only rows with that mark can have reached Teams when an instance
+	 * dies. When {@code beforeCall} answers false nothing is sent and the reply says so
+	 * ({@link ConnectorReply#wasSent()} is false); when it throws, the exception
+	 * propagates and nothing is sent either.
+	 */
+	public ConnectorReply sendActivity(String serviceUrl, String conversationId, byte[] activityJson,
+			BooleanSupplier beforeCall) {
 		return call(
 				HttpMethod.POST, serviceUrl, "v3/conversations/"
 						+ UriUtils.encodePathSegment(conversationId, StandardCharsets.UTF_8) + "/activities",
-				activityJson);
+				activityJson, beforeCall);
 	}
 
 	/** Replaces an activity, e.g. to update a card after an action. */
@@ -95,15 +124,31 @@ public class ConnectorClient {
 
 	/** GET a Connector resource (rosters, team channels) and parse its JSON. */
 	public JsonReply get(String serviceUrl, String pathAndQuery) {
-		return exchangeJson(HttpMethod.GET, serviceUrl, pathAndQuery, null);
+		return exchangeJson(HttpMethod.GET, serviceUrl, pathAndQuery, null, () -> true);
 	}
 
 	private ConnectorReply call(HttpMethod method, String serviceUrl, String path, byte[] body) {
-		JsonReply reply = exchangeJson(method, serviceUrl, path, body);
+		return call(method, serviceUrl, path, body, () -> true);
+	}
+
+	private ConnectorReply call(HttpMethod method, String serviceUrl, String path, byte[] body,
+			BooleanSupplier beforeCall) {
+		JsonReply reply = exchangeJson(method, serviceUrl, path, body, beforeCall);
 		return reply.reply();
 	}
 
-	private JsonReply exchangeJson(HttpMethod method, String serviceUrl, String path, byte[] body) {
+	private static String operation(HttpMethod method, String path) {
+		if (method == HttpMethod.GET) {
+			return "read";
+		}
+		if (method == HttpMethod.POST) {
+			return path.endsWith("/activities") ? "send" : "create";
+		}
+		return "update";
+	}
+
+	private JsonReply exchangeJson(HttpMethod method, String serviceUrl, String path, byte[] body,
+			BooleanSupplier beforeCall) {
 		if (!this.properties.isTrustedServiceUrl(serviceUrl)) {
 			// Never hand the bot's bearer token to a host we do not know
 			// (TrustServiceUrl's purpose).
@@ -117,6 +162,17 @@ public class ConnectorClient {
 		}
 		catch (AccessTokenSource.TokenException ex) {
 			return new JsonReply(ConnectorReply.transportFailure(ex.getMessage()), null);
+		}
+		// Teams counts every call, whatever its kind, against one per-tenant budget.
+		try {
+			this.budget.acquire();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return new JsonReply(ConnectorReply.notSent("Interrupted while waiting for the call budget"), null);
+		}
+		if (!beforeCall.getAsBoolean()) {
+			return new JsonReply(ConnectorReply.notSent("Precondition of the call no longer holds"), null);
 		}
 		try {
 			RestClient.RequestBodySpec request = this.http.method(method)
@@ -133,6 +189,9 @@ public class ConnectorClient {
 					this.tokens.invalidate();
 				}
 				Duration retryAfter = parseRetryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER));
+				if (status == 429) {
+					this.budget.throttled(retryAfter, operation(method, path));
+				}
 				if (status >= 200 && status < 300) {
 					String id = (parsed != null) ? parsed.path("id").asString(null) : null;
 					return new JsonReply(new ConnectorReply(status, id, null, retryAfter, null), parsed);

@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * What the Bot Connector answered to one call, reduced to what the caller decides on.
  *
- * @param status HTTP status, or 0 when no reply arrived (timeout, reset, refused)
+ * @param status HTTP status, 0 when no reply arrived (timeout, reset, refused), or -1
+ * when the call was never made
  * @param id the resource id of a success (activity or conversation id)
  * @param errorCode the Connector's error code or sub-code, if any
  * @param retryAfter the Retry-After of a 429 or 503, if given
@@ -15,6 +16,16 @@ public record ConnectorReply(int status, String id, String errorCode, Duration r
 
 	public static ConnectorReply transportFailure(String detail) {
 		return new ConnectorReply(0, null, "Transport", null, detail);
+	}
+
+	/** The call was not made at all (interrupted, or its precondition failed). */
+	public static ConnectorReply notSent(String detail) {
+		return new ConnectorReply(-1, null, "NotSent", null, detail);
+	}
+
+	/** False when the request never left, so Teams cannot have seen it. */
+	public boolean wasSent() {
+		return this.status >= 0;
 	}
 
 	public boolean isSuccess() {

@@ -138,7 +138,12 @@ public final class TeamsSimulator implements AutoCloseable {
 			t.setDaemon(true);
 			return t;
 		});
-		this.server = HttpServer.create(new InetSocketAddress(config.port()), 1024);
+		// -Dteams-simulator.bind-address=127.0.0.1 keeps benchmarks on loopback; the
+		// default (all interfaces) suits containers.
+		String bind = System.getProperty("teams-simulator.bind-address");
+		this.server = HttpServer.create(
+				(bind != null) ? new InetSocketAddress(bind, config.port()) : new InetSocketAddress(config.port()),
+				1024);
 		this.server.setExecutor(this.executor);
 		this.server.createContext("/", this::handle);
 		new EntraApi(this).register(this.router);
@@ -728,6 +733,11 @@ public final class TeamsSimulator implements AutoCloseable {
 		if (route == null) {
 			return notFound(req, kind);
 		}
+		Resp resp = handle(route, req, kind);
+		// The latency is added after the request was admitted and handled, as in Teams:
+		// throttling is decided when a request arrives, processing time follows. Added
+		// before, it would shift arrivals by a random 0..max-min ms and turn an evenly
+		// paced client into bursts the per-second window rejects.
 		if (!batchItem && (kind == Kind.CONNECTOR || kind == Kind.GRAPH)) {
 			Latency latency = this.config.latency();
 			if (latency.maxMs() > 0) {
@@ -741,6 +751,10 @@ public final class TeamsSimulator implements AutoCloseable {
 				}
 			}
 		}
+		return resp;
+	}
+
+	private Resp handle(Route route, Req req, Kind kind) {
 		try {
 			return route.handler().handle(req);
 		}

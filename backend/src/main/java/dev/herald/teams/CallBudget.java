@@ -1,0 +1,40 @@
+package dev.herald.teams;
+
+import java.time.Duration;
+
+/**
+ * Admission of Bot Connector calls under Teams' per-bot, per-tenant limit. Every call the
+ * {@link ConnectorClient} makes (sends, conversation creation, updates, reads) takes one
+ * slot, because Teams counts them all against the same budget. The dispatcher provides
+ * the implementation (its pacer); without one, calls are not paced.
+ */
+public interface CallBudget {
+
+	/** Blocks until one call may leave. */
+	void acquire() throws InterruptedException;
+
+	/**
+	 * Teams answered 429: the whole tenant budget is exhausted, so every caller waits,
+	 * for {@code retryAfter} when Teams said how long, else for a jittered exponential
+	 * backoff.
+	 * @param retryAfter the Retry-After of the reply, or null when absent
+	 * @param operation what was called (send, create, update, read), for metrics
+	 */
+	void throttled(Duration retryAfter, String operation);
+
+	/** No pacing at all (slices without a dispatcher). */
+	static CallBudget unlimited() {
+		return new CallBudget() {
+
+			@Override
+			public void acquire() {
+			}
+
+			@Override
+			public void throttled(Duration retryAfter, String operation) {
+			}
+
+		};
+	}
+
+}
