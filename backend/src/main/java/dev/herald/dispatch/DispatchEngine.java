@@ -90,6 +90,12 @@ class DispatchEngine implements SmartLifecycle {
 
 	private final AtomicInteger callsInFlight = new AtomicInteger();
 
+	/**
+	 * Senders allowed to hold a job while waiting for their pacer slot: two keep the
+	 * pacer busy at any rate.
+	 */
+	private final java.util.concurrent.Semaphore slotWaiters = new java.util.concurrent.Semaphore(2);
+
 	private final List<Thread> senders = new ArrayList<>();
 
 	private final List<Thread> services = new ArrayList<>();
@@ -248,8 +254,13 @@ class DispatchEngine implements SmartLifecycle {
 	// ---- claim ----
 
 	private void claimLoop() {
+		long lastPurge = System.nanoTime();
 		while (this.running) {
 			try {
+				if (System.nanoTime() - lastPurge > TimeUnit.MILLISECONDS.toNanos(500)) {
+					purgeStopped();
+					lastPurge = System.nanoTime();
+				}
 				List<Ledger.Job> claimed = List.of();
 				int room = this.jobs.remainingCapacity();
 				// Claim in batches, but only once half a batch of room is free, so the
@@ -277,16 +288,44 @@ class DispatchEngine implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Hands back queued jobs of announcements that were paused or canceled meanwhile, so
+	 * their rows do not sit in flight while nothing sends them. (Were one left, its start
+	 * mark would refuse it anyway.)
+	 */
+	private void purgeStopped() {
+		if (this.jobs.isEmpty()) {
+			return;
+		}
+		Set<Long> sending = new HashSet<>(this.ledger.sendingAnnouncements());
+		List<Ledger.Job> stopped = new ArrayList<>();
+		this.jobs.removeIf((job) -> {
+			if (sending.contains(job.announcementId())) {
+				return false;
+			}
+			stopped.add(job);
+			return true;
+		});
+		this.releases.addAll(stopped);
+	}
+
 	// ---- send ----
 
 	private void sendLoop() {
 		while (this.running) {
-			Ledger.Job job = this.deferred.poll();
+			Ledger.Job job = null;
 			try {
+				// Only a few senders hold a job while waiting for the pacer; the others
+				// wait here empty-handed, so a paused send does not leave dozens of
+				// claimed
+				// rows stuck in idle hands.
+				this.slotWaiters.acquire();
+				job = this.deferred.poll();
 				if (job == null) {
 					job = this.jobs.poll(100, TimeUnit.MILLISECONDS);
 				}
 				if (job == null) {
+					this.slotWaiters.release();
 					continue;
 				}
 				send(job);
@@ -312,6 +351,7 @@ class DispatchEngine implements SmartLifecycle {
 			activity = this.activities.computeIfAbsent(job.announcementId(), this::renderActivity);
 		}
 		catch (RuntimeException ex) {
+			this.slotWaiters.release();
 			this.results.add(new Ledger.Result(job, DeliveryState.FAILED, null,
 					"Card could not be rendered: " + ex.getMessage(), null, null));
 			return;
@@ -325,6 +365,7 @@ class DispatchEngine implements SmartLifecycle {
 			started = mark.startedAt;
 		}
 		finally {
+			mark.leaveWaiters();
 			this.callsInFlight.decrementAndGet();
 		}
 		if (mark.failure != null) {
@@ -358,12 +399,23 @@ class DispatchEngine implements SmartLifecycle {
 
 		private long startedAt;
 
+		private boolean leftWaiters;
+
 		StartMark(Ledger.Job job) {
 			this.job = job;
 		}
 
+		void leaveWaiters() {
+			if (!this.leftWaiters) {
+				this.leftWaiters = true;
+				DispatchEngine.this.slotWaiters.release();
+			}
+		}
+
 		@Override
 		public boolean getAsBoolean() {
+			// The pacer granted our slot: let the next sender take a job and queue up.
+			leaveWaiters();
 			if (!DispatchEngine.this.running) {
 				return false;
 			}
