@@ -371,7 +371,9 @@ public final class Cluster implements AutoCloseable {
 							HttpResponse.BodyHandlers.ofString());
 				double sum = Double.NaN;
 				for (String line : response.body().split("\n")) {
-					if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+					boolean matches = name.contains("{") ? line.startsWith(name)
+							: (line.startsWith(name + "{") || line.startsWith(name + " "));
+					if (matches) {
 						double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
 						sum = Double.isNaN(sum) ? value : sum + value;
 					}

@@ -1,0 +1,225 @@
+package dev.herald.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.herald.simulator.SimulatorConfig;
+import dev.herald.simulator.TeamsSimulator;
+
+/**
+ * One broadcast, measured: {@code bench/dispatch.sh --recipients N --limit R --latency-ms
+ * MIN-MAX [--instances K] [--faults SPEC] [--xmx 256m]}. Starts an embedded PostgreSQL
+ * and the Teams simulator (in this JVM, bound to 127.0.0.1; the same code as the
+ * standalone jar), K Herald processes with the given heap, seeds N conversations, sends
+ * one announcement through the public API, and prints as its last line one JSON object.
+ * "lost" and "duplicates" come from what the simulator received, not from Herald's
+ * ledger. {@code --limit 0} turns the simulator's limits off and Herald's budget to
+ * unlimited.
+ */
+public final class DispatchBench {
+
+	private DispatchBench() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = parse(args);
+		int recipients = Integer.parseInt(options.getOrDefault("recipients", "10000"));
+		int limit = Integer.parseInt(options.getOrDefault("limit", "50"));
+		String[] latency = options.getOrDefault("latency-ms", "0").split("-");
+		int minLatency = Integer.parseInt(latency[0].trim());
+		int maxLatency = Integer.parseInt(latency[latency.length - 1].trim());
+		int instances = Integer.parseInt(options.getOrDefault("instances", "1"));
+		String xmx = options.getOrDefault("xmx", "256m");
+		String faults = options.getOrDefault("faults", "");
+		int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "64"));
+
+		System.setProperty("teams-simulator.bind-address", "127.0.0.1");
+		SimulatorConfig.Limits limits = (limit == 0) ? SimulatorConfig.Limits.off()
+				: SimulatorConfig.Limits.teams().withTenantPerSecond(limit);
+		TeamsSimulator simulator = TeamsSimulator.start(SimulatorConfig.defaults()
+			.withUsers(recipients)
+			.withLimits(limits)
+			.withLatency(new SimulatorConfig.Latency(minLatency, maxLatency))
+			.withFaults(faults(faults)));
+		simulator.setRequireInstall(false);
+		simulator.setPreconditionFailedShare(share(faults, "412"));
+		simulator.setTimeoutHoldMillis(5_000);
+
+		Path work = Path.of("bench", "out",
+				LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+		Cluster cluster = Cluster.start(work, simulator);
+		int exit = 0;
+		String json = null;
+		try {
+			Map<String, String> tuning = new LinkedHashMap<>();
+			tuning.put("herald.dispatch.rate-per-second", String.valueOf(limit));
+			tuning.put("herald.dispatch.concurrency", String.valueOf(concurrency));
+			tuning.put("herald.teams.read-timeout", "4s");
+			tuning.put("logging.level.dev.herald.dispatch", "INFO");
+			List<String> jvm = List.of("-Xmx" + xmx, "-Xms" + xmx, "-XX:+UseSerialGC");
+			List<Cluster.Node> nodes = new ArrayList<>();
+			for (int i = 0; i < instances; i++) {
+				nodes.add(cluster.launch("herald-" + i, tuning, jvm));
+			}
+			for (Cluster.Node node : nodes) {
+				node.awaitReady(Duration.ofMinutes(3));
+			}
+			log("Herald x%d up; seeding %,d conversations", instances, recipients);
+			cluster.seedConversations(simulator.tenant().users());
+
+			Cluster.Node api = nodes.get(0);
+			long id = cluster.createAnnouncement(api, "Benchmark");
+			AtomicLong peakHeap = new AtomicLong();
+			Thread sampler = new Thread(() -> {
+				while (!Thread.currentThread().isInterrupted()) {
+					for (Cluster.Node node : nodes) {
+						double heap = node.metric("jvm_memory_used_bytes{area=\"heap\"");
+						if (!Double.isNaN(heap)) {
+							peakHeap.accumulateAndGet((long) heap, Math::max);
+						}
+					}
+					Cluster.sleep(500);
+				}
+			}, "heap-sampler");
+			sampler.setDaemon(true);
+			sampler.start();
+
+			long callsBefore = stat(simulator, "connectorRequests");
+			long throttledBefore = throttled(simulator);
+			long start = System.nanoTime();
+			cluster.api(api, "POST", "/api/v1/announcements/" + id + "/send", null);
+			double budgetSeconds = (limit > 0) ? recipients / (double) limit : recipients / 500.0;
+			long deadline = start + Duration.ofSeconds((long) (budgetSeconds * 2 + 300)).toNanos();
+			long lastLog = 0;
+			while (cluster.queryLong("SELECT count(*) FROM announcement WHERE id = ? AND status = 'sent'", id) == 0) {
+				if (System.nanoTime() > deadline) {
+					log("Timed out; reporting what was done");
+					exit = 1;
+					break;
+				}
+				if (System.nanoTime() - lastLog > Duration.ofSeconds(10).toNanos()) {
+					long done = cluster.queryLong("SELECT delivered + failed + blocked FROM announcement WHERE id = ?",
+							id);
+					log("%,d of %,d done after %.0f s", done, recipients, (System.nanoTime() - start) / 1e9);
+					lastLog = System.nanoTime();
+				}
+				Cluster.sleep(200);
+			}
+			double seconds = (System.nanoTime() - start) / 1e9;
+			sampler.interrupt();
+
+			long delivered = cluster.queryLong("SELECT delivered FROM announcement WHERE id = ?", id);
+			long failed = cluster.queryLong("SELECT failed FROM announcement WHERE id = ?", id);
+			long blocked = cluster.queryLong("SELECT blocked FROM announcement WHERE id = ?", id);
+			long flagged = cluster
+				.queryLong("SELECT count(*) FROM delivery WHERE announcement_id = ? AND possibly_duplicate", id);
+			JsonNode received = cluster.deliveries(id);
+			long receivedConversations = received.path("conversations").asLong();
+			long calls = stat(simulator, "connectorRequests") - callsBefore;
+			long throttled = throttled(simulator) - throttledBefore;
+
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("recipients", recipients);
+			result.put("delivered", delivered);
+			result.put("failed", failed + blocked);
+			// Recipients that neither received the card nor are accounted as failed.
+			result.put("lost", Math.max(0, recipients - receivedConversations - failed - blocked));
+			result.put("duplicates", received.path("duplicated").asLong());
+			result.put("possibly_duplicate_flagged", flagged);
+			result.put("throttled_429", throttled);
+			result.put("connector_calls", calls);
+			result.put("limit_per_s", limit);
+			result.put("achieved_per_s", round(delivered / seconds));
+			result.put("seconds", round(seconds));
+			result.put("peak_heap_mb", peakHeap.get() / (1024 * 1024));
+			result.put("xmx", xmx);
+			result.put("instances", instances);
+			result.put("latency_ms", minLatency + "-" + maxLatency);
+			result.put("faults", faults);
+			json = JsonMapper.shared().writeValueAsString(result);
+		}
+		finally {
+			cluster.close();
+			simulator.close();
+			deleteDatabase(work.resolve("pgdata"));
+		}
+		// Last, after the shutdown chatter: the one line scripts read.
+		System.out.flush();
+		System.err.flush();
+		System.out.println(json);
+		System.exit(exit);
+	}
+
+	private static void deleteDatabase(Path directory) {
+		try (var files = java.nio.file.Files.walk(directory)) {
+			files.sorted(java.util.Comparator.reverseOrder()).forEach((f) -> f.toFile().delete());
+		}
+		catch (java.io.IOException ex) {
+			log("Could not delete %s: %s", directory, ex.getMessage());
+		}
+	}
+
+	private static double round(double value) {
+		return Math.round(value * 100) / 100.0;
+	}
+
+	private static long stat(TeamsSimulator simulator, String name) {
+		return ((Number) simulator.stats().get(name)).longValue();
+	}
+
+	private static long throttled(TeamsSimulator simulator) {
+		return ((Number) ((Map<?, ?>) simulator.stats().get("throttled429")).get("total")).longValue();
+	}
+
+	private static SimulatorConfig.Faults faults(String spec) {
+		return new SimulatorConfig.Faults(share(spec, "5xx"), share(spec, "timeout"), share(spec, "reset"),
+				share(spec, "blocked"), 0);
+	}
+
+	private static double share(String spec, String name) {
+		for (String part : spec.split(",")) {
+			String[] kv = part.split("=", 2);
+			if (kv.length == 2 && kv[0].trim().equalsIgnoreCase(name)) {
+				return Double.parseDouble(kv[1].trim());
+			}
+		}
+		return 0;
+	}
+
+	private static Map<String, String> parse(String[] args) {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			if (!arg.startsWith("--")) {
+				throw new IllegalArgumentException("Unexpected argument " + arg);
+			}
+			int eq = arg.indexOf('=');
+			if (eq > 0) {
+				options.put(arg.substring(2, eq), arg.substring(eq + 1));
+			}
+			else {
+				if (i + 1 >= args.length) {
+					throw new IllegalArgumentException("Missing value for " + arg);
+				}
+				options.put(arg.substring(2), args[++i]);
+			}
+		}
+		return options;
+	}
+
+	private static void log(String format, Object... args) {
+		System.err.printf("[bench] " + format + "%n", args);
+	}
+
+}

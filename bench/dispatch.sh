@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# One measured broadcast: embedded PostgreSQL + the Teams simulator + Herald process(es), all on
+# 127.0.0.1, bounded and self-terminating. The last line printed is one JSON object.
+#
+#   bench/dispatch.sh --recipients 10000 --limit 50 --latency-ms 50-300
+#   bench/dispatch.sh --recipients 100000 --limit 0 --latency-ms 0          # limits off
+#   bench/dispatch.sh --recipients 20000 --limit 50 --latency-ms 50-300 --instances 2 --faults 5xx=0.05
+#
+# Options: --recipients N, --limit R (0 = simulator limits off, Herald unlimited), --latency-ms MIN-MAX,
+# --instances K, --faults 5xx=X,timeout=X,reset=X,blocked=X,412=X, --xmx (Herald heap, default 256m),
+# --concurrency (Herald senders, default 64). Logs of each run go to bench/out/<time>/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./mvnw -q -B -pl backend -am -DskipTests test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2
+CP="backend/target/test-classes:backend/target/classes:$(cat backend/target/bench.classpath)"
+
+# The driver holds the simulator, which keeps every activity it receives in memory.
+exec timeout --signal=KILL 3h java -Xmx6g -cp "$CP" dev.herald.bench.DispatchBench "$@"
