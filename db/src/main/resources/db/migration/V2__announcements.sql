@@ -26,12 +26,17 @@ CREATE TABLE announcement (
 
 CREATE INDEX announcement_sending_ix ON announcement (id) WHERE status = 'sending';
 
--- The recipient ledger: one row per announcement and conversation, frozen when the send starts.
+-- The recipient ledger: one row per announcement and recipient (a person by Entra object id, or
+-- a channel by its id), frozen when the send starts. A person without a conversation yet waits in
+-- 'installing' until the app is installed for them; only rows with a conversation are sent.
 CREATE TABLE delivery (
   announcement_id    bigint      NOT NULL REFERENCES announcement (id) ON DELETE CASCADE,
-  conversation_ref   bigint      NOT NULL REFERENCES conversation (id),
+  recipient          text        NOT NULL,
+  recipient_kind     text        NOT NULL DEFAULT 'person' CHECK (recipient_kind IN ('person', 'channel')),
+  conversation_ref   bigint      REFERENCES conversation (id),
   state              text        NOT NULL DEFAULT 'pending'
-                     CHECK (state IN ('pending', 'in_flight', 'delivered', 'failed', 'blocked', 'opted_out', 'canceled')),
+                     CHECK (state IN ('installing', 'pending', 'in_flight', 'delivered', 'failed', 'blocked',
+                                      'opted_out', 'canceled')),
   attempts           integer     NOT NULL DEFAULT 0,
   next_attempt_at    timestamptz NOT NULL DEFAULT now(),
   lease_until        timestamptz,
@@ -40,7 +45,8 @@ CREATE TABLE delivery (
   activity_id        text,
   possibly_duplicate boolean     NOT NULL DEFAULT false,
   updated_at         timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (announcement_id, conversation_ref)
+  PRIMARY KEY (announcement_id, recipient),
+  CHECK (state NOT IN ('pending', 'in_flight') OR conversation_ref IS NOT NULL)
 );
 
 -- The claim scans only rows that can be claimed: pending ones by due time, leased ones by expiry.

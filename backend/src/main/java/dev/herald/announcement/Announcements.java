@@ -143,6 +143,7 @@ public class Announcements {
 	}
 
 	/** No announcement has this id. */
+	@org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NOT_FOUND)
 	public static class AnnouncementNotFoundException extends RuntimeException {
 
 		AnnouncementNotFoundException(long id) {

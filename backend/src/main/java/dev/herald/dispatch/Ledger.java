@@ -35,8 +35,9 @@ class Ledger {
 	 */
 	int freezeInstalledAudience(long announcementId) {
 		int rows = this.jdbc.sql("""
-				INSERT INTO delivery (announcement_id, conversation_ref)
-				SELECT :id, c.id FROM conversation c WHERE c.kind = 'personal' AND c.status = 'active'
+				INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref)
+				SELECT :id, c.aad_object_id, 'person', c.id
+				FROM conversation c WHERE c.kind = 'personal' AND c.status = 'active'
 				ON CONFLICT DO NOTHING
 				""").param("id", announcementId).update();
 		this.jdbc.sql("UPDATE announcement SET recipients = recipients + :n WHERE id = :id")
@@ -51,7 +52,7 @@ class Ledger {
 		return this.jdbc
 			.sql("""
 					WITH picked AS (
-					  SELECT d.announcement_id, d.conversation_ref
+					  SELECT d.announcement_id, d.recipient
 					  FROM delivery d JOIN announcement a ON a.id = d.announcement_id
 					  WHERE d.state = 'pending' AND d.next_attempt_at <= now() AND a.status = 'sending'
 					  ORDER BY d.announcement_id, d.next_attempt_at
@@ -62,13 +63,14 @@ class Ledger {
 					SET state = 'in_flight', attempts = d.attempts + 1, lease_until = now() + :lease * interval '1 millisecond',
 					    updated_at = now()
 					FROM picked p, conversation c
-					WHERE d.announcement_id = p.announcement_id AND d.conversation_ref = p.conversation_ref
+					WHERE d.announcement_id = p.announcement_id AND d.recipient = p.recipient
 					  AND c.id = d.conversation_ref
-					RETURNING d.announcement_id, d.conversation_ref, d.attempts, c.conversation_id, c.service_url
+					RETURNING d.announcement_id, d.recipient, d.conversation_ref, d.attempts, c.conversation_id, c.service_url
 					""")
 			.param("limit", limit)
 			.param("lease", lease.toMillis())
-			.query((rs, i) -> new Job(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getString(5)))
+			.query((rs, i) -> new Job(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5),
+					rs.getString(6)))
 			.list();
 	}
 
@@ -83,7 +85,7 @@ class Ledger {
 		}
 		int n = results.size();
 		Long[] announcementIds = new Long[n];
-		Long[] conversationRefs = new Long[n];
+		String[] recipients = new String[n];
 		String[] states = new String[n];
 		Integer[] statuses = new Integer[n];
 		String[] reasons = new String[n];
@@ -92,7 +94,7 @@ class Ledger {
 		for (int i = 0; i < n; i++) {
 			Result r = results.get(i);
 			announcementIds[i] = r.job().announcementId();
-			conversationRefs[i] = r.job().conversationRef();
+			recipients[i] = r.job().recipient();
 			states[i] = r.state().dbValue();
 			statuses[i] = r.httpStatus();
 			reasons[i] = r.reason();
@@ -103,16 +105,16 @@ class Ledger {
 			try (PreparedStatement ps = con.prepareStatement(
 					"""
 							WITH input AS (
-							  SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[],
+							  SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[],
 							                       ?::timestamptz[])
-							         AS u(announcement_id, conversation_ref, state, status, reason, activity_id, next_at)
+							         AS u(announcement_id, recipient, state, status, reason, activity_id, next_at)
 							), changed AS (
 							  UPDATE delivery d
 							  SET state = u.state, last_status = u.status, reason = u.reason,
 							      activity_id = COALESCE(u.activity_id, d.activity_id),
 							      next_attempt_at = COALESCE(u.next_at, d.next_attempt_at), lease_until = NULL, updated_at = now()
 							  FROM input u
-							  WHERE d.announcement_id = u.announcement_id AND d.conversation_ref = u.conversation_ref
+							  WHERE d.announcement_id = u.announcement_id AND d.recipient = u.recipient
 							    AND d.state = 'in_flight'
 							  RETURNING d.announcement_id, d.state
 							)
@@ -127,7 +129,7 @@ class Ledger {
 							WHERE a.id = c.announcement_id
 							""")) {
 				ps.setArray(1, array(con, "bigint", announcementIds));
-				ps.setArray(2, array(con, "bigint", conversationRefs));
+				ps.setArray(2, array(con, "text", recipients));
 				ps.setArray(3, array(con, "text", states));
 				ps.setArray(4, array(con, "integer", statuses));
 				ps.setArray(5, array(con, "text", reasons));
@@ -174,7 +176,8 @@ class Ledger {
 	}
 
 	/** A claimed ledger row and where to send it. */
-	record Job(long announcementId, long conversationRef, int attempts, String conversationId, String serviceUrl) {
+	record Job(long announcementId, String recipient, long conversationRef, int attempts, String conversationId,
+			String serviceUrl) {
 	}
 
 	/** The outcome of one job, as it will be written. */

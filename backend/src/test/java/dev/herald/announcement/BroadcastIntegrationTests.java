@@ -1,0 +1,165 @@
+package dev.herald.announcement;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.herald.simulator.SimUser;
+import dev.herald.support.Await;
+import dev.herald.support.BrowserSession;
+import dev.herald.support.IntegrationTest;
+import dev.herald.support.TestIdentityProvider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The first vertical slice, end to end over real HTTP: Teams installs → conversations
+ * stored through signed callbacks → an author signs in, composes and sends → the
+ * dispatcher posts one card to each conversation through the Connector client → counts on
+ * the page match what the simulated employees received.
+ */
+class BroadcastIntegrationTests extends IntegrationTest {
+
+	private static final JsonMapper JSON = JsonMapper.shared();
+
+	private static final Pattern ANNOUNCEMENT_URL = Pattern.compile("/announcements/(\\d+)$");
+
+	@Test
+	void authorSendsToEveryoneWhoHasTheAppFromTheBrowser() {
+		List<SimUser> people = installApp(0, 12);
+
+		BrowserSession author = BrowserSession.signIn(baseUrl(), "megan@contoso.example", "Herald.Author");
+		HttpResponse<String> created = author.submit("/announcements/new", "/announcements/new",
+				Map.of("title", "Quarterly all-hands", "summary", "Join us **Friday at 10:00** in the atrium.",
+						"imageUrl", "https://contoso.example/banner.png", "buttonTitle", "Agenda", "buttonUrl",
+						"https://contoso.example/agenda"));
+		assertThat(created.statusCode()).isEqualTo(200);
+		Matcher matcher = ANNOUNCEMENT_URL.matcher(created.uri().getPath());
+		assertThat(matcher.find()).as("redirected to the new announcement, got " + created.uri()).isTrue();
+		long id = Long.parseLong(matcher.group(1));
+		String page = "/announcements/" + id;
+
+		long reachable = activeConversations();
+		HttpResponse<String> sent = author.submit(page, page + "/send", Map.of());
+		assertThat(sent.statusCode()).isEqualTo(200);
+
+		Await.until(Duration.ofSeconds(30), "announcement sent",
+				() -> "sent".equals(progress(author, id).path("status").asString()));
+		JsonNode counts = progress(author, id);
+		assertThat(counts.path("recipients").asLong()).isEqualTo(reachable);
+		assertThat(counts.path("delivered").asLong()).isEqualTo(reachable);
+		assertThat(counts.path("failed").asInt()).isZero();
+		assertThat(counts.path("pending").asInt()).isZero();
+
+		for (SimUser person : people) {
+			assertThat(cardsReceived(person, id)).as("cards in " + person.userPrincipalName() + "'s chat").isEqualTo(1);
+		}
+		String detail = author.get(page).body();
+		assertThat(detail).contains("id=\"count-delivered\">" + reachable + "<");
+		assertThat(detail).contains("id=\"count-failed\">0<");
+	}
+
+	@Test
+	void apiClientSendsWithABearerToken() throws Exception {
+		List<SimUser> people = installApp(12, 5);
+		String token = TestIdentityProvider.accessToken("hr-system", "Herald.Author");
+
+		HttpResponse<String> created = api("POST", "/api/v1/announcements", token,
+				"{\"title\":\"Benefits enrolment closes Friday\",\"summary\":\"Pick your plan in the HR portal.\"}");
+		assertThat(created.statusCode()).isEqualTo(201);
+		JsonNode body = JSON.readTree(created.body());
+		long id = body.path("id").asLong();
+		assertThat(body.path("status").asString()).isEqualTo("draft");
+		assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/announcements/" + id);
+
+		long reachable = activeConversations();
+		assertThat(api("POST", "/api/v1/announcements/" + id + "/send", token, null).statusCode()).isEqualTo(202);
+		Await.until(Duration.ofSeconds(30), "announcement sent", () -> "sent"
+			.equals(read(api("GET", "/api/v1/announcements/" + id, token, null)).path("status").asString()));
+		JsonNode done = read(api("GET", "/api/v1/announcements/" + id, token, null));
+		assertThat(done.path("counts").path("delivered").asLong()).isEqualTo(reachable);
+		assertThat(done.path("counts").path("recipients").asLong()).isEqualTo(reachable);
+		for (SimUser person : people) {
+			assertThat(cardsReceived(person, id)).isEqualTo(1);
+		}
+		// A sent announcement cannot be sent again: the ledger is frozen once.
+		HttpResponse<String> again = api("POST", "/api/v1/announcements/" + id + "/send", token, null);
+		assertThat(again.statusCode()).isEqualTo(409);
+		assertThat(again.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+	}
+
+	private List<SimUser> installApp(int from, int count) {
+		List<SimUser> people = this.simulator.tenant()
+			.users()
+			.stream()
+			.filter((u) -> !u.guest())
+			.skip(from)
+			.limit(count)
+			.toList();
+		people.forEach((u) -> this.simulator.installForUser(u.id()));
+		Await.until(Duration.ofSeconds(20), "conversations stored for " + count + " people",
+				() -> people.stream().allMatch(this::hasActiveConversation));
+		return people;
+	}
+
+	private boolean hasActiveConversation(SimUser user) {
+		return this.jdbc.sql(
+				"SELECT count(*) FROM conversation WHERE aad_object_id = :aad AND status = 'active' AND kind = 'personal'")
+			.param("aad", user.id())
+			.query(Long.class)
+			.single() == 1;
+	}
+
+	private long activeConversations() {
+		return this.jdbc.sql("SELECT count(*) FROM conversation WHERE kind = 'personal' AND status = 'active'")
+			.query(Long.class)
+			.single();
+	}
+
+	private long cardsReceived(SimUser user, long announcementId) {
+		String marker = "\"herald-announcement-" + announcementId + "\"";
+		return this.simulator.inbox(user.id())
+			.stream()
+			.filter((activity) -> JSON.writeValueAsString(activity).contains(marker))
+			.count();
+	}
+
+	private static JsonNode progress(BrowserSession session, long id) {
+		return JSON.readTree(session.get("/announcements/" + id + "/progress").body());
+	}
+
+	private HttpResponse<String> api(String method, String path, String token, String json) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+			.header("Authorization", "Bearer " + token)
+			.header("Accept", "application/json");
+		if (json != null) {
+			request.header("Content-Type", "application/json")
+				.method(method, HttpRequest.BodyPublishers.ofString(json));
+		}
+		else {
+			request.method(method, HttpRequest.BodyPublishers.noBody());
+		}
+		try {
+			return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static JsonNode read(HttpResponse<String> response) {
+		return JSON.readTree(response.body());
+	}
+
+}

@@ -1,0 +1,45 @@
+package dev.herald.dispatch;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PacerTests {
+
+	@Test
+	void spacesCallsEvenlyAtTheRate() throws InterruptedException {
+		Pacer pacer = new Pacer(100);
+		long start = System.nanoTime();
+		for (int i = 0; i < 51; i++) {
+			pacer.acquire();
+		}
+		long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+		// 51 calls at 100/s need 50 intervals of 10 ms: never faster, so no window sees a
+		// burst.
+		assertThat(elapsedMs).isGreaterThanOrEqualTo(495);
+	}
+
+	@Test
+	void pauseHoldsEveryCallerBack() throws InterruptedException {
+		Pacer pacer = new Pacer(0);
+		pacer.pause(Duration.ofMillis(300));
+		assertThat(pacer.isPaused()).isTrue();
+		long start = System.nanoTime();
+		pacer.acquire();
+		assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(290);
+		assertThat(pacer.isPaused()).isFalse();
+	}
+
+	@Test
+	void unlimitedDoesNotWait() throws InterruptedException {
+		Pacer pacer = new Pacer(0);
+		long start = System.nanoTime();
+		for (int i = 0; i < 10_000; i++) {
+			pacer.acquire();
+		}
+		assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
+	}
+
+}

@@ -1,0 +1,87 @@
+package dev.herald.local;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.herald.HeraldApplication;
+import dev.herald.simulator.SimulatorConfig;
+import dev.herald.simulator.TeamsSimulator;
+import dev.herald.support.HeraldTestProperties;
+import dev.herald.support.TestDatabase;
+
+import org.springframework.boot.SpringApplication;
+
+/**
+ * Local mode: Herald with an embedded PostgreSQL (data kept in {@code .herald/}), the
+ * Teams simulator with a seeded demo tenant, and a local OpenID provider for sign-in.
+ * Lives in test scope, so none of it reaches the production artifact. Run with
+ * {@code ./mvnw -pl backend -am spring-boot:test-run}.
+ */
+public final class LocalHerald {
+
+	private static final Logger log = LoggerFactory.getLogger(LocalHerald.class);
+
+	private LocalHerald() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int heraldPort = intEnv("PORT", 8080);
+		int simulatorPort = intEnv("HERALD_SIM_PORT", 8081);
+		int oidcPort = intEnv("HERALD_OIDC_PORT", 8082);
+		Path home = Path.of(System.getenv().getOrDefault("HERALD_HOME", ".herald")).toAbsolutePath();
+		Files.createDirectories(home);
+
+		TestDatabase.Connection db = TestDatabase.startEmbedded(home.resolve("postgres"));
+		// Most demo users already have the app; the rest are for proactive installs.
+		TeamsSimulator simulator = TeamsSimulator.start(SimulatorConfig.defaults()
+			.withPort(simulatorPort)
+			.withUsers(2000)
+			.withInstalledShare(0.9)
+			.withBotEndpoint("http://localhost:" + heraldPort + "/api/messages"));
+		MockOAuth2Server oidc = new MockOAuth2Server(new OAuth2Config(true));
+		oidc.start(InetAddress.getByName("localhost"), oidcPort);
+		String issuer = oidc.issuerUrl(IDP_ISSUER).toString();
+
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("server.port", heraldPort);
+		properties.put("spring.datasource.url", db.jdbcUrl());
+		properties.put("spring.datasource.username", db.username());
+		properties.put("spring.datasource.password", db.password());
+		HeraldTestProperties.apply((key, value) -> properties.put(key, value.get()), simulator, issuer);
+		properties.put("herald.security.authors", "author,herald-cli");
+		properties.put("herald.security.admins", "admin");
+		properties.forEach((key, value) -> System.setProperty(key, String.valueOf(value)));
+
+		// run() returns once Herald accepts requests, so the simulator's callbacks find
+		// it up.
+		SpringApplication.from(HeraldApplication::main).run(args);
+
+		int installs = simulator.installForExisting();
+		log.info(
+				"""
+
+						  Herald is running at http://localhost:{}
+						    Sign in as "author" (Author) or "admin" (Admin) on the local sign-in page: type the name, press Sign in.
+						    Employees' Teams inboxes (simulator): http://localhost:{}/_sim/
+						    API token: curl -s -d grant_type=client_credentials -d client_id=herald-cli -d client_secret=x -d scope=api {}/token
+						  The simulator is installing the app for {} demo users (signed Teams callbacks to /api/messages).
+						""",
+				heraldPort, simulatorPort, issuer, installs);
+	}
+
+	static final String IDP_ISSUER = "herald";
+
+	private static int intEnv(String name, int fallback) {
+		String value = System.getenv(name);
+		return (value == null || value.isBlank()) ? fallback : Integer.parseInt(value.trim());
+	}
+
+}

@@ -1,0 +1,66 @@
+package dev.herald.teams;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConnectorReplyTests {
+
+	@Test
+	void classifiesAsTheTeamsTableSays() {
+		assertThat(reply(201, null).outcome()).isEqualTo(ConnectorReply.Outcome.SUCCESS);
+		assertThat(reply(429, "Throttled").outcome()).isEqualTo(ConnectorReply.Outcome.THROTTLED);
+		for (int status : new int[] { 0, 412, 502, 503, 504 }) {
+			assertThat(reply(status, null).outcome()).as("status " + status)
+				.isEqualTo(ConnectorReply.Outcome.TRANSIENT);
+		}
+		assertThat(reply(403, "ConversationBlockedByUser").outcome()).isEqualTo(ConnectorReply.Outcome.BLOCKED);
+		assertThat(reply(403, "MessageWritesBlocked").outcome()).isEqualTo(ConnectorReply.Outcome.BLOCKED);
+		for (int status : new int[] { 400, 401, 404, 413, 500 }) {
+			assertThat(reply(status, "X").outcome()).as("status " + status).isEqualTo(ConnectorReply.Outcome.FINAL);
+		}
+		assertThat(reply(403, "BotDisabledByAdmin").outcome()).isEqualTo(ConnectorReply.Outcome.FINAL);
+	}
+
+	@Test
+	void readsBothErrorShapes() {
+		ConnectorClient client = new ConnectorClient(org.springframework.web.client.RestClient.builder(),
+				new TeamsProperties("bot", "secret", "tenant", java.net.URI.create("http://localhost/token"), "scope",
+						java.util.List.of("localhost"), java.net.URI.create("http://localhost/meta"), "issuer",
+						Duration.ofSeconds(1), Duration.ofSeconds(1)));
+		JsonMapper json = JsonMapper.shared();
+		assertThat(client.errorCode(json.readTree("{\"error\":{\"code\":\"ConversationNotFound\",\"message\":\"x\"}}")))
+			.isEqualTo("ConversationNotFound");
+		assertThat(client.errorCode(json.readTree(
+				"{\"errorCode\":209,\"message\":\"{\\r\\n  \\\"subCode\\\": \\\"MessageWritesBlocked\\\",\\r\\n  \\\"details\\\": \\\"Thread is blocked from message writes.\\\"}\"}")))
+			.isEqualTo("MessageWritesBlocked");
+		assertThat(client.errorCode(json.readTree("{\"errorCode\":209,\"message\":\"blocked\"}"))).isEqualTo("209");
+	}
+
+	@Test
+	void parsesRetryAfterSeconds() {
+		assertThat(ConnectorClient.parseRetryAfter("2")).isEqualTo(Duration.ofSeconds(2));
+		assertThat(ConnectorClient.parseRetryAfter("2.128")).isEqualTo(Duration.ofMillis(2128));
+		assertThat(ConnectorClient.parseRetryAfter(null)).isNull();
+		assertThat(ConnectorClient.parseRetryAfter("soon")).isNull();
+	}
+
+	@Test
+	void trustsOnlyConfiguredServiceHosts() {
+		TeamsProperties properties = new TeamsProperties("bot", "s", "t", java.net.URI.create("http://x"), "scope",
+				java.util.List.of("smba.trafficmanager.net"), java.net.URI.create("http://x"), "i",
+				Duration.ofSeconds(1), Duration.ofSeconds(1));
+		assertThat(properties.isTrustedServiceUrl("https://smba.trafficmanager.net/amer/")).isTrue();
+		assertThat(properties.isTrustedServiceUrl("https://evil.example/amer/")).isFalse();
+		assertThat(properties.isTrustedServiceUrl("https://smba.trafficmanager.net.evil.example/")).isFalse();
+		assertThat(properties.isTrustedServiceUrl("not a url")).isFalse();
+	}
+
+	private static ConnectorReply reply(int status, String code) {
+		return new ConnectorReply(status, null, code, null, null);
+	}
+
+}
