@@ -22,7 +22,8 @@ class BotConfiguration {
 	private static final int MAX_KEYS_DOCUMENT = 1024 * 1024;
 
 	@Bean
-	ChannelAuthenticator channelAuthenticator(TeamsProperties teams, BotProperties bot) {
+	ChannelAuthenticator channelAuthenticator(TeamsProperties teams, EntraChannelProperties entraChannel,
+			BotProperties bot) {
 		HttpClient http = HttpClient.newBuilder()
 			.connectTimeout(teams.connectTimeout())
 			.followRedirects(HttpClient.Redirect.NEVER)
@@ -31,8 +32,10 @@ class BotConfiguration {
 		Clock clock = Clock.systemUTC();
 		ChannelKeys botFramework = new ChannelKeys(teams.openIdMetadataUrl(), fetcher, bot.keysRefreshInterval(),
 				bot.keysMinRefreshInterval(), clock);
-		ChannelKeys entra = (teams.entraOpenIdMetadataUrl() != null) ? new ChannelKeys(teams.entraOpenIdMetadataUrl(),
-				fetcher, bot.keysRefreshInterval(), bot.keysMinRefreshInterval(), clock) : null;
+		ChannelKeys entra = (entraChannel.entraOpenIdMetadataUrl() != null)
+				? new ChannelKeys(entraChannel.entraOpenIdMetadataUrl(), fetcher, bot.keysRefreshInterval(),
+						bot.keysMinRefreshInterval(), clock)
+				: null;
 		return new ChannelAuthenticator(botFramework, teams.channelIssuer(), entra, teams.tenantId(), teams.botAppId(),
 				bot.clockSkew(), clock);
 	}

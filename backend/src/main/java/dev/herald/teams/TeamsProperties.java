@@ -26,9 +26,6 @@ import org.springframework.validation.annotation.Validated;
  * @param channelIssuer issuer of inbound channel tokens
  * @param connectTimeout connect timeout of Connector calls
  * @param readTimeout read timeout of Connector calls
- * @param entraOpenIdMetadataUrl optional Entra ID OpenID metadata of the tenant, to also
- * accept Entra-issued channel tokens (single-tenant bots); unset means only Bot Framework
- * tokens are accepted
  */
 @Validated
 @ConfigurationProperties("herald.teams")
@@ -39,8 +36,7 @@ public record TeamsProperties(@NotBlank String botAppId, String botAppPassword, 
 				"smba.infra.dod.teams.microsoft.us" }) List<String> allowedServiceHosts,
 		@NotNull @DefaultValue("https://login.botframework.com/v1/.well-known/openidconfiguration") URI openIdMetadataUrl,
 		@NotBlank @DefaultValue("https://api.botframework.com") String channelIssuer,
-		@NotNull @DefaultValue("5s") Duration connectTimeout, @NotNull @DefaultValue("30s") Duration readTimeout,
-		URI entraOpenIdMetadataUrl){
+		@NotNull @DefaultValue("5s") Duration connectTimeout, @NotNull @DefaultValue("30s") Duration readTimeout){
 
 	/** Whether a bearer token may be sent to this serviceUrl. */
 	public boolean isTrustedServiceUrl(String serviceUrl) {
