@@ -49,7 +49,7 @@ class BotConfiguration {
 				if (response.statusCode() != 200) {
 					throw new IllegalStateException(uri + " answered " + response.statusCode());
 				}
-				byte[] bytes = BotEndpoint.readAtMost(body, MAX_KEYS_DOCUMENT);
+				byte[] bytes = MessagesEndpoint.readAtMost(body, MAX_KEYS_DOCUMENT);
 				if (bytes == null) {
 					throw new IllegalStateException(uri + " sent more than " + MAX_KEYS_DOCUMENT + " bytes");
 				}

@@ -27,9 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
  * Rejections carry no body: a caller probing the endpoint learns nothing.
  */
 @RestController
-class BotEndpoint {
+class MessagesEndpoint {
 
-	private static final Logger log = LoggerFactory.getLogger(BotEndpoint.class);
+	private static final Logger log = LoggerFactory.getLogger(MessagesEndpoint.class);
 
 	private final ChannelAuthenticator authenticator;
 
@@ -37,7 +37,7 @@ class BotEndpoint {
 
 	private final int maxBodyBytes;
 
-	BotEndpoint(ChannelAuthenticator authenticator, BotTurns turns, BotProperties properties) {
+	MessagesEndpoint(ChannelAuthenticator authenticator, BotTurns turns, BotProperties properties) {
 		this.authenticator = authenticator;
 		this.turns = turns;
 		this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE - 8, properties.maxBodySize().toBytes());

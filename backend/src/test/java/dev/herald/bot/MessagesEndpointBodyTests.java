@@ -8,11 +8,11 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class BotEndpointBodyTests {
+class MessagesEndpointBodyTests {
 
 	@Test
 	void readsUpToTheLimit() throws IOException {
-		assertThat(BotEndpoint.readAtMost(new ByteArrayInputStream(new byte[1000]), 1000)).hasSize(1000);
+		assertThat(MessagesEndpoint.readAtMost(new ByteArrayInputStream(new byte[1000]), 1000)).hasSize(1000);
 	}
 
 	@Test
@@ -30,7 +30,7 @@ class BotEndpointBodyTests {
 				return len;
 			}
 		};
-		assertThat(BotEndpoint.readAtMost(endless, 256 * 1024)).isNull();
+		assertThat(MessagesEndpoint.readAtMost(endless, 256 * 1024)).isNull();
 	}
 
 }
