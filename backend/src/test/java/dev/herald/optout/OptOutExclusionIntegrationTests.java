@@ -26,7 +26,7 @@ class OptOutExclusionIntegrationTests extends IntegrationTest {
 			INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref)
 			SELECT :id, c.aad_object_id, 'person', c.id
 			FROM conversation c WHERE c.kind = 'personal' AND c.status = 'active' AND c.tenant_id = :tenant
-			  AND """ + OptOuts.NOT_OPTED_OUT + """
+			  AND\s""" + OptOuts.NOT_OPTED_OUT + """
 
 			ON CONFLICT DO NOTHING
 			""";
