@@ -30,6 +30,11 @@ class BotAuthenticationIntegrationTests extends IntegrationTest {
 			.param("aad", aad)
 			.query(String.class)
 			.single()).isEqualTo("active");
+		// The simulator does not know this person: leave no unreachable chat behind for
+		// the broadcast tests' audiences.
+		this.jdbc.sql("UPDATE conversation SET status = 'uninstalled' WHERE aad_object_id = :aad")
+			.param("aad", aad)
+			.update();
 	}
 
 	@Test
