@@ -35,7 +35,7 @@ public class Announcements {
 				INSERT INTO announcement (title, summary, image_url, button_title, button_url, created_by)
 				VALUES (:title, :summary, :imageUrl, :buttonTitle, :buttonUrl, :author)
 				RETURNING id
-				""").paramSource(content).param("author", author).query(Long.class).single();
+				""").params(contentParams(content)).param("author", author).query(Long.class).single();
 	}
 
 	/** Changes a draft; anything already scheduled or sent is immutable. */
@@ -49,7 +49,7 @@ public class Announcements {
 				UPDATE announcement SET title = :title, summary = :summary, image_url = :imageUrl,
 				  button_title = :buttonTitle, button_url = :buttonUrl, updated_at = now()
 				WHERE id = :id AND status = 'draft'
-				""").paramSource(content).param("id", id).update();
+				""").params(contentParams(content)).param("id", id).update();
 	}
 
 	public Optional<Announcement> find(long id) {
@@ -125,6 +125,16 @@ public class Announcements {
 		if (updated != 1) {
 			throw new InvalidTransitionException(id, require(id).status(), target);
 		}
+	}
+
+	private static java.util.Map<String, Object> contentParams(AnnouncementContent c) {
+		java.util.Map<String, Object> params = new java.util.HashMap<>();
+		params.put("title", c.title());
+		params.put("summary", c.summary());
+		params.put("imageUrl", c.imageUrl());
+		params.put("buttonTitle", c.buttonTitle());
+		params.put("buttonUrl", c.buttonUrl());
+		return params;
 	}
 
 	private static Announcement map(ResultSet rs, int row) throws SQLException {

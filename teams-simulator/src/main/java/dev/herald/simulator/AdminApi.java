@@ -1,0 +1,250 @@
+package dev.herald.simulator;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.herald.simulator.Http.Kind;
+import dev.herald.simulator.Http.Req;
+import dev.herald.simulator.Http.Resp;
+import dev.herald.simulator.Http.Router;
+import dev.herald.simulator.SimulatorConfig.Faults;
+import dev.herald.simulator.SimulatorConfig.Latency;
+import dev.herald.simulator.SimulatorConfig.Limits;
+
+/** The simulator's own inspection and control endpoints under {@code /_sim}. */
+final class AdminApi {
+
+	private final TeamsSimulator sim;
+
+	AdminApi(TeamsSimulator sim) {
+		this.sim = sim;
+	}
+
+	void register(Router r) {
+		r.add("GET", "/_sim/tenant", Kind.SIM, this::tenant);
+		r.add("GET", "/_sim/stats", Kind.SIM, (req) -> Resp.json(200, this.sim.stats()));
+		r.add("GET", "/_sim/config", Kind.SIM, (req) -> Resp.json(200, this.sim.runtimeOptions()));
+		r.add("POST", "/_sim/config", Kind.SIM, this::config);
+		r.add("GET", "/_sim/deliveries", Kind.SIM, this::deliveries);
+		r.add("GET", "/_sim/conversations", Kind.SIM, this::conversations);
+		r.add("GET", "/_sim/users", Kind.SIM, this::users);
+		r.add("GET", "/_sim/users/{aad}", Kind.SIM, this::userInfo);
+		r.add("GET", "/_sim/users/{aad}/inbox", Kind.SIM, this::userInbox);
+		r.add("GET", "/_sim/channels/{id}/inbox", Kind.SIM,
+				(req) -> Resp.json(200, this.sim.channelInbox(req.param(0))));
+		r.add("POST", "/_sim/reset", Kind.SIM, (req) -> {
+			this.sim.reset();
+			return Resp.json(200, Json.obj("reset", true));
+		});
+		r.add("POST", "/_sim/install", Kind.SIM, this::install);
+		r.add("POST", "/_sim/users/{aad}/install", Kind.SIM, (req) -> {
+			this.sim.installForUser(user(req).id());
+			return Resp.json(200, Json.obj("installed", true));
+		});
+		r.add("POST", "/_sim/users/{aad}/block", Kind.SIM, (req) -> {
+			this.sim.block(user(req).id());
+			return Resp.json(200, Json.obj("blocked", true));
+		});
+		r.add("POST", "/_sim/users/{aad}/unblock", Kind.SIM, (req) -> {
+			this.sim.unblock(user(req).id());
+			return Resp.json(200, Json.obj("blocked", false));
+		});
+		r.add("POST", "/_sim/users/{aad}/uninstall", Kind.SIM, (req) -> {
+			this.sim.uninstall(user(req).id());
+			return Resp.json(200, Json.obj("installed", false));
+		});
+	}
+
+	private SimUser user(Req req) {
+		return this.sim.requireUser(req.param(0));
+	}
+
+	private Resp tenant(Req req) {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("tenantId", this.sim.tenantId());
+		m.put("botAppId", this.sim.botAppId());
+		m.put("teamsAppExternalId", this.sim.teamsAppExternalId());
+		m.put("teamsAppCatalogId", this.sim.teamsAppCatalogId());
+		m.put("baseUrl", this.sim.baseUrl());
+		m.put("serviceUrl", this.sim.serviceUrl());
+		m.put("graphBaseUrl", this.sim.graphBaseUrl());
+		m.put("tokenUrl", this.sim.tokenUrl());
+		m.put("botFrameworkTokenUrl", this.sim.botFrameworkTokenUrl());
+		m.put("openIdMetadataUrl", this.sim.openIdMetadataUrl());
+		m.put("botEndpoint", this.sim.botEndpoint());
+		m.put("domain", this.sim.tenant.domain());
+		long guests = this.sim.tenant.users().stream().filter(SimUser::guest).count();
+		m.put("counts",
+				Json.obj("users", this.sim.tenant.users().size(), "guests", guests, "groups",
+						this.sim.tenant.groups().size(), "teams", this.sim.tenant.teams().size(), "installedAtStart",
+						this.sim.installedAtStart().size()));
+		List<Object> teams = new ArrayList<>();
+		for (SimTeam t : this.sim.tenant.teams()) {
+			List<Object> channels = new ArrayList<>();
+			for (SimChannel c : t.channels()) {
+				channels.add(Json.obj("id", c.id(), "displayName", c.displayName()));
+			}
+			teams.add(Json.obj("id", t.id(), "threadId", t.threadId(), "displayName", t.displayName(), "members",
+					t.memberUserIds().size(), "channels", channels));
+		}
+		m.put("teams", teams);
+		return Resp.json(200, m);
+	}
+
+	Map<String, Object> userJson(SimUser u) {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("id", u.id());
+		m.put("displayName", u.displayName());
+		m.put("userPrincipalName", u.userPrincipalName());
+		m.put("mail", u.mail());
+		m.put("userType", u.userType());
+		m.put("preferredLanguage", u.preferredLanguage());
+		m.put("department", u.department());
+		m.put("country", u.country());
+		m.put("teamsUserId", u.teamsUserId());
+		m.put("conversationId", this.sim.personalConversationId(u));
+		m.put("chatId", this.sim.chatId(u));
+		m.put("installed", this.sim.isInstalled(u.id()));
+		m.put("blocked", this.sim.blocked(u));
+		m.put("unlicensed", this.sim.unlicensed(u));
+		Conversation c = this.sim.conversation(this.sim.personalConversationId(u));
+		m.put("activities", (c != null) ? c.size() : 0);
+		return m;
+	}
+
+	private Resp users(Req req) {
+		String search = req.q("search");
+		int top = (req.q("top") != null) ? Integer.parseInt(req.q("top")) : 50;
+		String needle = (search != null) ? search.toLowerCase(java.util.Locale.ROOT) : null;
+		List<Object> result = new ArrayList<>();
+		for (SimUser u : this.sim.tenant.users()) {
+			if (result.size() >= top) {
+				break;
+			}
+			if (needle == null || u.displayName().toLowerCase(java.util.Locale.ROOT).contains(needle)
+					|| u.userPrincipalName().toLowerCase(java.util.Locale.ROOT).contains(needle)
+					|| u.id().startsWith(needle)) {
+				result.add(userJson(u));
+			}
+		}
+		return Resp.json(200, Json.obj("users", result));
+	}
+
+	private Resp userInfo(Req req) {
+		SimUser u = this.sim.tenant.user(req.param(0));
+		if (u == null) {
+			return Resp.json(404, Json.obj("error", Json.obj("code", "NotFound", "message", "Unknown user")));
+		}
+		return Resp.json(200, userJson(u));
+	}
+
+	private Resp userInbox(Req req) {
+		SimUser u = this.sim.tenant.user(req.param(0));
+		if (u == null) {
+			return Resp.json(404, Json.obj("error", Json.obj("code", "NotFound", "message", "Unknown user")));
+		}
+		return Resp.json(200, this.sim.inbox(u.id()));
+	}
+
+	private Resp deliveries(Req req) {
+		String marker = req.q("marker");
+		if (marker == null || marker.isEmpty()) {
+			return Resp.json(400, Json.obj("error", Json.obj("code", "BadRequest", "message", "marker is required")));
+		}
+		return Resp.json(200, this.sim.deliveries(marker));
+	}
+
+	private Resp conversations(Req req) {
+		List<Object> list = new ArrayList<>();
+		for (Conversation c : this.sim.conversations()) {
+			int n = c.size();
+			if (n == 0 && !"true".equals(req.q("all"))) {
+				continue;
+			}
+			list.add(Json.obj("id", c.id, "kind", c.personal() ? "personal" : "channel", "user",
+					c.personal() ? c.user.id() : null, "channelId", c.personal() ? null : c.channel.id(), "activities",
+					n));
+		}
+		return Resp.json(200, Json.obj("conversations", list));
+	}
+
+	private Resp install(Req req) {
+		Map<String, Object> body = req.json();
+		if (body != null && Boolean.TRUE.equals(body.get("existing"))) {
+			int n = this.sim.installForExisting();
+			return Resp.json(200, Json.obj("installed", n));
+		}
+		List<Object> users = (body != null) ? Json.list(body.get("users")) : null;
+		if (users == null) {
+			return Resp.json(400, Json.obj("error",
+					Json.obj("code", "BadRequest", "message", "expected {\"users\":[...]} or {\"existing\":true}")));
+		}
+		int n = 0;
+		for (Object o : users) {
+			this.sim.installForUser(this.sim.requireUser(String.valueOf(o)).id());
+			n++;
+		}
+		return Resp.json(200, Json.obj("installed", n));
+	}
+
+	private Resp config(Req req) {
+		Map<String, Object> body = req.json();
+		if (body == null) {
+			return Resp.json(400, Json.obj("error", Json.obj("code", "BadRequest", "message", "JSON body expected")));
+		}
+		SimulatorConfig c = this.sim.config();
+		Limits limits = c.limits();
+		Map<String, Object> l = Json.map(body.get("limits"));
+		if (l != null) {
+			limits = new Limits(bool(l, "perThread", limits.perThread()),
+					integer(l, "tenantPerSecond", limits.tenantPerSecond()),
+					integer(l, "graphInstallsPerSecond", limits.graphInstallsPerSecond()));
+		}
+		Latency latency = c.latency();
+		Map<String, Object> la = Json.map(body.get("latency"));
+		if (la != null) {
+			latency = new Latency(integer(la, "minMs", latency.minMs()), integer(la, "maxMs", latency.maxMs()));
+		}
+		Faults faults = c.faults();
+		Map<String, Object> f = Json.map(body.get("faults"));
+		if (f != null) {
+			faults = new Faults(dbl(f, "serverErrorShare", faults.serverErrorShare()),
+					dbl(f, "timeoutShare", faults.timeoutShare()), dbl(f, "resetShare", faults.resetShare()),
+					dbl(f, "blockedUserShare", faults.blockedUserShare()),
+					dbl(f, "unlicensedShare", faults.unlicensedShare()));
+		}
+		boolean strict = bool(body, "strictAuth", c.strictAuth());
+		String endpoint = body.containsKey("botEndpoint") ? Json.str(body.get("botEndpoint")) : this.sim.botEndpoint();
+		Limits fl = limits;
+		Latency fla = latency;
+		Faults ff = faults;
+		this.sim.updateConfig((old) -> old.withLimits(fl)
+			.withLatency(fla)
+			.withFaults(ff)
+			.withStrictAuth(strict)
+			.withBotEndpoint(endpoint));
+		this.sim.maxMessageBytes = integer(body, "maxMessageBytes", this.sim.maxMessageBytes);
+		this.sim.timeoutHoldMillis = integer(body, "timeoutHoldMillis", (int) this.sim.timeoutHoldMillis);
+		this.sim.preconditionFailedShare = dbl(body, "preconditionFailedShare", this.sim.preconditionFailedShare);
+		this.sim.requireInstall = bool(body, "requireInstall", this.sim.requireInstall);
+		return Resp.json(200, this.sim.runtimeOptions());
+	}
+
+	private static boolean bool(Map<String, Object> m, String key, boolean dflt) {
+		Object v = m.get(key);
+		return (v instanceof Boolean b) ? b : dflt;
+	}
+
+	private static int integer(Map<String, Object> m, String key, int dflt) {
+		Object v = m.get(key);
+		return (v instanceof Number n) ? n.intValue() : dflt;
+	}
+
+	private static double dbl(Map<String, Object> m, String key, double dflt) {
+		Object v = m.get(key);
+		return (v instanceof Number n) ? n.doubleValue() : dflt;
+	}
+
+}

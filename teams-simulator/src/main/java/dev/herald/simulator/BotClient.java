@@ -1,0 +1,180 @@
+package dev.herald.simulator;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Posts signed activities to the bot's messaging endpoint, like Teams does, with bounded
+ * background retries while the bot is down.
+ */
+final class BotClient implements AutoCloseable {
+
+	/** Backoff before retry n (ms); after the last one the delivery is dropped. */
+	private static final long[] BACKOFF = { 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 30_000, 30_000 };
+
+	private final TeamsSimulator sim;
+
+	private final HttpClient http;
+
+	private final ExecutorService posters;
+
+	private final ScheduledExecutorService retries;
+
+	/** Result of one synchronous post. */
+	record Result(int status, String body, String error) {
+
+		boolean ok() {
+			return this.status >= 200 && this.status < 300;
+		}
+
+	}
+
+	BotClient(TeamsSimulator sim) {
+		this.sim = sim;
+		AtomicInteger n = new AtomicInteger();
+		this.posters = Executors.newFixedThreadPool(16, (r) -> daemon(r, "teams-sim-poster-" + n.incrementAndGet()));
+		this.retries = Executors.newSingleThreadScheduledExecutor((r) -> daemon(r, "teams-sim-retry"));
+		this.http = HttpClient.newBuilder()
+			.connectTimeout(Duration.ofSeconds(5))
+			.executor(this.posters)
+			.version(HttpClient.Version.HTTP_1_1)
+			.build();
+	}
+
+	private static Thread daemon(Runnable r, String name) {
+		Thread t = new Thread(r, name);
+		t.setDaemon(true);
+		return t;
+	}
+
+	/** Posts one activity now, synchronously; never throws. */
+	Result post(Map<String, Object> activity, Duration timeout) {
+		String endpoint = this.sim.botEndpoint();
+		if (endpoint == null) {
+			return new Result(0, null, "no bot endpoint configured");
+		}
+		try {
+			String serviceUrl = (String) activity.get("serviceUrl");
+			String conversationId = Json.str(Json.path(activity, "conversation", "id"));
+			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint))
+				.timeout(timeout)
+				.header("Content-Type", "application/json; charset=utf-8")
+				.header("Authorization", "Bearer " + this.sim.keys.channelToken(this.sim.botAppId(), serviceUrl))
+				.header("x-ms-tenant-id", this.sim.tenantId())
+				.header("User-Agent", "Microsoft-SkypeBotApi (Microsoft-BotFramework 3.0) teams-simulator")
+				.POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(activity)));
+			if (conversationId != null) {
+				request.header("x-ms-conversation-id", conversationId);
+			}
+			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			return new Result(response.statusCode(), response.body(), null);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return new Result(0, null, "interrupted");
+		}
+		catch (Exception ex) {
+			return new Result(0, null, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Delivers activities in order; the returned future completes after the first attempt
+	 * (true when all were accepted). Failed posts are retried in the background with
+	 * backoff, a bounded number of times.
+	 */
+	CompletableFuture<Boolean> deliver(List<Map<String, Object>> activities) {
+		if (this.sim.botEndpoint() == null) {
+			this.sim.stats.callbacksSkipped.addAndGet(activities.size());
+			return CompletableFuture.completedFuture(false);
+		}
+		CompletableFuture<Boolean> first = new CompletableFuture<>();
+		this.posters.execute(() -> attempt(new ArrayList<>(activities), 0, first));
+		return first;
+	}
+
+	private void attempt(List<Map<String, Object>> pending, int retry, CompletableFuture<Boolean> first) {
+		while (!pending.isEmpty()) {
+			Result r = post(pending.get(0), Duration.ofSeconds(15));
+			if (!r.ok()) {
+				this.sim.stats.callbacksFailed.incrementAndGet();
+				first.complete(false);
+				if (retry < BACKOFF.length && !this.posters.isShutdown()) {
+					this.sim.stats.callbacksRetried.incrementAndGet();
+					this.retries.schedule(() -> this.posters.execute(() -> attempt(pending, retry + 1, first)),
+							BACKOFF[retry], TimeUnit.MILLISECONDS);
+				}
+				return;
+			}
+			this.sim.stats.callbacksDelivered.incrementAndGet();
+			pending.remove(0);
+		}
+		first.complete(true);
+	}
+
+	/** Runs tasks on the poster pool. */
+	<T> CompletableFuture<T> async(Supplier<T> task) {
+		return CompletableFuture.supplyAsync(task, this.posters);
+	}
+
+	@Override
+	public void close() {
+		this.retries.shutdownNow();
+		this.posters.shutdownNow();
+	}
+
+	// ---- activity builders ----
+
+	Map<String, Object> base(String type, String id, SimUser user) {
+		Map<String, Object> a = Json.obj("type", type, "id", id, "timestamp", Instant.now().toString(),
+				"localTimestamp", Instant.now().toString(), "channelId", "msteams", "serviceUrl",
+				this.sim.serviceUrl());
+		a.put("from", Json.obj("id", user.teamsUserId(), "name", user.displayName(), "aadObjectId", user.id()));
+		a.put("conversation", Json.obj("conversationType", "personal", "tenantId", this.sim.tenantId(), "id",
+				this.sim.personalConversationId(user)));
+		a.put("recipient", Json.obj("id", "28:" + this.sim.botAppId(), "name", "Herald"));
+		a.put("locale", user.preferredLanguage());
+		a.put("entities", List.of(Json.obj("type", "clientInfo", "locale", user.preferredLanguage(), "country",
+				user.country(), "platform", "Web", "timezone", "UTC")));
+		a.put("channelData", Json.obj("tenant", Json.obj("id", this.sim.tenantId())));
+		return a;
+	}
+
+	static String eventId() {
+		return "f:" + UUID.randomUUID();
+	}
+
+	List<Map<String, Object>> installActivities(SimUser user) {
+		Map<String, Object> install = base("installationUpdate", eventId(), user);
+		install.put("action", "add");
+		((Map<String, Object>) install.get("channelData")).put("source", Json.obj("name", "message"));
+		Map<String, Object> update = base("conversationUpdate", eventId(), user);
+		update.put("membersAdded", List.of(Json.obj("id", "28:" + this.sim.botAppId()),
+				Json.obj("id", user.teamsUserId(), "aadObjectId", user.id())));
+		return List.of(install, update);
+	}
+
+	List<Map<String, Object>> uninstallActivities(SimUser user) {
+		Map<String, Object> install = base("installationUpdate", eventId(), user);
+		install.put("action", "remove");
+		Map<String, Object> update = base("conversationUpdate", eventId(), user);
+		update.put("membersRemoved", List.of(Json.obj("id", "28:" + this.sim.botAppId())));
+		return List.of(install, update);
+	}
+
+}

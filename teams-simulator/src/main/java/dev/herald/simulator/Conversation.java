@@ -1,0 +1,95 @@
+package dev.herald.simulator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A personal chat with one user or a channel, with the activities posted to it. */
+final class Conversation {
+
+	final String id;
+
+	final SimUser user;
+
+	final SimChannel channel;
+
+	private final List<Entry> entries = new ArrayList<>();
+
+	private SlidingWindows threadLimiter;
+
+	/** One activity in a conversation. */
+	static final class Entry {
+
+		final String id;
+
+		final long createdAt;
+
+		volatile Map<String, Object> activity;
+
+		volatile String json;
+
+		volatile boolean deleted;
+
+		volatile int updates;
+
+		Entry(String id, Map<String, Object> activity, String json) {
+			this.id = id;
+			this.createdAt = System.currentTimeMillis();
+			this.activity = activity;
+			this.json = json;
+		}
+
+	}
+
+	Conversation(String id, SimUser user, SimChannel channel) {
+		this.id = id;
+		this.user = user;
+		this.channel = channel;
+	}
+
+	boolean personal() {
+		return this.user != null;
+	}
+
+	synchronized SlidingWindows threadLimiter() {
+		if (this.threadLimiter == null) {
+			this.threadLimiter = new SlidingWindows(SlidingWindows.TEAMS_THREAD);
+		}
+		return this.threadLimiter;
+	}
+
+	synchronized void add(Entry entry) {
+		this.entries.add(entry);
+	}
+
+	synchronized Entry find(String activityId) {
+		for (int i = this.entries.size() - 1; i >= 0; i--) {
+			Entry e = this.entries.get(i);
+			if (e.id.equals(activityId)) {
+				return e;
+			}
+		}
+		return null;
+	}
+
+	/** Entries, oldest first (snapshot). */
+	synchronized List<Entry> entries() {
+		return new ArrayList<>(this.entries);
+	}
+
+	synchronized int size() {
+		int n = 0;
+		for (Entry e : this.entries) {
+			if (!e.deleted) {
+				n++;
+			}
+		}
+		return n;
+	}
+
+	synchronized void clear() {
+		this.entries.clear();
+		this.threadLimiter = null;
+	}
+
+}

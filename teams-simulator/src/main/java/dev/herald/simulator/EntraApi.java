@@ -1,0 +1,134 @@
+package dev.herald.simulator;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.herald.simulator.Http.Kind;
+import dev.herald.simulator.Http.Req;
+import dev.herald.simulator.Http.Resp;
+import dev.herald.simulator.Http.Router;
+
+/** Entra ID token endpoint and the OpenID metadata of Entra and of the Bot Framework. */
+final class EntraApi {
+
+	private static final int LIFETIME = 3599;
+
+	private final TeamsSimulator sim;
+
+	EntraApi(TeamsSimulator sim) {
+		this.sim = sim;
+	}
+
+	void register(Router r) {
+		r.add("POST", "/{tenant}/oauth2/v2.0/token", Kind.ENTRA, this::token);
+		r.add("GET", "/{tenant}/v2.0/.well-known/openid-configuration", Kind.ENTRA, this::entraMetadata);
+		r.add("GET", "/{tenant}/discovery/v2.0/keys", Kind.ENTRA, (req) -> Resp.json(200, this.sim.keys.jwks(false)));
+		r.add("GET", "/v1/.well-known/openidconfiguration", Kind.ENTRA, this::botFrameworkMetadata);
+		r.add("GET", "/v1/.well-known/keys", Kind.ENTRA, (req) -> Resp.json(200, this.sim.keys.jwks(true)));
+	}
+
+	private Resp token(Req req) {
+		String tenant = req.param(0);
+		Map<String, String> form = Http.Req.query(req.bodyString());
+		String clientId = form.get("client_id");
+		String secret = form.get("client_secret");
+		String basic = req.header("Authorization");
+		if ((clientId == null || secret == null) && basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
+			String decoded = new String(Base64.getDecoder().decode(basic.substring(6).trim()));
+			int colon = decoded.indexOf(':');
+			if (colon > 0) {
+				clientId = decoded.substring(0, colon);
+				secret = decoded.substring(colon + 1);
+			}
+		}
+		if (!"client_credentials".equals(form.get("grant_type"))) {
+			return error(400, "unsupported_grant_type", 70003,
+					"AADSTS70003: The app requested an unsupported grant type '" + form.get("grant_type") + "'.");
+		}
+		if (clientId == null || clientId.isBlank()) {
+			return error(400, "invalid_request", 900144,
+					"AADSTS900144: The request body must contain the following parameter: 'client_id'.");
+		}
+		boolean botFrameworkTenant = "botframework.com".equalsIgnoreCase(tenant)
+				|| SimKeys.BOTFRAMEWORK_TENANT.equalsIgnoreCase(tenant);
+		if (!botFrameworkTenant && !tenant.equalsIgnoreCase(this.sim.tenantId())
+				&& !tenant.equalsIgnoreCase(this.sim.tenant.domain())) {
+			return error(400, "invalid_tenant", 90002, "AADSTS90002: Tenant '" + tenant
+					+ "' not found. Check to make sure you have the correct tenant ID.");
+		}
+		if (this.sim.config().strictAuth() && !this.sim.clientValid(clientId, secret)) {
+			if (!this.sim.clientRegistered(clientId)) {
+				return error(400, "unauthorized_client", 700016, "AADSTS700016: Application with identifier '"
+						+ clientId + "' was not found in the directory '" + tenant + "'.");
+			}
+			return error(401, "invalid_client", 7000215, "AADSTS7000215: Invalid client secret provided. "
+					+ "Ensure the secret being sent in the request is the client secret value, not the client secret ID, "
+					+ "for a secret added to app '" + clientId + "'.");
+		}
+		String scope = form.getOrDefault("scope", "");
+		String audience;
+		if (scope.startsWith(SimKeys.BOTFRAMEWORK_AUDIENCE)) {
+			audience = SimKeys.BOTFRAMEWORK_AUDIENCE;
+		}
+		else if (scope.startsWith(SimKeys.GRAPH_AUDIENCE)) {
+			audience = SimKeys.GRAPH_AUDIENCE;
+		}
+		else if (scope.isBlank()) {
+			return error(400, "invalid_request", 900144,
+					"AADSTS900144: The request body must contain the following parameter: 'scope'.");
+		}
+		else {
+			return error(400, "invalid_scope", 1002012, "AADSTS1002012: The provided value for scope " + scope
+					+ " is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).");
+		}
+		String issuerTenant = botFrameworkTenant ? SimKeys.BOTFRAMEWORK_TENANT : this.sim.tenantId();
+		String token = this.sim.keys.accessToken(issuerTenant, this.sim.tenantId(), audience, clientId, LIFETIME);
+		this.sim.stats.tokensIssued.incrementAndGet();
+		return Resp.json(200, Json.obj("token_type", "Bearer", "expires_in", LIFETIME, "ext_expires_in", LIFETIME,
+				"access_token", token));
+	}
+
+	private static Resp error(int status, String error, int code, String description) {
+		String trace = UUID.randomUUID().toString();
+		String correlation = UUID.randomUUID().toString();
+		String now = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
+			.withZone(ZoneOffset.UTC)
+			.format(Instant.now());
+		return Resp.json(status,
+				Json.obj("error", error, "error_description",
+						description + "\r\nTrace ID: " + trace + "\r\nCorrelation ID: " + correlation
+								+ "\r\nTimestamp: " + now,
+						"error_codes", List.of(code), "timestamp", now, "trace_id", trace, "correlation_id",
+						correlation, "error_uri", "https://login.microsoftonline.com/error?code=" + code));
+	}
+
+	private Resp entraMetadata(Req req) {
+		String tenant = req.param(0);
+		String base = this.sim.baseUrl() + "/" + tenant;
+		return Resp.json(200,
+				Json.obj("token_endpoint", base + "/oauth2/v2.0/token", "token_endpoint_auth_methods_supported",
+						List.of("client_secret_post", "private_key_jwt", "client_secret_basic"), "jwks_uri",
+						base + "/discovery/v2.0/keys", "response_modes_supported",
+						List.of("query", "fragment", "form_post"), "subject_types_supported", List.of("pairwise"),
+						"id_token_signing_alg_values_supported", List.of("RS256"), "response_types_supported",
+						List.of("code", "id_token", "code id_token", "id_token token"), "scopes_supported",
+						List.of("openid", "profile", "email", "offline_access"), "issuer",
+						"https://login.microsoftonline.com/" + this.sim.tenantId() + "/v2.0", "authorization_endpoint",
+						base + "/oauth2/v2.0/authorize", "tenant_region_scope", "EU", "cloud_instance_name",
+						"microsoftonline.com"));
+	}
+
+	private Resp botFrameworkMetadata(Req req) {
+		return Resp.json(200,
+				Json.obj("issuer", SimKeys.BOTFRAMEWORK_ISSUER, "authorization_endpoint",
+						"https://invalid.botframework.com", "jwks_uri", this.sim.baseUrl() + "/v1/.well-known/keys",
+						"id_token_signing_alg_values_supported", List.of("RS256"),
+						"token_endpoint_auth_methods_supported", List.of("private_key_jwt")));
+	}
+
+}

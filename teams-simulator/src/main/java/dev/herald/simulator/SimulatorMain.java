@@ -1,0 +1,203 @@
+package dev.herald.simulator;
+
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+
+import dev.herald.simulator.SimulatorConfig.Faults;
+import dev.herald.simulator.SimulatorConfig.Latency;
+import dev.herald.simulator.SimulatorConfig.Limits;
+
+/** Runs the simulator standalone until killed. See README.md for the options. */
+public final class SimulatorMain {
+
+	private SimulatorMain() {
+	}
+
+	public static void main(String[] args) throws InterruptedException {
+		Options options;
+		try {
+			options = parse(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println("teams-simulator: " + ex.getMessage());
+			System.err.println(usage());
+			System.exit(2);
+			return;
+		}
+		if (options == null) {
+			System.out.println(usage());
+			return;
+		}
+		TeamsSimulator sim = TeamsSimulator.start(options.config);
+		if (options.clientSecret != null) {
+			sim.registerClient(sim.botAppId(), options.clientSecret);
+		}
+		if (options.maxMessageBytes > 0) {
+			sim.setMaxMessageBytes(options.maxMessageBytes);
+		}
+		if (options.timeoutHoldMillis > 0) {
+			sim.setTimeoutHoldMillis(options.timeoutHoldMillis);
+		}
+		sim.setPreconditionFailedShare(options.preconditionFailedShare);
+		sim.setRequireInstall(options.requireInstall);
+		Runtime.getRuntime().addShutdownHook(new Thread(sim::close, "teams-sim-shutdown"));
+		System.out.println("Teams simulator listening on " + sim.baseUrl());
+		System.out.println("  tenant        " + sim.tenantId() + " (" + sim.tenant().users().size() + " users)");
+		System.out.println("  bot app id    " + sim.botAppId() + "  secret " + sim.clientSecret());
+		System.out.println("  token URL     " + sim.tokenUrl());
+		System.out.println("  serviceUrl    " + sim.serviceUrl());
+		System.out.println("  Graph         " + sim.graphBaseUrl());
+		System.out.println("  OpenID (bot)  " + sim.openIdMetadataUrl());
+		System.out.println("  bot endpoint  " + sim.botEndpoint());
+		System.out.println("  UI            " + sim.baseUrl() + "/_sim/");
+		if (options.installExisting && sim.botEndpoint() != null) {
+			System.out.println("  install callbacks posted for " + sim.installForExisting() + " users");
+		}
+		new CountDownLatch(1).await();
+	}
+
+	static final class Options {
+
+		SimulatorConfig config = SimulatorConfig.defaults().withPort(8089);
+
+		String clientSecret;
+
+		int maxMessageBytes;
+
+		long timeoutHoldMillis;
+
+		double preconditionFailedShare;
+
+		boolean requireInstall = true;
+
+		boolean installExisting;
+
+	}
+
+	/** Parses the command line; null for --help. */
+	static Options parse(String[] args) {
+		Options o = new Options();
+		SimulatorConfig c = o.config;
+		boolean threadLimits = true;
+		Integer tenantLimit = null;
+		Integer graphLimit = null;
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			String value = null;
+			int eq = arg.indexOf('=');
+			if (arg.startsWith("--") && eq > 0) {
+				value = arg.substring(eq + 1);
+				arg = arg.substring(0, eq);
+			}
+			switch (arg) {
+				case "--help", "-h" -> {
+					return null;
+				}
+				case "--no-thread-limits" -> threadLimits = false;
+				case "--strict" -> c = c.withStrictAuth(true);
+				case "--no-install-check" -> o.requireInstall = false;
+				case "--install-existing" -> o.installExisting = true;
+				default -> {
+					if (value == null) {
+						if (i + 1 >= args.length) {
+							throw new IllegalArgumentException("missing value for " + arg);
+						}
+						value = args[++i];
+					}
+					switch (arg) {
+						case "--port" -> c = c.withPort(Integer.parseInt(value));
+						case "--users" -> c = c.withUsers(Integer.parseInt(value));
+						case "--seed" -> c = c.withSeed(Long.parseLong(value));
+						case "--tenant-id" -> c = c.withTenantId(value);
+						case "--bot-app-id" -> c = c.withBotAppId(value);
+						case "--teams-app-id" -> c = c.withTeamsAppExternalId(value);
+						case "--client-secret" -> o.clientSecret = value;
+						case "--bot-endpoint" -> c = c.withBotEndpoint(value);
+						case "--limit" -> tenantLimit = Integer.parseInt(value);
+						case "--graph-install-limit" -> graphLimit = Integer.parseInt(value);
+						case "--latency-ms" -> c = c.withLatency(latency(value));
+						case "--faults" -> {
+							o.preconditionFailedShare = faultShare(value, "412");
+							c = c.withFaults(faults(value));
+						}
+						case "--installed-share" -> c = c.withInstalledShare(Double.parseDouble(value));
+						case "--max-message-bytes" -> o.maxMessageBytes = Integer.parseInt(value);
+						case "--timeout-hold-ms" -> o.timeoutHoldMillis = Long.parseLong(value);
+						default -> throw new IllegalArgumentException("unknown option " + arg);
+					}
+				}
+			}
+		}
+		Limits limits = Limits.teams().withPerThread(threadLimits);
+		if (tenantLimit != null) {
+			if (tenantLimit == 0) {
+				limits = Limits.off();
+			}
+			else {
+				limits = limits.withTenantPerSecond(tenantLimit);
+			}
+		}
+		if (graphLimit != null) {
+			limits = limits.withGraphInstallsPerSecond(graphLimit);
+		}
+		o.config = c.withLimits(limits);
+		return o;
+	}
+
+	static Latency latency(String value) {
+		int dash = value.indexOf('-');
+		if (dash < 0) {
+			return Latency.fixed(Integer.parseInt(value.trim()));
+		}
+		return new Latency(Integer.parseInt(value.substring(0, dash).trim()),
+				Integer.parseInt(value.substring(dash + 1).trim()));
+	}
+
+	static Faults faults(String value) {
+		return new Faults(faultShare(value, "5xx"), faultShare(value, "timeout"), faultShare(value, "reset"),
+				faultShare(value, "blocked"), faultShare(value, "unlicensed"));
+	}
+
+	private static double faultShare(String value, String name) {
+		for (String part : value.split(",")) {
+			String[] kv = part.split("=", 2);
+			if (kv.length != 2) {
+				throw new IllegalArgumentException("bad --faults entry '" + part + "'");
+			}
+			String key = kv[0].trim().toLowerCase(Locale.ROOT);
+			if (!key.matches("5xx|timeout|reset|blocked|unlicensed|412")) {
+				throw new IllegalArgumentException("unknown fault '" + key + "'");
+			}
+			if (key.equals(name)) {
+				return Double.parseDouble(kv[1].trim());
+			}
+		}
+		return 0;
+	}
+
+	static String usage() {
+		return """
+				Usage: java -jar teams-simulator.jar [options]
+				  --port N                 listen port (default 8089; 0 = random)
+				  --users N                generated users (default 2000)
+				  --seed N                 tenant seed (default 42)
+				  --tenant-id GUID         tenant id
+				  --bot-app-id GUID        bot app (client) id
+				  --teams-app-id GUID      Teams app manifest (external) id
+				  --client-secret S        secret accepted for the bot app id in --strict mode (default herald-sim-secret)
+				  --bot-endpoint URL       bot messaging endpoint (.../api/messages)
+				  --installed-share X      share 0..1 of users who have the app at start
+				  --install-existing       post install callbacks for them at start (needs --bot-endpoint)
+				  --limit N                per app per tenant Connector limit per second (default 50; 0 = all limits off)
+				  --no-thread-limits       disable per-thread limits (7/1s, 8/2s, 60/30s, 1800/h)
+				  --graph-install-limit N  Graph installs per second (default 30; 0 = off)
+				  --latency-ms MIN-MAX     added latency, fixed (N) or uniform (MIN-MAX)
+				  --faults LIST            e.g. 5xx=0.2,timeout=0.01,reset=0.01,blocked=0.01,unlicensed=0.05,412=0.01
+				  --max-message-bytes N    413 threshold in UTF-16 bytes (default 102400)
+				  --timeout-hold-ms N      how long timeout faults hold the request (default 35000)
+				  --no-install-check       allow personal sends to users without the app
+				  --strict                 token endpoint checks client id and secret
+				""";
+	}
+
+}

@@ -1,0 +1,136 @@
+package dev.herald.simulator;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/** Counters exposed by {@code GET /_sim/stats}. */
+final class Stats {
+
+	final AtomicLong requests = new AtomicLong();
+
+	final AtomicLong connectorRequests = new AtomicLong();
+
+	final AtomicLong graphRequests = new AtomicLong();
+
+	final AtomicLong tokensIssued = new AtomicLong();
+
+	final AtomicLong activitiesDelivered = new AtomicLong();
+
+	final AtomicLong activitiesUpdated = new AtomicLong();
+
+	final AtomicLong activitiesDeleted = new AtomicLong();
+
+	final AtomicLong conversationsCreated = new AtomicLong();
+
+	final AtomicLong installs = new AtomicLong();
+
+	final AtomicLong uninstalls = new AtomicLong();
+
+	final AtomicLong graphInstalls = new AtomicLong();
+
+	final AtomicLong throttledThread = new AtomicLong();
+
+	final AtomicLong throttledTenant = new AtomicLong();
+
+	final AtomicLong throttledGraphInstalls = new AtomicLong();
+
+	final AtomicLong fault5xx = new AtomicLong();
+
+	final AtomicLong faultTimeout = new AtomicLong();
+
+	final AtomicLong faultReset = new AtomicLong();
+
+	final AtomicLong fault412 = new AtomicLong();
+
+	final AtomicLong forbidden403 = new AtomicLong();
+
+	final AtomicLong unauthorized401 = new AtomicLong();
+
+	final AtomicLong callbacksDelivered = new AtomicLong();
+
+	final AtomicLong callbacksFailed = new AtomicLong();
+
+	final AtomicLong callbacksRetried = new AtomicLong();
+
+	final AtomicLong callbacksSkipped = new AtomicLong();
+
+	/** Connector requests per second, ring of 8 one-second buckets. */
+	private final AtomicLongArray buckets = new AtomicLongArray(8);
+
+	private final AtomicLongArray bucketSecond = new AtomicLongArray(8);
+
+	void tick() {
+		long second = System.currentTimeMillis() / 1000;
+		int i = (int) (second % 8);
+		if (this.bucketSecond.get(i) != second) {
+			synchronized (this) {
+				if (this.bucketSecond.get(i) != second) {
+					this.buckets.set(i, 0);
+					this.bucketSecond.set(i, second);
+				}
+			}
+		}
+		this.buckets.incrementAndGet(i);
+	}
+
+	/** Connector requests during the last complete second. */
+	long currentRate() {
+		long previous = System.currentTimeMillis() / 1000 - 1;
+		int i = (int) (previous % 8);
+		return (this.bucketSecond.get(i) == previous) ? this.buckets.get(i) : 0;
+	}
+
+	void reset() {
+		for (AtomicLong a : new AtomicLong[] { this.requests, this.connectorRequests, this.graphRequests,
+				this.tokensIssued, this.activitiesDelivered, this.activitiesUpdated, this.activitiesDeleted,
+				this.conversationsCreated, this.installs, this.uninstalls, this.graphInstalls, this.throttledThread,
+				this.throttledTenant, this.throttledGraphInstalls, this.fault5xx, this.faultTimeout, this.faultReset,
+				this.fault412, this.forbidden403, this.unauthorized401, this.callbacksDelivered, this.callbacksFailed,
+				this.callbacksRetried, this.callbacksSkipped }) {
+			a.set(0);
+		}
+	}
+
+	Map<String, Object> toMap() {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("requests", this.requests.get());
+		m.put("connectorRequests", this.connectorRequests.get());
+		m.put("graphRequests", this.graphRequests.get());
+		m.put("tokensIssued", this.tokensIssued.get());
+		m.put("activitiesDelivered", this.activitiesDelivered.get());
+		m.put("activitiesUpdated", this.activitiesUpdated.get());
+		m.put("activitiesDeleted", this.activitiesDeleted.get());
+		m.put("conversationsCreated", this.conversationsCreated.get());
+		m.put("installs", this.installs.get());
+		m.put("uninstalls", this.uninstalls.get());
+		m.put("graphInstalls", this.graphInstalls.get());
+		Map<String, Object> throttled = new LinkedHashMap<>();
+		throttled.put("thread", this.throttledThread.get());
+		throttled.put("tenant", this.throttledTenant.get());
+		throttled.put("graphInstalls", this.throttledGraphInstalls.get());
+		throttled.put("total",
+				this.throttledThread.get() + this.throttledTenant.get() + this.throttledGraphInstalls.get());
+		m.put("throttled429", throttled);
+		Map<String, Object> faults = new LinkedHashMap<>();
+		faults.put("serverError", this.fault5xx.get());
+		faults.put("timeout", this.faultTimeout.get());
+		faults.put("reset", this.faultReset.get());
+		faults.put("preconditionFailed", this.fault412.get());
+		faults.put("total",
+				this.fault5xx.get() + this.faultTimeout.get() + this.faultReset.get() + this.fault412.get());
+		m.put("injectedFaults", faults);
+		m.put("forbidden403", this.forbidden403.get());
+		m.put("unauthorized401", this.unauthorized401.get());
+		Map<String, Object> callbacks = new LinkedHashMap<>();
+		callbacks.put("delivered", this.callbacksDelivered.get());
+		callbacks.put("failedAttempts", this.callbacksFailed.get());
+		callbacks.put("retried", this.callbacksRetried.get());
+		callbacks.put("skippedNoEndpoint", this.callbacksSkipped.get());
+		m.put("callbacks", callbacks);
+		m.put("currentRate", currentRate());
+		return m;
+	}
+
+}

@@ -1,0 +1,819 @@
+package dev.herald.simulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.herald.simulator.Http.Kind;
+import dev.herald.simulator.Http.Req;
+import dev.herald.simulator.Http.Resp;
+import dev.herald.simulator.Http.Route;
+import dev.herald.simulator.SimulatorConfig.Faults;
+import dev.herald.simulator.SimulatorConfig.Latency;
+import dev.herald.simulator.SimulatorConfig.Limits;
+
+/**
+ * A stand-in for Entra ID, the Bot Framework Connector v3 and Microsoft Graph v1.0, on
+ * their real HTTP paths, on one local port. Embeddable (no Spring) and runnable through
+ * {@link SimulatorMain}.
+ */
+public final class TeamsSimulator implements AutoCloseable {
+
+	/** Default client secret accepted in strict mode for the bot app id. */
+	public static final String DEFAULT_CLIENT_SECRET = "herald-sim-secret";
+
+	private volatile SimulatorConfig config;
+
+	private final int port;
+
+	final SimTenant tenant;
+
+	final SimKeys keys = new SimKeys();
+
+	final Stats stats = new Stats();
+
+	final BotClient bot;
+
+	private final HttpServer server;
+
+	private final ThreadPoolExecutor executor;
+
+	private final ScheduledExecutorService holds;
+
+	private final Http.Router router = new Http.Router();
+
+	private final String teamsAppCatalogId;
+
+	// ---- run-time options beyond SimulatorConfig ----
+
+	volatile int maxMessageBytes = 100 * 1024;
+
+	volatile long timeoutHoldMillis = 35_000;
+
+	volatile double preconditionFailedShare;
+
+	volatile boolean requireInstall = true;
+
+	volatile String botEndpoint;
+
+	private final Map<String, String> clientSecrets = new ConcurrentHashMap<>();
+
+	// ---- state ----
+
+	private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
+
+	private final Map<String, SimUser> personalIds = new ConcurrentHashMap<>();
+
+	private final Set<String> installed = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> installedAtStart;
+
+	private final Set<String> blocked = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> unblocked = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> uninstalled = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong activityIds = new AtomicLong(1_700_000_000_000L);
+
+	private SlidingWindows tenantLimiter;
+
+	private SlidingWindows graphInstallLimiter;
+
+	private TeamsSimulator(SimulatorConfig config) throws IOException {
+		this.config = config;
+		this.tenant = new SimTenant(config.tenantId(), config.seed(), config.users());
+		this.teamsAppCatalogId = UUID
+			.nameUUIDFromBytes(
+					(config.teamsAppExternalId() + "|catalog|" + config.seed()).getBytes(StandardCharsets.UTF_8))
+			.toString();
+		this.botEndpoint = config.botEndpoint();
+		this.clientSecrets.put(config.botAppId(), DEFAULT_CLIENT_SECRET);
+		Set<String> initial = new java.util.HashSet<>();
+		for (SimUser u : this.tenant.users()) {
+			if (this.tenant.fraction(u, "installed") < config.installedShare() && !unlicensed(u)) {
+				initial.add(u.id());
+			}
+		}
+		this.installedAtStart = Collections.unmodifiableSet(initial);
+		this.installed.addAll(initial);
+		applyLimits(config.limits());
+		this.bot = new BotClient(this);
+		AtomicInteger n = new AtomicInteger();
+		this.executor = new ThreadPoolExecutor(16, 400, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), (r) -> {
+			Thread t = new Thread(r, "teams-sim-http-" + n.incrementAndGet());
+			t.setDaemon(true);
+			return t;
+		}, new ThreadPoolExecutor.CallerRunsPolicy());
+		this.holds = Executors.newSingleThreadScheduledExecutor((r) -> {
+			Thread t = new Thread(r, "teams-sim-hold");
+			t.setDaemon(true);
+			return t;
+		});
+		this.server = HttpServer.create(new InetSocketAddress(config.port()), 1024);
+		this.server.setExecutor(this.executor);
+		this.server.createContext("/", this::handle);
+		new EntraApi(this).register(this.router);
+		new ConnectorApi(this).register(this.router);
+		new GraphApi(this).register(this.router);
+		new AdminApi(this).register(this.router);
+		this.server.start();
+		this.port = this.server.getAddress().getPort();
+	}
+
+	/** Starts a simulator; it listens until {@link #close()}. */
+	public static TeamsSimulator start(SimulatorConfig config) {
+		try {
+			return new TeamsSimulator((config != null) ? config : SimulatorConfig.defaults());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start the Teams simulator", ex);
+		}
+	}
+
+	// ---- URLs and ids ----
+
+	public int port() {
+		return this.port;
+	}
+
+	public String baseUrl() {
+		return "http://localhost:" + this.port;
+	}
+
+	public String serviceUrl() {
+		return baseUrl() + "/amer/";
+	}
+
+	public String graphBaseUrl() {
+		return baseUrl() + "/v1.0";
+	}
+
+	public String tokenUrl() {
+		return baseUrl() + "/" + tenantId() + "/oauth2/v2.0/token";
+	}
+
+	/** The multi-tenant bot token URL ({@code /botframework.com/oauth2/v2.0/token}). */
+	public String botFrameworkTokenUrl() {
+		return baseUrl() + "/botframework.com/oauth2/v2.0/token";
+	}
+
+	public String openIdMetadataUrl() {
+		return baseUrl() + "/v1/.well-known/openidconfiguration";
+	}
+
+	public String tenantId() {
+		return this.config.tenantId();
+	}
+
+	public String botAppId() {
+		return this.config.botAppId();
+	}
+
+	public String teamsAppExternalId() {
+		return this.config.teamsAppExternalId();
+	}
+
+	public String teamsAppCatalogId() {
+		return this.teamsAppCatalogId;
+	}
+
+	/** The client secret accepted for the bot app id in strict mode. */
+	public String clientSecret() {
+		return this.clientSecrets.get(botAppId());
+	}
+
+	/** Registers (or replaces) an app's client secret, for strict mode. */
+	public void registerClient(String clientId, String secret) {
+		this.clientSecrets.put(clientId, secret);
+	}
+
+	boolean clientValid(String clientId, String secret) {
+		return clientId != null && secret != null && secret.equals(this.clientSecrets.get(clientId));
+	}
+
+	boolean clientRegistered(String clientId) {
+		return clientId != null && this.clientSecrets.containsKey(clientId);
+	}
+
+	public SimulatorConfig config() {
+		return this.config;
+	}
+
+	public SimTenant tenant() {
+		return this.tenant;
+	}
+
+	// ---- run-time configuration ----
+
+	public void setBotEndpoint(String url) {
+		this.botEndpoint = url;
+		this.config = this.config.withBotEndpoint(url);
+	}
+
+	public String botEndpoint() {
+		return this.botEndpoint;
+	}
+
+	/**
+	 * Applies run-time changes of limits, latency, faults, strict auth and bot endpoint
+	 * (port, users, seed and ids cannot change after start and are kept).
+	 */
+	public synchronized void updateConfig(UnaryOperator<SimulatorConfig> change) {
+		SimulatorConfig next = change.apply(this.config);
+		SimulatorConfig current = this.config;
+		this.config = new SimulatorConfig(current.port(), current.users(), current.seed(), current.tenantId(),
+				current.botAppId(), current.teamsAppExternalId(), next.botEndpoint(), next.limits(), next.latency(),
+				next.faults(), next.strictAuth(), current.installedShare());
+		this.botEndpoint = next.botEndpoint();
+		if (!next.limits().equals(current.limits())) {
+			applyLimits(next.limits());
+		}
+	}
+
+	public void setFaults(Faults faults) {
+		updateConfig((c) -> c.withFaults(faults));
+	}
+
+	public void setLatency(Latency latency) {
+		updateConfig((c) -> c.withLatency(latency));
+	}
+
+	public void setLimits(Limits limits) {
+		updateConfig((c) -> c.withLimits(limits));
+	}
+
+	public void setStrictAuth(boolean strict) {
+		updateConfig((c) -> c.withStrictAuth(strict));
+	}
+
+	/**
+	 * Largest accepted activity, measured as UTF-16 bytes of the JSON body (default 100
+	 * KB).
+	 */
+	public void setMaxMessageBytes(int bytes) {
+		this.maxMessageBytes = bytes;
+	}
+
+	/** How long a "timeout" fault holds the request before closing it (default 35 s). */
+	public void setTimeoutHoldMillis(long millis) {
+		this.timeoutHoldMillis = millis;
+	}
+
+	/** Share of Connector sends answered 412 PreconditionFailed (default 0). */
+	public void setPreconditionFailedShare(double share) {
+		this.preconditionFailedShare = share;
+	}
+
+	/**
+	 * Whether personal sends and 1:1 creates need the app installed for the user (default
+	 * true: 403 otherwise).
+	 */
+	public void setRequireInstall(boolean require) {
+		this.requireInstall = require;
+	}
+
+	private synchronized void applyLimits(Limits limits) {
+		this.tenantLimiter = (limits.tenantPerSecond() > 0) ? SlidingWindows.perSecond(limits.tenantPerSecond()) : null;
+		this.graphInstallLimiter = (limits.graphInstallsPerSecond() > 0)
+				? SlidingWindows.perSecond(limits.graphInstallsPerSecond()) : null;
+		if (!limits.perThread()) {
+			for (Conversation c : this.conversations.values()) {
+				synchronized (c) {
+					// thread windows restart when re-enabled
+				}
+			}
+		}
+	}
+
+	Map<String, Object> runtimeOptions() {
+		Map<String, Object> m = new LinkedHashMap<>();
+		SimulatorConfig c = this.config;
+		m.put("limits", c.limits());
+		m.put("latency", c.latency());
+		m.put("faults", c.faults());
+		m.put("strictAuth", c.strictAuth());
+		m.put("botEndpoint", this.botEndpoint);
+		m.put("maxMessageBytes", this.maxMessageBytes);
+		m.put("timeoutHoldMillis", this.timeoutHoldMillis);
+		m.put("preconditionFailedShare", this.preconditionFailedShare);
+		m.put("requireInstall", this.requireInstall);
+		return m;
+	}
+
+	// ---- users: install, block ----
+
+	boolean unlicensed(SimUser u) {
+		return this.tenant.fraction(u, "unlicensed") < this.config.faults().unlicensedShare();
+	}
+
+	public boolean isInstalled(String aadObjectId) {
+		return this.installed.contains(aadObjectId);
+	}
+
+	public boolean isBlocked(String aadObjectId) {
+		SimUser u = this.tenant.user(aadObjectId);
+		return u != null && blocked(u);
+	}
+
+	boolean blocked(SimUser u) {
+		if (this.blocked.contains(u.id())) {
+			return true;
+		}
+		return !this.unblocked.contains(u.id())
+				&& this.tenant.fraction(u, "blocked") < this.config.faults().blockedUserShare();
+	}
+
+	/** Which 403 body a blocked user produces: true = {@code errorCode 209} shape. */
+	boolean blockedShapeLegacy(SimUser u) {
+		return this.tenant.fraction(u, "blockshape") < 0.5;
+	}
+
+	/** Marks the user as having blocked the bot (sends answer 403). */
+	public void block(String aadObjectId) {
+		SimUser u = requireUser(aadObjectId);
+		this.unblocked.remove(u.id());
+		this.blocked.add(u.id());
+	}
+
+	public void unblock(String aadObjectId) {
+		SimUser u = requireUser(aadObjectId);
+		this.blocked.remove(u.id());
+		this.unblocked.add(u.id());
+	}
+
+	/**
+	 * Installs the app for a user without telling the bot. Returns false if already
+	 * installed.
+	 */
+	boolean markInstalled(SimUser u) {
+		this.uninstalled.remove(u.id());
+		boolean added = this.installed.add(u.id());
+		if (added) {
+			this.stats.installs.incrementAndGet();
+		}
+		return added;
+	}
+
+	/**
+	 * As if the user installed the app: marks it installed and posts the signed
+	 * {@code installationUpdate} and {@code conversationUpdate} to the bot (waits for the
+	 * first delivery attempt; failed deliveries are retried in the background).
+	 */
+	public void installForUser(String aadObjectId) {
+		SimUser u = requireUser(aadObjectId);
+		markInstalled(u);
+		this.bot.deliver(this.bot.installActivities(u)).join();
+	}
+
+	/** Async variant used by Graph installs. */
+	CompletableFuture<Boolean> installAsync(SimUser u) {
+		markInstalled(u);
+		return this.bot.deliver(this.bot.installActivities(u));
+	}
+
+	/**
+	 * Posts install callbacks for every user who had the app at start (see
+	 * {@link SimulatorConfig#installedShare()}); waits for the first attempts. Returns
+	 * how many users.
+	 */
+	public int installForExisting() {
+		List<CompletableFuture<Boolean>> futures = new ArrayList<>();
+		int count = 0;
+		for (SimUser u : this.tenant.users()) {
+			if (this.installedAtStart.contains(u.id()) && this.installed.contains(u.id())) {
+				futures.add(this.bot.deliver(this.bot.installActivities(u)));
+				count++;
+			}
+		}
+		CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])).join();
+		return count;
+	}
+
+	/** Users who had the app installed at start. */
+	public Set<String> installedAtStart() {
+		return this.installedAtStart;
+	}
+
+	/**
+	 * As if the user uninstalled the app: posts {@code installationUpdate} (remove) and
+	 * {@code conversationUpdate} (membersRemoved); later sends answer 403.
+	 */
+	public void uninstall(String aadObjectId) {
+		SimUser u = requireUser(aadObjectId);
+		if (this.installed.remove(u.id())) {
+			this.stats.uninstalls.incrementAndGet();
+		}
+		this.uninstalled.add(u.id());
+		this.bot.deliver(this.bot.uninstallActivities(u)).join();
+	}
+
+	boolean uninstallQuietly(SimUser u) {
+		boolean removed = this.installed.remove(u.id());
+		if (removed) {
+			this.stats.uninstalls.incrementAndGet();
+			this.uninstalled.add(u.id());
+		}
+		return removed;
+	}
+
+	SimUser requireUser(String aadObjectId) {
+		SimUser u = this.tenant.user(aadObjectId);
+		if (u == null) {
+			throw new IllegalArgumentException("Unknown user: " + aadObjectId);
+		}
+		return u;
+	}
+
+	// ---- conversations ----
+
+	/** The personal (1:1) conversation id ({@code a:...}) of the bot with a user. */
+	public String conversationIdFor(String aadObjectId) {
+		return personalConversationId(requireUser(aadObjectId));
+	}
+
+	/** The Graph chat id of the bot's personal chat with a user. */
+	public String chatIdFor(String aadObjectId) {
+		return chatId(requireUser(aadObjectId));
+	}
+
+	String chatId(SimUser u) {
+		return "19:" + u.id() + "_" + botAppId() + "@unq.gbl.spaces";
+	}
+
+	String personalConversationId(SimUser u) {
+		try {
+			MessageDigest sha = MessageDigest.getInstance("SHA-256");
+			byte[] d = sha.digest((botAppId() + "|" + u.id()).getBytes(StandardCharsets.UTF_8));
+			String id = "a:1" + Base64.getUrlEncoder().withoutPadding().encodeToString(d)
+					+ Base64.getUrlEncoder()
+						.withoutPadding()
+						.encodeToString(u.id().getBytes(StandardCharsets.UTF_8))
+						.substring(0, 20);
+			this.personalIds.putIfAbsent(id, u);
+			return id;
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Resolves a Connector conversation id to a conversation, or null when unknown. */
+	Conversation resolve(String conversationId) {
+		if (conversationId == null) {
+			return null;
+		}
+		Conversation existing = this.conversations.get(conversationId);
+		if (existing != null) {
+			return existing;
+		}
+		if (conversationId.startsWith("a:")) {
+			SimUser u = this.personalIds.get(conversationId);
+			if (u == null && this.personalIds.size() < this.tenant.users().size()) {
+				for (SimUser each : this.tenant.users()) {
+					personalConversationId(each);
+				}
+				u = this.personalIds.get(conversationId);
+			}
+			return (u != null && this.tenant.user(u.id()) != null) ? personal(u) : null;
+		}
+		if (conversationId.startsWith("19:") && conversationId.endsWith("@unq.gbl.spaces")) {
+			String inner = conversationId.substring(3, conversationId.length() - "@unq.gbl.spaces".length());
+			int us = inner.indexOf('_');
+			if (us > 0 && inner.substring(us + 1).equalsIgnoreCase(botAppId())) {
+				SimUser u = this.tenant.user(inner.substring(0, us));
+				return (u != null) ? personal(u) : null;
+			}
+			return null;
+		}
+		if (conversationId.startsWith("19:")) {
+			int semi = conversationId.indexOf(';');
+			String channelId = (semi < 0) ? conversationId : conversationId.substring(0, semi);
+			SimChannel channel = this.tenant.channel(channelId);
+			return (channel != null) ? channel(channel) : null;
+		}
+		return null;
+	}
+
+	Conversation personal(SimUser u) {
+		String id = personalConversationId(u);
+		return this.conversations.computeIfAbsent(id, (k) -> new Conversation(k, u, null));
+	}
+
+	Conversation channel(SimChannel channel) {
+		return this.conversations.computeIfAbsent(channel.id(), (k) -> new Conversation(k, null, channel));
+	}
+
+	String nextActivityId() {
+		return Long.toString(this.activityIds.incrementAndGet());
+	}
+
+	/** Stores a delivered activity; returns its id. */
+	String store(Conversation c, Map<String, Object> activity, String replyToId) {
+		String id = nextActivityId();
+		Map<String, Object> stored = new LinkedHashMap<>(activity);
+		stored.put("id", id);
+		if (replyToId != null) {
+			stored.put("replyToId", replyToId);
+		}
+		stored.putIfAbsent("timestamp", java.time.Instant.now().toString());
+		c.add(new Conversation.Entry(id, stored, Json.string(stored)));
+		this.stats.activitiesDelivered.incrementAndGet();
+		return id;
+	}
+
+	/** Per-thread limiter check; returns wait ms or 0. */
+	long acquireThread(Conversation c) {
+		if (!this.config.limits().perThread()) {
+			return 0;
+		}
+		SlidingWindows w = c.threadLimiter();
+		synchronized (w) {
+			return w.tryAcquire(System.currentTimeMillis());
+		}
+	}
+
+	/** Per-tenant limiter check; returns wait ms or 0. */
+	long acquireTenant() {
+		SlidingWindows w = this.tenantLimiter;
+		if (w == null) {
+			return 0;
+		}
+		synchronized (w) {
+			return w.tryAcquire(System.currentTimeMillis());
+		}
+	}
+
+	long acquireGraphInstall() {
+		SlidingWindows w = this.graphInstallLimiter;
+		if (w == null) {
+			return 0;
+		}
+		synchronized (w) {
+			return w.tryAcquire(System.currentTimeMillis());
+		}
+	}
+
+	// ---- inspection ----
+
+	/**
+	 * Activities in a user's personal chat, latest first, as posted plus the sim "id".
+	 */
+	public List<Map<String, Object>> inbox(String aadObjectId) {
+		SimUser u = requireUser(aadObjectId);
+		return inboxOf(this.conversations.get(personalConversationId(u)));
+	}
+
+	/** Activities posted to a channel (and its reply threads), latest first. */
+	public List<Map<String, Object>> channelInbox(String channelId) {
+		return inboxOf(this.conversations.get(channelId));
+	}
+
+	List<Map<String, Object>> inboxOf(Conversation c) {
+		List<Map<String, Object>> result = new ArrayList<>();
+		if (c == null) {
+			return result;
+		}
+		List<Conversation.Entry> entries = c.entries();
+		for (int i = entries.size() - 1; i >= 0; i--) {
+			Conversation.Entry e = entries.get(i);
+			if (!e.deleted) {
+				result.add(e.activity);
+			}
+		}
+		return result;
+	}
+
+	Conversation conversation(String id) {
+		return this.conversations.get(id);
+	}
+
+	Iterable<Conversation> conversations() {
+		return this.conversations.values();
+	}
+
+	/**
+	 * For activities whose JSON contains the marker: how many conversations received one
+	 * ({@code conversations}), how many received more than one ({@code duplicated}), and
+	 * the total ({@code activities}).
+	 */
+	public Map<String, Object> deliveries(String marker) {
+		long activities = 0;
+		long conversationsHit = 0;
+		long duplicated = 0;
+		List<String> duplicatedIds = new ArrayList<>();
+		for (Conversation c : this.conversations.values()) {
+			int n = 0;
+			for (Conversation.Entry e : c.entries()) {
+				if (!e.deleted && e.json.contains(marker)) {
+					n++;
+				}
+			}
+			activities += n;
+			if (n > 0) {
+				conversationsHit++;
+			}
+			if (n > 1) {
+				duplicated++;
+				if (duplicatedIds.size() < 100) {
+					duplicatedIds.add(c.id);
+				}
+			}
+		}
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("marker", marker);
+		m.put("activities", activities);
+		m.put("conversations", conversationsHit);
+		m.put("duplicated", duplicated);
+		m.put("duplicatedConversations", duplicatedIds);
+		return m;
+	}
+
+	/** Same as {@code GET /_sim/stats}. */
+	public Map<String, Object> stats() {
+		Map<String, Object> m = this.stats.toMap();
+		int active = 0;
+		for (Conversation c : this.conversations.values()) {
+			if (c.size() > 0) {
+				active++;
+			}
+		}
+		m.put("conversationsWithActivities", active);
+		m.put("installedUsers", this.installed.size());
+		return m;
+	}
+
+	/** Clears inboxes, stats, conversations and rate-limit windows. */
+	public void reset() {
+		this.conversations.clear();
+		this.stats.reset();
+		applyLimits(this.config.limits());
+	}
+
+	@Override
+	public void close() {
+		this.server.stop(0);
+		this.bot.close();
+		this.holds.shutdownNow();
+		this.executor.shutdownNow();
+	}
+
+	// ---- HTTP dispatch ----
+
+	private void handle(HttpExchange exchange) {
+		this.stats.requests.incrementAndGet();
+		Req req;
+		try {
+			req = new Req(exchange);
+		}
+		catch (IOException ex) {
+			exchange.close();
+			return;
+		}
+		Resp resp = dispatch(req, false);
+		try {
+			if (resp == Resp.RESET) {
+				exchange.close();
+			}
+			else if (resp == Resp.HOLD) {
+				this.holds.schedule(exchange::close, this.timeoutHoldMillis, TimeUnit.MILLISECONDS);
+			}
+			else {
+				resp.write(exchange);
+			}
+		}
+		catch (IOException ex) {
+			exchange.close();
+		}
+	}
+
+	Resp dispatch(Req req, boolean batchItem) {
+		Route route = this.router.find(req);
+		Kind kind = (route != null) ? route.kind() : kindOf(req);
+		if (kind == Kind.CONNECTOR) {
+			this.stats.connectorRequests.incrementAndGet();
+			this.stats.tick();
+		}
+		else if (kind == Kind.GRAPH) {
+			this.stats.graphRequests.incrementAndGet();
+		}
+		if (route == null) {
+			return notFound(req, kind);
+		}
+		if (!batchItem && (kind == Kind.CONNECTOR || kind == Kind.GRAPH)) {
+			Latency latency = this.config.latency();
+			if (latency.maxMs() > 0) {
+				int ms = (latency.minMs() == latency.maxMs()) ? latency.minMs()
+						: ThreadLocalRandom.current().nextInt(latency.minMs(), latency.maxMs() + 1);
+				try {
+					Thread.sleep(ms);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		}
+		try {
+			return route.handler().handle(req);
+		}
+		catch (Http.BadJson ex) {
+			return switch (kind) {
+				case GRAPH -> GraphApi.error(400, "BadRequest", "Unable to read JSON request payload.");
+				case CONNECTOR -> ConnectorApi.error(400, "BadSyntax", "Invalid JSON: " + ex.getMessage());
+				default -> Resp.json(400, Json.obj("error", "invalid_request", "error_description", "Invalid JSON"));
+			};
+		}
+		catch (IllegalArgumentException ex) {
+			return switch (kind) {
+				case GRAPH -> GraphApi.error(400, "BadRequest", ex.getMessage());
+				case CONNECTOR -> ConnectorApi.error(400, "BadArgument", ex.getMessage());
+				default ->
+					Resp.json(400, Json.obj("error", Json.obj("code", "BadRequest", "message", ex.getMessage())));
+			};
+		}
+		catch (Exception ex) {
+			return switch (kind) {
+				case GRAPH -> GraphApi.error(500, "InternalServerError", ex.toString());
+				case CONNECTOR -> ConnectorApi.error(500, "ServiceError", ex.toString());
+				default ->
+					Resp.json(500, Json.obj("error", Json.obj("code", "ServiceError", "message", ex.toString())));
+			};
+		}
+	}
+
+	private static Kind kindOf(Req req) {
+		List<String> s = req.segments;
+		if (!s.isEmpty() && "v1.0".equals(s.get(0))) {
+			return Kind.GRAPH;
+		}
+		if (s.size() > 1 && "v3".equals(s.get(1))) {
+			return Kind.CONNECTOR;
+		}
+		if (!s.isEmpty() && "_sim".equals(s.get(0))) {
+			return Kind.SIM;
+		}
+		return Kind.ENTRA;
+	}
+
+	private Resp notFound(Req req, Kind kind) {
+		boolean otherMethod = this.router.pathExists(req);
+		if (kind == Kind.GRAPH) {
+			if (otherMethod) {
+				return GraphApi.error(405, "Request_BadRequest",
+						"Specified HTTP method is not allowed for the request target.");
+			}
+			String last = req.segments.isEmpty() ? "" : req.segments.get(req.segments.size() - 1);
+			return GraphApi.error(400, "BadRequest", "Resource not found for the segment '" + last + "'.");
+		}
+		if (kind == Kind.CONNECTOR) {
+			return otherMethod
+					? ConnectorApi.error(405, "MethodNotAllowed",
+							"The requested resource does not support http method '" + req.method + "'.")
+					: ConnectorApi.error(404, "NotFound", "The requested resource was not found.");
+		}
+		return Resp.json(otherMethod ? 405 : 404, Json.obj("error", Json.obj("code", "NotFound", "message",
+				req.method + " " + req.rawPath + " is not a simulator endpoint")));
+	}
+
+	/** Test hook used by $batch. */
+	Map<String, Object> helperEmptyMap() {
+		return new HashMap<>();
+	}
+
+	static String lower(String s) {
+		return (s != null) ? s.toLowerCase(Locale.ROOT) : null;
+	}
+
+	static Duration seconds(long s) {
+		return Duration.ofSeconds(s);
+	}
+
+}
