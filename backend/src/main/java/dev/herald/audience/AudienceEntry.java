@@ -18,6 +18,10 @@ public record AudienceEntry(@NotNull AudienceKind kind, @Size(max = 320) String 
 
 	public AudienceEntry {
 		ref = (kind == AudienceKind.EVERYONE) ? "*" : trim(ref);
+		// Entra ids and addresses are case-insensitive: one spelling per person.
+		if (ref != null && (kind == AudienceKind.PERSON || kind == AudienceKind.ADDRESS)) {
+			ref = ref.toLowerCase(java.util.Locale.ROOT);
+		}
 		teamId = trim(teamId);
 	}
 
