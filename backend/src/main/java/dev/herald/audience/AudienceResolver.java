@@ -33,10 +33,10 @@ public class AudienceResolver {
 
 	/**
 	 * Opt-out hook, a boolean SQL expression over {@code e.aad} (the person's lower-case
-	 * Entra id). The opt-out feature ({@code dev.herald.optout}) replaces it with
-	 * something like
-	 * {@code EXISTS (SELECT 1 FROM opt_out o WHERE o.aad_object_id = e.aad)}; people it
-	 * matches are counted and frozen as {@code opted_out}, never messaged.
+	 * Entra id). Once the opt-out migration ({@code V11__opt_out.sql}, branch bot) is on
+	 * main it becomes {@code EXISTS (SELECT 1 FROM opted_out_person o WHERE o.tenant_id =
+	 * :tenant AND lower(o.aad_object_id) = e.aad)}; people it matches are counted and
+	 * frozen as {@code opted_out}, never messaged.
 	 */
 	static final String OPTED_OUT_SQL = "false";
 

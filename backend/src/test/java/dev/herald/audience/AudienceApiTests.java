@@ -3,6 +3,7 @@ package dev.herald.audience;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -10,11 +11,17 @@ import dev.herald.simulator.SimGroup;
 import dev.herald.simulator.SimTeam;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.IntegrationTest;
+import dev.herald.support.SimulatorGraph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Pickers, settings, directory sync and the errors authors get, over real HTTP. */
 class AudienceApiTests extends IntegrationTest {
+
+	@BeforeEach
+	void needsGraph() {
+		SimulatorGraph.assumeServed(this.simulator);
+	}
 
 	@Test
 	void pickersFindGroupsTeamsChannelsAndPeopleByName() {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -17,6 +18,7 @@ import dev.herald.simulator.SimTeam;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
 import dev.herald.support.IntegrationTest;
+import dev.herald.support.SimulatorGraph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * where nobody has the app; the count the author saw equals the final outcomes.
  */
 class AudienceBroadcastTests extends IntegrationTest {
+
+	@BeforeEach
+	void needsGraph() {
+		SimulatorGraph.assumeServed(this.simulator);
+	}
 
 	@Test
 	void mixedAudienceReachesEachPersonOnceAndMatchesThePreview() {

@@ -1,8 +1,10 @@
 package dev.herald.graph;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.herald.support.IntegrationTest;
+import dev.herald.support.SimulatorGraph;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -13,6 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answers the catalog lookup only when a valid token comes with it.
  */
 class GraphClientTests extends IntegrationTest {
+
+	@BeforeEach
+	void needsGraph() {
+		SimulatorGraph.assumeServed(this.simulator);
+	}
 
 	@Autowired
 	TeamsAppCatalog catalog;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.herald.audience.Api;
@@ -12,6 +13,7 @@ import dev.herald.simulator.SimUser;
 import dev.herald.simulator.SimulatorConfig;
 import dev.herald.support.Await;
 import dev.herald.support.IntegrationTest;
+import dev.herald.support.SimulatorGraph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * announcement still completes; installs that can succeed deliver.
  */
 class ProactiveInstallTests extends IntegrationTest {
+
+	@BeforeEach
+	void needsGraph() {
+		SimulatorGraph.assumeServed(this.simulator);
+	}
 
 	@Test
 	void unlicensedPeopleFailWithAReasonAndOthersGetTheMessage() {
