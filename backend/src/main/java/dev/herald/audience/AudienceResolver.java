@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.herald.graph.GraphFailure;
+import dev.herald.optout.OptOuts;
 import dev.herald.teams.TeamsProperties;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -32,13 +33,12 @@ public class AudienceResolver {
 	private static final Logger log = LoggerFactory.getLogger(AudienceResolver.class);
 
 	/**
-	 * Opt-out hook, a boolean SQL expression over {@code e.aad} (the person's lower-case
-	 * Entra id). Once the opt-out migration ({@code V11__opt_out.sql}, branch bot) is on
-	 * main it becomes {@code EXISTS (SELECT 1 FROM opted_out_person o WHERE o.tenant_id =
-	 * :tenant AND lower(o.aad_object_id) = e.aad)}; people it matches are counted and
+	 * Whether {@code e.aad} (a person's lower-case Entra id) opted out of all
+	 * announcements, through the opt-out module's view: such people are counted and
 	 * frozen as {@code opted_out}, never messaged.
 	 */
-	static final String OPTED_OUT_SQL = "false";
+	static final String OPTED_OUT_SQL = "EXISTS (SELECT 1 FROM " + OptOuts.VIEW
+			+ " o WHERE o.tenant_id = :tenant AND lower(o.aad_object_id) = e.aad)";
 
 	/**
 	 * People in the staged audience who may receive it (shared by preview and freeze).
