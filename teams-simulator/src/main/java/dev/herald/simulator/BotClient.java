@@ -51,7 +51,6 @@ final class BotClient implements AutoCloseable {
 		this.retries = Executors.newSingleThreadScheduledExecutor((r) -> daemon(r, "teams-sim-retry"));
 		this.http = HttpClient.newBuilder()
 			.connectTimeout(Duration.ofSeconds(5))
-			.executor(this.posters)
 			.version(HttpClient.Version.HTTP_1_1)
 			.build();
 	}

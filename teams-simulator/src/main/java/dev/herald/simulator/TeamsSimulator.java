@@ -47,6 +47,14 @@ import dev.herald.simulator.SimulatorConfig.Limits;
  */
 public final class TeamsSimulator implements AutoCloseable {
 
+	static {
+		// The JDK server writes headers and body separately: without TCP_NODELAY every
+		// answer waits for the client's delayed ACK (~40 ms). Read once per JVM.
+		if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+			System.setProperty("sun.net.httpserver.nodelay", "true");
+		}
+	}
+
 	/** Default client secret accepted in strict mode for the bot app id. */
 	public static final String DEFAULT_CLIENT_SECRET = "herald-sim-secret";
 
