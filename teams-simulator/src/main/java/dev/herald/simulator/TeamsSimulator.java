@@ -166,12 +166,24 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	// ---- URLs and ids ----
 
+	private volatile String publicBaseUrl;
+
 	public int port() {
 		return this.port;
 	}
 
 	public String baseUrl() {
-		return "http://localhost:" + this.port;
+		String publicUrl = this.publicBaseUrl;
+		return (publicUrl != null) ? publicUrl : "http://localhost:" + this.port;
+	}
+
+	/**
+	 * The base URL others reach this simulator at, when not localhost (e.g.
+	 * {@code http://simulator:8081} in docker-compose); used in serviceUrls, links and
+	 * tokens.
+	 */
+	public void setPublicBaseUrl(String url) {
+		this.publicBaseUrl = (url.endsWith("/")) ? url.substring(0, url.length() - 1) : url;
 	}
 
 	public String serviceUrl() {
