@@ -51,7 +51,9 @@ final class BotClient implements AutoCloseable {
 		this.retries = Executors.newSingleThreadScheduledExecutor((r) -> daemon(r, "teams-sim-retry"));
 		this.http = HttpClient.newBuilder()
 			.connectTimeout(Duration.ofSeconds(5))
-			.executor(this.posters)
+			// The client keeps its own executor: posters block in send(), and completions
+			// queued
+			// behind them would deadlock.
 			.version(HttpClient.Version.HTTP_1_1)
 			.build();
 	}
