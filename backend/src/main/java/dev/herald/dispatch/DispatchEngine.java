@@ -58,6 +58,8 @@ class DispatchEngine implements SmartLifecycle {
 
 	private final SendLease lease;
 
+	private final Pacer pacer;
+
 	private final Announcements announcements;
 
 	private final AnnouncementCard cards;
@@ -94,7 +96,7 @@ class DispatchEngine implements SmartLifecycle {
 	 * Senders allowed to hold a job while waiting for their pacer slot: two keep the
 	 * pacer busy at any rate.
 	 */
-	private final java.util.concurrent.Semaphore slotWaiters = new java.util.concurrent.Semaphore(2);
+	private final java.util.concurrent.Semaphore slotWaiters;
 
 	private final List<Thread> senders = new ArrayList<>();
 
@@ -105,9 +107,11 @@ class DispatchEngine implements SmartLifecycle {
 	/** Until the writer and marker have finished, after the senders stopped. */
 	private volatile boolean draining;
 
-	DispatchEngine(DispatchProperties properties, Ledger ledger, SendLease lease, Announcements announcements,
-			AnnouncementCard cards, ConnectorClient connector, Conversations conversations, MeterRegistry meters) {
+	DispatchEngine(DispatchProperties properties, Ledger ledger, SendLease lease, Pacer pacer,
+			Announcements announcements, AnnouncementCard cards, ConnectorClient connector, Conversations conversations,
+			MeterRegistry meters) {
 		this.properties = properties;
+		this.pacer = pacer;
 		this.ledger = ledger;
 		this.lease = lease;
 		this.announcements = announcements;
@@ -120,6 +124,10 @@ class DispatchEngine implements SmartLifecycle {
 		this.backoff = IntervalFunction.ofExponentialRandomBackoff(properties.initialBackoff(), 2.0, 0.5,
 				properties.maxBackoff());
 		this.failures = new FailureWatch(properties.failureWindow(), properties.failureThreshold());
+		// Paced, two senders waiting for a slot keep the pacer busy (one every 25 ms of
+		// budget); unpaced, nobody waits for a slot and every sender may be marking.
+		this.slotWaiters = new java.util.concurrent.Semaphore((properties.ratePerSecond() == 0)
+				? properties.concurrency() : Math.max(2, properties.ratePerSecond() / 25));
 		this.callTimer = Timer.builder("herald.dispatch.call")
 			.description("Bot Connector send latency")
 			.publishPercentiles(0.5, 0.99)
@@ -328,6 +336,7 @@ class DispatchEngine implements SmartLifecycle {
 					this.slotWaiters.release();
 					continue;
 				}
+				// send() gives the permit back once the job has its pacer slot.
 				send(job);
 			}
 			catch (InterruptedException ex) {
@@ -345,98 +354,91 @@ class DispatchEngine implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * One call: mark its start (batched with other senders), take the pacer slot, and
+	 * only then build and send the request, so nothing slow stands between the slot and
+	 * the request leaving. A sender holds a {@link #slotWaiters} permit from taking the
+	 * job until its slot comes, which bounds both the rows claimed in idle hands and the
+	 * rows marked started but not yet sent.
+	 */
 	private void send(Ledger.Job job) throws InterruptedException {
-		byte[] activity;
+		boolean waiting = true;
 		try {
-			activity = this.activities.computeIfAbsent(job.announcementId(), this::renderActivity);
-		}
-		catch (RuntimeException ex) {
+			byte[] activity;
+			try {
+				activity = this.activities.computeIfAbsent(job.announcementId(), this::renderActivity);
+			}
+			catch (RuntimeException ex) {
+				this.results.add(new Ledger.Result(job, DeliveryState.FAILED, null,
+						"Card could not be rendered: " + ex.getMessage(), null, null));
+				return;
+			}
+			Boolean marked = markStarted(job);
+			if (marked == null) {
+				// The start could not be recorded (database away): nothing was sent.
+				this.deferred.add(job);
+				this.slotWaiters.release();
+				waiting = false;
+				sleep(Duration.ofSeconds(1));
+				return;
+			}
+			if (!marked) {
+				// Not ours to send any more: paused, canceled, or the lease was lost.
+				this.releases.add(job);
+				return;
+			}
+			try {
+				this.pacer.acquireAhead();
+			}
+			catch (InterruptedException ex) {
+				this.releases.add(job);
+				throw ex;
+			}
 			this.slotWaiters.release();
-			this.results.add(new Ledger.Result(job, DeliveryState.FAILED, null,
-					"Card could not be rendered: " + ex.getMessage(), null, null));
-			return;
-		}
-		StartMark mark = new StartMark(job);
-		long started = 0;
-		ConnectorReply reply;
-		this.callsInFlight.incrementAndGet();
-		try {
-			reply = this.connector.sendActivity(job.serviceUrl(), job.conversationId(), activity, mark);
-			started = mark.startedAt;
-		}
-		finally {
-			mark.leaveWaiters();
-			this.callsInFlight.decrementAndGet();
-		}
-		if (mark.failure != null) {
-			// The start could not be recorded (database away): nothing was sent.
-			log.debug("Could not mark the start of a call: {}", mark.failure.getMessage());
-			this.deferred.add(job);
-			sleep(Duration.ofSeconds(1));
-			return;
-		}
-		if (!reply.wasSent()) {
-			// Not ours to send any more (paused, canceled, lease lost) or stopping.
-			this.releases.add(job);
-			if (Thread.currentThread().isInterrupted()) {
+			waiting = false;
+			if (!this.running) {
+				this.pacer.forgetAhead();
+				this.releases.add(job);
+				return;
+			}
+			long started = System.nanoTime();
+			ConnectorReply reply;
+			this.callsInFlight.incrementAndGet();
+			try {
+				reply = this.connector.sendActivity(job.serviceUrl(), job.conversationId(), activity);
+			}
+			finally {
+				this.pacer.forgetAhead();
+				this.callsInFlight.decrementAndGet();
+			}
+			if (!reply.wasSent()) {
+				this.releases.add(job);
 				throw new InterruptedException();
 			}
-			return;
+			this.callTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+			this.results.add(classify(job, reply));
 		}
-		this.callTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-		this.results.add(classify(job, reply));
+		finally {
+			if (waiting) {
+				this.slotWaiters.release();
+			}
+		}
 	}
 
 	/**
-	 * Runs inside the Connector client once the budget granted the slot and before the
-	 * request leaves: records the start durably (batched with other senders' starts).
+	 * Has the marker thread record this call's start; true when it may be sent, false
+	 * when it must not, null when the database could not be asked.
 	 */
-	private final class StartMark implements java.util.function.BooleanSupplier {
-
-		private final Ledger.Job job;
-
-		private RuntimeException failure;
-
-		private long startedAt;
-
-		private boolean leftWaiters;
-
-		StartMark(Ledger.Job job) {
-			this.job = job;
+	private Boolean markStarted(Ledger.Job job) throws InterruptedException {
+		StartRequest request = new StartRequest(job, new CompletableFuture<>());
+		this.starts.add(request);
+		try {
+			return request.marked().get();
 		}
-
-		void leaveWaiters() {
-			if (!this.leftWaiters) {
-				this.leftWaiters = true;
-				DispatchEngine.this.slotWaiters.release();
-			}
+		catch (ExecutionException ex) {
+			log.debug("Could not mark the start of a call: {}", ex.getCause().getMessage());
+			return null;
 		}
-
-		@Override
-		public boolean getAsBoolean() {
-			// The pacer granted our slot: let the next sender take a job and queue up.
-			leaveWaiters();
-			if (!DispatchEngine.this.running) {
-				return false;
-			}
-			StartRequest request = new StartRequest(this.job, new CompletableFuture<>());
-			DispatchEngine.this.starts.add(request);
-			try {
-				boolean marked = request.marked().get();
-				this.startedAt = System.nanoTime();
-				return marked;
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				this.failure = new IllegalStateException("interrupted");
-				return false;
-			}
-			catch (ExecutionException ex) {
-				this.failure = (ex.getCause() instanceof RuntimeException rt) ? rt : new IllegalStateException(ex);
-				return false;
-			}
-		}
-
 	}
 
 	private record StartRequest(Ledger.Job job, CompletableFuture<Boolean> marked) {

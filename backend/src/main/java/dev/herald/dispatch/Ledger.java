@@ -130,9 +130,10 @@ class Ledger {
 	}
 
 	/**
-	 * Gives back claimed rows whose call never started: pending again, or canceled (and
-	 * counted) when their announcement was canceled meanwhile. Nothing is flagged, since
-	 * Teams never saw them.
+	 * Gives back claimed rows this instance knows it did not send (even if their start
+	 * was marked, the request never left): pending again, or canceled (and counted) when
+	 * their announcement was canceled meanwhile. Nothing is flagged, since Teams never
+	 * saw them.
 	 */
 	void release(List<Job> jobs, UUID me) {
 		if (jobs.isEmpty()) {
@@ -143,10 +144,11 @@ class Ledger {
 					WITH released AS (
 					  UPDATE delivery d
 					  SET state = CASE WHEN a.status = 'canceled' THEN 'canceled' ELSE 'pending' END,
-					      claimed_by = NULL, lease_until = NULL, updated_at = now()
+					      attempts = d.attempts - CASE WHEN d.call_started_at IS NULL THEN 0 ELSE 1 END,
+					      call_started_at = NULL, claimed_by = NULL, lease_until = NULL, updated_at = now()
 					  FROM unnest(?::bigint[], ?::text[]) AS u(announcement_id, recipient), announcement a
 					  WHERE d.announcement_id = u.announcement_id AND d.recipient = u.recipient
-					    AND d.state = 'in_flight' AND d.claimed_by = ? AND d.call_started_at IS NULL
+					    AND d.state = 'in_flight' AND d.claimed_by = ?
 					    AND a.id = d.announcement_id
 					  RETURNING d.announcement_id, d.state
 					)

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -70,23 +69,10 @@ public class ConnectorClient {
 
 	/** Posts a pre-serialized activity to a conversation. */
 	public ConnectorReply sendActivity(String serviceUrl, String conversationId, byte[] activityJson) {
-		return sendActivity(serviceUrl, conversationId, activityJson, () -> true);
-	}
-
-	/**
-	 * Posts a pre-serialized activity once the budget grants a slot and
-	 * {@code beforeCall} still holds. The dispatcher records there, durably, that the
-	 * call is starting: only rows with that mark can have reached Teams when an instance
-	 * dies. When {@code beforeCall} answers false nothing is sent and the reply says so
-	 * ({@link ConnectorReply#wasSent()} is false); when it throws, the exception
-	 * propagates and nothing is sent either.
-	 */
-	public ConnectorReply sendActivity(String serviceUrl, String conversationId, byte[] activityJson,
-			BooleanSupplier beforeCall) {
 		return call(
 				HttpMethod.POST, serviceUrl, "v3/conversations/"
 						+ UriUtils.encodePathSegment(conversationId, StandardCharsets.UTF_8) + "/activities",
-				activityJson, beforeCall);
+				activityJson);
 	}
 
 	/** Replaces an activity, e.g. to update a card after an action. */
@@ -124,16 +110,11 @@ public class ConnectorClient {
 
 	/** GET a Connector resource (rosters, team channels) and parse its JSON. */
 	public JsonReply get(String serviceUrl, String pathAndQuery) {
-		return exchangeJson(HttpMethod.GET, serviceUrl, pathAndQuery, null, () -> true);
+		return exchangeJson(HttpMethod.GET, serviceUrl, pathAndQuery, null);
 	}
 
 	private ConnectorReply call(HttpMethod method, String serviceUrl, String path, byte[] body) {
-		return call(method, serviceUrl, path, body, () -> true);
-	}
-
-	private ConnectorReply call(HttpMethod method, String serviceUrl, String path, byte[] body,
-			BooleanSupplier beforeCall) {
-		JsonReply reply = exchangeJson(method, serviceUrl, path, body, beforeCall);
+		JsonReply reply = exchangeJson(method, serviceUrl, path, body);
 		return reply.reply();
 	}
 
@@ -147,8 +128,7 @@ public class ConnectorClient {
 		return "update";
 	}
 
-	private JsonReply exchangeJson(HttpMethod method, String serviceUrl, String path, byte[] body,
-			BooleanSupplier beforeCall) {
+	private JsonReply exchangeJson(HttpMethod method, String serviceUrl, String path, byte[] body) {
 		if (!this.properties.isTrustedServiceUrl(serviceUrl)) {
 			// Never hand the bot's bearer token to a host we do not know
 			// (TrustServiceUrl's purpose).
@@ -170,9 +150,6 @@ public class ConnectorClient {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return new JsonReply(ConnectorReply.notSent("Interrupted while waiting for the call budget"), null);
-		}
-		if (!beforeCall.getAsBoolean()) {
-			return new JsonReply(ConnectorReply.notSent("Precondition of the call no longer holds"), null);
 		}
 		try {
 			RestClient.RequestBodySpec request = this.http.method(method)

@@ -18,7 +18,7 @@ public record ConnectorReply(int status, String id, String errorCode, Duration r
 		return new ConnectorReply(0, null, "Transport", null, detail);
 	}
 
-	/** The call was not made at all (interrupted, or its precondition failed). */
+	/** The call was not made at all (interrupted while waiting for the budget). */
 	public static ConnectorReply notSent(String detail) {
 		return new ConnectorReply(-1, null, "NotSent", null, detail);
 	}

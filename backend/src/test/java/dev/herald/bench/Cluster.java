@@ -84,6 +84,8 @@ public final class Cluster implements AutoCloseable {
 			.setServerConfig("listen_addresses", "127.0.0.1")
 			.setServerConfig("max_connections", "100")
 			.setServerConfig("fsync", "on")
+			// The embedded default is off; the ledger's promises assume durable commits.
+			.setServerConfig("synchronous_commit", "on")
 			.start();
 	}
 
