@@ -135,6 +135,7 @@ class DispatchEngine implements SmartLifecycle {
 		meters.gauge("herald.dispatch.queue", this.jobs, BlockingQueue::size);
 		meters.gauge("herald.dispatch.in.flight", this.callsInFlight);
 		meters.gauge("herald.dispatch.lease.held", this.lease, (l) -> l.isHeld() ? 1 : 0);
+		meters.gauge("herald.dispatch.pace", this.pacer, Pacer::currentRate);
 	}
 
 	@Override

@@ -26,7 +26,17 @@ final class Pacer implements CallBudget {
 	/** Throttles further apart than this start the no-Retry-After backoff afresh. */
 	private static final long BACKOFF_RESET_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+	private static final double MIN_FACTOR = 0.85;
+
+	private static final long RECOVER_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
 	private volatile long intervalNanos;
+
+	private double rate;
+
+	private double factor = 1.0;
+
+	private long lastAdjust = System.nanoTime();
 
 	private long nextSlot = System.nanoTime();
 
@@ -62,8 +72,42 @@ final class Pacer implements CallBudget {
 	}
 
 	/** Changes the pace (0 for unlimited); callers already waiting keep their slot. */
-	void setRate(double ratePerSecond) {
-		this.intervalNanos = (ratePerSecond <= 0) ? 0 : (long) (TimeUnit.SECONDS.toNanos(1) / ratePerSecond);
+	synchronized void setRate(double ratePerSecond) {
+		this.rate = ratePerSecond;
+		this.factor = 1.0;
+		this.lastAdjust = System.nanoTime();
+		applyRate();
+	}
+
+	private void applyRate() {
+		double effective = this.rate * this.factor;
+		this.intervalNanos = (effective <= 0) ? 0 : (long) (TimeUnit.SECONDS.toNanos(1) / effective);
+	}
+
+	/**
+	 * Adapts the pace to how evenly calls arrive. Even spacing only helps as far as the
+	 * calls reach Teams as evenly as they leave; on a busy host or network, jitter
+	 * bunches them and a one-second window overflows. A 429 costs a whole second of
+	 * budget (its Retry-After), so after one the pace drops by 2% (to at most 15% below
+	 * the budget), and climbs back by 0.5% for every 10 s without one.
+	 */
+	private void adjustAfterThrottle() {
+		this.factor = Math.max(MIN_FACTOR, this.factor - 0.02);
+		this.lastAdjust = System.nanoTime();
+		applyRate();
+	}
+
+	private void recoverPace(long now) {
+		if (this.factor < 1.0 && now - this.lastAdjust > RECOVER_EVERY_NANOS) {
+			this.factor = Math.min(1.0, this.factor + 0.005);
+			this.lastAdjust = now;
+			applyRate();
+		}
+	}
+
+	/** The pace now, in calls per second (0 = unlimited). */
+	synchronized double currentRate() {
+		return this.rate * this.factor;
 	}
 
 	/**
@@ -103,6 +147,7 @@ final class Pacer implements CallBudget {
 			long wait;
 			synchronized (this) {
 				long now = System.nanoTime();
+				recoverPace(now);
 				long slot = Math.max(now, Math.max(this.nextSlot, this.pausedUntil));
 				this.nextSlot = slot + this.intervalNanos;
 				wait = slot - now;
@@ -134,6 +179,7 @@ final class Pacer implements CallBudget {
 					: this.consecutiveThrottles + 1;
 			this.lastThrottle = now;
 			wait = (retryAfter != null) ? retryAfter : Duration.ofMillis(this.backoff.apply(this.consecutiveThrottles));
+			adjustAfterThrottle();
 		}
 		pause(wait);
 		if (this.meters != null) {
