@@ -81,12 +81,20 @@ public final class DispatchBench {
 			Cluster.Node api = nodes.get(0);
 			long id = cluster.createAnnouncement(api, "Benchmark");
 			AtomicLong peakHeap = new AtomicLong();
+			AtomicLong peakLive = new AtomicLong();
 			Thread sampler = new Thread(() -> {
 				while (!Thread.currentThread().isInterrupted()) {
 					for (Cluster.Node node : nodes) {
 						double heap = node.metric("jvm_memory_used_bytes{area=\"heap\"");
 						if (!Double.isNaN(heap)) {
 							peakHeap.accumulateAndGet((long) heap, Math::max);
+						}
+						// What survives a full collection: flat when memory does not grow
+						// with
+						// the audience.
+						double live = node.metric("jvm_gc_live_data_size_bytes");
+						if (!Double.isNaN(live)) {
+							peakLive.accumulateAndGet((long) live, Math::max);
 						}
 					}
 					Cluster.sleep(500);
@@ -143,6 +151,8 @@ public final class DispatchBench {
 			result.put("achieved_per_s", round(delivered / seconds));
 			result.put("seconds", round(seconds));
 			result.put("peak_heap_mb", peakHeap.get() / (1024 * 1024));
+			result.put("peak_live_heap_mb", peakLive.get() / (1024 * 1024));
+			result.put("load_average", loadAverage());
 			result.put("xmx", xmx);
 			result.put("instances", instances);
 			result.put("latency_ms", minLatency + "-" + maxLatency);
@@ -168,6 +178,10 @@ public final class DispatchBench {
 		catch (java.io.IOException ex) {
 			log("Could not delete %s: %s", directory, ex.getMessage());
 		}
+	}
+
+	private static double loadAverage() {
+		return round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 	}
 
 	private static double round(double value) {
