@@ -259,13 +259,15 @@ public final class Cluster implements AutoCloseable {
 	}
 
 	@Override
-	public void close() {
+	public synchronized void close() {
 		for (Node node : this.nodes) {
 			node.kill();
 		}
+		this.nodes.clear();
 		try {
 			if (this.postgres != null) {
 				this.postgres.close();
+				this.postgres = null;
 			}
 		}
 		catch (IOException ex) {

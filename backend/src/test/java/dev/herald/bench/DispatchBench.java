@@ -59,6 +59,9 @@ public final class DispatchBench {
 		Path work = Path.of("bench", "out",
 				LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
 		Cluster cluster = Cluster.start(work, simulator);
+		// Interrupted (Ctrl-C, timeout): take the Herald processes and PostgreSQL along.
+		Thread cleanup = new Thread(cluster::close, "bench-cleanup");
+		Runtime.getRuntime().addShutdownHook(cleanup);
 		int exit = 0;
 		String json = null;
 		try {
@@ -161,6 +164,7 @@ public final class DispatchBench {
 		}
 		finally {
 			cluster.close();
+			Runtime.getRuntime().removeShutdownHook(cleanup);
 			simulator.close();
 			deleteDatabase(work.resolve("pgdata"));
 		}
