@@ -225,6 +225,9 @@ class DispatchEngine implements SmartLifecycle {
 			try {
 				SendLease.Renewal renewal = this.lease.renew();
 				if (renewal == SendLease.Renewal.ACQUIRED) {
+					// The previous holder's last second of calls still counts in Teams'
+					// one-second window: start after it has passed.
+					this.pacer.pause(Duration.ofSeconds(1));
 					// Whatever a previous holder left in flight is ours to finish now.
 					int[] recovered = this.ledger.recoverForeign(this.lease.instanceId());
 					Counter.builder("herald.dispatch.recovered")

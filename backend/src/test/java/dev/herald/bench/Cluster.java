@@ -57,6 +57,9 @@ public final class Cluster implements AutoCloseable {
 		this.workDir = workDir;
 		this.simulator = simulator;
 		this.dbPort = freePort();
+		// A cluster starts from an empty database; only its own stops and starts keep
+		// data.
+		deleteRecursively(workDir.resolve("pgdata"));
 		startDatabase();
 	}
 
@@ -272,6 +275,17 @@ public final class Cluster implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			// best effort
+		}
+	}
+
+	static void deleteRecursively(Path directory) throws IOException {
+		if (!Files.exists(directory)) {
+			return;
+		}
+		try (var files = Files.walk(directory)) {
+			for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+				Files.delete(file);
+			}
 		}
 	}
 
