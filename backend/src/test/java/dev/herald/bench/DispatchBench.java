@@ -70,7 +70,12 @@ public final class DispatchBench {
 			tuning.put("herald.dispatch.concurrency", String.valueOf(concurrency));
 			tuning.put("herald.teams.read-timeout", "4s");
 			tuning.put("logging.level.dev.herald.dispatch", "INFO");
-			List<String> jvm = List.of("-Xmx" + xmx, "-Xms" + xmx, "-XX:+UseSerialGC");
+			List<String> jvm = new ArrayList<>(List.of("-Xmx" + xmx, "-Xms" + xmx, "-XX:+UseSerialGC"));
+			// e.g. --jvm-opts "-XX:StartFlightRecording=filename=bench/out/herald.jfr" to
+			// profile
+			if (options.containsKey("jvm-opts")) {
+				jvm.addAll(List.of(options.get("jvm-opts").trim().split("\\s+")));
+			}
 			List<Cluster.Node> nodes = new ArrayList<>();
 			for (int i = 0; i < instances; i++) {
 				nodes.add(cluster.launch("herald-" + i, tuning, jvm));
@@ -161,6 +166,8 @@ public final class DispatchBench {
 			result.put("latency_ms", minLatency + "-" + maxLatency);
 			result.put("faults", faults);
 			json = JsonMapper.shared().writeValueAsString(result);
+			// A clean stop, so a flight recording (--jvm-opts) is written.
+			nodes.forEach(Cluster.Node::stop);
 		}
 		finally {
 			cluster.close();
