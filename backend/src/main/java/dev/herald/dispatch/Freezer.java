@@ -29,6 +29,11 @@ class Freezer {
 
 	@EventListener
 	void on(AnnouncementEvents.SendStarted event) {
+		if (AnnouncementEvents.SendStarted.GIVEN_RECIPIENTS.equals(event.audience())) {
+			// Frozen by the caller (GivenRecipients) before the start: nothing to add.
+			this.announcements.markSentIfComplete(event.announcementId());
+			return;
+		}
 		int recipients = this.ledger.freezeInstalledAudience(event.announcementId());
 		log.info("Announcement {}: audience frozen at {} recipients", event.announcementId(), recipients);
 		// An empty audience is complete at once.

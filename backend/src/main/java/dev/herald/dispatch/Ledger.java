@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -45,6 +47,38 @@ class Ledger {
 			.param("id", announcementId)
 			.update();
 		return rows;
+	}
+
+	/**
+	 * Freezes exactly the given people (Entra object ids, any case) who have an active
+	 * personal chat, for a send addressed to named recipients rather than an audience.
+	 * Returns the ids frozen, lower-case; the others cannot be reached.
+	 */
+	List<String> freezePeople(long announcementId, Collection<String> aadObjectIds) {
+		if (aadObjectIds.isEmpty()) {
+			return List.of();
+		}
+		List<String> frozen = this.jdbc.sql("""
+				WITH inserted AS (
+				  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref)
+				  SELECT DISTINCT ON (lower(c.aad_object_id)) :id, c.aad_object_id, 'person', c.id
+				  FROM conversation c
+				  WHERE c.kind = 'personal' AND c.status = 'active' AND lower(c.aad_object_id) IN (:ids)
+				  ORDER BY lower(c.aad_object_id), c.id
+				  ON CONFLICT DO NOTHING
+				  RETURNING recipient
+				)
+				SELECT lower(recipient) FROM inserted
+				""")
+			.param("id", announcementId)
+			.param("ids", aadObjectIds.stream().map((id) -> id.toLowerCase(Locale.ROOT)).distinct().toList())
+			.query(String.class)
+			.list();
+		this.jdbc.sql("UPDATE announcement SET recipients = recipients + :n WHERE id = :id")
+			.param("n", frozen.size())
+			.param("id", announcementId)
+			.update();
+		return frozen;
 	}
 
 	/** Claims up to {@code limit} due rows of announcements that are sending. */
