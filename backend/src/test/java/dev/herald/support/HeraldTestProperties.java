@@ -17,7 +17,13 @@ public final class HeraldTestProperties {
 	}
 
 	public static void register(DynamicPropertyRegistry registry, TeamsSimulator simulator, String issuer) {
-		apply((key, value) -> registry.add(key, value), simulator, issuer);
+		// Tests trust the simulator's signing keys plus TestChannelKeys' (served merged
+		// by
+		// TestChannel), so bot tests can sign tokens of their own; local mode keeps the
+		// simulator's metadata.
+		apply((key, value) -> registry.add(key,
+				key.equals("herald.teams.open-id-metadata-url") ? () -> TestChannel.get().openIdMetadataUrl() : value),
+				simulator, issuer);
 	}
 
 	public static void apply(BiConsumer<String, Supplier<Object>> sink, TeamsSimulator simulator, String issuer) {
