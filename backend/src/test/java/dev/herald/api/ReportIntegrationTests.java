@@ -90,7 +90,14 @@ class ReportIntegrationTests extends IntegrationTest {
 		assertProblem(http.call("GET", "/api/v1/announcements/" + id + "/deliveries?limit=x", this.author, null), 400);
 		assertProblem(http.call("GET", "/api/v1/announcements/987654321/deliveries", this.author, null), 404);
 		assertProblem(http.call("GET", "/api/v1/announcements/987654321/report", this.author, null), 404);
-		assertProblem(http.call("GET", "/api/v1/announcements/987654321/deliveries.csv", this.author, null), 404);
+		assertProblem(http
+			.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/announcements/987654321/deliveries.csv"))
+				.header("Authorization", "Bearer " + this.author)
+				.header("Accept", "text/csv")
+				.build()), 404);
+		// Asking the CSV export for JSON is a clear 406, still as problem+json.
+		assertProblem(http.call("GET", "/api/v1/announcements/" + id + "/deliveries.csv", this.author, null), 406);
+		assertProblem(http.call("GET", "/api/v1/no-such-thing", this.author, null), 404);
 		assertProblem(http.call("GET", "/api/v1/announcements/abc/report", this.author, null), 400);
 		String nobody = TestIdentityProvider.accessToken("no-role-app");
 		assertProblem(http.call("GET", "/api/v1/announcements/" + id + "/deliveries", nobody, null), 403);
