@@ -13,8 +13,6 @@ import java.util.Locale;
 
 import dev.herald.optout.OptOuts;
 
-import dev.herald.optout.OptOuts;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
