@@ -34,6 +34,10 @@ class OpenApiAndLimitsIntegrationTests extends IntegrationTest {
 		assertThat(paths.toString()).doesNotContain("\"/announcements/new\"");
 		assertThat(api.path("components").path("securitySchemes").path("bearer").path("scheme").asString())
 			.isEqualTo("bearer");
+		JsonNode notify = paths.path("/api/v1/notifications").path("post");
+		assertThat(notify.path("requestBody").path("content").has("application/json")).isTrue();
+		assertThat(notify.path("parameters").toString()).contains("\"Idempotency-Key\"").doesNotContain("\"caller\"");
+		assertThat(notify.path("responses").has("202")).isTrue();
 
 		HttpResponse<String> ui = http
 			.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/swagger-ui/index.html")).GET().build());
