@@ -198,11 +198,14 @@ class Ledger {
 				""").update();
 	}
 
-	/** Pending rows of a canceled announcement become canceled, and are counted. */
+	/**
+	 * Pending rows (and rows still waiting for an install) of a canceled announcement
+	 * become canceled, and are counted.
+	 */
 	int cancelPending(long announcementId) {
 		int rows = this.jdbc.sql("""
 				UPDATE delivery SET state = 'canceled', updated_at = now()
-				WHERE announcement_id = :id AND state = 'pending'
+				WHERE announcement_id = :id AND state IN ('pending', 'installing')
 				""").param("id", announcementId).update();
 		this.jdbc.sql("UPDATE announcement SET canceled = canceled + :n WHERE id = :id")
 			.param("n", rows)

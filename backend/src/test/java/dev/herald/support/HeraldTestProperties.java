@@ -36,6 +36,7 @@ public final class HeraldTestProperties {
 		sink.accept("herald.graph.base-url", simulator::graphBaseUrl);
 		sink.accept("herald.graph.token-url", simulator::tokenUrl);
 		sink.accept("herald.graph.teams-app-external-id", simulator::teamsAppExternalId);
+		sink.accept("herald.teams.default-service-url", simulator::serviceUrl);
 		sink.accept("spring.security.oauth2.client.registration.entra.client-id", () -> "herald-ui");
 		sink.accept("spring.security.oauth2.client.registration.entra.client-secret", () -> "local-secret");
 		sink.accept("spring.security.oauth2.client.provider.entra.issuer-uri", () -> issuer);
