@@ -21,6 +21,7 @@ import dev.herald.api.ApiProblem;
 import dev.herald.api.ApiProperties;
 import dev.herald.api.IdempotencyKeys;
 import dev.herald.api.Quotas;
+import dev.herald.audience.AnnouncementAudiences;
 import dev.herald.dispatch.GivenRecipients;
 
 import org.springframework.http.HttpStatus;
@@ -52,11 +53,14 @@ class Notifications {
 
 	private final JsonMapper json;
 
+	private final AnnouncementAudiences audiences;
+
 	private volatile Boolean directoryPresent;
 
 	Notifications(JdbcClient jdbc, ApiClients clients, Quotas quotas, IdempotencyKeys keys, Announcements announcements,
-			GivenRecipients given, ApiProperties properties, JsonMapper json) {
+			GivenRecipients given, ApiProperties properties, JsonMapper json, AnnouncementAudiences audiences) {
 		this.jdbc = jdbc;
+		this.audiences = audiences;
 		this.clients = clients;
 		this.quotas = quotas;
 		this.keys = keys;
@@ -105,6 +109,18 @@ class Notifications {
 				return new Reply(stored.status(), stored.location(), stored.body(), true);
 			}
 		}
+		if (request.audience() != null) {
+			List<String> refused = request.audience()
+				.entries()
+				.stream()
+				.map((e) -> e.kind().dbValue() + ":" + e.ref())
+				.filter((a) -> !client.allowsAudience(a))
+				.toList();
+			if (!refused.isEmpty()) {
+				throw ApiProblem.forbidden("API client " + clientId + " may not address " + refused + ".")
+					.with("allowedAudiences", client.allowedAudiences());
+			}
+		}
 		this.quotas.check(client);
 
 		long id = this.announcements.create(content(request, client), client.displayName());
@@ -114,6 +130,16 @@ class Notifications {
 			.param("client", clientId)
 			.param("topic", request.topic())
 			.update();
+		if (request.audience() != null) {
+			// An audience goes the way of any broadcast: stored, then resolved and frozen
+			// by the dispatcher when the send starts.
+			this.audiences.set(id, request.audience());
+			this.announcements.startSend(id);
+			String location = "/api/v1/notifications/" + id;
+			Announcement started = this.announcements.require(id);
+			return remember(clientId, idempotencyKey, hash,
+					new Accepted(id, started.status().dbValue(), 0, started.counts().recipients(), 0, 0, location));
+		}
 		List<Resolved> resolved = resolve(request.recipients());
 		Set<String> people = new HashSet<>();
 		resolved.stream().filter((r) -> r.aadObjectId() != null).forEach((r) -> people.add(r.aadObjectId()));
@@ -143,10 +169,14 @@ class Notifications {
 		String location = "/api/v1/notifications/" + id;
 		Accepted accepted = new Accepted(id, this.announcements.require(id).status().dbValue(),
 				request.recipients().size(), frozen.size(), unknown, unreachable, location);
-		Reply reply = new Reply(202, location, this.json.writeValueAsString(accepted), false);
+		return remember(clientId, idempotencyKey, hash, accepted);
+	}
+
+	private Reply remember(String clientId, String idempotencyKey, String hash, Accepted accepted) {
+		Reply reply = new Reply(202, accepted.self(), this.json.writeValueAsString(accepted), false);
 		if (idempotencyKey != null) {
 			this.keys.save(clientId, idempotencyKey, hash,
-					new IdempotencyKeys.StoredReply(hash, reply.status(), location, reply.body()));
+					new IdempotencyKeys.StoredReply(hash, reply.status(), reply.location(), reply.body()));
 		}
 		return reply;
 	}

@@ -98,6 +98,33 @@ class NotificationIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void anAllowedAudienceIsResolvedAndSentLikeABroadcast() {
+		ApiHttp http = new ApiHttp(baseUrl());
+		SimUser person = install(153, 1).get(0);
+		String allowed = "person:" + person.id().toLowerCase();
+		String client = register(http, "{\"displayName\":\"HR\",\"allowedAudiences\":[\"" + allowed + "\"]}");
+		String token = TestIdentityProvider.accessToken(client);
+		String audience = "{\"audience\":{\"entries\":[{\"kind\":\"PERSON\",\"ref\":\"%s\"}]},\"text\":\"Payslips are out\"}";
+
+		JsonNode refused = assertProblem(
+				http.call("POST", "/api/v1/notifications", token, audience.formatted(UUID.randomUUID())), 403);
+		assertThat(refused.path("allowedAudiences").get(0).asString()).isEqualTo(allowed);
+
+		HttpResponse<String> sent = http.call("POST", "/api/v1/notifications", token, audience.formatted(person.id()));
+		assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+		long id = read(sent).path("id").asLong();
+		assertThat(read(sent).path("queued").asInt()).isEqualTo(1);
+		Await.until(Duration.ofSeconds(30), "audience notification sent",
+				() -> "sent".equals(status(http, token, id).path("status").asString()));
+		assertThat(cardsReceived(person, id)).isEqualTo(1);
+		assertThat(status(http, token, id).path("counts").path("delivered").asInt()).isEqualTo(1);
+
+		// Named recipients and an audience are two kinds of send, not one.
+		assertProblem(http.call("POST", "/api/v1/notifications", token, audience.formatted(person.id())
+			.replace("{\"audience\"", "{\"recipients\":[{\"upn\":\"a@b.c\"}],\"audience\"")), 400);
+	}
+
+	@Test
 	void overTheQuotaIs429WithRetryAfter() {
 		ApiHttp http = new ApiHttp(baseUrl());
 		String client = register(http, "{\"displayName\":\"Chatty HR\",\"perMinute\":2}");
@@ -154,7 +181,7 @@ class NotificationIntegrationTests extends IntegrationTest {
 		String person = "{\"aadObjectId\":\"" + UUID.randomUUID() + "\"}";
 
 		JsonNode missing = assertProblem(http.call("POST", "/api/v1/notifications", token, "{\"text\":\"Hi\"}"), 400);
-		assertThat(missing.path("errors").has("recipients")).isTrue();
+		assertThat(missing.path("errors").has("recipientsOrAudience")).isTrue();
 		assertProblem(http.call("POST", "/api/v1/notifications", token, "{\"recipients\":[],\"text\":\"Hi\"}"), 400);
 		JsonNode twoIds = assertProblem(http.call("POST", "/api/v1/notifications", token,
 				"{\"recipients\":[{\"upn\":\"a@b.c\",\"email\":\"a@b.c\"}],\"text\":\"Hi\"}"), 400);
