@@ -31,6 +31,8 @@ import org.springframework.validation.annotation.Validated;
  * @param keysMinRefreshInterval the least time between two fetches triggered by an
  * unknown key id, so forged tokens cannot make Herald hammer the JWKS endpoint
  * @param welcome whether new users and teams are greeted
+ * @param welcomeRatePerSecond welcomes posted per second at most, leaving the tenant
+ * budget to broadcasts
  * @param rosterPageSize page size of roster fetches (Teams caps it at 500)
  * @param app the Teams app package
  */
@@ -40,7 +42,8 @@ public record BotProperties(@DefaultValue("") String orgName, @DefaultValue("") 
 		@NotNull @DefaultValue("256KB") DataSize maxBodySize, @NotNull @DefaultValue("5m") Duration clockSkew,
 		@NotNull @DefaultValue("12h") Duration keysRefreshInterval,
 		@NotNull @DefaultValue("5m") Duration keysMinRefreshInterval, @DefaultValue("true") boolean welcome,
-		@Positive @DefaultValue("500") int rosterPageSize, @Valid @NotNull @DefaultValue App app) {
+		@Positive @DefaultValue("10") int welcomeRatePerSecond, @Positive @DefaultValue("500") int rosterPageSize,
+		@Valid @NotNull @DefaultValue App app) {
 
 	@AssertTrue(message = "herald.bot.keys-refresh-interval must be between 1 minute and 24 hours")
 	boolean isKeysRefreshIntervalValid() {

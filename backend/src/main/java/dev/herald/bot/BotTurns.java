@@ -165,15 +165,9 @@ class BotTurns {
 		}
 		BotLanguage language = language(a, person);
 		String tenant = a.tenantId();
-		if (this.welcomes.claim(tenant, Welcomes.PERSONAL, person.aadObjectId(), language)) {
-			this.outbox.send(a.serviceUrl(), a.conversationId(),
-					BotCards.cardMessage(this.cards.welcome(language), this.texts.text("bot.welcome.title", language)),
-					(reply) -> {
-						if (!reply.isSuccess()) {
-							this.welcomes.release(tenant, Welcomes.PERSONAL, person.aadObjectId());
-						}
-					});
-		}
+		this.welcomes.enqueue(tenant, Welcomes.PERSONAL, person.aadObjectId(), language, a.serviceUrl(),
+				a.conversationId(),
+				BotCards.cardMessage(this.cards.welcome(language), this.texts.text("bot.welcome.title", language)));
 	}
 
 	private void personalUninstall(Activity a) {
@@ -195,16 +189,8 @@ class BotTurns {
 		this.teams.syncLater(tenant, a.teamId(), a.serviceUrl());
 		if (this.properties.welcome()) {
 			BotLanguage language = BotLanguage.of(a.locale());
-			if (this.welcomes.claim(tenant, Welcomes.TEAM, a.teamId(), language)) {
-				String teamId = a.teamId();
-				this.outbox.send(a.serviceUrl(), channel,
-						BotCards.cardMessage(this.cards.teamWelcome(language, a.teamName(), a.from().name()), null),
-						(reply) -> {
-							if (!reply.isSuccess()) {
-								this.welcomes.release(tenant, Welcomes.TEAM, teamId);
-							}
-						});
-			}
+			this.welcomes.enqueue(tenant, Welcomes.TEAM, a.teamId(), language, a.serviceUrl(), channel,
+					BotCards.cardMessage(this.cards.teamWelcome(language, a.teamName(), a.from().name()), null));
 		}
 	}
 
