@@ -64,6 +64,7 @@ final class GraphApi {
 				(req) -> members(req, true, true));
 		r.add("GET", "/v1.0/groups/{id}/transitiveMembers/graph.user", Kind.GRAPH, (req) -> members(req, true, true));
 		r.add("GET", "/v1.0/groups/{id}/members/graph.user", Kind.GRAPH, (req) -> members(req, false, true));
+		r.add("GET", "/v1.0/teams", Kind.GRAPH, this::teams);
 		r.add("GET", "/v1.0/teams/{id}", Kind.GRAPH, this::team);
 		r.add("GET", "/v1.0/teams/{id}/members", Kind.GRAPH, this::teamMembers);
 		r.add("GET", "/v1.0/teams/{id}/channels", Kind.GRAPH, this::channels);
@@ -741,6 +742,27 @@ final class GraphApi {
 
 	private Resp teamNotFound(Req req) {
 		return error(404, "NotFound", "No team found with Group Id " + req.param(0));
+	}
+
+	/**
+	 * List teams ($filter on displayName, $top, paged), as Graph v1.0 does since 2023.
+	 */
+	private Resp teams(Req req) {
+		try {
+			List<String> select = select(req);
+			Predicate<SimTeam> f = filter(req.q("$filter"), this::teamJson);
+			Predicate<String> s = search(req);
+			return collection(req, "teams", this.sim.tenant.teams(), f.and((t) -> s.test(t.displayName())), 100,
+					(t) -> selected(teamJson(t), select));
+		}
+		catch (GraphError ex) {
+			return error(ex.status, ex.code, ex.getMessage());
+		}
+	}
+
+	private Map<String, Object> teamJson(SimTeam t) {
+		return Json.obj("id", t.id(), "displayName", t.displayName(), "description", t.displayName(), "internalId",
+				t.threadId(), "tenantId", this.sim.tenantId(), "isArchived", false, "visibility", "private");
 	}
 
 	private Resp team(Req req) {
