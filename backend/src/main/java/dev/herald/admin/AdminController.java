@@ -39,7 +39,8 @@ class AdminController {
 
 	@InitBinder("settings")
 	void allowedFields(WebDataBinder binder) {
-		binder.setAllowedFields("ratePerSecond", "proactiveInstall", "guestsAllowed", "retentionDays");
+		// Bound only through the record's constructor: its components are the allow-list.
+		binder.setDeclarativeBinding(true);
 	}
 
 	@GetMapping

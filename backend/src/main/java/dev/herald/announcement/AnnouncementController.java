@@ -91,9 +91,10 @@ class AnnouncementController {
 
 	@InitBinder("content")
 	void allowedFields(WebDataBinder binder) {
-		// Mass-assignment guard: only the content fields come from the form.
-		binder.setAllowedFields("title", "summary", "imageUrl", "author", "buttons*", "importance", "topic",
-				"acknowledge", "pollQuestion", "pollChoices*");
+		// Mass-assignment guard: the content is an immutable record bound only through
+		// its canonical constructor (declarative binding), so its components are the
+		// complete list of fields a request can set; no setter pass runs after it.
+		binder.setDeclarativeBinding(true);
 	}
 
 	@GetMapping
