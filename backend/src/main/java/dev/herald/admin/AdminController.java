@@ -5,11 +5,13 @@ import java.util.List;
 
 import jakarta.validation.Valid;
 
+import dev.herald.audience.AppSettings;
 import dev.herald.security.SecurityProperties;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.stereotype.Controller;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.ui.Model;
 import org.springframework.validation.BindingResult;
 import org.springframework.web.bind.WebDataBinder;
@@ -25,14 +27,18 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @RequestMapping("/admin")
 class AdminController {
 
-	private final AppSettings settings;
+	private final AdminSettings settings;
+
+	private final AppSettings audienceSettings;
 
 	private final RetentionPurge purge;
 
 	private final SecurityProperties security;
 
-	AdminController(AppSettings settings, RetentionPurge purge, SecurityProperties security) {
+	AdminController(AdminSettings settings, AppSettings audienceSettings, RetentionPurge purge,
+			SecurityProperties security) {
 		this.settings = settings;
+		this.audienceSettings = audienceSettings;
 		this.purge = purge;
 		this.security = security;
 	}
@@ -50,24 +56,28 @@ class AdminController {
 
 	@GetMapping("/settings")
 	String settings(Model model) {
-		model.addAttribute("settings", SettingsForm.from(this.settings));
+		model.addAttribute("settings", SettingsForm.from(this.settings, this.audienceSettings));
 		return "admin/settings";
 	}
 
 	@PostMapping("/settings")
+	@Transactional
 	String save(@Valid @ModelAttribute("settings") SettingsForm form, BindingResult errors,
-			RedirectAttributes redirect) {
+			Authentication authentication, RedirectAttributes redirect) {
 		if (errors.hasErrors()) {
 			return "admin/settings";
 		}
-		this.settings.putAll(form.toSettings());
+		String by = authentication.getName();
+		this.settings.putAll(form.toSettings(), by);
+		this.audienceSettings.set(AppSettings.PROACTIVE_INSTALL, form.proactiveInstall(), by);
+		this.audienceSettings.set(AppSettings.ALLOW_GUESTS, form.guestsAllowed(), by);
 		redirect.addFlashAttribute("message", "settings.saved");
 		return "redirect:/admin/settings";
 	}
 
 	@PostMapping("/retention/purge")
 	String purgeNow(RedirectAttributes redirect) {
-		int days = SettingsForm.from(this.settings).retentionDays();
+		int days = SettingsForm.retentionDays(this.settings);
 		if (days <= 0) {
 			redirect.addFlashAttribute("error", "retention.off");
 			return "redirect:/admin/settings";

@@ -22,9 +22,9 @@ class RetentionPurge {
 
 	private final JdbcClient jdbc;
 
-	private final AppSettings settings;
+	private final AdminSettings settings;
 
-	RetentionPurge(JdbcClient jdbc, AppSettings settings) {
+	RetentionPurge(JdbcClient jdbc, AdminSettings settings) {
 		this.jdbc = jdbc;
 		this.settings = settings;
 	}
@@ -32,7 +32,7 @@ class RetentionPurge {
 	/** Runs every night at 03:17 (server time); does nothing while retention is 0. */
 	@Scheduled(cron = "${herald.retention.cron:0 17 3 * * *}")
 	void nightly() {
-		int days = SettingsForm.from(this.settings).retentionDays();
+		int days = SettingsForm.retentionDays(this.settings);
 		if (days > 0) {
 			Result result = purge(days);
 			log.info("Retention purge: {} deliveries of {} announcements older than {} days deleted",

@@ -24,23 +24,23 @@ public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Bool
 		guestsAllowed = Boolean.TRUE.equals(guestsAllowed);
 	}
 
-	static SettingsForm from(AppSettings settings) {
-		return new SettingsForm(integer(settings, AppSettings.RATE_PER_SECOND, 50),
-				settings.get(AppSettings.PROACTIVE_INSTALL).map(Boolean::valueOf).orElse(true),
-				settings.get(AppSettings.GUESTS_ALLOWED).map(Boolean::valueOf).orElse(false),
-				integer(settings, AppSettings.RETENTION_DAYS, 0));
+	static SettingsForm from(AdminSettings settings, dev.herald.audience.AppSettings audience) {
+		return new SettingsForm(integer(settings, AdminSettings.RATE_PER_SECOND, 50), audience.proactiveInstall(),
+				audience.allowGuests(), retentionDays(settings));
+	}
+
+	static int retentionDays(AdminSettings settings) {
+		return integer(settings, AdminSettings.RETENTION_DAYS, 0);
 	}
 
 	Map<String, String> toSettings() {
 		Map<String, String> values = new LinkedHashMap<>();
-		values.put(AppSettings.RATE_PER_SECOND, String.valueOf(this.ratePerSecond));
-		values.put(AppSettings.PROACTIVE_INSTALL, String.valueOf(this.proactiveInstall));
-		values.put(AppSettings.GUESTS_ALLOWED, String.valueOf(this.guestsAllowed));
-		values.put(AppSettings.RETENTION_DAYS, String.valueOf(this.retentionDays));
+		values.put(AdminSettings.RATE_PER_SECOND, String.valueOf(this.ratePerSecond));
+		values.put(AdminSettings.RETENTION_DAYS, String.valueOf(this.retentionDays));
 		return values;
 	}
 
-	private static int integer(AppSettings settings, String key, int fallback) {
+	private static int integer(AdminSettings settings, String key, int fallback) {
 		try {
 			return settings.get(key).map(Integer::parseInt).orElse(fallback);
 		}

@@ -61,6 +61,140 @@ public class Conversations {
 				""").param("status", status.dbValue()).param("tenant", tenantId).param("aad", aadObjectId).update();
 	}
 
+	/**
+	 * Records a person's chat from an inbound activity. Unlike {@link #upsertPersonal} an
+	 * unchanged row is not written at all, so a replayed activity changes nothing, and
+	 * the caller learns whether the chat is new or came back from an uninstall.
+	 */
+	@Transactional
+	public PersonalUpsert recordPersonal(PersonalConversation c) {
+		return this.jdbc.sql("""
+				WITH before AS (
+				  SELECT id, status FROM conversation
+				  WHERE kind = 'personal' AND tenant_id = :tenant AND aad_object_id = :aad
+				), written AS (
+				  INSERT INTO conversation (kind, tenant_id, aad_object_id, teams_user_id, conversation_id, service_url,
+				                            locale, display_name, status)
+				  VALUES ('personal', :tenant, :aad, :teamsUser, :conversation, :serviceUrl, :locale, :name, 'active')
+				  ON CONFLICT (tenant_id, aad_object_id) WHERE kind = 'personal' DO UPDATE SET
+				    teams_user_id   = COALESCE(EXCLUDED.teams_user_id, conversation.teams_user_id),
+				    conversation_id = EXCLUDED.conversation_id,
+				    service_url     = EXCLUDED.service_url,
+				    locale          = COALESCE(EXCLUDED.locale, conversation.locale),
+				    display_name    = COALESCE(EXCLUDED.display_name, conversation.display_name),
+				    status          = 'active',
+				    updated_at      = now()
+				  WHERE (conversation.teams_user_id, conversation.conversation_id, conversation.service_url,
+				         conversation.locale, conversation.display_name, conversation.status)
+				        IS DISTINCT FROM
+				        (COALESCE(EXCLUDED.teams_user_id, conversation.teams_user_id), EXCLUDED.conversation_id,
+				         EXCLUDED.service_url, COALESCE(EXCLUDED.locale, conversation.locale),
+				         COALESCE(EXCLUDED.display_name, conversation.display_name), 'active')
+				  RETURNING id
+				)
+				SELECT COALESCE((SELECT id FROM written), (SELECT id FROM before)) AS id,
+				       (SELECT id FROM before) IS NULL AS created,
+				       COALESCE((SELECT status FROM before) <> 'active', false) AS reactivated,
+				       (SELECT id FROM written) IS NOT NULL AS changed
+				""")
+			.param("tenant", c.tenantId())
+			.param("aad", c.aadObjectId())
+			.param("teamsUser", c.teamsUserId())
+			.param("conversation", c.conversationId())
+			.param("serviceUrl", c.serviceUrl())
+			.param("locale", c.locale())
+			.param("name", c.displayName())
+			.query((rs, i) -> new PersonalUpsert(rs.getLong("id"), rs.getBoolean("created"),
+					rs.getBoolean("reactivated"), rs.getBoolean("changed")))
+			.single();
+	}
+
+	/**
+	 * Records a channel the bot can post to; an unchanged row is not written.
+	 * @return whether anything changed
+	 */
+	public boolean recordChannel(ChannelConversation c) {
+		return this.jdbc.sql("""
+				INSERT INTO conversation (kind, tenant_id, conversation_id, service_url, display_name, team_id,
+				                          channel_id, status)
+				VALUES ('channel', :tenant, :channel, :serviceUrl, :name, :team, :channel, 'active')
+				ON CONFLICT (tenant_id, channel_id) WHERE kind = 'channel' DO UPDATE SET
+				  service_url  = EXCLUDED.service_url,
+				  display_name = COALESCE(EXCLUDED.display_name, conversation.display_name),
+				  team_id      = EXCLUDED.team_id,
+				  status       = 'active',
+				  updated_at   = now()
+				WHERE (conversation.service_url, conversation.display_name, conversation.team_id, conversation.status)
+				      IS DISTINCT FROM
+				      (EXCLUDED.service_url, COALESCE(EXCLUDED.display_name, conversation.display_name),
+				       EXCLUDED.team_id, 'active')
+				""")
+			.param("tenant", c.tenantId())
+			.param("channel", c.channelId())
+			.param("serviceUrl", c.serviceUrl())
+			.param("name", c.name())
+			.param("team", c.teamId())
+			.update() == 1;
+	}
+
+	/** Marks every channel of a team, e.g. when the bot is removed from it. */
+	public int markTeamStatus(String tenantId, String teamId, ConversationStatus status) {
+		return this.jdbc.sql("""
+				UPDATE conversation SET status = :status, updated_at = now()
+				WHERE kind = 'channel' AND tenant_id = :tenant AND team_id = :team AND status <> :status
+				""").param("status", status.dbValue()).param("tenant", tenantId).param("team", teamId).update();
+	}
+
+	/**
+	 * Follows a serviceUrl change: Teams says the value "is stable but can change", and
+	 * every activity carries the current one.
+	 */
+	public int refreshServiceUrl(String tenantId, String conversationId, String serviceUrl) {
+		return this.jdbc.sql("""
+				UPDATE conversation SET service_url = :serviceUrl, updated_at = now()
+				WHERE tenant_id = :tenant AND conversation_id = :conversation AND service_url <> :serviceUrl
+				""")
+			.param("serviceUrl", serviceUrl)
+			.param("tenant", tenantId)
+			.param("conversation", conversationId)
+			.update();
+	}
+
+	/** The stored locale of a person's chat, if any. */
+	public java.util.Optional<String> personalLocale(String tenantId, String aadObjectId) {
+		return this.jdbc.sql("""
+				SELECT locale FROM conversation
+				WHERE kind = 'personal' AND tenant_id = :tenant AND aad_object_id = :aad AND locale IS NOT NULL
+				""").param("tenant", tenantId).param("aad", aadObjectId).query(String.class).optional();
+	}
+
+	/**
+	 * What {@link #recordPersonal} did.
+	 *
+	 * @param id the row id
+	 * @param created the person had no chat row before
+	 * @param reactivated the chat was uninstalled or blocked and is active again
+	 * @param changed anything was written
+	 */
+	public record PersonalUpsert(long id, boolean created, boolean reactivated, boolean changed) {
+	}
+
+	/**
+	 * Like {@link #markPersonalStatus} but writes only a real change, so a replayed
+	 * uninstall changes nothing.
+	 * @return whether the status changed
+	 */
+	public boolean changePersonalStatus(String tenantId, String aadObjectId, ConversationStatus status) {
+		return this.jdbc.sql("""
+				UPDATE conversation SET status = :status, updated_at = now()
+				WHERE kind = 'personal' AND tenant_id = :tenant AND aad_object_id = :aad AND status <> :status
+				""")
+			.param("status", status.dbValue())
+			.param("tenant", tenantId)
+			.param("aad", aadObjectId)
+			.update() == 1;
+	}
+
 	/** Number of people Herald can reach in their personal chat. */
 	public long countActivePersonal() {
 		return this.jdbc.sql("SELECT count(*) FROM conversation WHERE kind = 'personal' AND status = 'active'")

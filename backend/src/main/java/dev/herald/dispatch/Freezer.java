@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.herald.announcement.AnnouncementEvents;
 import dev.herald.announcement.Announcements;
+import dev.herald.audience.AudienceResolver;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -22,14 +23,21 @@ class Freezer {
 
 	private final Announcements announcements;
 
-	Freezer(Ledger ledger, Announcements announcements) {
+	private final AudienceResolver audiences;
+
+	Freezer(Ledger ledger, Announcements announcements, AudienceResolver audiences) {
 		this.ledger = ledger;
 		this.announcements = announcements;
+		this.audiences = audiences;
 	}
 
 	@EventListener
 	void on(AnnouncementEvents.SendStarted event) {
-		int recipients = this.ledger.freezeInstalledAudience(event.announcementId());
+		// An announcement with a stored audience is resolved from it; one without goes to
+		// everyone who has the app, as before audiences existed.
+		int recipients = this.audiences.freeze(event.announcementId())
+			.map(AudienceResolver.Frozen::recipients)
+			.orElseGet(() -> this.ledger.freezeInstalledAudience(event.announcementId()));
 		log.info("Announcement {}: audience frozen at {} recipients", event.announcementId(), recipients);
 		// An empty audience is complete at once.
 		this.announcements.markSentIfComplete(event.announcementId());

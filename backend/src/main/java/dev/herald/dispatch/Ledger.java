@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.herald.optout.OptOuts;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -31,20 +33,24 @@ class Ledger {
 	}
 
 	/**
-	 * Freezes the audience: one pending row per active personal chat. Returns the count.
+	 * Freezes the audience: one row per active personal chat. People who opted out get an
+	 * {@code opted_out} row instead of a pending one, so reports can count them.
 	 */
 	int freezeInstalledAudience(long announcementId) {
-		int rows = this.jdbc.sql("""
-				INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref)
-				SELECT :id, c.aad_object_id, 'person', c.id
-				FROM conversation c WHERE c.kind = 'personal' AND c.status = 'active'
-				ON CONFLICT DO NOTHING
-				""").param("id", announcementId).update();
-		this.jdbc.sql("UPDATE announcement SET recipients = recipients + :n WHERE id = :id")
-			.param("n", rows)
-			.param("id", announcementId)
-			.update();
-		return rows;
+		return this.jdbc.sql("""
+				WITH frozen AS (
+				  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)
+				  SELECT :id, c.aad_object_id, 'person', c.id, %s
+				  FROM conversation c WHERE c.kind = 'personal' AND c.status = 'active'
+				  ON CONFLICT DO NOTHING
+				  RETURNING state
+				)
+				UPDATE announcement
+				SET recipients = recipients + (SELECT count(*) FROM frozen),
+				    opted_out = opted_out + (SELECT count(*) FROM frozen WHERE state = 'opted_out')
+				WHERE id = :id
+				RETURNING recipients
+				""".formatted(OptOuts.DELIVERY_STATE)).param("id", announcementId).query(Integer.class).single();
 	}
 
 	/** Claims up to {@code limit} due rows of announcements that are sending. */
@@ -153,11 +159,14 @@ class Ledger {
 				""").update();
 	}
 
-	/** Pending rows of a canceled announcement become canceled, and are counted. */
+	/**
+	 * Pending rows (and rows still waiting for an install) of a canceled announcement
+	 * become canceled, and are counted.
+	 */
 	int cancelPending(long announcementId) {
 		int rows = this.jdbc.sql("""
 				UPDATE delivery SET state = 'canceled', updated_at = now()
-				WHERE announcement_id = :id AND state = 'pending'
+				WHERE announcement_id = :id AND state IN ('pending', 'installing')
 				""").param("id", announcementId).update();
 		this.jdbc.sql("UPDATE announcement SET canceled = canceled + :n WHERE id = :id")
 			.param("n", rows)

@@ -64,17 +64,20 @@ public final class LocalHerald {
 		// it up.
 		SpringApplication.from(HeraldApplication::main).run(args);
 
-		int installs = simulator.installForExisting();
 		log.info(
 				"""
 
 						  Herald is running at http://localhost:{}
-						    Sign in as "author" (Author) or "admin" (Admin) on the local sign-in page: type the name, press Sign in.
-						    Employees' Teams inboxes (simulator): http://localhost:{}/_sim/
+						    Sign in as "author" (Author) or "admin" (Admin) on the local sign-in page: type the name, press Sign-in.
+						    Employees' Teams chats (simulator): http://localhost:{}/_sim/
 						    API token: curl -s -d grant_type=client_credentials -d client_id=herald-cli -d client_secret=x -d scope=api {}/token
-						  The simulator is installing the app for {} demo users (signed Teams callbacks to /api/messages).
 						""",
-				heraldPort, simulatorPort, issuer, installs);
+				heraldPort, simulatorPort, issuer);
+		// Most demo users already have the app: Teams tells Herald through signed
+		// callbacks.
+		int installs = simulator.installForExisting();
+		log.info("Simulator: the app is installed for {} demo users; their conversations are in Herald's store",
+				installs);
 	}
 
 	static final String IDP_ISSUER = "herald";

@@ -17,7 +17,13 @@ public final class HeraldTestProperties {
 	}
 
 	public static void register(DynamicPropertyRegistry registry, TeamsSimulator simulator, String issuer) {
-		apply((key, value) -> registry.add(key, value), simulator, issuer);
+		// Tests trust the simulator's signing keys plus TestChannelKeys' (served merged
+		// by
+		// TestChannel), so bot tests can sign tokens of their own; local mode keeps the
+		// simulator's metadata.
+		apply((key, value) -> registry.add(key,
+				key.equals("herald.teams.open-id-metadata-url") ? () -> TestChannel.get().openIdMetadataUrl() : value),
+				simulator, issuer);
 	}
 
 	public static void apply(BiConsumer<String, Supplier<Object>> sink, TeamsSimulator simulator, String issuer) {
@@ -30,6 +36,7 @@ public final class HeraldTestProperties {
 		sink.accept("herald.graph.base-url", simulator::graphBaseUrl);
 		sink.accept("herald.graph.token-url", simulator::tokenUrl);
 		sink.accept("herald.graph.teams-app-external-id", simulator::teamsAppExternalId);
+		sink.accept("herald.teams.default-service-url", simulator::serviceUrl);
 		sink.accept("spring.security.oauth2.client.registration.entra.client-id", () -> "herald-ui");
 		sink.accept("spring.security.oauth2.client.registration.entra.client-secret", () -> "local-secret");
 		sink.accept("spring.security.oauth2.client.provider.entra.issuer-uri", () -> issuer);

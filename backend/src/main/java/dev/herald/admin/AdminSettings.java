@@ -8,25 +8,24 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Admin settings in the {@code app_setting} key/value table. */
+/**
+ * The admin page's settings in the shared {@code app_setting} key/value table (created by
+ * the audience module). Guests and proactive install belong to the audience module and
+ * are changed through its {@link dev.herald.audience.AppSettings}; the send rate and the
+ * retention are this module's keys.
+ */
 @Component
-public class AppSettings {
+public class AdminSettings {
 
 	/** Connector calls per second for the whole tenant (Teams allows 50). */
 	public static final String RATE_PER_SECOND = "dispatch.rate-per-second";
-
-	/** Whether Herald installs its app for people who do not have it (Graph). */
-	public static final String PROACTIVE_INSTALL = "install.proactive";
-
-	/** Whether guests are part of audiences. */
-	public static final String GUESTS_ALLOWED = "audience.guests-allowed";
 
 	/** Days after which the per-recipient ledger of finished announcements is purged. */
 	public static final String RETENTION_DAYS = "retention.days";
 
 	private final JdbcClient jdbc;
 
-	AppSettings(JdbcClient jdbc) {
+	AdminSettings(JdbcClient jdbc) {
 		this.jdbc = jdbc;
 	}
 
@@ -38,11 +37,12 @@ public class AppSettings {
 	}
 
 	@Transactional
-	public void putAll(Map<String, String> values) {
+	public void putAll(Map<String, String> values, String by) {
 		values.forEach((key, value) -> this.jdbc.sql("""
-				INSERT INTO app_setting (key, value) VALUES (:key, :value)
-				ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
-				""").param("key", key).param("value", value).update());
+				INSERT INTO app_setting (key, value, updated_by) VALUES (:key, :value, :by)
+				ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by,
+				  updated_at = now()
+				""").param("key", key).param("value", value).param("by", by).update());
 	}
 
 }

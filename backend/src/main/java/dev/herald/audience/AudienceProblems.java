@@ -1,0 +1,65 @@
+package dev.herald.audience;
+
+import java.net.URI;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.herald.graph.GraphFailure;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * RFC 9457 answers for audience errors, wherever they surface (pickers, preview, or a
+ * send whose audience cannot be resolved).
+ */
+@RestControllerAdvice(annotations = org.springframework.web.bind.annotation.RestController.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class AudienceProblems {
+
+	private static final Logger log = LoggerFactory.getLogger(AudienceProblems.class);
+
+	@ExceptionHandler
+	ProblemDetail unresolved(AudienceResolver.AudienceResolutionException ex) {
+		return problem(ex.notFound() ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.BAD_GATEWAY,
+				"Audience could not be resolved", ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail locked(AnnouncementAudiences.AudienceLockedException ex) {
+		return problem(HttpStatus.CONFLICT, "Invalid state", ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail busy(DirectorySync.SyncBusyException ex) {
+		return problem(HttpStatus.CONFLICT, "Sync running", ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail badCsv(Directory.CsvTooLargeException ex) {
+		return problem(HttpStatus.BAD_REQUEST, "Invalid request", ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail graph(com.microsoft.kiota.ApiException ex) {
+		GraphFailure failure = GraphFailure.of(ex);
+		log.warn("Graph call failed: {}", failure.describe());
+		if (failure.status() == 404) {
+			return problem(HttpStatus.NOT_FOUND, "Not found", failure.message());
+		}
+		return problem(HttpStatus.BAD_GATEWAY, "Microsoft Graph failed", failure.describe());
+	}
+
+	private static ProblemDetail problem(HttpStatus status, String title, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setTitle(title);
+		problem.setType(URI.create("about:blank"));
+		return problem;
+	}
+
+}

@@ -1,0 +1,343 @@
+package dev.herald.audience;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.herald.graph.GraphFailure;
+import dev.herald.optout.OptOuts;
+import dev.herald.teams.TeamsProperties;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Resolves an audience into people and channels, set-based: every source (directory,
+ * Graph group and roster pages, addresses, people) is staged into a transaction-local
+ * temporary table, then one statement deduplicates, drops guests and departed people, and
+ * either counts (preview) or writes the ledger (freeze). The preview and the freeze run
+ * the same SQL, so the count an author confirms is the count that gets frozen.
+ */
+@Component
+public class AudienceResolver {
+
+	private static final Logger log = LoggerFactory.getLogger(AudienceResolver.class);
+
+	/**
+	 * Whether {@code e.aad} (a person's lower-case Entra id) opted out of all
+	 * announcements, through the opt-out module's view: such people are counted and
+	 * frozen as {@code opted_out}, never messaged.
+	 */
+	static final String OPTED_OUT_SQL = "EXISTS (SELECT 1 FROM " + OptOuts.VIEW
+			+ " o WHERE o.tenant_id = :tenant AND lower(o.aad_object_id) = e.aad)";
+
+	/**
+	 * People in the staged audience who may receive it (shared by preview and freeze).
+	 */
+	private static final String ELIGIBLE = """
+			people AS (
+			  SELECT m.aad_object_id AS aad,
+			         bool_or(lower(COALESCE(m.user_type, du.user_type, 'member')) = 'guest') AS guest,
+			         bool_or(COALESCE(du.deleted, false)) AS gone
+			  FROM audience_member m LEFT JOIN directory_user du ON du.aad_object_id = m.aad_object_id
+			  GROUP BY m.aad_object_id
+			), eligible AS (
+			  SELECT p.aad FROM people p WHERE NOT p.gone AND (:allowGuests OR NOT p.guest)
+			), reachable AS (
+			  SELECT DISTINCT ON (e.aad) e.aad, c.id AS conversation_ref, (%s) AS opted_out
+			  FROM eligible e
+			  LEFT JOIN conversation c ON c.kind = 'personal' AND c.tenant_id = :tenant
+			       AND lower(c.aad_object_id) = e.aad AND c.status IN ('active', 'blocked')
+			  ORDER BY e.aad, c.status, c.id
+			)
+			""".formatted(OPTED_OUT_SQL);
+
+	private final JdbcClient jdbc;
+
+	private final JdbcTemplate template;
+
+	private final GraphDirectory graph;
+
+	private final AnnouncementAudiences audiences;
+
+	private final AppSettings settings;
+
+	private final DirectorySync directorySync;
+
+	private final TenantServiceUrl serviceUrl;
+
+	private final ApplicationEventPublisher events;
+
+	private final String tenantId;
+
+	AudienceResolver(JdbcClient jdbc, JdbcTemplate template, GraphDirectory graph, AnnouncementAudiences audiences,
+			AppSettings settings, DirectorySync directorySync, TenantServiceUrl serviceUrl,
+			ApplicationEventPublisher events, TeamsProperties teams) {
+		this.jdbc = jdbc;
+		this.template = template;
+		this.graph = graph;
+		this.audiences = audiences;
+		this.settings = settings;
+		this.directorySync = directorySync;
+		this.serviceUrl = serviceUrl;
+		this.events = events;
+		this.tenantId = teams.tenantId();
+	}
+
+	/** What sending to this audience would reach, as of now. */
+	@Transactional
+	public Preview preview(AudienceDefinition audience) {
+		boolean allowGuests = this.settings.allowGuests();
+		stage(audience);
+		Preview counts = this.jdbc
+			.sql("WITH " + ELIGIBLE
+					+ """
+							SELECT (SELECT count(*) FROM reachable) AS people,
+							       (SELECT count(*) FROM reachable WHERE conversation_ref IS NULL AND NOT opted_out) AS need_install,
+							       (SELECT count(*) FROM reachable WHERE opted_out) AS opted_out,
+							       (SELECT count(*) FROM people WHERE guest AND NOT gone AND NOT :allowGuests) AS guests,
+							       (SELECT count(DISTINCT channel_id) FROM audience_channel) AS channels
+							""")
+			.param("allowGuests", allowGuests)
+			.param("tenant", this.tenantId)
+			.query((rs, i) -> new Preview(rs.getInt("people") + rs.getInt("channels"), rs.getInt("people"),
+					rs.getInt("channels"), rs.getInt("need_install"), rs.getInt("opted_out"), rs.getInt("guests"),
+					allowGuests, List.of()))
+			.single();
+		List<String> unmatched = this.jdbc.sql("""
+				SELECT a.address FROM audience_address a
+				WHERE NOT EXISTS (SELECT 1 FROM directory_user du
+				                  WHERE NOT du.deleted AND (lower(du.upn) = a.address OR lower(du.mail) = a.address))
+				ORDER BY a.address LIMIT 1000
+				""").query(String.class).list();
+		return counts.withUnmatched(unmatched);
+	}
+
+	/**
+	 * Freezes the stored audience of an announcement into the ledger, inside the caller's
+	 * transaction (the one that starts the send). Empty when the announcement has no
+	 * stored audience: the caller then falls back to everyone who has the app.
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public Optional<Frozen> freeze(long announcementId) {
+		AudienceDefinition audience = this.audiences.get(announcementId);
+		if (audience.isEmpty()) {
+			return Optional.empty();
+		}
+		boolean allowGuests = this.settings.allowGuests();
+		stage(audience);
+		Frozen people = this.jdbc.sql("WITH " + ELIGIBLE + """
+				, inserted AS (
+				  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state, reason)
+				  SELECT :id, r.aad, 'person', CASE WHEN r.opted_out THEN NULL ELSE r.conversation_ref END,
+				         CASE WHEN r.opted_out THEN 'opted_out'
+				              WHEN r.conversation_ref IS NOT NULL THEN 'pending' ELSE 'installing' END,
+				         CASE WHEN r.opted_out THEN 'Opted out of announcements' END
+				  FROM reachable r
+				  ON CONFLICT DO NOTHING
+				  RETURNING state
+				)
+				SELECT count(*) AS total, count(*) FILTER (WHERE state = 'installing') AS installing,
+				       count(*) FILTER (WHERE state = 'opted_out') AS opted_out
+				FROM inserted
+				""")
+			.param("allowGuests", allowGuests)
+			.param("tenant", this.tenantId)
+			.param("id", announcementId)
+			.query((rs, i) -> new Frozen(rs.getInt("total"), rs.getInt("installing"), rs.getInt("opted_out")))
+			.single();
+		// A channel Herald has not heard of yet becomes a conversation now: its id is the
+		// Bot Framework conversation id; if the bot is not in that team, the send says
+		// so.
+		int channels = this.jdbc
+			.sql("""
+					WITH ch AS (
+					  SELECT DISTINCT ON (channel_id) channel_id, team_id, label FROM audience_channel ORDER BY channel_id
+					), conv AS (
+					  INSERT INTO conversation (kind, tenant_id, conversation_id, service_url, display_name, team_id, channel_id)
+					  SELECT 'channel', :tenant, ch.channel_id, :serviceUrl, ch.label, ch.team_id, ch.channel_id FROM ch
+					  ON CONFLICT (tenant_id, channel_id) WHERE kind = 'channel'
+					  DO UPDATE SET display_name = COALESCE(conversation.display_name, EXCLUDED.display_name)
+					  RETURNING id, channel_id
+					), inserted AS (
+					  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)
+					  SELECT :id, conv.channel_id, 'channel', conv.id, 'pending' FROM conv
+					  ON CONFLICT DO NOTHING
+					  RETURNING 1
+					)
+					SELECT count(*) FROM inserted
+					""")
+			.param("tenant", this.tenantId)
+			.param("serviceUrl", this.serviceUrl.get())
+			.param("id", announcementId)
+			.query(Integer.class)
+			.single();
+		Frozen frozen = new Frozen(people.recipients() + channels, people.installing(), people.optedOut());
+		this.jdbc.sql("""
+				UPDATE announcement SET recipients = recipients + :n, opted_out = opted_out + :optedOut,
+				  updated_at = now()
+				WHERE id = :id
+				""")
+			.param("n", frozen.recipients())
+			.param("optedOut", frozen.optedOut())
+			.param("id", announcementId)
+			.update();
+		log.info("Announcement {}: audience of {} entries frozen: {} recipients, {} awaiting install, {} opted out",
+				announcementId, audience.entries().size(), frozen.recipients(), frozen.installing(), frozen.optedOut());
+		if (frozen.installing() > 0) {
+			this.events.publishEvent(new AudienceEvents.InstallsNeeded(announcementId, frozen.installing()));
+		}
+		return Optional.of(frozen);
+	}
+
+	/** Fills the transaction's staging tables from every entry of the audience. */
+	private void stage(AudienceDefinition audience) {
+		this.jdbc.sql("""
+				CREATE TEMP TABLE IF NOT EXISTS audience_member (aad_object_id text NOT NULL, user_type text)
+				ON COMMIT DROP
+				""").update();
+		this.jdbc.sql("""
+				CREATE TEMP TABLE IF NOT EXISTS audience_channel (channel_id text NOT NULL, team_id text, label text)
+				ON COMMIT DROP
+				""").update();
+		this.jdbc.sql("CREATE TEMP TABLE IF NOT EXISTS audience_address (address text NOT NULL) ON COMMIT DROP")
+			.update();
+		this.jdbc.sql("TRUNCATE audience_member, audience_channel, audience_address").update();
+		if (!audience.of(AudienceKind.EVERYONE).isEmpty()) {
+			if (!this.directorySync.everSynced()) {
+				this.directorySync.syncNow();
+			}
+			this.jdbc.sql("""
+					INSERT INTO audience_member (aad_object_id, user_type)
+					SELECT aad_object_id, user_type FROM directory_user WHERE NOT deleted
+					""").update();
+		}
+		for (AudienceEntry group : audience.of(AudienceKind.GROUP)) {
+			expand("group", group, () -> this.graph.groupMembers(group.ref(), this::stageMembers));
+		}
+		for (AudienceEntry team : audience.of(AudienceKind.TEAM)) {
+			expand("team", team, () -> this.graph.teamMembers(team.ref(), this::stageMembers));
+		}
+		List<GraphDirectory.Member> people = audience.of(AudienceKind.PERSON)
+			.stream()
+			.map((p) -> new GraphDirectory.Member(p.ref().toLowerCase(Locale.ROOT), null))
+			.toList();
+		stageMembers(people);
+		List<String> addresses = audience.of(AudienceKind.ADDRESS)
+			.stream()
+			.map((a) -> a.ref().toLowerCase(Locale.ROOT))
+			.distinct()
+			.toList();
+		if (!addresses.isEmpty()) {
+			String[] array = addresses.toArray(String[]::new);
+			this.template.execute((Connection con) -> {
+				try (PreparedStatement ps = con.prepareStatement(
+						"""
+								WITH a AS (INSERT INTO audience_address SELECT unnest(?::text[]) RETURNING address)
+								INSERT INTO audience_member (aad_object_id, user_type)
+								SELECT du.aad_object_id, du.user_type FROM a JOIN directory_user du ON lower(du.upn) = a.address
+								WHERE NOT du.deleted
+								UNION
+								SELECT du.aad_object_id, du.user_type FROM a JOIN directory_user du ON lower(du.mail) = a.address
+								WHERE NOT du.deleted
+								""")) {
+					ps.setArray(1, con.createArrayOf("text", array));
+					return ps.executeUpdate();
+				}
+			});
+		}
+		for (AudienceEntry channel : audience.of(AudienceKind.CHANNEL)) {
+			this.jdbc.sql("INSERT INTO audience_channel (channel_id, team_id, label) VALUES (:c, :t, :l)")
+				.param("c", channel.ref())
+				.param("t", channel.teamId())
+				.param("l", channel.label())
+				.update();
+		}
+	}
+
+	private void expand(String what, AudienceEntry entry, Runnable expansion) {
+		try {
+			expansion.run();
+		}
+		catch (RuntimeException ex) {
+			GraphFailure failure = GraphFailure.of(ex);
+			String name = (entry.label() != null) ? entry.label() + " (" + entry.ref() + ")" : entry.ref();
+			throw new AudienceResolutionException(failure.status() == 404,
+					"Could not read the members of " + what + " " + name + ": " + failure.describe(), ex);
+		}
+	}
+
+	private void stageMembers(List<GraphDirectory.Member> members) {
+		if (members.isEmpty()) {
+			return;
+		}
+		String[] ids = members.stream().map(GraphDirectory.Member::aadObjectId).toArray(String[]::new);
+		String[] types = members.stream().map(GraphDirectory.Member::userType).toArray(String[]::new);
+		this.template.execute((Connection con) -> {
+			try (PreparedStatement ps = con.prepareStatement(
+					"INSERT INTO audience_member (aad_object_id, user_type) SELECT * FROM unnest(?::text[], ?::text[])")) {
+				ps.setArray(1, con.createArrayOf("text", ids));
+				ps.setArray(2, con.createArrayOf("text", types));
+				return ps.executeUpdate();
+			}
+		});
+	}
+
+	/**
+	 * What an audience reaches.
+	 *
+	 * @param recipients ledger rows a send would create: people plus channels
+	 * @param people distinct people after dropping guests and departed people
+	 * @param channels distinct channels
+	 * @param needInstall people who do not have Herald yet (installed proactively)
+	 * @param optedOut people who opted out (counted, never messaged)
+	 * @param guestsExcluded guests left out because the admin setting does not allow them
+	 * @param guestsAllowed the setting at the time of the preview
+	 * @param unmatchedAddresses addresses that match nobody in the directory (first 1000)
+	 */
+	public record Preview(int recipients, int people, int channels, int needInstall, int optedOut, int guestsExcluded,
+			boolean guestsAllowed, List<String> unmatchedAddresses) {
+
+		Preview withUnmatched(List<String> unmatched) {
+			return new Preview(this.recipients, this.people, this.channels, this.needInstall, this.optedOut,
+					this.guestsExcluded, this.guestsAllowed, unmatched);
+		}
+
+	}
+
+	/**
+	 * What a freeze wrote.
+	 *
+	 * @param recipients ledger rows created
+	 * @param installing people waiting for an install
+	 * @param optedOut people frozen as opted out
+	 */
+	public record Frozen(int recipients, int installing, int optedOut) {
+	}
+
+	/** A group or team could not be read. */
+	public static class AudienceResolutionException extends RuntimeException {
+
+		private final boolean notFound;
+
+		AudienceResolutionException(boolean notFound, String message, Throwable cause) {
+			super(message, cause);
+			this.notFound = notFound;
+		}
+
+		public boolean notFound() {
+			return this.notFound;
+		}
+
+	}
+
+}

@@ -1,0 +1,172 @@
+package dev.herald.audience;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Reads of the synced directory: the people picker and CSV matching. */
+@Component
+class Directory {
+
+	private static final Pattern ADDRESS = Pattern.compile("[^@\\s,;\"]+@[^@\\s,;\"]+\\.[^@\\s,;\"]+");
+
+	private final JdbcClient jdbc;
+
+	private final JdbcTemplate template;
+
+	private final AudienceProperties properties;
+
+	Directory(JdbcClient jdbc, JdbcTemplate template, AudienceProperties properties) {
+		this.jdbc = jdbc;
+		this.template = template;
+		this.properties = properties;
+	}
+
+	/** People whose name, UPN or mail starts with the query. */
+	List<Person> search(String query) {
+		String prefix = query.trim()
+			.toLowerCase(Locale.ROOT)
+			.replace("\\", "\\\\")
+			.replace("%", "\\%")
+			.replace("_", "\\_") + "%";
+		return this.jdbc.sql("""
+				SELECT aad_object_id, display_name, upn, mail, user_type, department FROM directory_user
+				WHERE NOT deleted AND (lower(display_name) LIKE :p OR lower(upn) LIKE :p OR lower(mail) LIKE :p)
+				ORDER BY display_name, aad_object_id LIMIT :limit
+				""")
+			.param("p", prefix)
+			.param("limit", this.properties.searchLimit())
+			.query((rs, i) -> person(rs))
+			.list();
+	}
+
+	/**
+	 * Reads a CSV of UPNs or mail addresses (one per row; the first cell that looks like
+	 * an address counts, so exports with extra columns and a header row work) and matches
+	 * every row against the directory in one query.
+	 */
+	CsvReport match(Reader csv) throws IOException {
+		List<String> values = new ArrayList<>();
+		List<Integer> rows = new ArrayList<>();
+		List<CsvReport.Row> unmatched = new ArrayList<>();
+		BufferedReader reader = new BufferedReader(csv);
+		String line;
+		int row = 0;
+		while ((line = reader.readLine()) != null) {
+			row++;
+			if (row == 1 && line.startsWith("\uFEFF")) {
+				line = line.substring(1);
+			}
+			if (line.isBlank()) {
+				continue;
+			}
+			if (values.size() + unmatched.size() >= this.properties.maxCsvRows()) {
+				throw new CsvTooLargeException(this.properties.maxCsvRows());
+			}
+			java.util.regex.Matcher m = ADDRESS.matcher(line);
+			if (m.find()) {
+				values.add(m.group().toLowerCase(Locale.ROOT));
+				rows.add(row);
+			}
+			else if (row > 1) {
+				// Row 1 without an address is taken as a header.
+				unmatched.add(new CsvReport.Row(row, abbreviate(line), "No UPN or email address in this row"));
+			}
+		}
+		int dataRows = values.size() + unmatched.size();
+		Map<String, Person> found = new HashMap<>();
+		if (!values.isEmpty()) {
+			String[] array = values.stream().distinct().toArray(String[]::new);
+			this.template.query((Connection con) -> {
+				PreparedStatement ps = con.prepareStatement(
+						"""
+								SELECT a.address, du.aad_object_id, du.display_name, du.upn, du.mail, du.user_type, du.department
+								FROM unnest(?::text[]) AS a(address)
+								JOIN LATERAL (
+								  SELECT * FROM directory_user du
+								  WHERE NOT du.deleted AND (lower(du.upn) = a.address OR lower(du.mail) = a.address)
+								  ORDER BY (lower(du.upn) = a.address) DESC LIMIT 1
+								) du ON true
+								""");
+				ps.setArray(1, con.createArrayOf("text", array));
+				return ps;
+			}, (ResultSet rs) -> {
+				found.put(rs.getString("address"), personAt(rs));
+			});
+		}
+		List<AudienceEntry> entries = new ArrayList<>();
+		java.util.Set<String> seen = new java.util.HashSet<>();
+		int guests = 0;
+		for (int i = 0; i < values.size(); i++) {
+			String value = values.get(i);
+			Person person = found.get(value);
+			if (person == null) {
+				unmatched.add(new CsvReport.Row(rows.get(i), value, "Matches nobody in the directory"));
+			}
+			else if (seen.add(person.id())) {
+				entries.add(new AudienceEntry(AudienceKind.ADDRESS, value, null, person.displayName()));
+				if ("guest".equalsIgnoreCase(person.userType())) {
+					guests++;
+				}
+			}
+		}
+		unmatched.sort(java.util.Comparator.comparingInt(CsvReport.Row::row));
+		return new CsvReport(dataRows, entries.size(), guests, entries, unmatched);
+	}
+
+	private static Person person(ResultSet rs) throws java.sql.SQLException {
+		return new Person(rs.getString("aad_object_id"), rs.getString("display_name"), rs.getString("upn"),
+				rs.getString("mail"), rs.getString("user_type"), rs.getString("department"));
+	}
+
+	private static Person personAt(ResultSet rs) throws java.sql.SQLException {
+		return person(rs);
+	}
+
+	private static String abbreviate(String text) {
+		return (text.length() <= 200) ? text : text.substring(0, 200) + "…";
+	}
+
+	/** The CSV has more rows than one upload may carry. */
+	static class CsvTooLargeException extends RuntimeException {
+
+		CsvTooLargeException(int max) {
+			super("The CSV has more than " + max + " rows");
+		}
+
+	}
+
+	/** A person in the directory. */
+	record Person(String id, String displayName, String upn, String mail, String userType, String department) {
+	}
+
+	/**
+	 * The outcome of a CSV upload.
+	 *
+	 * @param rows data rows read
+	 * @param matched distinct people matched
+	 * @param guests matched people who are guests (left out unless guests are allowed)
+	 * @param entries audience entries for the matched rows
+	 * @param unmatched rows that reach nobody, with the reason
+	 */
+	record CsvReport(int rows, int matched, int guests, List<AudienceEntry> entries, List<Row> unmatched) {
+
+		record Row(int row, String value, String reason) {
+		}
+
+	}
+
+}

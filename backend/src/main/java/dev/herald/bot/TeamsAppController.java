@@ -1,0 +1,32 @@
+package dev.herald.bot;
+
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Download of the Teams app package. Admins only: {@code SecurityConfig} restricts
+ * {@code /admin/**} to the Admin role.
+ */
+@RestController
+class TeamsAppController {
+
+	private final TeamsAppPackage appPackage;
+
+	TeamsAppController(TeamsAppPackage appPackage) {
+		this.appPackage = appPackage;
+	}
+
+	@GetMapping("/admin/teams-app.zip")
+	ResponseEntity<byte[]> download() {
+		return ResponseEntity.ok()
+			.contentType(MediaType.parseMediaType("application/zip"))
+			.header(HttpHeaders.CONTENT_DISPOSITION,
+					ContentDisposition.attachment().filename("herald-teams-app.zip").build().toString())
+			.body(this.appPackage.zip());
+	}
+
+}

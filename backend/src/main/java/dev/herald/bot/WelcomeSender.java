@@ -1,0 +1,100 @@
+package dev.herald.bot;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+import io.github.resilience4j.core.IntervalFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.herald.teams.ConnectorClient;
+import dev.herald.teams.ConnectorReply;
+
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Posts due welcomes from the queue, a few per second so that broadcasts keep most of the
+ * tenant budget, honouring Retry-After and retrying transient failures with backoff.
+ */
+@Component
+class WelcomeSender {
+
+	private static final Logger log = LoggerFactory.getLogger(WelcomeSender.class);
+
+	private static final int MAX_ATTEMPTS = 6;
+
+	private final Welcomes welcomes;
+
+	private final ConnectorClient connector;
+
+	private final BotProperties properties;
+
+	private final IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(2), 2.0,
+			0.5, Duration.ofMinutes(10));
+
+	private volatile Instant pausedUntil = Instant.EPOCH;
+
+	WelcomeSender(Welcomes welcomes, ConnectorClient connector, BotProperties properties) {
+		this.welcomes = welcomes;
+		this.connector = connector;
+		this.properties = properties;
+	}
+
+	@Scheduled(fixedDelayString = "${herald.bot.welcome-poll:1s}")
+	void sendDue() {
+		if (Instant.now().isBefore(this.pausedUntil)) {
+			return;
+		}
+		int rate = Math.max(1, this.properties.welcomeRatePerSecond());
+		long spacingNanos = 1_000_000_000L / rate;
+		try {
+			for (Welcomes.Due due : this.welcomes.claimDue(rate, Duration.ofMinutes(2))) {
+				long started = System.nanoTime();
+				send(due);
+				if (Instant.now().isBefore(this.pausedUntil)) {
+					return; // the rest of the claimed rows come due again when their
+							// lease ends
+				}
+				long left = spacingNanos - (System.nanoTime() - started);
+				if (left > 0) {
+					Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Sending welcomes failed: {}", ex.getMessage());
+		}
+	}
+
+	private void send(Welcomes.Due due) {
+		ConnectorReply reply = this.connector.sendActivity(due.serviceUrl(), due.conversationId(),
+				due.activityJson().getBytes(StandardCharsets.UTF_8));
+		String error = (reply.isSuccess()) ? null : reply.status() + " " + reply.errorCode();
+		switch (reply.outcome()) {
+			case SUCCESS -> this.welcomes.markSent(due);
+			case THROTTLED -> {
+				Duration wait = (reply.retryAfter() != null) ? reply.retryAfter() : Duration.ofSeconds(5);
+				this.pausedUntil = Instant.now().plus(wait);
+				this.welcomes.retryAt(due, this.pausedUntil, error);
+			}
+			case TRANSIENT -> {
+				if (due.attempts() >= MAX_ATTEMPTS) {
+					this.welcomes.markFailed(due, error);
+				}
+				else {
+					this.welcomes.retryAt(due, Instant.now().plusMillis(this.backoff.apply(due.attempts())), error);
+				}
+			}
+			case BLOCKED, FINAL -> {
+				log.info("Welcome to {} {} not delivered: {}", due.scope(), due.subjectId(), error);
+				this.welcomes.markFailed(due, error);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,233 @@
+package dev.herald.install;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.sql.Timestamp;
+import java.util.List;
+
+import dev.herald.teams.TeamsProperties;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The install work queue ({@code app_install}, one row per person) and the moves it
+ * causes in the ledger. Installs are claimed with {@code FOR UPDATE SKIP LOCKED}, so
+ * instances share the work; every ledger move is one set-based statement that also moves
+ * the live counts.
+ */
+@Component
+class InstallQueue {
+
+	private final JdbcClient jdbc;
+
+	private final String tenantId;
+
+	InstallQueue(JdbcClient jdbc, TeamsProperties teams) {
+		this.jdbc = jdbc;
+		this.tenantId = teams.tenantId();
+	}
+
+	/**
+	 * Requests installs for an announcement's waiting people. Someone whose earlier
+	 * install failed or whose chat was since removed is tried again: licences and people
+	 * change.
+	 */
+	int enqueue(long announcementId) {
+		return this.jdbc.sql("""
+				INSERT INTO app_install (aad_object_id)
+				SELECT DISTINCT d.recipient FROM delivery d
+				WHERE d.announcement_id = :id AND d.state = 'installing' AND d.recipient_kind = 'person'
+				ON CONFLICT (aad_object_id) DO UPDATE SET state = 'requested', attempts = 0, next_attempt_at = now(),
+				  lease_until = NULL, reason = NULL, last_status = NULL, updated_at = now()
+				WHERE app_install.state IN ('failed', 'resolved')
+				""").param("id", announcementId).update();
+	}
+
+	/** Fails an announcement's waiting rows at once (proactive install is off). */
+	@Transactional
+	int failWaiting(long announcementId, String reason) {
+		return this.jdbc.sql("""
+				WITH changed AS (
+				  UPDATE delivery SET state = 'failed', reason = :reason, updated_at = now()
+				  WHERE announcement_id = :id AND state = 'installing'
+				  RETURNING 1
+				)
+				UPDATE announcement SET failed = failed + (SELECT count(*) FROM changed), updated_at = now()
+				WHERE id = :id
+				RETURNING (SELECT count(*) FROM changed)
+				""").param("id", announcementId).param("reason", reason).query(Integer.class).single();
+	}
+
+	/** Claims up to {@code limit} due installs. */
+	List<Claim> claim(int limit, Duration lease) {
+		return this.jdbc.sql("""
+				WITH picked AS (
+				  SELECT aad_object_id FROM app_install
+				  WHERE state = 'requested' AND next_attempt_at <= now()
+				  ORDER BY next_attempt_at LIMIT :limit
+				  FOR UPDATE SKIP LOCKED
+				)
+				UPDATE app_install a SET state = 'installing', attempts = a.attempts + 1,
+				  lease_until = now() + :lease * interval '1 millisecond', updated_at = now()
+				FROM picked p WHERE a.aad_object_id = p.aad_object_id
+				RETURNING a.aad_object_id, a.attempts
+				""")
+			.param("limit", limit)
+			.param("lease", lease.toMillis())
+			.query((rs, i) -> new Claim(rs.getString(1), rs.getInt(2)))
+			.list();
+	}
+
+	/** Graph installed the app (or it was there): now wait for the conversation. */
+	void installed(String aad, int status) {
+		move(aad, InstallState.INSTALLED, status, null, null, ", installed_at = now()");
+	}
+
+	void retry(String aad, Integer status, String reason, Instant at) {
+		move(aad, InstallState.REQUESTED, status, reason, at, "");
+	}
+
+	void failed(String aad, Integer status, String reason) {
+		move(aad, InstallState.FAILED, status, reason, null, "");
+	}
+
+	private void move(String aad, InstallState target, Integer status, String reason, Instant at, String extra) {
+		this.jdbc
+			.sql("UPDATE app_install SET state = :state, last_status = :status, reason = :reason, "
+					+ "lease_until = NULL, next_attempt_at = COALESCE(:at, next_attempt_at), updated_at = now()" + extra
+					+ " WHERE aad_object_id = :aad AND state IN (" + target.fromSql() + ")")
+			.param("state", target.dbValue())
+			.param("status", status)
+			.param("reason", reason)
+			.param("at", (at != null) ? Timestamp.from(at) : null)
+			.param("aad", aad)
+			.update();
+	}
+
+	/**
+	 * Installs whose worker died go back to the queue (installing twice is harmless:
+	 * 409).
+	 */
+	int recoverExpired() {
+		return this.jdbc.sql("""
+				UPDATE app_install SET state = 'requested', lease_until = NULL, updated_at = now()
+				WHERE state = 'installing' AND lease_until < now()
+				""").update();
+	}
+
+	/**
+	 * Moves waiting ledger rows to pending for everyone whose conversation is now known,
+	 * however it became known, and closes their installs.
+	 */
+	@Transactional
+	int promote() {
+		return this.jdbc.sql("""
+				WITH moved AS (
+				  UPDATE delivery d SET state = 'pending', conversation_ref = c.id, next_attempt_at = now(),
+				    updated_at = now()
+				  FROM conversation c
+				  WHERE d.state = 'installing' AND d.recipient_kind = 'person'
+				    AND c.kind = 'personal' AND c.tenant_id = :tenant AND lower(c.aad_object_id) = d.recipient
+				    AND c.status = 'active'
+				  RETURNING d.recipient
+				), closed AS (
+				  UPDATE app_install a SET state = 'resolved', lease_until = NULL, updated_at = now()
+				  FROM (SELECT DISTINCT recipient FROM moved) m
+				  WHERE a.aad_object_id = m.recipient AND a.state <> 'resolved'
+				)
+				SELECT count(*) FROM moved
+				""").param("tenant", this.tenantId).query(Integer.class).single();
+	}
+
+	/**
+	 * Fails the waiting ledger rows of people whose install failed, with its reason, and
+	 * returns the announcements touched (they may now be complete).
+	 */
+	@Transactional
+	List<Long> failFromInstalls() {
+		return this.jdbc.sql("""
+				WITH failed AS (
+				  UPDATE delivery d SET state = 'failed', reason = a.reason, last_status = a.last_status,
+				    updated_at = now()
+				  FROM app_install a
+				  WHERE d.state = 'installing' AND d.recipient_kind = 'person'
+				    AND a.aad_object_id = d.recipient AND a.state = 'failed'
+				  RETURNING d.announcement_id
+				)
+				UPDATE announcement an SET failed = an.failed + f.n, updated_at = now()
+				FROM (SELECT announcement_id, count(*) AS n FROM failed GROUP BY announcement_id) f
+				WHERE an.id = f.announcement_id
+				RETURNING an.id
+				""").query(Long.class).list();
+	}
+
+	/** Fails every queued install (an admin switched proactive install off). */
+	int failQueued(String reason) {
+		return this.jdbc.sql("""
+				UPDATE app_install SET state = 'failed', reason = :reason, lease_until = NULL, updated_at = now()
+				WHERE state = 'requested'
+				""").param("reason", reason).update();
+	}
+
+	/**
+	 * Claims installed people whose conversation did not come in time, for the Graph
+	 * chat-id fallback. Only people some ledger row still waits for.
+	 */
+	List<String> claimOverdue(Duration wait, int limit, Duration lease) {
+		return this.jdbc.sql("""
+				WITH picked AS (
+				  SELECT a.aad_object_id FROM app_install a
+				  WHERE a.state = 'installed' AND a.installed_at < now() - :wait * interval '1 millisecond'
+				    AND a.next_attempt_at <= now() AND (a.lease_until IS NULL OR a.lease_until < now())
+				    AND EXISTS (SELECT 1 FROM delivery d WHERE d.recipient = a.aad_object_id AND d.state = 'installing')
+				  ORDER BY a.installed_at LIMIT :limit
+				  FOR UPDATE OF a SKIP LOCKED
+				)
+				UPDATE app_install a SET lease_until = now() + :lease * interval '1 millisecond', updated_at = now()
+				FROM picked p WHERE a.aad_object_id = p.aad_object_id
+				RETURNING a.aad_object_id
+				""")
+			.param("wait", wait.toMillis())
+			.param("limit", limit)
+			.param("lease", lease.toMillis())
+			.query(String.class)
+			.list();
+	}
+
+	/** The fallback could not get the chat yet: try again later. */
+	void overdueLater(String aad, String reason, Instant at) {
+		this.jdbc.sql("""
+				UPDATE app_install SET lease_until = NULL, reason = :reason, next_attempt_at = :at, updated_at = now()
+				WHERE aad_object_id = :aad AND state = 'installed'
+				""").param("aad", aad).param("reason", reason).param("at", Timestamp.from(at)).update();
+	}
+
+	/** Graph no longer lists the installation: install again. */
+	void reinstall(String aad) {
+		this.jdbc
+			.sql("""
+					UPDATE app_install SET state = 'requested', lease_until = NULL, next_attempt_at = now(), updated_at = now()
+					WHERE aad_object_id = :aad AND state = 'installed'
+					""")
+			.param("aad", aad)
+			.update();
+	}
+
+	/** The person's display name and language from the directory, if synced. */
+	Person person(String aad) {
+		return this.jdbc.sql("SELECT display_name, preferred_language FROM directory_user WHERE aad_object_id = :aad")
+			.param("aad", aad)
+			.query((rs, i) -> new Person(rs.getString(1), rs.getString(2)))
+			.optional()
+			.orElse(new Person(null, null));
+	}
+
+	record Claim(String aadObjectId, int attempts) {
+	}
+
+	record Person(String displayName, String language) {
+	}
+
+}

@@ -1,0 +1,43 @@
+package dev.herald.install;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.herald.audience.AppSettings;
+import dev.herald.audience.AudienceEvents;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a freeze's waiting people into install requests, in the freeze's own transaction:
+ * the send and its installs start together or not at all.
+ */
+@Component
+class InstallRequests {
+
+	private static final Logger log = LoggerFactory.getLogger(InstallRequests.class);
+
+	private final InstallQueue queue;
+
+	private final AppSettings settings;
+
+	InstallRequests(InstallQueue queue, AppSettings settings) {
+		this.queue = queue;
+		this.settings = settings;
+	}
+
+	@EventListener
+	void on(AudienceEvents.InstallsNeeded event) {
+		if (!this.settings.proactiveInstall()) {
+			int failed = this.queue.failWaiting(event.announcementId(), Installer.SWITCHED_OFF);
+			log.info("Announcement {}: {} people without Herald failed, proactive install is off",
+					event.announcementId(), failed);
+			return;
+		}
+		int requested = this.queue.enqueue(event.announcementId());
+		log.info("Announcement {}: {} people wait for Herald, {} new install requests", event.announcementId(),
+				event.people(), requested);
+	}
+
+}

@@ -1,0 +1,406 @@
+package dev.herald.install;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.microsoft.graph.models.Chat;
+import com.microsoft.graph.models.UserScopeTeamsAppInstallation;
+import com.microsoft.graph.models.UserScopeTeamsAppInstallationCollectionResponse;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.herald.announcement.Announcements;
+import dev.herald.audience.AppSettings;
+import dev.herald.audience.TenantServiceUrl;
+import dev.herald.conversation.Conversations;
+import dev.herald.conversation.PersonalConversation;
+import dev.herald.graph.GraphFailure;
+import dev.herald.graph.TeamsAppCatalog;
+import dev.herald.teams.TeamsProperties;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Installs Herald for people who do not have it, pipelined with sending: a claimer fills
+ * a bounded queue from {@code app_install}, workers take the pacer's slots and call
+ * Graph, and a housekeeper moves ledger rows to pending as their conversations appear
+ * (Teams' conversationUpdate, stored by the bot) or asks Graph for the chat id of anyone
+ * whose conversationUpdate is overdue. Graph's own retry handler is switched off for
+ * installs: a 429 pauses the shared pacer, so every worker honours Retry-After, not only
+ * the one that got it.
+ */
+@Component
+class Installer implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(Installer.class);
+
+	/** Graph SDK option: no retries inside the SDK, the pacer decides. */
+	private static final RetryHandlerOption NO_SDK_RETRY = new RetryHandlerOption((delay, attempt, req, res) -> false,
+			0, 0);
+
+	static final String SWITCHED_OFF = "Herald is not installed for this person and proactive installation is off";
+
+	private final InstallProperties properties;
+
+	private final InstallQueue queue;
+
+	private final GraphServiceClient graph;
+
+	private final TeamsAppCatalog catalog;
+
+	private final AppSettings settings;
+
+	private final Conversations conversations;
+
+	private final Announcements announcements;
+
+	private final TenantServiceUrl serviceUrl;
+
+	private final MeterRegistry meters;
+
+	private final String tenantId;
+
+	private final GraphPacer installPacer;
+
+	private final GraphPacer readPacer;
+
+	private final BlockingQueue<InstallQueue.Claim> work;
+
+	private final BlockingQueue<String> overdue;
+
+	private final List<Thread> threads = new ArrayList<>();
+
+	private volatile boolean running;
+
+	Installer(InstallProperties properties, InstallQueue queue, GraphServiceClient graph, TeamsAppCatalog catalog,
+			AppSettings settings, Conversations conversations, Announcements announcements, TenantServiceUrl serviceUrl,
+			MeterRegistry meters, TeamsProperties teams) {
+		this.properties = properties;
+		this.queue = queue;
+		this.graph = graph;
+		this.catalog = catalog;
+		this.settings = settings;
+		this.conversations = conversations;
+		this.announcements = announcements;
+		this.serviceUrl = serviceUrl;
+		this.meters = meters;
+		this.tenantId = teams.tenantId();
+		this.installPacer = new GraphPacer(properties.pacedRate());
+		this.readPacer = new GraphPacer(properties.pacedRate());
+		this.work = new ArrayBlockingQueue<>(Math.max(properties.batchSize(), properties.concurrency()) * 2);
+		this.overdue = new ArrayBlockingQueue<>(properties.batchSize());
+	}
+
+	@Override
+	public void start() {
+		if (!this.properties.enabled()) {
+			return;
+		}
+		this.running = true;
+		startThread("herald-install-claimer", this::claimLoop);
+		startThread("herald-install-housekeeper", this::housekeepingLoop);
+		for (int i = 0; i < this.properties.concurrency(); i++) {
+			startThread("herald-installer-" + i, this::installLoop);
+		}
+		// Two GETs per person; a few threads keep the read budget busy.
+		for (int i = 0; i < Math.max(1, this.properties.concurrency() / 4); i++) {
+			startThread("herald-install-chat-" + i, this::overdueLoop);
+		}
+	}
+
+	private void startThread(String name, Runnable body) {
+		Thread thread = new Thread(body, name);
+		thread.setDaemon(true);
+		thread.start();
+		this.threads.add(thread);
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		this.threads.forEach(Thread::interrupt);
+		for (Thread thread : this.threads) {
+			try {
+				thread.join(5000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		this.threads.clear();
+		// Claimed installs keep their lease and go back to the queue when it expires.
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	private void claimLoop() {
+		while (this.running) {
+			try {
+				int room = this.work.remainingCapacity();
+				List<InstallQueue.Claim> claimed = (room >= this.properties.batchSize() / 2
+						&& this.settings.proactiveInstall())
+								? this.queue.claim(Math.min(room, this.properties.batchSize()), this.properties.lease())
+								: List.of();
+				for (InstallQueue.Claim claim : claimed) {
+					this.work.put(claim);
+				}
+				if (claimed.isEmpty()) {
+					Thread.sleep(this.properties.pollInterval().toMillis());
+				}
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			catch (RuntimeException ex) {
+				log.warn("Claiming installs failed: {}", ex.getMessage());
+				sleep(Duration.ofSeconds(1));
+			}
+		}
+	}
+
+	private void installLoop() {
+		while (this.running) {
+			try {
+				install(this.work.take());
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			catch (RuntimeException ex) {
+				// Only the database can throw here; the lease returns the install later.
+				log.warn("Recording an install failed: {}", ex.getMessage());
+				sleep(Duration.ofSeconds(1));
+			}
+		}
+	}
+
+	private void install(InstallQueue.Claim claim) throws InterruptedException {
+		String aad = claim.aadObjectId();
+		Optional<String> appId;
+		try {
+			appId = this.catalog.catalogId();
+		}
+		catch (RuntimeException ex) {
+			GraphFailure failure = GraphFailure.of(ex);
+			transientFailure(claim, failure, "Looking up Herald in the app catalog failed: " + failure.describe());
+			return;
+		}
+		if (appId.isEmpty()) {
+			count("no_app");
+			this.queue.failed(aad, 404, this.catalog.missingReason());
+			return;
+		}
+		UserScopeTeamsAppInstallation body = new UserScopeTeamsAppInstallation();
+		body.setAdditionalData(Map.of("teamsApp@odata.bind", this.catalog.bindUrl(appId.get())));
+		this.installPacer.acquire();
+		try {
+			this.graph.users()
+				.byUserId(aad)
+				.teamwork()
+				.installedApps()
+				.post(body, (rc) -> rc.options.add(NO_SDK_RETRY));
+			count("installed");
+			this.queue.installed(aad, 201);
+		}
+		catch (RuntimeException ex) {
+			GraphFailure failure = GraphFailure.of(ex);
+			switch (failure.status()) {
+				case 409 -> {
+					count("already_installed");
+					this.queue.installed(aad, 409);
+				}
+				case 403 -> {
+					count("forbidden");
+					this.queue.failed(aad, 403, "Graph refused the install (no Teams licence, or the app may not be "
+							+ "installed for this person): " + failure.message());
+				}
+				case 404 -> {
+					count("not_found");
+					boolean appMissing = !failure.message().toLowerCase().contains("user");
+					if (appMissing) {
+						this.catalog.forget();
+					}
+					this.queue.failed(aad, 404,
+							appMissing ? this.catalog.missingReason() + " (" + failure.message() + ")"
+									: "This person no longer exists in the directory: " + failure.message());
+				}
+				default -> {
+					if (failure.isThrottled()) {
+						count("throttled");
+						Duration wait = (failure.retryAfter() != null) ? failure.retryAfter()
+								: backoff(claim.attempts());
+						this.installPacer.pause(wait);
+						retryOrFail(claim, failure, this.properties.maxThrottledAttempts(), wait);
+					}
+					else if (failure.isTransient()) {
+						transientFailure(claim, failure, failure.describe());
+					}
+					else {
+						count("rejected");
+						this.queue.failed(aad, failure.status(), failure.describe());
+					}
+				}
+			}
+		}
+	}
+
+	private void transientFailure(InstallQueue.Claim claim, GraphFailure failure, String reason) {
+		count("transient");
+		retryOrFail(claim, new GraphFailure(failure.status(), failure.code(), reason, failure.retryAfter()),
+				this.properties.maxAttempts(), backoff(claim.attempts()));
+	}
+
+	private void retryOrFail(InstallQueue.Claim claim, GraphFailure failure, int limit, Duration wait) {
+		Integer status = (failure.status() == 0) ? null : failure.status();
+		if (claim.attempts() >= limit) {
+			this.queue.failed(claim.aadObjectId(), status,
+					failure.message() + " (gave up after " + claim.attempts() + " attempts)");
+		}
+		else {
+			this.queue.retry(claim.aadObjectId(), status, failure.message(), Instant.now().plus(wait));
+		}
+	}
+
+	private Duration backoff(int attempts) {
+		long factor = 1L << Math.min(Math.max(attempts - 1, 0), 8);
+		return this.properties.initialBackoff().multipliedBy(factor);
+	}
+
+	private void housekeepingLoop() {
+		while (this.running) {
+			try {
+				housekeeping();
+				Thread.sleep(this.properties.pollInterval().toMillis());
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			catch (RuntimeException ex) {
+				log.warn("Install housekeeping failed: {}", ex.getMessage());
+				sleep(Duration.ofSeconds(1));
+			}
+		}
+	}
+
+	private void housekeeping() throws InterruptedException {
+		this.queue.recoverExpired();
+		if (!this.settings.proactiveInstall()) {
+			this.queue.failQueued(SWITCHED_OFF);
+		}
+		this.queue.promote();
+		for (Long announcementId : this.queue.failFromInstalls()) {
+			this.announcements.markSentIfComplete(announcementId);
+		}
+		if (this.overdue.isEmpty()) {
+			for (String aad : this.queue.claimOverdue(this.properties.conversationWait(),
+					this.overdue.remainingCapacity(), this.properties.lease())) {
+				this.overdue.put(aad);
+			}
+		}
+	}
+
+	private void overdueLoop() {
+		while (this.running) {
+			String aad;
+			try {
+				aad = this.overdue.take();
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			try {
+				resolveChat(aad);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			catch (RuntimeException ex) {
+				GraphFailure failure = GraphFailure.of(ex);
+				if (failure.isThrottled() && failure.retryAfter() != null) {
+					this.readPacer.pause(failure.retryAfter());
+				}
+				count("chat_lookup_failed");
+				try {
+					this.queue.overdueLater(aad, "Waiting for the chat id: " + failure.describe(),
+							Instant.now().plus(this.properties.initialBackoff()));
+				}
+				catch (RuntimeException db) {
+					log.warn("Recording a chat lookup failure failed: {}", db.getMessage());
+				}
+			}
+		}
+	}
+
+	/**
+	 * The conversationUpdate did not come: ask Graph for the personal chat of the app
+	 * with this person; its id is a conversation id the Bot Connector accepts.
+	 */
+	private void resolveChat(String aad) throws InterruptedException {
+		Optional<String> appId = this.catalog.catalogId();
+		if (appId.isEmpty()) {
+			this.queue.failed(aad, 404, this.catalog.missingReason());
+			return;
+		}
+		this.readPacer.acquire();
+		UserScopeTeamsAppInstallationCollectionResponse found = this.graph.users()
+			.byUserId(aad)
+			.teamwork()
+			.installedApps()
+			.get((rc) -> {
+				rc.queryParameters.expand = new String[] { "teamsApp" };
+				rc.queryParameters.filter = "teamsApp/id eq '" + appId.get() + "'";
+			});
+		if (found == null || found.getValue() == null || found.getValue().isEmpty()) {
+			// The install did not stick (or was removed since): install again.
+			count("chat_not_installed");
+			this.queue.reinstall(aad);
+			return;
+		}
+		this.readPacer.acquire();
+		Chat chat = this.graph.users()
+			.byUserId(aad)
+			.teamwork()
+			.installedApps()
+			.byUserScopeTeamsAppInstallationId(found.getValue().get(0).getId())
+			.chat()
+			.get();
+		if (chat == null || chat.getId() == null) {
+			this.queue.overdueLater(aad, "Graph returned no chat id yet",
+					Instant.now().plus(this.properties.initialBackoff()));
+			return;
+		}
+		InstallQueue.Person person = this.queue.person(aad);
+		this.conversations.upsertPersonal(new PersonalConversation(this.tenantId, aad, null, chat.getId(),
+				this.serviceUrl.get(), person.language(), person.displayName()));
+		count("chat_from_graph");
+		// The next promote moves the ledger rows; the conversation is what they wait for.
+	}
+
+	private void count(String outcome) {
+		this.meters.counter("herald.install.outcomes", "outcome", outcome).increment();
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,112 @@
+package dev.herald.bot;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.herald.simulator.SimUser;
+import dev.herald.support.Await;
+import dev.herald.support.IntegrationTest;
+import dev.herald.support.TestIdentityProvider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Opt-out end to end: Unsubscribe pressed → the next broadcast skips the person and
+ * reports them as opted out; "start" typed → the following broadcast reaches them again.
+ */
+class OptOutBroadcastIntegrationTests extends IntegrationTest {
+
+	private static final JsonMapper JSON = JsonMapper.shared();
+
+	@Test
+	void optedOutPeopleAreSkippedAndCountedUntilTheyComeBack() {
+		List<SimUser> people = this.simulator.tenant()
+			.users()
+			.stream()
+			.filter((u) -> !u.guest())
+			.skip(40)
+			.limit(2)
+			.toList();
+		SimUser leaver = people.get(0);
+		SimUser stayer = people.get(1);
+		people.forEach((u) -> this.simulator.installForUser(u.id()));
+		Await.until(Duration.ofSeconds(20), "conversations stored", () -> this.jdbc.sql(
+				"SELECT count(*) FROM conversation WHERE kind = 'personal' AND status = 'active' AND aad_object_id IN (:ids)")
+			.param("ids", people.stream().map(SimUser::id).toList())
+			.query(Long.class)
+			.single() == 2);
+		Activities activities = new Activities(this.simulator, baseUrl());
+		String token = TestIdentityProvider.accessToken("hr-system", "Herald.Author");
+
+		Activities.Reply unsubscribed = activities
+			.post(activities.execute(leaver, Map.of("action", "unsubscribe", "announcementId", 1)));
+		assertThat(unsubscribed.status()).isEqualTo(200);
+
+		long first = broadcast(token, "Office closed on Monday");
+		JsonNode counts = counts(token, first);
+		assertThat(counts.path("optedOut").asInt()).isGreaterThanOrEqualTo(1);
+		assertThat(received(leaver, first)).isZero();
+		assertThat(received(stayer, first)).isEqualTo(1);
+		assertThat(this.jdbc.sql("SELECT state FROM delivery WHERE announcement_id = :id AND recipient = :aad")
+			.param("id", first)
+			.param("aad", leaver.id())
+			.query(String.class)
+			.single()).isEqualTo("opted_out");
+
+		assertThat(activities.post(activities.message(leaver, "start")).status()).isEqualTo(200);
+
+		long second = broadcast(token, "Office open again");
+		assertThat(received(leaver, second)).isEqualTo(1);
+		assertThat(received(stayer, second)).isEqualTo(1);
+	}
+
+	private long broadcast(String token, String title) {
+		JsonNode created = JSON.readTree(api("POST", "/api/v1/announcements", token, "{\"title\":\"" + title + "\"}"));
+		long id = created.path("id").asLong();
+		api("POST", "/api/v1/announcements/" + id + "/send", token, null);
+		Await.until(Duration.ofSeconds(30), "announcement " + id + " sent", () -> "sent"
+			.equals(JSON.readTree(api("GET", "/api/v1/announcements/" + id, token, null)).path("status").asString()));
+		return id;
+	}
+
+	private JsonNode counts(String token, long id) {
+		return JSON.readTree(api("GET", "/api/v1/announcements/" + id, token, null)).path("counts");
+	}
+
+	private long received(SimUser user, long announcementId) {
+		String marker = "\"herald-announcement-" + announcementId + "\"";
+		return this.simulator.inbox(user.id())
+			.stream()
+			.filter((a) -> JSON.writeValueAsString(a).contains(marker))
+			.count();
+	}
+
+	private String api(String method, String path, String token, String json) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+			.header("Authorization", "Bearer " + token)
+			.method(method,
+					(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody());
+		if (json != null) {
+			request.header("Content-Type", "application/json");
+		}
+		try {
+			HttpResponse<String> response = HttpClient.newHttpClient()
+				.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).as(method + " " + path).isLessThan(300);
+			return response.body();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,92 @@
+package dev.herald.bot;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.herald.teams.TeamsProperties;
+
+import org.springframework.util.unit.DataSize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TeamsAppPackageTests {
+
+	static final String BOT_ID = "6f1c2b3a-0000-4000-8000-000000000001";
+
+	private final TeamsAppPackage appPackage = new TeamsAppPackage(
+			new TeamsProperties(BOT_ID, "secret", "tenant", URI.create("https://login.example/token"), "scope",
+					List.of("smba.trafficmanager.net"), URI.create("https://login.example/meta"),
+					"https://api.botframework.com", Duration.ofSeconds(5), Duration.ofSeconds(30)),
+			new BotProperties("Contoso", "Internal Comms", DataSize.ofKilobytes(256), Duration.ofMinutes(5),
+					Duration.ofHours(12), Duration.ofMinutes(5), true, 10, 500,
+					new BotProperties.App("", "1.2.3", "Herald", "Contoso", URI.create("https://contoso.example"),
+							URI.create("https://contoso.example/privacy"), URI.create("https://contoso.example/terms"),
+							"#4F46E5")));
+
+	@Test
+	void zipHoldsManifestAndIconsAtTheRequiredSizes() throws IOException {
+		Map<String, byte[]> entries = unzip(this.appPackage.zip());
+		assertThat(entries).containsOnlyKeys("manifest.json", "color.png", "outline.png");
+
+		JsonNode manifest = JsonMapper.shared().readTree(entries.get("manifest.json"));
+		assertThat(manifest.path("manifestVersion").asString()).isEqualTo("1.17");
+		assertThat(manifest.path("id").asString()).isEqualTo(BOT_ID);
+		assertThat(manifest.path("version").asString()).isEqualTo("1.2.3");
+		assertThat(manifest.path("bots").get(0).path("botId").asString()).isEqualTo(BOT_ID);
+		assertThat(manifest.path("bots").get(0).path("scopes").values()).extracting(JsonNode::asString)
+			.containsExactly("personal", "team");
+		assertThat(manifest.path("webApplicationInfo").path("id").asString()).isEqualTo(BOT_ID);
+		assertThat(manifest.path("icons").path("color").asString()).isEqualTo("color.png");
+
+		BufferedImage color = ImageIO.read(new ByteArrayInputStream(entries.get("color.png")));
+		assertThat(color.getWidth()).isEqualTo(192);
+		assertThat(color.getHeight()).isEqualTo(192);
+		BufferedImage outline = ImageIO.read(new ByteArrayInputStream(entries.get("outline.png")));
+		assertThat(outline.getWidth()).isEqualTo(32);
+		assertThat(outline.getHeight()).isEqualTo(32);
+	}
+
+	@Test
+	void outlineIconIsWhiteOnTransparent() throws IOException {
+		BufferedImage outline = ImageIO.read(new ByteArrayInputStream(unzip(this.appPackage.zip()).get("outline.png")));
+		int white = 0;
+		for (int x = 0; x < 32; x++) {
+			for (int y = 0; y < 32; y++) {
+				int argb = outline.getRGB(x, y);
+				int alpha = argb >>> 24;
+				if (alpha != 0) {
+					assertThat(argb & 0xFFFFFF).as("pixel %d,%d", x, y).isEqualTo(0xFFFFFF);
+					white++;
+				}
+			}
+		}
+		assertThat(white).as("a visible glyph").isGreaterThan(50);
+		assertThat(outline.getRGB(0, 0) >>> 24).as("corner is transparent").isZero();
+	}
+
+	private static Map<String, byte[]> unzip(byte[] zip) throws IOException {
+		Map<String, byte[]> entries = new HashMap<>();
+		try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+			ZipEntry entry;
+			while ((entry = in.getNextEntry()) != null) {
+				entries.put(entry.getName(), in.readAllBytes());
+			}
+		}
+		return entries;
+	}
+
+}
