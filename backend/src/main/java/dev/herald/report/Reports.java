@@ -181,8 +181,9 @@ class Reports {
 			}
 			Instant first = this.buckets.get(0).start();
 			Instant lastStart = this.buckets.get(this.buckets.size() - 1).start();
-			long slots = Duration.between(first, lastStart).toSeconds() / this.bucketSeconds + 1;
-			double slotWidth = (double) width / Math.max(slots, 1);
+			// At least 20 slots, so a short send is a few bars, not one block.
+			long slots = Math.max(20, Duration.between(first, lastStart).toSeconds() / this.bucketSeconds + 1);
+			double slotWidth = (double) width / slots;
 			double max = this.buckets.stream().mapToLong(Bucket::count).max().orElse(1);
 			List<Bar> bars = new ArrayList<>();
 			for (Bucket b : this.buckets) {
