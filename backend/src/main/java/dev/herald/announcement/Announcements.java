@@ -139,6 +139,17 @@ public class Announcements {
 		this.events.publishEvent(new AnnouncementEvents.SendStarted(id, "installed"));
 	}
 
+	/**
+	 * Starts sending a draft whose ledger the caller already filled in this transaction
+	 * (see {@code dev.herald.dispatch.GivenRecipients}); no audience is frozen.
+	 */
+	@Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+	public void startSendToGivenRecipients(long id) {
+		transition(id, AnnouncementStatus.SENDING, "started_at = now()", AnnouncementStatus.DRAFT);
+		this.events
+			.publishEvent(new AnnouncementEvents.SendStarted(id, AnnouncementEvents.SendStarted.GIVEN_RECIPIENTS));
+	}
+
 	@Transactional
 	public void pause(long id) {
 		transition(id, AnnouncementStatus.PAUSED, null);

@@ -225,8 +225,9 @@ class Installer implements SmartLifecycle {
 				}
 				case 403 -> {
 					count("forbidden");
-					this.queue.failed(aad, 403, "Graph refused the install (no Teams licence, or the app may not be "
-							+ "installed for this person): " + failure.message());
+					this.queue.failed(aad, 403,
+							"Graph 403: the install was refused (no Teams licence, or the app may not be "
+									+ "installed for this person): " + failure.message());
 				}
 				case 404 -> {
 					count("not_found");

@@ -11,7 +11,6 @@ import dev.herald.simulator.SimGroup;
 import dev.herald.simulator.SimTeam;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.IntegrationTest;
-import dev.herald.support.SimulatorGraph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +19,6 @@ class AudienceApiTests extends IntegrationTest {
 
 	@BeforeEach
 	void needsGraph() {
-		SimulatorGraph.assumeServed(this.simulator);
 	}
 
 	@Test

@@ -18,7 +18,6 @@ import dev.herald.simulator.SimTeam;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
 import dev.herald.support.IntegrationTest;
-import dev.herald.support.SimulatorGraph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +30,6 @@ class AudienceBroadcastTests extends IntegrationTest {
 
 	@BeforeEach
 	void needsGraph() {
-		SimulatorGraph.assumeServed(this.simulator);
 	}
 
 	@Test

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.herald.support.IntegrationTest;
-import dev.herald.support.SimulatorGraph;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -18,7 +17,6 @@ class GraphClientTests extends IntegrationTest {
 
 	@BeforeEach
 	void needsGraph() {
-		SimulatorGraph.assumeServed(this.simulator);
 	}
 
 	@Autowired

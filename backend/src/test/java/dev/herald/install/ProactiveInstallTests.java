@@ -13,7 +13,6 @@ import dev.herald.simulator.SimUser;
 import dev.herald.simulator.SimulatorConfig;
 import dev.herald.support.Await;
 import dev.herald.support.IntegrationTest;
-import dev.herald.support.SimulatorGraph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +24,6 @@ class ProactiveInstallTests extends IntegrationTest {
 
 	@BeforeEach
 	void needsGraph() {
-		SimulatorGraph.assumeServed(this.simulator);
 	}
 
 	@Test

@@ -18,8 +18,11 @@ final class AdminApi {
 
 	private final TeamsSimulator sim;
 
+	private final UserActions actions;
+
 	AdminApi(TeamsSimulator sim) {
 		this.sim = sim;
+		this.actions = new UserActions(sim);
 	}
 
 	void register(Router r) {
@@ -51,10 +54,46 @@ final class AdminApi {
 			this.sim.unblock(user(req).id());
 			return Resp.json(200, Json.obj("blocked", false));
 		});
+		r.add("POST", "/_sim/users/{aad}/actions", Kind.SIM,
+				(req) -> botResult(this.actions.act(user(req), requireJson(req))));
+		r.add("POST", "/_sim/users/{aad}/messages", Kind.SIM,
+				(req) -> botResult(this.actions.message(user(req), Json.str(requireJson(req).get("text")))));
+		r.add("POST", "/_sim/users/{aad}/read", Kind.SIM, (req) -> {
+			Map<String, Object> body = req.json();
+			return botResult(this.actions.readReceipt(user(req),
+					(body != null) ? Json.str(body.get("lastReadMessageId")) : null));
+		});
+		r.add("GET", "/_sim/users/{aad}/inbox.html", Kind.SIM, (req) -> Resp.text(200, "text/html; charset=utf-8",
+				CardRenderer.inbox(this.sim.inbox(user(req).id()))));
+		r.add("GET", "/_sim", Kind.SIM, this::page);
+		r.add("GET", "/_sim/", Kind.SIM, this::page);
+		r.add("GET", "/", Kind.SIM, (req) -> Resp.empty(302).header("Location", "/_sim/"));
 		r.add("POST", "/_sim/users/{aad}/uninstall", Kind.SIM, (req) -> {
 			this.sim.uninstall(user(req).id());
 			return Resp.json(200, Json.obj("installed", false));
 		});
+	}
+
+	private Map<String, Object> requireJson(Req req) {
+		Map<String, Object> body = req.json();
+		if (body == null) {
+			throw new IllegalArgumentException("JSON body expected");
+		}
+		return body;
+	}
+
+	private Resp botResult(Map<String, Object> result) {
+		if (this.sim.botEndpoint() == null) {
+			return Resp.json(409, Json.obj("error", Json.obj("code", "NoBotEndpoint", "message",
+					"No bot endpoint configured (setBotEndpoint or POST /_sim/config {\"botEndpoint\":...})")));
+		}
+		return Resp.json(200, result);
+	}
+
+	private Resp page(Req req) throws java.io.IOException {
+		try (java.io.InputStream in = AdminApi.class.getResourceAsStream("sim.html")) {
+			return new Resp(200, "text/html; charset=utf-8", in.readAllBytes());
+		}
 	}
 
 	private SimUser user(Req req) {

@@ -51,10 +51,9 @@ final class BotClient implements AutoCloseable {
 		this.retries = Executors.newSingleThreadScheduledExecutor((r) -> daemon(r, "teams-sim-retry"));
 		this.http = HttpClient.newBuilder()
 			.connectTimeout(Duration.ofSeconds(5))
-			// Not the posters pool: its threads block in send(), and the client's own
-			// completion
-			// tasks would then queue behind them forever (a deadlock at 16 concurrent
-			// installs).
+			// The client keeps its own executor: posters block in send(), and completions
+			// queued
+			// behind them would deadlock.
 			.version(HttpClient.Version.HTTP_1_1)
 			.build();
 	}

@@ -29,6 +29,9 @@ public final class SimulatorMain {
 			return;
 		}
 		TeamsSimulator sim = TeamsSimulator.start(options.config);
+		if (options.publicUrl != null) {
+			sim.setPublicBaseUrl(options.publicUrl);
+		}
 		if (options.clientSecret != null) {
 			sim.registerClient(sim.botAppId(), options.clientSecret);
 		}
@@ -61,6 +64,8 @@ public final class SimulatorMain {
 		SimulatorConfig config = SimulatorConfig.defaults().withPort(8089);
 
 		String clientSecret;
+
+		String publicUrl;
 
 		int maxMessageBytes;
 
@@ -112,6 +117,7 @@ public final class SimulatorMain {
 						case "--bot-app-id" -> c = c.withBotAppId(value);
 						case "--teams-app-id" -> c = c.withTeamsAppExternalId(value);
 						case "--client-secret" -> o.clientSecret = value;
+						case "--public-url" -> o.publicUrl = value;
 						case "--bot-endpoint" -> c = c.withBotEndpoint(value);
 						case "--limit" -> tenantLimit = Integer.parseInt(value);
 						case "--graph-install-limit" -> graphLimit = Integer.parseInt(value);
@@ -185,6 +191,7 @@ public final class SimulatorMain {
 				  --bot-app-id GUID        bot app (client) id
 				  --teams-app-id GUID      Teams app manifest (external) id
 				  --client-secret S        secret accepted for the bot app id in --strict mode (default herald-sim-secret)
+				  --public-url URL         base URL others reach the simulator at (default http://localhost:PORT)
 				  --bot-endpoint URL       bot messaging endpoint (.../api/messages)
 				  --installed-share X      share 0..1 of users who have the app at start
 				  --install-existing       post install callbacks for them at start (needs --bot-endpoint)

@@ -6,14 +6,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -46,6 +43,14 @@ import dev.herald.simulator.SimulatorConfig.Limits;
  * {@link SimulatorMain}.
  */
 public final class TeamsSimulator implements AutoCloseable {
+
+	static {
+		// The JDK server writes headers and body separately: without TCP_NODELAY every
+		// answer waits for the client's delayed ACK (~40 ms). Read once per JVM.
+		if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+			System.setProperty("sun.net.httpserver.nodelay", "true");
+		}
+	}
 
 	/** Default client secret accepted in strict mode for the bot app id. */
 	public static final String DEFAULT_CLIENT_SECRET = "herald-sim-secret";
@@ -161,12 +166,24 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	// ---- URLs and ids ----
 
+	private volatile String publicBaseUrl;
+
 	public int port() {
 		return this.port;
 	}
 
 	public String baseUrl() {
-		return "http://localhost:" + this.port;
+		String publicUrl = this.publicBaseUrl;
+		return (publicUrl != null) ? publicUrl : "http://localhost:" + this.port;
+	}
+
+	/**
+	 * The base URL others reach this simulator at, when not localhost (e.g.
+	 * {@code http://simulator:8081} in docker-compose); used in serviceUrls, links and
+	 * tokens.
+	 */
+	public void setPublicBaseUrl(String url) {
+		this.publicBaseUrl = (url.endsWith("/")) ? url.substring(0, url.length() - 1) : url;
 	}
 
 	public String serviceUrl() {
@@ -305,13 +322,6 @@ public final class TeamsSimulator implements AutoCloseable {
 		this.tenantLimiter = (limits.tenantPerSecond() > 0) ? SlidingWindows.perSecond(limits.tenantPerSecond()) : null;
 		this.graphInstallLimiter = (limits.graphInstallsPerSecond() > 0)
 				? SlidingWindows.perSecond(limits.graphInstallsPerSecond()) : null;
-		if (!limits.perThread()) {
-			for (Conversation c : this.conversations.values()) {
-				synchronized (c) {
-					// thread windows restart when re-enabled
-				}
-			}
-		}
 	}
 
 	Map<String, Object> runtimeOptions() {
@@ -801,19 +811,6 @@ public final class TeamsSimulator implements AutoCloseable {
 		}
 		return Resp.json(otherMethod ? 405 : 404, Json.obj("error", Json.obj("code", "NotFound", "message",
 				req.method + " " + req.rawPath + " is not a simulator endpoint")));
-	}
-
-	/** Test hook used by $batch. */
-	Map<String, Object> helperEmptyMap() {
-		return new HashMap<>();
-	}
-
-	static String lower(String s) {
-		return (s != null) ? s.toLowerCase(Locale.ROOT) : null;
-	}
-
-	static Duration seconds(long s) {
-		return Duration.ofSeconds(s);
 	}
 
 }

@@ -1,0 +1,131 @@
+package dev.herald.simulator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.herald.simulator.SimulatorConfig.Limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RateLimitTest {
+
+	TeamsSimulator sim;
+
+	@AfterEach
+	void stop() {
+		if (this.sim != null) {
+			this.sim.close();
+		}
+	}
+
+	private SimHttp start(Limits limits) {
+		this.sim = TeamsSimulator
+			.start(SimulatorConfig.defaults().withUsers(200).withInstalledShare(1.0).withLimits(limits));
+		return new SimHttp(this.sim);
+	}
+
+	private String sendUrl(SimUser u) {
+		return this.sim.serviceUrl() + "v3/conversations/" + this.sim.conversationIdFor(u.id()) + "/activities";
+	}
+
+	@Test
+	void eighthSendWithinOneSecondToOneConversationIsThrottled() {
+		SimHttp http = start(Limits.teams());
+		String token = http.botToken();
+		String url = sendUrl(this.sim.tenant().users().get(0));
+		List<Integer> statuses = new ArrayList<>();
+		long t0 = System.currentTimeMillis();
+		SimHttp.Response last = null;
+		for (int i = 0; i < 8; i++) {
+			last = http.post(url, token, SimHttp.message("m" + i));
+			statuses.add(last.status());
+		}
+		assertThat(System.currentTimeMillis() - t0).as("8 sends within a second").isLessThan(1_000);
+		assertThat(statuses.subList(0, 7)).containsOnly(201);
+		assertThat(last.status()).isEqualTo(429);
+		assertThat(last.json())
+			.isEqualTo(Map.of("error", Map.of("code", "Throttled", "message", "Too many requests.")));
+		assertThat(Integer.parseInt(last.header("Retry-After"))).isBetween(1, 2);
+		assertThat(this.sim.inbox(this.sim.tenant().users().get(0).id())).hasSize(7);
+		assertThat((Map<String, Object>) this.sim.stats().get("throttled429")).containsEntry("thread", 1L)
+			.containsEntry("tenant", 0L);
+		// another conversation is not affected
+		assertThat(http.post(sendUrl(this.sim.tenant().users().get(1)), token, SimHttp.message("x")).status())
+			.isEqualTo(201);
+	}
+
+	@Test
+	void eightPerTwoSecondsWindowHolds() throws Exception {
+		SimHttp http = start(Limits.teams());
+		String token = http.botToken();
+		String url = sendUrl(this.sim.tenant().users().get(0));
+		for (int i = 0; i < 7; i++) {
+			assertThat(http.post(url, token, SimHttp.message("m" + i)).status()).isEqualTo(201);
+		}
+		Thread.sleep(1_050);
+		assertThat(http.post(url, token, SimHttp.message("m7")).status()).as("8th in 2 s").isEqualTo(201);
+		SimHttp.Response ninth = http.post(url, token, SimHttp.message("m8"));
+		assertThat(ninth.status()).as("9th within 2 s").isEqualTo(429);
+		assertThat(ninth.header("Retry-After")).isEqualTo("1");
+	}
+
+	@Test
+	void fiftyFirstCallWithinOneSecondAcrossConversationsIsThrottled() {
+		SimHttp http = start(new Limits(false, 50, 30));
+		String token = http.botToken();
+		List<String> urls = new ArrayList<>();
+		for (int i = 0; i < 51; i++) {
+			urls.add(sendUrl(this.sim.tenant().users().get(i)));
+		}
+		long t0 = System.currentTimeMillis();
+		int accepted = 0;
+		SimHttp.Response last = null;
+		for (int i = 0; i < 51; i++) {
+			last = http.post(urls.get(i), token, SimHttp.message("x"));
+			if (last.status() == 201) {
+				accepted++;
+			}
+		}
+		assertThat(System.currentTimeMillis() - t0).as("51 calls within a second").isLessThan(1_000);
+		assertThat(accepted).isEqualTo(50);
+		assertThat(last.status()).isEqualTo(429);
+		assertThat(last.header("Retry-After")).isEqualTo("1");
+		assertThat((Map<String, Object>) this.sim.stats().get("throttled429")).containsEntry("tenant", 1L);
+	}
+
+	@Test
+	void noThrottlingWithLimitsOff() {
+		SimHttp http = start(Limits.off());
+		String token = http.botToken();
+		String url = sendUrl(this.sim.tenant().users().get(0));
+		for (int i = 0; i < 120; i++) {
+			assertThat(http.post(url, token, SimHttp.message("m" + i)).status()).isEqualTo(201);
+		}
+		assertThat(this.sim.inbox(this.sim.tenant().users().get(0).id())).hasSize(120);
+	}
+
+	@Test
+	void slidingWindowsAnswerTheWaitUntilAcceptance() {
+		SlidingWindows w = new SlidingWindows(SlidingWindows.TEAMS_THREAD);
+		long t = 1_000_000;
+		for (int i = 0; i < 7; i++) {
+			assertThat(w.tryAcquire(t + i * 10)).isZero();
+		}
+		assertThat(w.tryAcquire(t + 100)).isEqualTo(900);
+		assertThat(w.tryAcquire(t + 1_000)).isZero();
+		assertThat(w.tryAcquire(t + 1_010)).as("8/2 s").isEqualTo(990);
+		// 60 per 30 s
+		SlidingWindows w2 = new SlidingWindows(SlidingWindows.TEAMS_THREAD);
+		for (int i = 0; i < 60; i++) {
+			assertThat(w2.tryAcquire(t + i * 400L)).isZero();
+		}
+		assertThat(w2.tryAcquire(t + 24_000)).isEqualTo(6_000);
+		assertThat(SlidingWindows.retryAfterSeconds(1)).isEqualTo(1);
+		assertThat(SlidingWindows.retryAfterSeconds(6_000)).isEqualTo(6);
+	}
+
+}
