@@ -12,10 +12,11 @@ import java.time.Instant;
  * @param createdAt when it was created
  * @param startedAt when the send started, if it did
  * @param finishedAt when the send finished or was canceled
+ * @param scheduledAt when a scheduled send is due
  * @param counts the delivery counts
  */
 public record Announcement(long id, AnnouncementContent content, AnnouncementStatus status, String createdBy,
-		Instant createdAt, Instant startedAt, Instant finishedAt, DeliveryCounts counts) {
+		Instant createdAt, Instant startedAt, Instant finishedAt, Instant scheduledAt, DeliveryCounts counts) {
 
 	/**
 	 * Delivery counts, maintained incrementally by the dispatcher.
