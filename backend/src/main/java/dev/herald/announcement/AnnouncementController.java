@@ -76,9 +76,12 @@ class AnnouncementController {
 
 	private final MessageSource messages;
 
+	private final AudienceSummaries audiences;
+
 	AnnouncementController(Announcements announcements, AnnouncementCard cards, AnnouncementImages images,
 			AnnouncementTemplates templates, Conversations conversations, TestSends testSends, ProgressStream progress,
-			MessageSource messages) {
+			MessageSource messages, AudienceSummaries audiences) {
+		this.audiences = audiences;
 		this.announcements = announcements;
 		this.cards = cards;
 		this.images = images;
@@ -169,6 +172,7 @@ class AnnouncementController {
 		model.addAttribute("announcement", announcement);
 		model.addAttribute("cardJson", this.cards.cardJson(id, announcement.content(), announcement.createdBy()));
 		model.addAttribute("reachable", this.conversations.countActivePersonal());
+		model.addAttribute("audienceParts", this.audiences.parts(id));
 		return "announcements/detail";
 	}
 
@@ -255,6 +259,13 @@ class AnnouncementController {
 		}
 		model.addAttribute("announcement", announcement);
 		model.addAttribute("reachable", this.conversations.countActivePersonal());
+		model.addAttribute("audienceParts", this.audiences.parts(id));
+		try {
+			model.addAttribute("audienceCount", this.audiences.count(id).orElse(null));
+		}
+		catch (AudienceSummaries.UnavailableException ex) {
+			model.addAttribute("audienceError", ex.getMessage());
+		}
 		return "announcements/confirm";
 	}
 
