@@ -11,8 +11,8 @@ public interface AudienceSummaries {
 
 	/**
 	 * The parts of the stored audience as the author picked them, addresses from a CSV
-	 * folded into one part; empty when none is stored (the send then goes to everyone
-	 * who has the app).
+	 * folded into one part; empty when none is stored (the send then goes to everyone who
+	 * has the app).
 	 */
 	List<Part> parts(long announcementId);
 

@@ -73,7 +73,9 @@ class AudienceUiController {
 		return this.resolver.preview(audience);
 	}
 
-	/** Matches an uploaded CSV of UPNs or mail addresses; reports rows that reach nobody. */
+	/**
+	 * Matches an uploaded CSV of UPNs or mail addresses; reports rows that reach nobody.
+	 */
 	@PostMapping(path = "/audiences/csv", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	Directory.CsvReport csv(@RequestPart("file") MultipartFile file) throws IOException {

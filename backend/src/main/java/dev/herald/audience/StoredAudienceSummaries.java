@@ -35,10 +35,8 @@ class StoredAudienceSummaries implements AudienceSummaries {
 				addresses++;
 			}
 			else {
-				parts.add(new Part(entry.kind().dbValue(),
-						(entry.kind() == AudienceKind.EVERYONE) ? null : (entry.label() != null) ? entry.label()
-								: entry.ref(),
-						1));
+				parts.add(new Part(entry.kind().dbValue(), (entry.kind() == AudienceKind.EVERYONE) ? null
+						: (entry.label() != null) ? entry.label() : entry.ref(), 1));
 			}
 		}
 		if (addresses > 0) {
