@@ -5,14 +5,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -23,6 +26,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.herald.simulator.SimGroup;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
 import dev.herald.support.IntegrationTest;
@@ -177,6 +181,83 @@ class AuthorJourneyBrowserTests extends IntegrationTest {
 	}
 
 	@Test
+	void authorPicksAGroupAndAPersonWithTheKeyboardAndSeesTheCount() throws Exception {
+		SimUser scripted = this.simulator.tenant().addUser("<img src=x onerror=window.pwned=1>", "Picked", "Member");
+		dev.herald.audience.Api.admin(baseUrl()).syncDirectory();
+		SimGroup group = this.simulator.tenant()
+			.groups()
+			.stream()
+			.filter((g) -> !g.memberGroupIds().isEmpty() && !g.team())
+			.min(Comparator.comparingInt((SimGroup g) -> this.simulator.tenant().transitiveUserIds(g.id()).size()))
+			.orElseThrow();
+		Set<String> members = new java.util.HashSet<>(this.simulator.tenant().transitiveUserIds(group.id()));
+		members.removeIf((id) -> this.simulator.tenant().user(id).guest());
+
+		TestIdentityProvider.nextSignIn("megan@contoso.example", Map.of("name", "Megan Bowen"), "Herald.Author");
+		this.browser.get(baseUrl() + "/announcements/new");
+		WebDriverWait wait = new WebDriverWait(this.browser, WAIT);
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("title")));
+		type("title", "Quarterly town hall");
+		type("summary", "Join us on Thursday.");
+		this.browser.findElement(By.id("save")).click();
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("audience")));
+		long id = Long.parseLong(this.browser.getCurrentUrl().replaceAll(".*/announcements/(\\d+).*", "$1"));
+
+		// Keyboard only: choose "chosen groups, teams and people", search, arrow down,
+		// Enter.
+		WebElement pick = this.browser.findElement(By.id("audience-mode-pick"));
+		pick.sendKeys(Keys.SPACE);
+		WebElement search = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("audience-search")));
+		search.sendKeys(group.displayName());
+		wait.until((d) -> !d.findElements(By.cssSelector("#audience-results [role=option]")).isEmpty()
+				&& d.findElement(By.id("audience-results")).isDisplayed());
+		// Arrow down to the group (others may share its first letters), then Enter.
+		for (int i = 0; i < 20 && !group.displayName().equals(activeOption()); i++) {
+			search.sendKeys(Keys.ARROW_DOWN);
+		}
+		assertThat(activeOption()).isEqualTo(group.displayName());
+		search.sendKeys(Keys.ENTER);
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audience-chips"), group.displayName()));
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audience-total"),
+				"It will go to " + members.size() + " recipients."));
+		assertThat(this.browser.findElement(By.id("audience-people")).getText())
+			.isEqualTo(String.valueOf(members.size()));
+
+		// A person whose name is markup shows as text.
+		new org.openqa.selenium.support.ui.Select(this.browser.findElement(By.id("audience-kind")))
+			.selectByValue("people");
+		search.sendKeys("<img");
+		wait.until((d) -> d.findElement(By.id("audience-results")).getText().contains(scripted.displayName()));
+		search.sendKeys(Keys.ARROW_DOWN);
+		search.sendKeys(Keys.ENTER);
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audience-chips"), scripted.displayName()));
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audience-total"),
+				"It will go to " + (members.size() + 1) + " recipients."));
+		assertThat(this.browser.findElements(By.cssSelector("#audience img"))).isEmpty();
+		assertThat(((JavascriptExecutor) this.browser).executeScript("return window.pwned === undefined"))
+			.isEqualTo(true);
+		shot("audience");
+
+		// The confirm page shows the same count; removing the person with the keyboard
+		// brings the count back.
+		this.browser.get(baseUrl() + "/announcements/" + id + "/send");
+		assertThat(wait.until(ExpectedConditions.presenceOfElementLocated(By.id("recipient-count"))).getText())
+			.contains(String.valueOf(members.size() + 1));
+		shot("confirm-audience");
+		this.browser.navigate().back();
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audience-total"),
+				"It will go to " + (members.size() + 1) + " recipients."));
+		WebElement remove = this.browser.findElements(By.cssSelector("#audience-chips .chip-remove"))
+			.stream()
+			.filter((b) -> b.getDomAttribute("aria-label").contains(scripted.displayName()))
+			.findFirst()
+			.orElseThrow();
+		remove.sendKeys(Keys.ENTER);
+		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audience-total"),
+				"It will go to " + members.size() + " recipients."));
+	}
+
+	@Test
 	void adminPagesScreenshot() throws Exception {
 		TestIdentityProvider.nextSignIn("adele@contoso.example", Map.of("name", "Adele Vance"), "Herald.Admin");
 		this.browser.get(baseUrl() + "/admin/settings");
@@ -222,6 +303,11 @@ class AuthorJourneyBrowserTests extends IntegrationTest {
 			.stream()
 			.filter((activity) -> JSON.writeValueAsString(activity).contains(marker))
 			.count();
+	}
+
+	private String activeOption() {
+		String active = this.browser.findElement(By.id("audience-search")).getDomAttribute("aria-activedescendant");
+		return (active != null) ? this.browser.findElement(By.cssSelector("#" + active + " .name")).getText() : null;
 	}
 
 	private void type(String id, String text) {
