@@ -25,7 +25,7 @@ public class OptOuts {
 	 * Condition for a query over {@code conversation c} with the announcement id bound as
 	 * {@code :id}: the person has not opted out of it (of everything or of its topic;
 	 * critical announcements reach everyone). The rule itself is the SQL function
-	 * {@code herald_opted_out} (migration V14), shared with the audience freeze.
+	 * {@code herald_opted_out} (migration V42), shared with the audience freeze.
 	 */
 	public static final String NOT_OPTED_OUT = "NOT herald_opted_out(c.tenant_id, c.aad_object_id, CAST(:id AS bigint))";
 
