@@ -18,7 +18,7 @@ CP="backend/target/test-classes:backend/target/classes:teams-simulator/target/cl
 # A fixed, small heap: the run must fit whatever N is (memory stays flat by design).
 RESULT="$PWD/backend/target/bench-result.json"
 rm -f "$RESULT"
-java -Xms256m -Xmx512m -Dbench.result="$RESULT" -cp "$CP" dev.herald.install.ColdInstallBenchmark --users "$USERS" \
+java -Xms256m -Xmx512m ${BENCH_JAVA_OPTS:-} -Dbench.result="$RESULT" -cp "$CP" dev.herald.install.ColdInstallBenchmark --users "$USERS" \
   > backend/target/bench.log 2>&1 || true
 if [[ ! -s "$RESULT" ]]; then
   tail -n 40 backend/target/bench.log >&2

@@ -12,13 +12,13 @@ import java.time.Instant;
  * @param createdAt when it was created
  * @param startedAt when the send started, if it did
  * @param finishedAt when the send finished or was canceled
+ * @param scheduledAt when a scheduled send is due
  * @param counts the delivery counts
- * @param scheduledAt when a scheduled send starts
  * @param scheduledZone the author's time zone the start was given in (e.g. Europe/Paris)
  * @param pauseReason why the dispatcher paused the send by itself, if it did
  */
 public record Announcement(long id, AnnouncementContent content, AnnouncementStatus status, String createdBy,
-		Instant createdAt, Instant startedAt, Instant finishedAt, DeliveryCounts counts, Instant scheduledAt,
+		Instant createdAt, Instant startedAt, Instant finishedAt, Instant scheduledAt, DeliveryCounts counts,
 		String scheduledZone, String pauseReason) {
 
 	/**

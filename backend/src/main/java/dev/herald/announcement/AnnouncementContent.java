@@ -1,5 +1,12 @@
 package dev.herald.announcement;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -9,37 +16,145 @@ import jakarta.validation.constraints.Size;
  *
  * @param title the headline
  * @param summary the body, in Teams markdown
- * @param imageUrl an optional banner image
- * @param buttonTitle the label of the optional button
- * @param buttonUrl where the button leads
+ * @param imageUrl an optional banner image (an uploaded image is served by Herald)
+ * @param author the author line shown under the message (free text, e.g. "HR team")
+ * @param buttons up to four link buttons
+ * @param importance {@link Importance#CRITICAL} adds a visible "Important" line and
+ * cannot be unsubscribed from
+ * @param topic an optional topic shown above the title
+ * @param acknowledge whether the card asks for a "Got it"
+ * @param pollQuestion the poll's question, when there is a poll
+ * @param pollChoices two to six answers, or none for no poll
  */
 public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size(max = 4000) String summary,
 		@Size(max = 2000) @Pattern(regexp = "^(https?://\\S+)?$",
 				message = "{announcement.url.invalid}") String imageUrl,
-		@Size(max = 60) String buttonTitle, @Size(max = 2000) @Pattern(regexp = "^(https?://\\S+)?$",
-				message = "{announcement.url.invalid}") String buttonUrl) {
+		@Size(max = 100) String author,
+		@Size(max = 4, message = "{announcement.buttons.tooMany}") List<@Valid Button> buttons, Importance importance,
+		@Size(max = 60) String topic, Boolean acknowledge, @Size(max = 200) String pollQuestion,
+		@Size(max = 6, message = "{announcement.poll.choiceCount}") List<@Size(max = 100) String> pollChoices) {
 
 	public AnnouncementContent {
 		title = trimToNull(title);
 		summary = trimToNull(summary);
 		imageUrl = trimToNull(imageUrl);
-		buttonTitle = trimToNull(buttonTitle);
-		buttonUrl = trimToNull(buttonUrl);
+		author = trimToNull(author);
+		topic = trimToNull(topic);
+		pollQuestion = trimToNull(pollQuestion);
+		importance = (importance != null) ? importance : Importance.NORMAL;
+		acknowledge = Boolean.TRUE.equals(acknowledge);
+		// Forms post fixed rows: empty rows are not buttons or choices.
+		List<Button> keptButtons = new ArrayList<>();
+		if (buttons != null) {
+			buttons.stream().filter((b) -> b != null && !b.isEmpty()).forEach(keptButtons::add);
+		}
+		buttons = List.copyOf(keptButtons);
+		List<String> keptChoices = new ArrayList<>();
+		if (pollChoices != null) {
+			pollChoices.stream()
+				.map(AnnouncementContent::trimToNull)
+				.filter((c) -> c != null)
+				.forEach(keptChoices::add);
+		}
+		pollChoices = List.copyOf(keptChoices);
 	}
 
-	/** A button needs both a label and a link. */
-	@com.fasterxml.jackson.annotation.JsonIgnore
-	@jakarta.validation.constraints.AssertTrue(message = "{announcement.button.incomplete}")
-	public boolean isButtonComplete() {
-		return (this.buttonTitle == null) == (this.buttonUrl == null);
+	/** The content of the first version of Herald: title, text, image and one button. */
+	public AnnouncementContent(String title, String summary, String imageUrl, String buttonTitle, String buttonUrl) {
+		this(title, summary, imageUrl, null,
+				(buttonTitle == null && buttonUrl == null) ? List.of() : List.of(new Button(buttonTitle, buttonUrl)),
+				Importance.NORMAL, null, false, null, List.of());
+	}
+
+	/** A poll has a question and two to six distinct answers, or nothing at all. */
+	@JsonIgnore
+	@AssertTrue(message = "{announcement.poll.incomplete}")
+	public boolean isPollComplete() {
+		if (this.pollChoices.isEmpty()) {
+			return this.pollQuestion == null;
+		}
+		long distinct = this.pollChoices.stream().map((c) -> c.toLowerCase(Locale.ROOT)).distinct().count();
+		return this.pollQuestion != null && this.pollChoices.size() >= 2 && distinct == this.pollChoices.size();
+	}
+
+	@JsonIgnore
+	public boolean hasPoll() {
+		return !this.pollChoices.isEmpty();
+	}
+
+	@JsonIgnore
+	public boolean isCritical() {
+		return this.importance == Importance.CRITICAL;
 	}
 
 	public static AnnouncementContent empty() {
-		return new AnnouncementContent(null, null, null, null, null);
+		return new AnnouncementContent(null, null, null, null, List.of(), Importance.NORMAL, null, false, null,
+				List.of());
 	}
 
-	private static String trimToNull(String value) {
+	/** The same content with another author line. */
+	public AnnouncementContent withAuthor(String author) {
+		return new AnnouncementContent(this.title, this.summary, this.imageUrl, author, this.buttons, this.importance,
+				this.topic, this.acknowledge, this.pollQuestion, this.pollChoices);
+	}
+
+	/** The same content with another title. */
+	public AnnouncementContent withTitle(String title) {
+		return new AnnouncementContent(title, this.summary, this.imageUrl, this.author, this.buttons, this.importance,
+				this.topic, this.acknowledge, this.pollQuestion, this.pollChoices);
+	}
+
+	/** The same content with another image. */
+	public AnnouncementContent withImageUrl(String imageUrl) {
+		return new AnnouncementContent(this.title, this.summary, imageUrl, this.author, this.buttons, this.importance,
+				this.topic, this.acknowledge, this.pollQuestion, this.pollChoices);
+	}
+
+	static String trimToNull(String value) {
 		return (value == null || value.isBlank()) ? null : value.strip();
+	}
+
+	/** How an announcement is flagged in Teams. */
+	public enum Importance {
+
+		NORMAL, CRITICAL;
+
+		public String dbValue() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		static Importance fromDb(String value) {
+			return valueOf(value.toUpperCase(Locale.ROOT));
+		}
+
+	}
+
+	/**
+	 * A link button on the card.
+	 *
+	 * @param title its label
+	 * @param url where it leads
+	 */
+	public record Button(@Size(max = 60) String title, @Size(max = 2000) @Pattern(regexp = "^(https?://\\S+)?$",
+			message = "{announcement.url.invalid}") String url) {
+
+		public Button {
+			title = trimToNull(title);
+			url = trimToNull(url);
+		}
+
+		/** A button needs both a label and a link. */
+		@JsonIgnore
+		@AssertTrue(message = "{announcement.button.incomplete}")
+		public boolean isComplete() {
+			return this.title != null && this.url != null;
+		}
+
+		@JsonIgnore
+		boolean isEmpty() {
+			return this.title == null && this.url == null;
+		}
+
 	}
 
 }

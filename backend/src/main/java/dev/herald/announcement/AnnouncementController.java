@@ -1,12 +1,26 @@
 package dev.herald.announcement;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.validation.Valid;
 
 import dev.herald.conversation.Conversations;
 import dev.herald.security.Roles;
 
+import org.springframework.context.MessageSource;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.stereotype.Controller;
@@ -19,55 +33,137 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
-/** The authors' pages: list, compose, review and send, follow progress. */
+/**
+ * The authors' pages: list, compose with live preview, templates, test send, confirm and
+ * send, follow progress live.
+ */
 @Controller
 @RequestMapping("/announcements")
 class AnnouncementController {
 
 	private static final String FORM = "announcements/form";
 
+	static final int BUTTON_ROWS = 4;
+
+	static final int CHOICE_ROWS = 6;
+
+	private static final Set<AnnouncementStatus> DRAFTS = EnumSet.of(AnnouncementStatus.DRAFT,
+			AnnouncementStatus.SCHEDULED);
+
+	private static final Set<AnnouncementStatus> SENT = EnumSet.of(AnnouncementStatus.SENDING,
+			AnnouncementStatus.PAUSED, AnnouncementStatus.SENT, AnnouncementStatus.CANCELED);
+
 	private final Announcements announcements;
 
 	private final AnnouncementCard cards;
 
+	private final AnnouncementImages images;
+
+	private final AnnouncementTemplates templates;
+
 	private final Conversations conversations;
 
-	AnnouncementController(Announcements announcements, AnnouncementCard cards, Conversations conversations) {
+	private final TestSends testSends;
+
+	private final ProgressStream progress;
+
+	private final MessageSource messages;
+
+	private final AudienceSummaries audiences;
+
+	AnnouncementController(Announcements announcements, AnnouncementCard cards, AnnouncementImages images,
+			AnnouncementTemplates templates, Conversations conversations, TestSends testSends, ProgressStream progress,
+			MessageSource messages, AudienceSummaries audiences) {
+		this.audiences = audiences;
 		this.announcements = announcements;
 		this.cards = cards;
+		this.images = images;
+		this.templates = templates;
 		this.conversations = conversations;
+		this.testSends = testSends;
+		this.progress = progress;
+		this.messages = messages;
 	}
 
-	@InitBinder
+	@InitBinder("content")
 	void allowedFields(WebDataBinder binder) {
-		// Mass-assignment guard: only the content fields come from the form.
-		binder.setAllowedFields("title", "summary", "imageUrl", "buttonTitle", "buttonUrl");
+		// Mass-assignment guard: the content is an immutable record bound only through
+		// its canonical constructor (declarative binding), so its components are the
+		// complete list of fields a request can set; no setter pass runs after it.
+		binder.setDeclarativeBinding(true);
 	}
 
 	@GetMapping
 	String list(Model model) {
-		model.addAttribute("announcements", this.announcements.list(null, 100));
+		model.addAttribute("drafts", this.announcements.listByStatus(DRAFTS, 100));
+		model.addAttribute("sent", this.announcements.listByStatus(SENT, 100));
+		model.addAttribute("templates", this.templates.list());
 		return "announcements/list";
 	}
 
 	@GetMapping("/new")
-	String newForm(Model model) {
-		model.addAttribute("content", AnnouncementContent.empty());
-		return FORM;
+	String newForm(@RequestParam(required = false) Long template, @AuthenticationPrincipal OidcUser user, Model model) {
+		AnnouncementContent content = AnnouncementContent.empty().withAuthor(displayName(user));
+		if (template != null) {
+			content = this.templates.find(template).map(AnnouncementTemplates.Template::content).orElse(content);
+		}
+		return form(null, content, model);
 	}
 
 	@PostMapping("/new")
 	String create(@Valid @ModelAttribute("content") AnnouncementContent content, BindingResult errors,
-			@AuthenticationPrincipal OidcUser user, RedirectAttributes redirect) {
+			@RequestParam(name = "imageFile", required = false) MultipartFile imageFile,
+			@AuthenticationPrincipal OidcUser user, Model model, RedirectAttributes redirect, Locale locale)
+			throws IOException {
+		content = withUpload(content, imageFile, user, errors);
 		if (errors.hasErrors()) {
-			return FORM;
+			return form(null, content, model, errors, locale);
 		}
 		long id = this.announcements.create(content, Roles.userName(user.getClaims()));
 		redirect.addFlashAttribute("message", "announcement.saved");
 		return "redirect:/announcements/" + id;
+	}
+
+	/** The exact card that would be sent for the form as it is now, and its size. */
+	@PostMapping(path = "/preview", produces = MediaType.APPLICATION_JSON_VALUE)
+	@ResponseBody
+	Map<String, Object> preview(@ModelAttribute("content") AnnouncementContent content,
+			@RequestParam(required = false) Long id, @AuthenticationPrincipal OidcUser user, Locale locale) {
+		long cardId = (id != null) ? id : 0;
+		String createdBy = Roles.userName(user.getClaims());
+		int size = this.cards.teamsSize(cardId, content, createdBy);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("card", this.cards.card(cardId, content, createdBy));
+		body.put("size", size);
+		body.put("limit", AnnouncementCard.TEAMS_LIMIT_BYTES);
+		body.put("warn", size > AnnouncementCard.WARN_BYTES);
+		body.put("sizeText",
+				this.messages.getMessage((size > AnnouncementCard.WARN_BYTES) ? "preview.size.warn" : "preview.size.ok",
+						new Object[] { (size + 1023) / 1024, AnnouncementCard.TEAMS_LIMIT_BYTES / 1024 }, locale));
+		body.put("hints", hints(content).stream().map((key) -> this.messages.getMessage(key, null, locale)).toList());
+		return body;
+	}
+
+	/** Stores an uploaded image at once, so the preview can show it. */
+	@PostMapping(path = "/images", produces = MediaType.APPLICATION_JSON_VALUE)
+	@ResponseBody
+	ResponseEntity<Map<String, String>> upload(@RequestParam("file") MultipartFile file,
+			@AuthenticationPrincipal OidcUser user, Locale locale) throws IOException {
+		try (InputStream in = file.getInputStream()) {
+			String key = this.images.store(in, Roles.userName(user.getClaims()));
+			return ResponseEntity.ok(Map.of("url", imageUrl(key)));
+		}
+		catch (AnnouncementImages.InvalidImageException ex) {
+			return ResponseEntity.badRequest()
+				.body(Map.of("error", this.messages.getMessage("announcement.image.invalid", null, locale)));
+		}
 	}
 
 	@GetMapping("/{id}")
@@ -76,6 +172,7 @@ class AnnouncementController {
 		model.addAttribute("announcement", announcement);
 		model.addAttribute("cardJson", this.cards.cardJson(id, announcement.content(), announcement.createdBy()));
 		model.addAttribute("reachable", this.conversations.countActivePersonal());
+		model.addAttribute("audienceParts", this.audiences.parts(id));
 		return "announcements/detail";
 	}
 
@@ -85,21 +182,91 @@ class AnnouncementController {
 		if (!announcement.status().isEditable()) {
 			return "redirect:/announcements/" + id;
 		}
-		model.addAttribute("id", id);
-		model.addAttribute("content", announcement.content());
-		return FORM;
+		return form(id, announcement.content(), model);
 	}
 
 	@PostMapping("/{id}/edit")
 	String update(@PathVariable long id, @Valid @ModelAttribute("content") AnnouncementContent content,
-			BindingResult errors, Model model, RedirectAttributes redirect) {
+			BindingResult errors, @RequestParam(name = "imageFile", required = false) MultipartFile imageFile,
+			@AuthenticationPrincipal OidcUser user, Model model, RedirectAttributes redirect, Locale locale)
+			throws IOException {
+		content = withUpload(content, imageFile, user, errors);
 		if (errors.hasErrors()) {
-			model.addAttribute("id", id);
-			return FORM;
+			return form(id, content, model, errors, locale);
 		}
-		this.announcements.update(id, content);
+		try {
+			this.announcements.update(id, content);
+		}
+		catch (Announcements.InvalidTransitionException ex) {
+			redirect.addFlashAttribute("error", "announcement.invalidTransition");
+			return "redirect:/announcements/" + id;
+		}
 		redirect.addFlashAttribute("message", "announcement.saved");
 		return "redirect:/announcements/" + id;
+	}
+
+	@PostMapping("/{id}/duplicate")
+	String duplicate(@PathVariable long id, @AuthenticationPrincipal OidcUser user, RedirectAttributes redirect) {
+		Announcement original = this.announcements.require(id);
+		long copy = this.announcements.create(original.content(), Roles.userName(user.getClaims()));
+		redirect.addFlashAttribute("message", "announcement.duplicated");
+		return "redirect:/announcements/" + copy + "/edit";
+	}
+
+	@PostMapping("/{id}/delete")
+	String delete(@PathVariable long id, RedirectAttributes redirect) {
+		this.announcements.require(id);
+		boolean deleted = this.announcements.deleteDraft(id);
+		redirect.addFlashAttribute(deleted ? "message" : "error",
+				deleted ? "announcement.deleted" : "announcement.invalidTransition");
+		return deleted ? "redirect:/announcements" : "redirect:/announcements/" + id;
+	}
+
+	@PostMapping("/{id}/template")
+	String saveAsTemplate(@PathVariable long id, @RequestParam(defaultValue = "") String name,
+			@AuthenticationPrincipal OidcUser user, RedirectAttributes redirect) {
+		Announcement announcement = this.announcements.require(id);
+		String templateName = name.isBlank() ? announcement.content().title() : name.strip();
+		if (templateName.length() > 100) {
+			templateName = templateName.substring(0, 100);
+		}
+		this.templates.save(templateName, announcement.content(), Roles.userName(user.getClaims()));
+		redirect.addFlashAttribute("message", "template.saved");
+		return "redirect:/announcements/" + id;
+	}
+
+	@PostMapping("/templates/{templateId}/delete")
+	String deleteTemplate(@PathVariable long templateId, RedirectAttributes redirect) {
+		this.templates.delete(templateId);
+		redirect.addFlashAttribute("message", "template.deleted");
+		return "redirect:/announcements";
+	}
+
+	@PostMapping("/{id}/test")
+	String sendTest(@PathVariable long id, @AuthenticationPrincipal OidcUser user, RedirectAttributes redirect) {
+		TestSends.Outcome outcome = this.testSends.send(this.announcements.require(id), user.getClaims());
+		redirect.addFlashAttribute((outcome == TestSends.Outcome.SENT) ? "message" : "error", outcome.messageKey());
+		return "redirect:/announcements/" + id;
+	}
+
+	/** The last step before sending: who will get it, and how many they are. */
+	@GetMapping("/{id}/send")
+	String confirmSend(@PathVariable long id, Model model) {
+		Announcement announcement = this.announcements.require(id);
+		if (announcement.status() != AnnouncementStatus.DRAFT
+				&& announcement.status() != AnnouncementStatus.SCHEDULED) {
+			return "redirect:/announcements/" + id;
+		}
+		model.addAttribute("announcement", announcement);
+		model.addAttribute("reachable", this.conversations.countActivePersonal());
+		model.addAttribute("audienceParts", this.audiences.parts(id));
+		try {
+			model.addAttribute("audienceCount", this.audiences.count(id).orElse(null));
+		}
+		catch (AudienceSummaries.UnavailableException ex) {
+			model.addAttribute("audienceError", ex.getMessage());
+		}
+		return "announcements/confirm";
 	}
 
 	@PostMapping("/{id}/send")
@@ -122,15 +289,108 @@ class AnnouncementController {
 		return change(id, () -> this.announcements.cancel(id), "announcement.canceled", redirect);
 	}
 
-	/** Live counts for the progress bar (polled by the page). */
+	/** Live counts of one announcement, as JSON (for scripts and tests). */
 	@GetMapping(path = "/{id}/progress", produces = "application/json")
 	@ResponseBody
 	Map<String, Object> progress(@PathVariable long id) {
-		Announcement a = this.announcements.require(id);
-		Announcement.DeliveryCounts c = a.counts();
-		return Map.of("status", a.status().dbValue(), "recipients", c.recipients(), "pending", c.pending(), "delivered",
-				c.delivered(), "failed", c.failed(), "blocked", c.blocked(), "optedOut", c.optedOut(), "canceled",
-				c.canceled(), "percent", c.percentDone());
+		return ProgressStream.event(this.announcements.require(id));
+	}
+
+	/** Live counts of several announcements, as server-sent events. */
+	@GetMapping(path = "/progress", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	ResponseEntity<SseEmitter> progressStream(@RequestParam String ids) {
+		Set<Long> wanted = new LinkedHashSet<>();
+		for (String part : ids.split(",")) {
+			if (!part.isBlank() && part.strip().matches("\\d{1,18}") && wanted.size() < 200) {
+				wanted.add(Long.valueOf(part.strip()));
+			}
+		}
+		if (wanted.isEmpty()) {
+			return ResponseEntity.status(HttpStatus.BAD_REQUEST).build();
+		}
+		return ResponseEntity.ok().header("X-Accel-Buffering", "no").body(this.progress.watch(wanted));
+	}
+
+	private String form(Long id, AnnouncementContent content, Model model) {
+		return form(id, content, model, null, Locale.getDefault());
+	}
+
+	private String form(Long id, AnnouncementContent content, Model model, BindingResult errors, Locale locale) {
+		model.addAttribute("id", id);
+		// Button rows are fixed on the page while the content keeps only filled ones, so
+		// their errors are looked up by row here rather than by path in the template.
+		Map<Integer, List<String>> buttonErrors = new LinkedHashMap<>();
+		if (errors != null) {
+			for (org.springframework.validation.FieldError error : errors.getFieldErrors()) {
+				java.util.regex.Matcher m = java.util.regex.Pattern.compile("^buttons\\[(\\d+)\\]")
+					.matcher(error.getField());
+				if (m.find()) {
+					buttonErrors.computeIfAbsent(Integer.valueOf(m.group(1)), (k) -> new ArrayList<>())
+						.add(this.messages.getMessage(error, locale));
+				}
+			}
+		}
+		model.addAttribute("buttonErrors", buttonErrors);
+		model.addAttribute("content", content);
+		List<AnnouncementContent.Button> buttons = new ArrayList<>(content.buttons());
+		while (buttons.size() < BUTTON_ROWS) {
+			buttons.add(new AnnouncementContent.Button(null, null));
+		}
+		List<String> choices = new ArrayList<>(content.pollChoices());
+		while (choices.size() < CHOICE_ROWS) {
+			choices.add("");
+		}
+		model.addAttribute("buttonRows", buttons);
+		model.addAttribute("choiceRows", choices);
+		model.addAttribute("importances", Arrays.asList(AnnouncementContent.Importance.values()));
+		model.addAttribute("templates", this.templates.list());
+		return FORM;
+	}
+
+	private AnnouncementContent withUpload(AnnouncementContent content, MultipartFile file, OidcUser user,
+			BindingResult errors) throws IOException {
+		if (file == null || file.isEmpty()) {
+			return content;
+		}
+		try (InputStream in = file.getInputStream()) {
+			String key = this.images.store(in, Roles.userName(user.getClaims()));
+			return content.withImageUrl(imageUrl(key));
+		}
+		catch (AnnouncementImages.InvalidImageException ex) {
+			errors.rejectValue("imageUrl", "announcement.image.invalid");
+			return content;
+		}
+	}
+
+	/** Where Teams fetches an uploaded image: Herald's own address. */
+	private static String imageUrl(String key) {
+		return ServletUriComponentsBuilder.fromCurrentContextPath()
+			.path("/images/announcements/{key}")
+			.buildAndExpand(key)
+			.toUriString();
+	}
+
+	static List<String> hints(AnnouncementContent content) {
+		List<String> hints = new ArrayList<>();
+		if (content.summary() == null) {
+			hints.add("preview.hint.what");
+		}
+		if (content.author() == null) {
+			hints.add("preview.hint.who");
+		}
+		if (content.buttons().isEmpty() && !content.acknowledge() && !content.hasPoll()) {
+			hints.add("preview.hint.action");
+		}
+		if (content.title() != null && content.title().length() > 80) {
+			hints.add("preview.hint.shortTitle");
+		}
+		hints.add(content.isCritical() ? "preview.hint.critical" : "preview.hint.optOut");
+		return hints;
+	}
+
+	private static String displayName(OidcUser user) {
+		Object name = user.getClaims().get("name");
+		return (name != null) ? name.toString() : Roles.userName(user.getClaims());
 	}
 
 	private String change(long id, Runnable action, String message, RedirectAttributes redirect) {

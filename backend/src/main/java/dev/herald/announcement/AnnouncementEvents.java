@@ -10,6 +10,13 @@ public final class AnnouncementEvents {
 
 	/** A send started: the audience must be frozen into the ledger now. */
 	public record SendStarted(long announcementId, String audience) {
+
+		/**
+		 * The ledger was filled with named recipients before the start (API
+		 * notifications): the dispatcher must not add an audience.
+		 */
+		public static final String GIVEN_RECIPIENTS = "given";
+
 	}
 
 	/** A send was canceled: whatever is still pending must not go out. */

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -20,10 +23,19 @@ import org.springframework.transaction.annotation.Transactional;
 public class Announcements {
 
 	private static final String COLUMNS = """
-			id, title, summary, image_url, button_title, button_url, status, created_by, created_at, started_at,
-			finished_at, recipients, delivered, failed, blocked, opted_out, canceled, scheduled_at, scheduled_zone,
+			id, title, summary, image_url, author_line, buttons, importance, topic, ack_requested, poll_question,
+			poll_choices, status, created_by, created_at, started_at, finished_at, scheduled_at, recipients, delivered,
+			failed, blocked, opted_out, canceled, scheduled_zone,
 			pause_reason
 			""";
+
+	private static final JsonMapper JSON = JsonMapper.shared();
+
+	private static final TypeReference<List<AnnouncementContent.Button>> BUTTONS = new TypeReference<>() {
+	};
+
+	private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+	};
 
 	private final JdbcClient jdbc;
 
@@ -35,11 +47,18 @@ public class Announcements {
 	}
 
 	public long create(AnnouncementContent content, String author) {
-		return this.jdbc.sql("""
-				INSERT INTO announcement (title, summary, image_url, button_title, button_url, created_by)
-				VALUES (:title, :summary, :imageUrl, :buttonTitle, :buttonUrl, :author)
-				RETURNING id
-				""").params(contentParams(content)).param("author", author).query(Long.class).single();
+		return this.jdbc
+			.sql("""
+					INSERT INTO announcement (title, summary, image_url, author_line, buttons, importance, topic, ack_requested,
+					                          poll_question, poll_choices, created_by)
+					VALUES (:title, :summary, :imageUrl, :authorLine, CAST(:buttons AS jsonb), :importance, :topic, :ack,
+					        :pollQuestion, CAST(:pollChoices AS jsonb), :author)
+					RETURNING id
+					""")
+			.params(contentParams(content))
+			.param("author", author)
+			.query(Long.class)
+			.single();
 	}
 
 	/** Changes a draft; anything already scheduled or sent is immutable. */
@@ -49,11 +68,17 @@ public class Announcements {
 		if (!status.isEditable()) {
 			throw new InvalidTransitionException(id, status, AnnouncementStatus.DRAFT);
 		}
-		this.jdbc.sql("""
-				UPDATE announcement SET title = :title, summary = :summary, image_url = :imageUrl,
-				  button_title = :buttonTitle, button_url = :buttonUrl, updated_at = now()
-				WHERE id = :id AND status = 'draft'
-				""").params(contentParams(content)).param("id", id).update();
+		this.jdbc
+			.sql("""
+					UPDATE announcement SET title = :title, summary = :summary, image_url = :imageUrl,
+					  author_line = :authorLine, buttons = CAST(:buttons AS jsonb), importance = :importance, topic = :topic,
+					  ack_requested = :ack, poll_question = :pollQuestion, poll_choices = CAST(:pollChoices AS jsonb),
+					  updated_at = now()
+					WHERE id = :id AND status = 'draft'
+					""")
+			.params(contentParams(content))
+			.param("id", id)
+			.update();
 	}
 
 	public Optional<Announcement> find(long id) {
@@ -73,6 +98,38 @@ public class Announcements {
 				 FROM announcement WHERE (CAST(:before AS bigint) IS NULL OR id < :before)
 				ORDER BY id DESC LIMIT :limit
 				""").param("before", beforeId).param("limit", limit).query(Announcements::map).list();
+	}
+
+	/** Announcements in any of these states, newest first. */
+	public List<Announcement> listByStatus(java.util.Collection<AnnouncementStatus> statuses, int limit) {
+		return this.jdbc.sql("SELECT " + COLUMNS + """
+				 FROM announcement WHERE status IN (:statuses) ORDER BY id DESC LIMIT :limit
+				""")
+			.param("statuses", statuses.stream().map(AnnouncementStatus::dbValue).toList())
+			.param("limit", limit)
+			.query(Announcements::map)
+			.list();
+	}
+
+	/** These announcements (unknown ids are skipped), for live progress. */
+	public List<Announcement> findAll(java.util.Collection<Long> ids) {
+		if (ids.isEmpty()) {
+			return List.of();
+		}
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM announcement WHERE id IN (:ids) ORDER BY id DESC")
+			.param("ids", List.copyOf(ids))
+			.query(Announcements::map)
+			.list();
+	}
+
+	/**
+	 * Deletes a draft. Anything that was ever sent stays, for the record.
+	 * @return whether a draft was deleted
+	 */
+	public boolean deleteDraft(long id) {
+		return this.jdbc.sql("DELETE FROM announcement WHERE id = :id AND status = 'draft'")
+			.param("id", id)
+			.update() == 1;
 	}
 
 	/**
@@ -113,6 +170,17 @@ public class Announcements {
 				""").query(Long.class).list();
 		due.forEach(this::startSend);
 		return due;
+	}
+
+	/**
+	 * Starts sending a draft whose ledger the caller already filled in this transaction
+	 * (see {@code dev.herald.dispatch.GivenRecipients}); no audience is frozen.
+	 */
+	@Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+	public void startSendToGivenRecipients(long id) {
+		transition(id, AnnouncementStatus.SENDING, "started_at = now()", AnnouncementStatus.DRAFT);
+		this.events
+			.publishEvent(new AnnouncementEvents.SendStarted(id, AnnouncementEvents.SendStarted.GIVEN_RECIPIENTS));
 	}
 
 	@Transactional
@@ -183,21 +251,29 @@ public class Announcements {
 		params.put("title", c.title());
 		params.put("summary", c.summary());
 		params.put("imageUrl", c.imageUrl());
-		params.put("buttonTitle", c.buttonTitle());
-		params.put("buttonUrl", c.buttonUrl());
+		params.put("authorLine", c.author());
+		params.put("buttons", JSON.writeValueAsString(c.buttons()));
+		params.put("importance", c.importance().dbValue());
+		params.put("topic", c.topic());
+		params.put("ack", c.acknowledge());
+		params.put("pollQuestion", c.pollQuestion());
+		params.put("pollChoices", JSON.writeValueAsString(c.pollChoices()));
 		return params;
 	}
 
 	private static Announcement map(ResultSet rs, int row) throws SQLException {
 		return new Announcement(rs.getLong("id"),
 				new AnnouncementContent(rs.getString("title"), rs.getString("summary"), rs.getString("image_url"),
-						rs.getString("button_title"), rs.getString("button_url")),
+						rs.getString("author_line"), JSON.readValue(rs.getString("buttons"), BUTTONS),
+						AnnouncementContent.Importance.fromDb(rs.getString("importance")), rs.getString("topic"),
+						rs.getBoolean("ack_requested"), rs.getString("poll_question"),
+						JSON.readValue(rs.getString("poll_choices"), STRINGS)),
 				AnnouncementStatus.fromDb(rs.getString("status")), rs.getString("created_by"),
 				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("started_at")),
-				instant(rs.getTimestamp("finished_at")),
+				instant(rs.getTimestamp("finished_at")), instant(rs.getTimestamp("scheduled_at")),
 				new Announcement.DeliveryCounts(rs.getInt("recipients"), rs.getInt("delivered"), rs.getInt("failed"),
 						rs.getInt("blocked"), rs.getInt("opted_out"), rs.getInt("canceled")),
-				instant(rs.getTimestamp("scheduled_at")), rs.getString("scheduled_zone"), rs.getString("pause_reason"));
+				rs.getString("scheduled_zone"), rs.getString("pause_reason"));
 	}
 
 	private static Instant instant(Timestamp ts) {

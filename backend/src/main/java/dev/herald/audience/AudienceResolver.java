@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.herald.graph.GraphFailure;
-import dev.herald.optout.OptOuts;
 import dev.herald.teams.TeamsProperties;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -37,8 +36,7 @@ public class AudienceResolver {
 	 * announcements, through the opt-out module's view: such people are counted and
 	 * frozen as {@code opted_out}, never messaged.
 	 */
-	static final String OPTED_OUT_SQL = "EXISTS (SELECT 1 FROM " + OptOuts.VIEW
-			+ " o WHERE o.tenant_id = :tenant AND lower(o.aad_object_id) = e.aad)";
+	static final String OPTED_OUT_SQL = "herald_opted_out(:tenant, e.aad, CAST(:id AS bigint))";
 
 	/**
 	 * People in the staged audience who may receive it (shared by preview and freeze).
@@ -109,6 +107,8 @@ public class AudienceResolver {
 							""")
 			.param("allowGuests", allowGuests)
 			.param("tenant", this.tenantId)
+			.param("id", null) // a preview counts opt-outs of everything; topic and
+								// importance apply at freeze
 			.query((rs, i) -> new Preview(rs.getInt("people") + rs.getInt("channels"), rs.getInt("people"),
 					rs.getInt("channels"), rs.getInt("need_install"), rs.getInt("opted_out"), rs.getInt("guests"),
 					allowGuests, List.of()))

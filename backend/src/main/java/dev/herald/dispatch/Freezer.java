@@ -33,6 +33,11 @@ class Freezer {
 
 	@EventListener
 	void on(AnnouncementEvents.SendStarted event) {
+		if (AnnouncementEvents.SendStarted.GIVEN_RECIPIENTS.equals(event.audience())) {
+			// Frozen by the caller (GivenRecipients) before the start: nothing to add.
+			this.announcements.markSentIfComplete(event.announcementId());
+			return;
+		}
 		// An announcement with a stored audience is resolved from it; one without goes to
 		// everyone who has the app, as before audiences existed.
 		int recipients = this.audiences.freeze(event.announcementId())

@@ -8,8 +8,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
@@ -55,6 +57,43 @@ class Ledger {
 				WHERE id = :id
 				RETURNING recipients
 				""".formatted(OptOuts.DELIVERY_STATE)).param("id", announcementId).query(Integer.class).single();
+	}
+
+	/**
+	 * Freezes exactly the given people (Entra object ids, any case) who have an active
+	 * personal chat, for a send addressed to named recipients rather than an audience.
+	 * Returns the ids frozen, lower-case; the others cannot be reached.
+	 */
+	List<String> freezePeople(long announcementId, Collection<String> aadObjectIds) {
+		if (aadObjectIds.isEmpty()) {
+			return List.of();
+		}
+		// People who opted out of everything get an audit row counted as opted_out, and
+		// are never messaged.
+		List<String[]> frozen = this.jdbc.sql("""
+				WITH inserted AS (
+				  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)
+				  SELECT DISTINCT ON (lower(c.aad_object_id)) :id, c.aad_object_id, 'person', c.id, %s
+				  FROM conversation c
+				  WHERE c.kind = 'personal' AND c.status = 'active' AND lower(c.aad_object_id) IN (:ids)
+				  ORDER BY lower(c.aad_object_id), c.id
+				  ON CONFLICT DO NOTHING
+				  RETURNING recipient, state
+				)
+				SELECT lower(recipient), state FROM inserted
+				""".formatted(OptOuts.DELIVERY_STATE))
+			.param("id", announcementId)
+			.param("ids", aadObjectIds.stream().map((id) -> id.toLowerCase(Locale.ROOT)).distinct().toList())
+			.query((rs, i) -> new String[] { rs.getString(1), rs.getString(2) })
+			.list();
+		this.jdbc.sql("""
+				UPDATE announcement SET recipients = recipients + :n, opted_out = opted_out + :optedOut WHERE id = :id
+				""")
+			.param("n", frozen.size())
+			.param("optedOut", frozen.stream().filter((row) -> "opted_out".equals(row[1])).count())
+			.param("id", announcementId)
+			.update();
+		return frozen.stream().map((row) -> row[0]).toList();
 	}
 
 	/**

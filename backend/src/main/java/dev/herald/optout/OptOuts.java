@@ -22,15 +22,17 @@ public class OptOuts {
 	public static final String ALL = "all";
 
 	/**
-	 * Condition for a query over {@code conversation c}: the person has not opted out.
+	 * Condition for a query over {@code conversation c} with the announcement id bound as
+	 * {@code :id}: the person has not opted out of it (of everything or of its topic;
+	 * critical announcements reach everyone). The rule itself is the SQL function
+	 * {@code herald_opted_out} (migration V42), shared with the audience freeze.
 	 */
-	public static final String NOT_OPTED_OUT = """
-			NOT EXISTS (SELECT 1 FROM opted_out_person o
-			            WHERE o.tenant_id = c.tenant_id AND o.aad_object_id = c.aad_object_id)""";
+	public static final String NOT_OPTED_OUT = "NOT herald_opted_out(c.tenant_id, c.aad_object_id, CAST(:id AS bigint))";
 
 	/**
-	 * Initial ledger state for a row over {@code conversation c}: {@code 'opted_out'} for
-	 * people who opted out, {@code 'pending'} for everyone else.
+	 * Initial ledger state for a row over {@code conversation c} (announcement id bound
+	 * as {@code :id}): {@code 'opted_out'} for people who opted out, {@code 'pending'}
+	 * otherwise.
 	 */
 	public static final String DELIVERY_STATE = "CASE WHEN " + NOT_OPTED_OUT + " THEN 'pending' ELSE 'opted_out' END";
 

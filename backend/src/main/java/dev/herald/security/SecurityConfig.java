@@ -50,6 +50,10 @@ class SecurityConfig {
 		http.securityMatcher("/api/**")
 			.authorizeHttpRequests((auth) -> auth.requestMatchers("/api/v1/admin/**")
 				.hasRole(Roles.ADMIN)
+				// Other systems need no app role here: being a registered, enabled API
+				// client is their grant, checked by the notification module.
+				.requestMatchers("/api/v1/notifications", "/api/v1/notifications/**")
+				.authenticated()
 				.anyRequest()
 				.hasRole(Roles.AUTHOR))
 			.oauth2ResourceServer((rs) -> rs
@@ -71,6 +75,9 @@ class SecurityConfig {
 					"/images/**", "/webjars/**", "/favicon.ico", "/error")
 			.permitAll()
 			.requestMatchers(HttpMethod.GET, "/images/announcements/**")
+			.permitAll()
+			// The OpenAPI description and Swagger UI describe the API and hold no data.
+			.requestMatchers(HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
 			.permitAll()
 			.requestMatchers("/admin/**", "/actuator/**")
 			.hasRole(Roles.ADMIN)

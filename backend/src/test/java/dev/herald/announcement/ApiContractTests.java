@@ -51,12 +51,12 @@ class ApiContractTests extends IntegrationTest {
 		String token = TestIdentityProvider.accessToken("hr-system", "Herald.Author");
 		long before = count();
 		HttpResponse<String> response = call("POST", "/api/v1/announcements", token,
-				"{\"title\":\"\",\"imageUrl\":\"javascript:alert(1)\",\"buttonTitle\":\"Open\"}");
+				"{\"title\":\"\",\"imageUrl\":\"javascript:alert(1)\",\"buttons\":[{\"title\":\"Open\"}]}");
 		assertThat(response.statusCode()).isEqualTo(400);
 		JsonNode problem = assertProblem(response);
 		assertThat(problem.path("errors").has("title")).isTrue();
 		assertThat(problem.path("errors").has("imageUrl")).isTrue();
-		assertThat(problem.path("errors").has("buttonComplete")).isTrue();
+		assertThat(problem.path("errors").has("buttons[0].complete")).isTrue();
 		assertThat(count()).isEqualTo(before);
 	}
 

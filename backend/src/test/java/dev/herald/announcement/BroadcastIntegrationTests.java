@@ -41,8 +41,8 @@ class BroadcastIntegrationTests extends IntegrationTest {
 		BrowserSession author = BrowserSession.signIn(baseUrl(), "megan@contoso.example", "Herald.Author");
 		HttpResponse<String> created = author.submit("/announcements/new", "/announcements/new",
 				Map.of("title", "Quarterly all-hands", "summary", "Join us **Friday at 10:00** in the atrium.",
-						"imageUrl", "https://contoso.example/banner.png", "buttonTitle", "Agenda", "buttonUrl",
-						"https://contoso.example/agenda"));
+						"imageUrl", "https://contoso.example/banner.png", "buttons[0].title", "Agenda",
+						"buttons[0].url", "https://contoso.example/agenda"));
 		assertThat(created.statusCode()).isEqualTo(200);
 		Matcher matcher = ANNOUNCEMENT_URL.matcher(created.uri().getPath());
 		assertThat(matcher.find()).as("redirected to the new announcement, got " + created.uri()).isTrue();

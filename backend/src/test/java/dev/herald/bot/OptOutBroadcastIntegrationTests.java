@@ -12,10 +12,13 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.herald.optout.OptOuts;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestIdentityProvider;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OptOutBroadcastIntegrationTests extends IntegrationTest {
 
 	private static final JsonMapper JSON = JsonMapper.shared();
+
+	@Autowired
+	private OptOuts optOuts;
 
 	@Test
 	void optedOutPeopleAreSkippedAndCountedUntilTheyComeBack() {
@@ -62,15 +68,34 @@ class OptOutBroadcastIntegrationTests extends IntegrationTest {
 			.query(String.class)
 			.single()).isEqualTo("opted_out");
 
+		// Critical announcements reach everyone; the card says why it cannot be
+		// unsubscribed.
+		long critical = broadcast(token, "Fire drill at 11:00", ",\"importance\":\"CRITICAL\"");
+		assertThat(received(leaver, critical)).isEqualTo(1);
+		assertThat(counts(token, critical).path("optedOut").asInt()).isZero();
+
 		assertThat(activities.post(activities.message(leaver, "start")).status()).isEqualTo(200);
 
 		long second = broadcast(token, "Office open again");
 		assertThat(received(leaver, second)).isEqualTo(1);
 		assertThat(received(stayer, second)).isEqualTo(1);
+
+		// Leaving one topic keeps the others.
+		this.optOuts.optOut(this.simulator.tenantId(), leaver.id(), "canteen", OptOuts.Source.ADMIN, null);
+		long canteen = broadcast(token, "New canteen menu", ",\"topic\":\"canteen\"");
+		assertThat(received(leaver, canteen)).isZero();
+		assertThat(received(stayer, canteen)).isEqualTo(1);
+		long general = broadcast(token, "Parking closed on Friday", ",\"topic\":\"facilities\"");
+		assertThat(received(leaver, general)).isEqualTo(1);
 	}
 
 	private long broadcast(String token, String title) {
-		JsonNode created = JSON.readTree(api("POST", "/api/v1/announcements", token, "{\"title\":\"" + title + "\"}"));
+		return broadcast(token, title, "");
+	}
+
+	private long broadcast(String token, String title, String extraJson) {
+		JsonNode created = JSON
+			.readTree(api("POST", "/api/v1/announcements", token, "{\"title\":\"" + title + "\"" + extraJson + "}"));
 		long id = created.path("id").asLong();
 		api("POST", "/api/v1/announcements/" + id + "/send", token, null);
 		Await.until(Duration.ofSeconds(30), "announcement " + id + " sent", () -> "sent"

@@ -49,6 +49,22 @@ public final class BrowserSession {
 		return send(HttpRequest.newBuilder(uri(path)).GET().build());
 	}
 
+	/**
+	 * Sends any request with this session's cookies ({@code path} relative to Herald).
+	 */
+	public <T> HttpResponse<T> exchange(String path, HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
+		try {
+			return this.http.send(request.uri(uri(path)).build(), body);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** Posts a form, taking the CSRF token from the page at {@code formPage}. */
 	public HttpResponse<String> submit(String formPage, String action, Map<String, String> fields) {
 		String token = csrfToken(get(formPage).body());

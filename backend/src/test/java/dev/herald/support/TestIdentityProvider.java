@@ -43,8 +43,20 @@ public final class TestIdentityProvider {
 
 	/** The next interactive sign-in will be this person with these app roles. */
 	public static void nextSignIn(String subject, String... roles) {
-		get().enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of("herald-ui"),
-				Map.of("roles", List.of(roles), "preferred_username", subject, "name", subject), 3600));
+		nextSignIn(subject, Map.of(), roles);
+	}
+
+	/**
+	 * The next interactive sign-in, with extra claims (for example Entra's {@code oid},
+	 * the person's object id).
+	 */
+	public static void nextSignIn(String subject, Map<String, Object> extraClaims, String... roles) {
+		Map<String, Object> claims = new java.util.HashMap<>(extraClaims);
+		claims.put("roles", List.of(roles));
+		claims.put("preferred_username", subject);
+		claims.putIfAbsent("name", subject);
+		get().enqueueCallback(
+				new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of("herald-ui"), claims, 3600));
 	}
 
 }

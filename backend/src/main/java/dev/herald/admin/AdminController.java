@@ -1,0 +1,104 @@
+package dev.herald.admin;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.validation.Valid;
+
+import dev.herald.audience.AppSettings;
+import dev.herald.security.SecurityProperties;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.stereotype.Controller;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.ui.Model;
+import org.springframework.validation.BindingResult;
+import org.springframework.web.bind.WebDataBinder;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.InitBinder;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** Admin pages (all under {@code /admin}, which only admins reach). */
+@Controller
+@RequestMapping("/admin")
+class AdminController {
+
+	private final AdminSettings settings;
+
+	private final AppSettings audienceSettings;
+
+	private final RetentionPurge purge;
+
+	private final SecurityProperties security;
+
+	AdminController(AdminSettings settings, AppSettings audienceSettings, RetentionPurge purge,
+			SecurityProperties security) {
+		this.settings = settings;
+		this.audienceSettings = audienceSettings;
+		this.purge = purge;
+		this.security = security;
+	}
+
+	@InitBinder("settings")
+	void allowedFields(WebDataBinder binder) {
+		// Bound only through the record's constructor: its components are the allow-list.
+		binder.setDeclarativeBinding(true);
+	}
+
+	@GetMapping
+	String home() {
+		return "redirect:/admin/settings";
+	}
+
+	@GetMapping("/settings")
+	String settings(Model model) {
+		model.addAttribute("settings", SettingsForm.from(this.settings, this.audienceSettings));
+		return "admin/settings";
+	}
+
+	@PostMapping("/settings")
+	@Transactional
+	String save(@Valid @ModelAttribute("settings") SettingsForm form, BindingResult errors,
+			Authentication authentication, RedirectAttributes redirect) {
+		if (errors.hasErrors()) {
+			return "admin/settings";
+		}
+		String by = authentication.getName();
+		this.settings.putAll(form.toSettings(), by);
+		this.audienceSettings.set(AppSettings.PROACTIVE_INSTALL, form.proactiveInstall(), by);
+		this.audienceSettings.set(AppSettings.ALLOW_GUESTS, form.guestsAllowed(), by);
+		redirect.addFlashAttribute("message", "settings.saved");
+		return "redirect:/admin/settings";
+	}
+
+	@PostMapping("/retention/purge")
+	String purgeNow(RedirectAttributes redirect) {
+		int days = SettingsForm.retentionDays(this.settings);
+		if (days <= 0) {
+			redirect.addFlashAttribute("error", "retention.off");
+			return "redirect:/admin/settings";
+		}
+		RetentionPurge.Result result = this.purge.purge(days);
+		redirect.addFlashAttribute("purgedAnnouncements", result.announcements());
+		redirect.addFlashAttribute("purgedDeliveries", result.deliveries());
+		return "redirect:/admin/settings";
+	}
+
+	@GetMapping("/roles")
+	String roles(Authentication authentication, Model model) {
+		List<String> mine = new ArrayList<>();
+		for (GrantedAuthority authority : authentication.getAuthorities()) {
+			if (authority.getAuthority().startsWith("ROLE_")) {
+				mine.add(authority.getAuthority().substring("ROLE_".length()));
+			}
+		}
+		model.addAttribute("security", this.security);
+		model.addAttribute("myRoles", mine);
+		return "admin/roles";
+	}
+
+}

@@ -1,0 +1,144 @@
+package dev.herald.announcement;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Live delivery counts over server-sent events. One timer reads the counts of every
+ * watched announcement once a second (one query, whatever the number of watchers) and
+ * pushes a {@code progress} event to each page that watches it, only when they changed.
+ * Finished announcements get a last event and their streams end.
+ */
+@Component
+class ProgressStream implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(ProgressStream.class);
+
+	private static final long TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(30);
+
+	private final Announcements announcements;
+
+	private final Map<SseEmitter, Watch> watches = new ConcurrentHashMap<>();
+
+	private ScheduledExecutorService timer;
+
+	ProgressStream(Announcements announcements) {
+		this.announcements = announcements;
+	}
+
+	SseEmitter watch(Set<Long> ids) {
+		SseEmitter emitter = new SseEmitter(TIMEOUT_MILLIS);
+		Watch watch = new Watch(Set.copyOf(ids), new ConcurrentHashMap<>());
+		this.watches.put(emitter, watch);
+		emitter.onCompletion(() -> this.watches.remove(emitter));
+		emitter.onTimeout(() -> this.watches.remove(emitter));
+		emitter.onError((ex) -> this.watches.remove(emitter));
+		// The first state goes out at once, so the page is right even before any change.
+		push(emitter, watch, this.announcements.findAll(watch.ids()));
+		return emitter;
+	}
+
+	void tick() {
+		if (this.watches.isEmpty()) {
+			return;
+		}
+		Set<Long> ids = new HashSet<>();
+		this.watches.values().forEach((w) -> ids.addAll(w.ids()));
+		List<Announcement> current;
+		try {
+			current = this.announcements.findAll(ids);
+		}
+		catch (RuntimeException ex) {
+			log.debug("Progress read failed: {}", ex.getMessage());
+			return;
+		}
+		this.watches.forEach((emitter, watch) -> push(emitter, watch, current));
+	}
+
+	private void push(SseEmitter emitter, Watch watch, List<Announcement> current) {
+		boolean allFinished = true;
+		try {
+			for (Announcement a : current) {
+				if (!watch.ids().contains(a.id())) {
+					continue;
+				}
+				Map<String, Object> event = event(a);
+				if (!event.equals(watch.last().get(a.id()))) {
+					emitter.send(SseEmitter.event().name("progress").data(event, MediaType.APPLICATION_JSON));
+					watch.last().put(a.id(), event);
+				}
+				allFinished &= a.status().isFinished();
+			}
+			if (allFinished) {
+				emitter.send(SseEmitter.event().name("done").data("{}"));
+				emitter.complete();
+				this.watches.remove(emitter);
+			}
+		}
+		catch (IOException | IllegalStateException ex) {
+			// The page went away.
+			this.watches.remove(emitter);
+		}
+	}
+
+	static Map<String, Object> event(Announcement a) {
+		Announcement.DeliveryCounts c = a.counts();
+		Map<String, Object> event = new LinkedHashMap<>();
+		event.put("id", a.id());
+		event.put("status", a.status().dbValue());
+		event.put("recipients", c.recipients());
+		event.put("pending", c.pending());
+		event.put("delivered", c.delivered());
+		event.put("failed", c.failed());
+		event.put("blocked", c.blocked());
+		event.put("optedOut", c.optedOut());
+		event.put("canceled", c.canceled());
+		event.put("percent", c.percentDone());
+		return event;
+	}
+
+	@Override
+	public void start() {
+		this.timer = Executors.newSingleThreadScheduledExecutor((r) -> {
+			Thread thread = new Thread(r, "herald-progress");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+	}
+
+	@Override
+	public void stop() {
+		if (this.timer != null) {
+			this.timer.shutdownNow();
+			this.timer = null;
+		}
+		this.watches.keySet().forEach(SseEmitter::complete);
+		this.watches.clear();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.timer != null;
+	}
+
+	private record Watch(Set<Long> ids, Map<Long, Map<String, Object>> last) {
+	}
+
+}

@@ -1,0 +1,72 @@
+package dev.herald.announcement;
+
+import java.util.Map;
+import java.util.Optional;
+
+import dev.herald.teams.ConnectorClient;
+import dev.herald.teams.ConnectorReply;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * "Send a test to myself": posts the exact card to the signed-in author's own chat with
+ * Herald, outside the ledger and the counts. The author is matched by the Entra object id
+ * of their sign-in ({@code oid} claim) to a personal conversation; sign-in names (UPN,
+ * e-mail) are not stored with conversations, because Teams does not send them.
+ */
+@Component
+class TestSends {
+
+	private final JdbcClient jdbc;
+
+	private final ConnectorClient connector;
+
+	private final AnnouncementCard cards;
+
+	TestSends(JdbcClient jdbc, ConnectorClient connector, AnnouncementCard cards) {
+		this.jdbc = jdbc;
+		this.connector = connector;
+		this.cards = cards;
+	}
+
+	Outcome send(Announcement announcement, Map<String, Object> claims) {
+		Object oid = claims.get("oid");
+		if (oid == null) {
+			return Outcome.NO_OBJECT_ID;
+		}
+		Optional<Chat> chat = this.jdbc.sql("""
+				SELECT conversation_id, service_url FROM conversation
+				WHERE kind = 'personal' AND status = 'active' AND aad_object_id = :aad
+				ORDER BY updated_at DESC LIMIT 1
+				""")
+			.param("aad", String.valueOf(oid))
+			.query((rs, i) -> new Chat(rs.getString(1), rs.getString(2)))
+			.optional();
+		if (chat.isEmpty()) {
+			return Outcome.NO_CHAT;
+		}
+		byte[] activity = this.cards.activity(announcement.id(), announcement.content(), announcement.createdBy());
+		ConnectorReply reply = this.connector.sendActivity(chat.get().serviceUrl(), chat.get().conversationId(),
+				activity);
+		return reply.isSuccess() ? Outcome.SENT : Outcome.FAILED;
+	}
+
+	enum Outcome {
+
+		SENT, NO_OBJECT_ID, NO_CHAT, FAILED;
+
+		String messageKey() {
+			return switch (this) {
+				case SENT -> "announcement.test.sent";
+				case NO_OBJECT_ID, NO_CHAT -> "announcement.test.noChat";
+				case FAILED -> "announcement.test.failed";
+			};
+		}
+
+	}
+
+	private record Chat(String conversationId, String serviceUrl) {
+	}
+
+}

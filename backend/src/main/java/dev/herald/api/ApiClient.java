@@ -1,0 +1,32 @@
+package dev.herald.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A system registered by an admin to send notifications.
+ *
+ * @param clientId what the caller's bearer token names it ({@code azp}, {@code appid} or
+ * {@code sub})
+ * @param displayName shown to employees as the sender of its notifications
+ * @param allowedTopics topics it may send with; empty for any
+ * @param allowedAudiences audiences it may address; empty for none
+ * @param perMinute its own per-minute quota, or null for the default
+ * @param perDay its own per-day quota, or null for the default
+ * @param enabled whether it may send at all
+ * @param createdBy the admin who registered it
+ * @param createdAt when
+ * @param updatedAt when it last changed
+ */
+public record ApiClient(String clientId, String displayName, List<String> allowedTopics, List<String> allowedAudiences,
+		Integer perMinute, Integer perDay, boolean enabled, String createdBy, Instant createdAt, Instant updatedAt) {
+
+	public boolean allowsTopic(String topic) {
+		return this.allowedTopics.isEmpty() || (topic != null && this.allowedTopics.contains(topic));
+	}
+
+	public boolean allowsAudience(String audience) {
+		return this.allowedAudiences.contains(audience);
+	}
+
+}

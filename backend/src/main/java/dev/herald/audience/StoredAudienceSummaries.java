@@ -1,0 +1,67 @@
+package dev.herald.audience;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.herald.announcement.AudienceSummaries;
+import dev.herald.graph.GraphFailure;
+
+import org.springframework.stereotype.Component;
+
+/** Tells the announcement pages who a draft goes to, from its stored audience. */
+@Component
+class StoredAudienceSummaries implements AudienceSummaries {
+
+	private final AnnouncementAudiences audiences;
+
+	private final AudienceResolver resolver;
+
+	StoredAudienceSummaries(AnnouncementAudiences audiences, AudienceResolver resolver) {
+		this.audiences = audiences;
+		this.resolver = resolver;
+	}
+
+	@Override
+	public List<Part> parts(long announcementId) {
+		return parts(this.audiences.get(announcementId));
+	}
+
+	static List<Part> parts(AudienceDefinition audience) {
+		List<Part> parts = new ArrayList<>();
+		int addresses = 0;
+		for (AudienceEntry entry : audience.entries()) {
+			if (entry.kind() == AudienceKind.ADDRESS) {
+				addresses++;
+			}
+			else {
+				parts.add(new Part(entry.kind().dbValue(), (entry.kind() == AudienceKind.EVERYONE) ? null
+						: (entry.label() != null) ? entry.label() : entry.ref(), 1));
+			}
+		}
+		if (addresses > 0) {
+			parts.add(new Part(AudienceKind.ADDRESS.dbValue(), null, addresses));
+		}
+		return parts;
+	}
+
+	@Override
+	public Optional<Count> count(long announcementId) {
+		AudienceDefinition audience = this.audiences.get(announcementId);
+		if (audience.isEmpty()) {
+			return Optional.empty();
+		}
+		try {
+			AudienceResolver.Preview preview = this.resolver.preview(audience);
+			return Optional.of(new Count(preview.recipients(), preview.people(), preview.channels(),
+					preview.needInstall(), preview.optedOut(), preview.guestsExcluded()));
+		}
+		catch (AudienceResolver.AudienceResolutionException ex) {
+			throw new UnavailableException(ex.getMessage(), ex);
+		}
+		catch (com.microsoft.kiota.ApiException ex) {
+			throw new UnavailableException(GraphFailure.of(ex).describe(), ex);
+		}
+	}
+
+}

@@ -1,0 +1,80 @@
+package dev.herald.notification;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import dev.herald.announcement.AnnouncementContent;
+import dev.herald.audience.AudienceDefinition;
+
+/**
+ * What an API client asks to send: exactly one of {@code card} and {@code text}, to the
+ * named recipients or to an audience.
+ *
+ * @param recipients who should receive it (each by exactly one of aadObjectId, upn or
+ * email)
+ * @param audience an audience (groups, teams, channels...) instead of named recipients;
+ * each entry must be one the client is allowed ({@code kind:ref}, e.g.
+ * {@code group:<id>})
+ * @param topic what it is about, for the client's allowed topics and for opt-outs
+ * @param card a card: title, summary, optional image and button
+ * @param text a plain message, shown under the client's name
+ */
+record NotificationRequest(List<@NotNull @Valid Recipient> recipients, @Valid AudienceDefinition audience,
+		@Size(max = 100) @Pattern(regexp = "^[\\w.:/-]+$") String topic, @Valid AnnouncementContent card,
+		@Size(max = 4000) String text) {
+
+	NotificationRequest {
+		recipients = (recipients != null) ? java.util.Collections.unmodifiableList(recipients) : List.of();
+	}
+
+	/** Named people and an audience are two kinds of send; one request is one of them. */
+	@JsonIgnore
+	@AssertTrue(message = "give recipients or an audience (one of them)")
+	boolean isRecipientsOrAudience() {
+		return this.recipients.isEmpty() == (this.audience != null && !this.audience.isEmpty());
+	}
+
+	@JsonIgnore
+	@AssertTrue(message = "give exactly one of card and text")
+	boolean isCardOrText() {
+		return (this.card == null) != (this.text == null || this.text.isBlank());
+	}
+
+	/**
+	 * One recipient, named by exactly one identifier.
+	 *
+	 * @param aadObjectId the person's Entra object id
+	 * @param upn the person's user principal name
+	 * @param email the person's mail address
+	 */
+	record Recipient(@Size(max = 100) String aadObjectId, @Size(max = 320) String upn, @Size(max = 320) String email) {
+
+		@JsonIgnore
+		@AssertTrue(message = "give exactly one of aadObjectId, upn and email")
+		boolean isExactlyOne() {
+			return (given(this.aadObjectId) ? 1 : 0) + (given(this.upn) ? 1 : 0) + (given(this.email) ? 1 : 0) == 1;
+		}
+
+		@JsonIgnore
+		String kind() {
+			return given(this.aadObjectId) ? "aadObjectId" : given(this.upn) ? "upn" : "email";
+		}
+
+		@JsonIgnore
+		String value() {
+			return (given(this.aadObjectId) ? this.aadObjectId : given(this.upn) ? this.upn : this.email).strip();
+		}
+
+		private static boolean given(String value) {
+			return value != null && !value.isBlank();
+		}
+
+	}
+
+}

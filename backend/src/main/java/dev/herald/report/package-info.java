@@ -1,0 +1,7 @@
+/**
+ * Reports for authors: per-announcement delivery report (counts by state, delivery rate
+ * over time, acknowledgements, poll results, read receipts, failure reasons), the
+ * streamed per-recipient CSV export, and the opt-out overview.
+ */
+@org.springframework.modulith.ApplicationModule(displayName = "Reports")
+package dev.herald.report;

@@ -1,0 +1,122 @@
+package dev.herald.announcement;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.support.ResourceBundleMessageSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The card JSON that is sent carries everything the author composed. */
+class AnnouncementCardTests {
+
+	private static final JsonMapper JSON = JsonMapper.shared();
+
+	private final AnnouncementCard cards = new AnnouncementCard(messages(), "en");
+
+	@Test
+	void contentRoundTripsThroughTheApiJson() {
+		AnnouncementContent content = full(AnnouncementContent.Importance.NORMAL);
+		String json = JSON.writeValueAsString(content);
+		assertThat(JSON.readValue(json, AnnouncementContent.class)).isEqualTo(content);
+		assertThat(JSON.readTree(json).path("importance").asString()).isEqualToIgnoringCase("normal");
+		AnnouncementContent empty = JSON.readValue("{\"title\":\"\"}", AnnouncementContent.class);
+		assertThat(empty.title()).isNull();
+		assertThat(empty.buttons()).isEmpty();
+	}
+
+	@Test
+	void normalCardHasButtonsAckPollAndUnsubscribe() {
+		JsonNode card = card(full(AnnouncementContent.Importance.NORMAL));
+		assertThat(card.path("version").asString()).isEqualTo("1.5");
+		JsonNode actions = card.path("actions");
+		assertThat(actions).hasSize(4);
+		assertThat(actions.get(0).path("type").asString()).isEqualTo("Action.OpenUrl");
+		assertThat(actions.get(1).path("url").asString()).isEqualTo("https://contoso.example/faq");
+		JsonNode ack = actions.get(2);
+		assertThat(ack.path("type").asString()).isEqualTo("Action.Execute");
+		assertThat(ack.path("verb").asString()).isEqualTo("ack");
+		assertThat(ack.path("data").path("action").asString()).isEqualTo("ack");
+		assertThat(ack.path("data").path("announcementId").asLong()).isEqualTo(42);
+		assertThat(ack.path("fallback").path("type").asString()).isEqualTo("Action.Submit");
+		assertThat(ack.path("fallback").path("data")).isEqualTo(ack.path("data"));
+		JsonNode unsubscribe = actions.get(3);
+		assertThat(unsubscribe.path("verb").asString()).isEqualTo("unsubscribe");
+		assertThat(unsubscribe.path("data").path("action").asString()).isEqualTo("unsubscribe");
+		assertThat(unsubscribe.path("data").path("announcementId").asLong()).isEqualTo(42);
+		assertThat(unsubscribe.path("fallback").path("type").asString()).isEqualTo("Action.Submit");
+
+		String text = card.toString();
+		assertThat(text).doesNotContain("herald-important").doesNotContain("herald-no-unsubscribe");
+		JsonNode poll = find(card.path("body"), "herald-poll");
+		JsonNode choiceSet = poll.path("items").get(0);
+		assertThat(choiceSet.path("type").asString()).isEqualTo("Input.ChoiceSet");
+		assertThat(choiceSet.path("id").asString()).isEqualTo("choice");
+		assertThat(choiceSet.path("choices")).hasSize(3);
+		JsonNode vote = poll.path("items").get(1).path("actions").get(0);
+		assertThat(vote.path("type").asString()).isEqualTo("Action.Execute");
+		assertThat(vote.path("verb").asString()).isEqualTo("vote");
+		assertThat(vote.path("data").path("action").asString()).isEqualTo("vote");
+		assertThat(vote.path("data").path("announcementId").asLong()).isEqualTo(42);
+		assertThat(vote.path("fallback").path("type").asString()).isEqualTo("Action.Submit");
+		assertThat(text).contains("Benefits").contains("HR team").contains("https://contoso.example/banner.png");
+	}
+
+	@Test
+	void criticalCardSaysImportantAndWhyItCannotBeUnsubscribed() {
+		JsonNode card = card(full(AnnouncementContent.Importance.CRITICAL));
+		JsonNode header = card.path("body").get(0).path("items");
+		assertThat(header.get(0).path("text").asString()).contains("Important");
+		assertThat(header.get(0).path("color").asString()).isEqualTo("Attention");
+		assertThat(card.toString()).contains("cannot be unsubscribed");
+		for (JsonNode action : card.path("actions")) {
+			assertThat(action.path("verb").asString()).isNotEqualTo("unsubscribe");
+		}
+		JsonNode activity = JSON.readTree(this.cards.activity(42, full(AnnouncementContent.Importance.CRITICAL), "x"));
+		assertThat(activity.path("importance").asString()).isEqualTo("high");
+	}
+
+	@Test
+	void sizeIsCountedAsUtf16() {
+		AnnouncementContent content = new AnnouncementContent("T", "x".repeat(4000), null, null, null);
+		int size = this.cards.teamsSize(1, content, "a");
+		assertThat(size).isEqualTo(
+				new String(this.cards.activity(1, content, "a"), java.nio.charset.StandardCharsets.UTF_8).length() * 2);
+		assertThat(size).isGreaterThan(8000);
+	}
+
+	static AnnouncementContent full(AnnouncementContent.Importance importance) {
+		return new AnnouncementContent("Open enrolment", "Pick your **plan** by Friday.",
+				"https://contoso.example/banner.png", "HR team",
+				List.of(new AnnouncementContent.Button("Portal", "https://contoso.example/portal"),
+						new AnnouncementContent.Button("FAQ", "https://contoso.example/faq")),
+				importance, "Benefits", true, "Which plan?", List.of("Basic", "Plus", "Premium"));
+	}
+
+	private JsonNode card(AnnouncementContent content) {
+		Map<String, Object> card = this.cards.card(42, content, "megan");
+		return JSON.valueToTree(card);
+	}
+
+	private static JsonNode find(JsonNode body, String id) {
+		for (JsonNode element : body) {
+			if (id.equals(element.path("id").asString())) {
+				return element;
+			}
+		}
+		throw new AssertionError("No element " + id + " in " + body);
+	}
+
+	static ResourceBundleMessageSource messages() {
+		ResourceBundleMessageSource messages = new ResourceBundleMessageSource();
+		messages.setBasename("i18n/messages");
+		messages.setDefaultEncoding("UTF-8");
+		messages.setFallbackToSystemLocale(false);
+		return messages;
+	}
+
+}
