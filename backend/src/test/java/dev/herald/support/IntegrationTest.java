@@ -1,7 +1,13 @@
 package dev.herald.support;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
 import dev.herald.simulator.TeamsSimulator;
 import org.junit.jupiter.api.BeforeEach;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -42,6 +48,42 @@ public abstract class IntegrationTest {
 
 	protected String baseUrl() {
 		return "http://localhost:" + this.port;
+	}
+
+	/**
+	 * How many copies of an announcement a person's Teams chat received (every card
+	 * carries the marker {@code "herald-announcement-<id>"}), counted by the simulator.
+	 */
+	protected long cardsReceived(String aadObjectId, long announcementId) {
+		String marker = "\"herald-announcement-" + announcementId + "\"";
+		return this.simulator.inbox(aadObjectId)
+			.stream()
+			.filter((activity) -> JsonMapper.shared().writeValueAsString(activity).contains(marker))
+			.count();
+	}
+
+	/** A JSON API call with a bearer token, as an API client would make it. */
+	protected HttpResponse<String> api(String method, String path, String token, String json) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+			.header("Accept", "application/json")
+			.method(method,
+					(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody());
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		if (json != null) {
+			request.header("Content-Type", "application/json");
+		}
+		try {
+			return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }
