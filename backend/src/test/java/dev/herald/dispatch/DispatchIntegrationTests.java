@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.herald.simulator.SimUser;
 import dev.herald.simulator.SimulatorConfig;
 import dev.herald.support.Await;
+import dev.herald.support.BrowserSession;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestIdentityProvider;
 
@@ -103,6 +104,11 @@ class DispatchIntegrationTests extends IntegrationTest {
 			.contains("of the last 200 deliveries failed")
 			.contains("HTTP 50");
 		assertThat(deliveries(id).path("conversations").asLong()).isZero();
+		// The author sees why on the announcement's page.
+		String page = BrowserSession.signIn(baseUrl(), "megan@contoso.example", "Herald.Author")
+			.get("/announcements/" + id)
+			.body();
+		assertThat(page).contains("id=\"pause-reason\"").contains("of the last 200 deliveries failed");
 
 		this.simulator.setFaults(SimulatorConfig.Faults.none());
 		JsonNode resumed = api("POST", "/api/v1/announcements/" + id + "/resume", null);
