@@ -92,6 +92,13 @@ class AnnouncementController {
 		this.messages = messages;
 	}
 
+	/** Time zones offered when scheduling (IANA ids, sorted). */
+	private static final List<String> ZONES = java.time.ZoneId.getAvailableZoneIds()
+		.stream()
+		.filter((z) -> z.contains("/") && !z.startsWith("Etc/") && !z.startsWith("SystemV/"))
+		.sorted()
+		.toList();
+
 	@InitBinder("content")
 	void allowedFields(WebDataBinder binder) {
 		// Mass-assignment guard: the content is an immutable record bound only through
@@ -173,7 +180,42 @@ class AnnouncementController {
 		model.addAttribute("cardJson", this.cards.cardJson(id, announcement.content(), announcement.createdBy()));
 		model.addAttribute("reachable", this.conversations.countActivePersonal());
 		model.addAttribute("audienceParts", this.audiences.parts(id));
+		model.addAttribute("scheduleLabel", scheduleLabel(announcement));
 		return "announcements/detail";
+	}
+
+	/** Starts the send later, at a wall-clock time in the author's time zone. */
+	@PostMapping("/{id}/schedule")
+	String schedule(@PathVariable long id, @RequestParam(defaultValue = "") String at,
+			@RequestParam(defaultValue = "") String zone, RedirectAttributes redirect) {
+		try {
+			this.announcements.schedule(id, java.time.LocalDateTime.parse(at), java.time.ZoneId.of(zone));
+			redirect.addFlashAttribute("message", "announcement.scheduled");
+			return "redirect:/announcements/" + id;
+		}
+		catch (java.time.DateTimeException | IllegalArgumentException ex) {
+			redirect.addFlashAttribute("error", "announcement.scheduleInvalid");
+			return "redirect:/announcements/" + id + "/send";
+		}
+		catch (Announcements.InvalidTransitionException ex) {
+			redirect.addFlashAttribute("error", "announcement.invalidTransition");
+			return "redirect:/announcements/" + id;
+		}
+	}
+
+	@PostMapping("/{id}/unschedule")
+	String unschedule(@PathVariable long id, RedirectAttributes redirect) {
+		return change(id, () -> this.announcements.unschedule(id), "announcement.unscheduled", redirect);
+	}
+
+	/** "2026-12-01 09:00 (Europe/Paris)": the start as the author chose it. */
+	private static String scheduleLabel(Announcement a) {
+		if (a.status() != AnnouncementStatus.SCHEDULED || a.scheduledAt() == null || a.scheduledZone() == null) {
+			return null;
+		}
+		java.time.ZoneId zone = java.time.ZoneId.of(a.scheduledZone());
+		return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(a.scheduledAt().atZone(zone))
+				+ " (" + zone.getId() + ")";
 	}
 
 	@GetMapping("/{id}/edit")
@@ -260,6 +302,8 @@ class AnnouncementController {
 		model.addAttribute("announcement", announcement);
 		model.addAttribute("reachable", this.conversations.countActivePersonal());
 		model.addAttribute("audienceParts", this.audiences.parts(id));
+		model.addAttribute("scheduleLabel", scheduleLabel(announcement));
+		model.addAttribute("zones", ZONES);
 		try {
 			model.addAttribute("audienceCount", this.audiences.count(id).orElse(null));
 		}

@@ -159,6 +159,15 @@ public class Announcements {
 	}
 
 	/**
+	 * A scheduled announcement goes back to being a draft; it will not start by itself.
+	 */
+	@Transactional
+	public void unschedule(long id) {
+		transition(id, AnnouncementStatus.DRAFT, "scheduled_at = NULL, scheduled_zone = NULL", Map.of(),
+				AnnouncementStatus.SCHEDULED);
+	}
+
+	/**
 	 * Starts every scheduled announcement whose time has come; safe to run on several
 	 * instances at once (each row is taken by one of them). Returns the ids started.
 	 */
