@@ -17,6 +17,12 @@ public final class HeraldTestProperties {
 	}
 
 	public static void register(DynamicPropertyRegistry registry, TeamsSimulator simulator, String issuer) {
+		// The JVM's shutdown hooks stop PostgreSQL while Spring closes the context; a
+		// short
+		// connection timeout lets the dispatcher's last writes fail fast instead of
+		// holding the
+		// test JVM's exit for Hikari's default 30 s.
+		registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
 		// Tests trust the simulator's signing keys plus TestChannelKeys' (served merged
 		// by
 		// TestChannel), so bot tests can sign tokens of their own; local mode keeps the
