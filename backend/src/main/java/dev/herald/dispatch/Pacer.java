@@ -2,12 +2,12 @@ package dev.herald.dispatch;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.herald.pacing.EvenPacer;
 import dev.herald.teams.CallBudget;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,21 +26,8 @@ final class Pacer implements CallBudget {
 	/** Throttles further apart than this start the no-Retry-After backoff afresh. */
 	private static final long BACKOFF_RESET_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-	private static final double MIN_FACTOR = 0.85;
-
-	private static final long RECOVER_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-
-	private volatile long intervalNanos;
-
-	private double rate;
-
-	private double factor = 1.0;
-
-	private long lastAdjust = System.nanoTime();
-
-	private long nextSlot = System.nanoTime();
-
-	private long pausedUntil = System.nanoTime();
+	/** Even, adaptive spacing and the shared pause (see {@link EvenPacer}). */
+	private final EvenPacer pace;
 
 	private final IntervalFunction backoff;
 
@@ -66,48 +53,19 @@ final class Pacer implements CallBudget {
 	}
 
 	private Pacer(double ratePerSecond, IntervalFunction backoff, MeterRegistry meters) {
-		setRate(ratePerSecond);
+		this.pace = new EvenPacer(ratePerSecond);
 		this.backoff = backoff;
 		this.meters = meters;
 	}
 
 	/** Changes the pace (0 for unlimited); callers already waiting keep their slot. */
-	synchronized void setRate(double ratePerSecond) {
-		this.rate = ratePerSecond;
-		this.factor = 1.0;
-		this.lastAdjust = System.nanoTime();
-		applyRate();
-	}
-
-	private void applyRate() {
-		double effective = this.rate * this.factor;
-		this.intervalNanos = (effective <= 0) ? 0 : (long) (TimeUnit.SECONDS.toNanos(1) / effective);
-	}
-
-	/**
-	 * Adapts the pace to how evenly calls arrive. Even spacing only helps as far as the
-	 * calls reach Teams as evenly as they leave; on a busy host or network, jitter
-	 * bunches them and a one-second window overflows. A 429 costs a whole second of
-	 * budget (its Retry-After), so after one the pace drops by 2% (to at most 15% below
-	 * the budget), and climbs back by 0.5% for every 10 s without one.
-	 */
-	private void adjustAfterThrottle() {
-		this.factor = Math.max(MIN_FACTOR, this.factor - 0.02);
-		this.lastAdjust = System.nanoTime();
-		applyRate();
-	}
-
-	private void recoverPace(long now) {
-		if (this.factor < 1.0 && now - this.lastAdjust > RECOVER_EVERY_NANOS) {
-			this.factor = Math.min(1.0, this.factor + 0.005);
-			this.lastAdjust = now;
-			applyRate();
-		}
+	void setRate(double ratePerSecond) {
+		this.pace.setRate(ratePerSecond);
 	}
 
 	/** The pace now, in calls per second (0 = unlimited). */
-	synchronized double currentRate() {
-		return this.rate * this.factor;
+	double currentRate() {
+		return this.pace.currentRate();
 	}
 
 	/**
@@ -143,31 +101,7 @@ final class Pacer implements CallBudget {
 	}
 
 	private void waitForSlot() throws InterruptedException {
-		while (true) {
-			long wait;
-			synchronized (this) {
-				long now = System.nanoTime();
-				recoverPace(now);
-				long slot = Math.max(now, Math.max(this.nextSlot, this.pausedUntil));
-				this.nextSlot = slot + this.intervalNanos;
-				wait = slot - now;
-			}
-			if (wait > 0) {
-				LockSupport.parkNanos(wait);
-				if (Thread.interrupted()) {
-					throw new InterruptedException();
-				}
-			}
-			else if (Thread.interrupted()) {
-				throw new InterruptedException();
-			}
-			synchronized (this) {
-				// A 429 may have arrived while we waited for our slot: then wait again.
-				if (System.nanoTime() - this.pausedUntil >= 0) {
-					return;
-				}
-			}
-		}
+		this.pace.acquire();
 	}
 
 	@Override
@@ -179,9 +113,8 @@ final class Pacer implements CallBudget {
 					: this.consecutiveThrottles + 1;
 			this.lastThrottle = now;
 			wait = (retryAfter != null) ? retryAfter : Duration.ofMillis(this.backoff.apply(this.consecutiveThrottles));
-			adjustAfterThrottle();
 		}
-		pause(wait);
+		this.pace.throttled(wait);
 		if (this.meters != null) {
 			Counter.builder("herald.teams.throttled")
 				.description("429 answers of the Bot Connector, by operation and whether Retry-After came with them")
@@ -193,15 +126,12 @@ final class Pacer implements CallBudget {
 	}
 
 	/** Holds every caller back for this long (a 429's Retry-After). */
-	synchronized void pause(Duration duration) {
-		long until = System.nanoTime() + duration.toNanos();
-		if (until - this.pausedUntil > 0) {
-			this.pausedUntil = until;
-		}
+	void pause(Duration duration) {
+		this.pace.pause(duration);
 	}
 
-	synchronized boolean isPaused() {
-		return System.nanoTime() - this.pausedUntil < 0;
+	boolean isPaused() {
+		return this.pace.isPaused();
 	}
 
 }

@@ -26,6 +26,7 @@ import dev.herald.conversation.Conversations;
 import dev.herald.conversation.PersonalConversation;
 import dev.herald.graph.GraphFailure;
 import dev.herald.graph.TeamsAppCatalog;
+import dev.herald.pacing.EvenPacer;
 import dev.herald.teams.TeamsProperties;
 
 import org.springframework.context.SmartLifecycle;
@@ -71,9 +72,9 @@ class Installer implements SmartLifecycle {
 
 	private final String tenantId;
 
-	private final GraphPacer installPacer;
+	private final EvenPacer installPacer;
 
-	private final GraphPacer readPacer;
+	private final EvenPacer readPacer;
 
 	private final BlockingQueue<InstallQueue.Claim> work;
 
@@ -96,8 +97,8 @@ class Installer implements SmartLifecycle {
 		this.serviceUrl = serviceUrl;
 		this.meters = meters;
 		this.tenantId = teams.tenantId();
-		this.installPacer = new GraphPacer(properties.pacedRate());
-		this.readPacer = new GraphPacer(properties.pacedRate());
+		this.installPacer = new EvenPacer(properties.pacedRate());
+		this.readPacer = new EvenPacer(properties.pacedRate());
 		this.work = new ArrayBlockingQueue<>(Math.max(properties.batchSize(), properties.concurrency()) * 2);
 		this.overdue = new ArrayBlockingQueue<>(properties.batchSize());
 	}
@@ -244,7 +245,7 @@ class Installer implements SmartLifecycle {
 						count("throttled");
 						Duration wait = (failure.retryAfter() != null) ? failure.retryAfter()
 								: backoff(claim.attempts());
-						this.installPacer.pause(wait);
+						this.installPacer.throttled(wait);
 						retryOrFail(claim, failure, this.properties.maxThrottledAttempts(), wait);
 					}
 					else if (failure.isTransient()) {
@@ -332,7 +333,7 @@ class Installer implements SmartLifecycle {
 			catch (RuntimeException ex) {
 				GraphFailure failure = GraphFailure.of(ex);
 				if (failure.isThrottled() && failure.retryAfter() != null) {
-					this.readPacer.pause(failure.retryAfter());
+					this.readPacer.throttled(failure.retryAfter());
 				}
 				count("chat_lookup_failed");
 				try {
