@@ -110,6 +110,21 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 				this.topic, this.acknowledge, this.pollQuestion, this.pollChoices);
 	}
 
+	/**
+	 * The same content with every text a person reads (title, summary, author line,
+	 * buttons, poll) passed through {@code fill}; used to fill a stored template's
+	 * placeholders.
+	 */
+	public AnnouncementContent mapTexts(java.util.function.UnaryOperator<String> fill) {
+		java.util.function.UnaryOperator<String> f = (text) -> (text != null) ? fill.apply(text) : null;
+		return new AnnouncementContent(f.apply(this.title), f.apply(this.summary), this.imageUrl, f.apply(this.author),
+				(this.buttons != null)
+						? this.buttons.stream().map((b) -> new Button(f.apply(b.title()), f.apply(b.url()))).toList()
+						: null,
+				this.importance, this.topic, this.acknowledge, f.apply(this.pollQuestion),
+				(this.pollChoices != null) ? this.pollChoices.stream().map(f).toList() : null);
+	}
+
 	static String trimToNull(String value) {
 		return (value == null || value.isBlank()) ? null : value.strip();
 	}

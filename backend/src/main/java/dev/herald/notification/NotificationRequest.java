@@ -24,13 +24,17 @@ import dev.herald.audience.AudienceDefinition;
  * @param topic what it is about, for the client's allowed topics and for opt-outs
  * @param card a card: title, summary, optional image and button
  * @param text a plain message, shown under the client's name
+ * @param templateId a stored template to send instead of a card or text
+ * @param data values for the template's {@code {{name}}} placeholders
  */
 record NotificationRequest(List<@NotNull @Valid Recipient> recipients, @Valid AudienceDefinition audience,
 		@Size(max = 100) @Pattern(regexp = "^[\\w.:/-]+$") String topic, @Valid AnnouncementContent card,
-		@Size(max = 4000) String text) {
+		@Size(max = 4000) String text, Long templateId, @Size(max = 50) java.util.Map<@Pattern(
+				regexp = "^[A-Za-z0-9_.-]{1,50}$") String, @Size(max = 2000) String> data) {
 
 	NotificationRequest {
 		recipients = (recipients != null) ? java.util.Collections.unmodifiableList(recipients) : List.of();
+		data = (data != null) ? java.util.Map.copyOf(data) : java.util.Map.of();
 	}
 
 	/** Named people and an audience are two kinds of send; one request is one of them. */
@@ -41,9 +45,11 @@ record NotificationRequest(List<@NotNull @Valid Recipient> recipients, @Valid Au
 	}
 
 	@JsonIgnore
-	@AssertTrue(message = "give exactly one of card and text")
+	@AssertTrue(message = "give exactly one of card, text and templateId")
 	boolean isCardOrText() {
-		return (this.card == null) != (this.text == null || this.text.isBlank());
+		int given = ((this.card != null) ? 1 : 0) + ((this.text != null && !this.text.isBlank()) ? 1 : 0)
+				+ ((this.templateId != null) ? 1 : 0);
+		return given == 1;
 	}
 
 	/**

@@ -14,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementContent;
+import dev.herald.announcement.AnnouncementTemplates;
 import dev.herald.announcement.Announcements;
 import dev.herald.api.ApiClient;
 import dev.herald.api.ApiClients;
@@ -55,11 +56,15 @@ class Notifications {
 
 	private final AnnouncementAudiences audiences;
 
+	private final AnnouncementTemplates templates;
+
 	private volatile Boolean directoryPresent;
 
 	Notifications(JdbcClient jdbc, ApiClients clients, Quotas quotas, IdempotencyKeys keys, Announcements announcements,
-			GivenRecipients given, ApiProperties properties, JsonMapper json, AnnouncementAudiences audiences) {
+			GivenRecipients given, ApiProperties properties, JsonMapper json, AnnouncementAudiences audiences,
+			AnnouncementTemplates templates) {
 		this.jdbc = jdbc;
+		this.templates = templates;
 		this.audiences = audiences;
 		this.clients = clients;
 		this.quotas = quotas;
@@ -216,13 +221,45 @@ class Notifications {
 				recipients));
 	}
 
-	private static AnnouncementContent content(NotificationRequest request, ApiClient client) {
+	private AnnouncementContent content(NotificationRequest request, ApiClient client) {
 		if (request.card() != null) {
 			return request.card();
+		}
+		if (request.templateId() != null) {
+			AnnouncementContent template = this.templates.find(request.templateId())
+				.orElseThrow(() -> new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "Unknown template",
+						"No stored template has id " + request.templateId() + "."))
+				.content();
+			return fill(template, request.data());
 		}
 		// A plain message reads as a note from the sending system: its name on top, the
 		// text below.
 		return new AnnouncementContent(client.displayName(), request.text(), null, null, null);
+	}
+
+	private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern
+		.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*}}");
+
+	/**
+	 * Fills a template's {@code {{name}}} placeholders from the request's data; a
+	 * placeholder without a value is an error, so nobody receives a card with a hole in
+	 * it.
+	 */
+	static AnnouncementContent fill(AnnouncementContent template, java.util.Map<String, String> data) {
+		java.util.Set<String> missing = new java.util.TreeSet<>();
+		AnnouncementContent filled = template.mapTexts((text) -> PLACEHOLDER.matcher(text).replaceAll((m) -> {
+			String value = data.get(m.group(1));
+			if (value == null) {
+				missing.add(m.group(1));
+				return "";
+			}
+			return java.util.regex.Matcher.quoteReplacement(value);
+		}));
+		if (!missing.isEmpty()) {
+			throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "Template data missing",
+					"The template needs values for: " + String.join(", ", missing) + ".");
+		}
+		return filled;
 	}
 
 	/**

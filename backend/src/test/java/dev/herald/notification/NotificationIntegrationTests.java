@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.herald.api.ApiHttp;
+import dev.herald.announcement.AnnouncementContent;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
 import dev.herald.support.IntegrationTest;
@@ -26,6 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * inboxes show what arrived.
  */
 class NotificationIntegrationTests extends IntegrationTest {
+
+	@org.springframework.beans.factory.annotation.Autowired
+	private dev.herald.announcement.AnnouncementTemplates templates;
 
 	private static final String ADMIN = TestIdentityProvider.accessToken("notification-admin", "Herald.Admin");
 
@@ -206,6 +210,42 @@ class NotificationIntegrationTests extends IntegrationTest {
 				"{\"recipients\":[" + many.substring(0, many.length() - 1) + "],\"text\":\"x\"}"), 400);
 		assertThat(tooMany.path("errors").has("recipients")).isTrue();
 
+		assertThat(this.jdbc.sql("SELECT count(*) FROM notification").query(Long.class).single()).isEqualTo(before);
+	}
+
+	@Test
+	void aStoredTemplateIsFilledWithTheRequestsData() {
+		ApiHttp http = new ApiHttp(baseUrl());
+		String client = register(http, "{\"displayName\":\"HR system\"}");
+		String token = TestIdentityProvider.accessToken(client);
+		SimUser newcomer = install(160, 1).get(0);
+		long template = this.templates.save("Welcome aboard",
+				new AnnouncementContent("Welcome, {{name}}!", "Your first day is {{ day }}.", null, "Open the handbook",
+						"https://hr.contoso.example/handbook?for={{name}}"),
+				"hr-admin");
+		String body = """
+				{"recipients":[{"aadObjectId":"%s"}],"templateId":%d,"data":{"name":"Ada","day":"Monday"}}
+				""".formatted(newcomer.id(), template);
+
+		HttpResponse<String> accepted = http.call("POST", "/api/v1/notifications", token, body);
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+		long id = read(accepted).path("id").asLong();
+		Await.until(Duration.ofSeconds(30), "notification sent",
+				() -> "sent".equals(status(http, token, id).path("status").asString()));
+		String card = JSON.writeValueAsString(this.simulator.inbox(newcomer.id()).get(0));
+		assertThat(card).contains("Welcome, Ada!")
+			.contains("Your first day is Monday.")
+			.contains("handbook?for=Ada")
+			.doesNotContain("{{");
+
+		long before = this.jdbc.sql("SELECT count(*) FROM notification").query(Long.class).single();
+		JsonNode missing = assertProblem(
+				http.call("POST", "/api/v1/notifications", token, body.replace(",\"day\":\"Monday\"", "")), 422);
+		assertThat(missing.path("detail").asString()).contains("day");
+		assertProblem(http.call("POST", "/api/v1/notifications", token,
+				body.replace("\"templateId\":" + template, "\"templateId\":987654321")), 422);
+		assertProblem(http.call("POST", "/api/v1/notifications", token,
+				body.replace("\"templateId\"", "\"text\":\"x\",\"templateId\"")), 400);
 		assertThat(this.jdbc.sql("SELECT count(*) FROM notification").query(Long.class).single()).isEqualTo(before);
 	}
 
