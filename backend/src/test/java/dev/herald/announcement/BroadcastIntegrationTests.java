@@ -100,28 +100,6 @@ class BroadcastIntegrationTests extends IntegrationTest {
 			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 	}
 
-	private List<SimUser> installApp(int from, int count) {
-		List<SimUser> people = this.simulator.tenant()
-			.users()
-			.stream()
-			.filter((u) -> !u.guest())
-			.skip(from)
-			.limit(count)
-			.toList();
-		people.forEach((u) -> this.simulator.installForUser(u.id()));
-		Await.until(Duration.ofSeconds(20), "conversations stored for " + count + " people",
-				() -> people.stream().allMatch(this::hasActiveConversation));
-		return people;
-	}
-
-	private boolean hasActiveConversation(SimUser user) {
-		return this.jdbc.sql(
-				"SELECT count(*) FROM conversation WHERE aad_object_id = :aad AND status = 'active' AND kind = 'personal'")
-			.param("aad", user.id())
-			.query(Long.class)
-			.single() == 1;
-	}
-
 	private long activeConversations() {
 		return this.jdbc.sql("SELECT count(*) FROM conversation WHERE kind = 'personal' AND status = 'active'")
 			.query(Long.class)

@@ -51,6 +51,31 @@ public abstract class IntegrationTest {
 	}
 
 	/**
+	 * Installs the app for {@code count} members (not guests) of the simulated tenant,
+	 * starting at {@code from}, and waits until Teams' callbacks stored their chats.
+	 */
+	protected java.util.List<dev.herald.simulator.SimUser> installApp(int from, int count) {
+		java.util.List<dev.herald.simulator.SimUser> people = this.simulator.tenant()
+			.users()
+			.stream()
+			.filter((u) -> !u.guest())
+			.skip(from)
+			.limit(count)
+			.toList();
+		people.forEach((u) -> this.simulator.installForUser(u.id()));
+		Await.until(java.time.Duration.ofSeconds(20), "chats stored for " + count + " people",
+				() -> people.stream().allMatch((u) -> hasActiveChat(u.id())));
+		return people;
+	}
+
+	protected boolean hasActiveChat(String aadObjectId) {
+		return this.jdbc.sql("""
+				SELECT count(*) FROM conversation
+				WHERE lower(aad_object_id) = lower(:aad) AND status = 'active' AND kind = 'personal'
+				""").param("aad", aadObjectId).query(Long.class).single() == 1;
+	}
+
+	/**
 	 * How many copies of an announcement a person's Teams chat received (every card
 	 * carries the marker {@code "herald-announcement-<id>"}), counted by the simulator.
 	 */
