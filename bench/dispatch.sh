@@ -8,7 +8,7 @@
 #
 # Options: --recipients N, --limit R (0 = simulator limits off, Herald unlimited), --latency-ms MIN-MAX,
 # --instances K, --faults 5xx=X,timeout=X,reset=X,blocked=X,412=X, --xmx (Herald heap, default 256m),
-# --concurrency (Herald senders, default 64). Logs of each run go to bench/out/<time>/.
+# --concurrency (Herald senders, default 64), --gc serial|zgc|g1 (Herald collector; zgc paced, serial unlimited). Logs of each run go to bench/out/<time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,4 +17,6 @@ cd "$(dirname "$0")/.."
 CP="backend/target/test-classes:backend/target/classes:$(cat backend/target/bench.classpath)"
 
 # The driver holds the simulator, which keeps every activity it receives in memory.
-exec timeout --signal=KILL 3h java -Xmx6g -cp "$CP" dev.herald.bench.DispatchBench "$@"
+# ZGC: the simulator stamps arrivals for its one-second windows; a 20 ms pause of its JVM
+# would bunch them and charge Herald for jitter it did not cause.
+exec timeout --signal=KILL 3h java -Xmx6g -XX:+UseZGC ${BENCH_DRIVER_OPTS:-} -cp "$CP" dev.herald.bench.DispatchBench "$@"

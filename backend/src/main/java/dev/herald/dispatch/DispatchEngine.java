@@ -124,10 +124,11 @@ class DispatchEngine implements SmartLifecycle {
 		this.backoff = IntervalFunction.ofExponentialRandomBackoff(properties.initialBackoff(), 2.0, 0.5,
 				properties.maxBackoff());
 		this.failures = new FailureWatch(properties.failureWindow(), properties.failureThreshold());
-		// Paced, two senders waiting for a slot keep the pacer busy (one every 25 ms of
-		// budget); unpaced, nobody waits for a slot and every sender may be marking.
+		// Paced, a few senders with marked jobs keep the pacer busy: enough that one
+		// waiting for its start mark (a commit, some milliseconds) never leaves a slot
+		// unused; unpaced, nobody waits for a slot and every sender may be marking.
 		this.slotWaiters = new java.util.concurrent.Semaphore((properties.ratePerSecond() == 0)
-				? properties.concurrency() : Math.max(2, properties.ratePerSecond() / 25));
+				? properties.concurrency() : Math.max(4, properties.ratePerSecond() / 10));
 		this.callTimer = Timer.builder("herald.dispatch.call")
 			.description("Bot Connector send latency")
 			.publishPercentiles(0.5, 0.99)

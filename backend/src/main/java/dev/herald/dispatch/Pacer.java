@@ -72,7 +72,14 @@ final class Pacer implements CallBudget {
 	 * A slot granted ahead by {@link #acquireAhead()}: the thread's next
 	 * {@link #acquire()} (inside the Connector client) uses it without waiting again.
 	 */
-	private final ThreadLocal<Boolean> grantedAhead = new ThreadLocal<>();
+	private final ThreadLocal<Long> grantedAhead = new ThreadLocal<>();
+
+	/**
+	 * How long a slot taken ahead stays good. A call that leaves later than this (a GC
+	 * pause, a cold HTTP client, a busy core) takes a fresh slot instead, so that calls
+	 * held up together do not leave together as a burst.
+	 */
+	private static final long AHEAD_VALID_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
 	/**
 	 * Waits for a slot now and keeps it for this thread's next call. The dispatcher takes
@@ -82,7 +89,7 @@ final class Pacer implements CallBudget {
 	 */
 	void acquireAhead() throws InterruptedException {
 		waitForSlot();
-		this.grantedAhead.set(Boolean.TRUE);
+		this.grantedAhead.set(System.nanoTime());
 	}
 
 	/** Drops a slot taken ahead and not used. */
@@ -93,15 +100,30 @@ final class Pacer implements CallBudget {
 	/** Blocks until this caller may make one call. */
 	@Override
 	public void acquire() throws InterruptedException {
-		if (this.grantedAhead.get() != null) {
+		Long granted = this.grantedAhead.get();
+		if (granted != null) {
 			this.grantedAhead.remove();
-			return;
+			if (System.nanoTime() - granted < AHEAD_VALID_NANOS) {
+				return;
+			}
 		}
 		waitForSlot();
 	}
 
 	private void waitForSlot() throws InterruptedException {
-		this.pace.acquire();
+		this.ticket.set(this.pace.acquire());
+	}
+
+	/** The pacer's number of the slot this thread took last. */
+	private final ThreadLocal<Long> ticket = new ThreadLocal<>();
+
+	@Override
+	public void departed() {
+		Long slot = this.ticket.get();
+		if (slot != null) {
+			this.ticket.remove();
+			this.pace.departed(slot, System.nanoTime());
+		}
 	}
 
 	@Override

@@ -3,22 +3,32 @@ package dev.herald.pacing;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Spaces calls evenly under a per-second budget (one slot every 1/rate seconds, never a
  * burst, so no sliding window the service applies sees more than the rate), and stops
  * every caller at once after a 429 until its Retry-After has passed.
  * <p>
- * Even spacing only helps as far as calls reach the service as evenly as they leave; on a
- * busy host or network, jitter bunches them and a one-second window overflows. A 429
- * costs a whole second of budget, so after one the pace drops by 2% (to at most 15% under
- * the budget), and climbs back by 0.5% for every quiet 10 s.
+ * Callers take their slots one at a time, and each slot is recorded when its caller
+ * actually goes, not when it was planned: a caller that went late (a GC pause, a busy
+ * core, a cold HTTP client) pushes the call one window later back by as much, because the
+ * span of any {@code ceil(rate) + 1} consecutive calls is kept at least
+ * {@code ceil(rate)} intervals. Without that, a late call shares a one-second window with
+ * the calls a second after it and the service answers 429.
+ * <p>
+ * Jitter after the slot (network, the service's own queues) can still bunch calls. A 429
+ * costs a whole second, so after one the pace drops by 1% (once per throttling episode,
+ * to at most 15% under the budget) and climbs back by 0.5% for every quiet 10 s.
  */
 public final class EvenPacer {
 
 	private static final double MIN_FACTOR = 0.85;
 
 	private static final long RECOVER_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	/** One caller at a time decides its slot, from what the callers before it did. */
+	private final ReentrantLock turnstile = new ReentrantLock(true);
 
 	private volatile long intervalNanos;
 
@@ -32,6 +42,12 @@ public final class EvenPacer {
 
 	private long pausedUntil = System.nanoTime();
 
+	/** When the last {@code recent.length} calls went; call n at {@code n % length}. */
+	private long[] recent = new long[0];
+
+	/** Calls admitted so far. */
+	private long admitted;
+
 	/**
 	 * @param ratePerSecond calls per second; 0 for no limit
 	 */
@@ -44,6 +60,8 @@ public final class EvenPacer {
 		this.rate = ratePerSecond;
 		this.factor = 1.0;
 		this.lastAdjust = System.nanoTime();
+		this.recent = new long[(ratePerSecond <= 0) ? 0 : (int) Math.ceil(ratePerSecond)];
+		this.admitted = 0;
 		applyRate();
 	}
 
@@ -52,40 +70,104 @@ public final class EvenPacer {
 		return this.rate * this.factor;
 	}
 
-	/** Blocks until this caller may make one call. */
-	public void acquire() throws InterruptedException {
-		while (true) {
-			long wait;
-			synchronized (this) {
+	/**
+	 * Blocks until this caller may make one call.
+	 * @return the call's number, for {@link #departed(long, long)}
+	 */
+	public long acquire() throws InterruptedException {
+		if (this.intervalNanos == 0) {
+			awaitPause();
+			return -1;
+		}
+		this.turnstile.lockInterruptibly();
+		try {
+			while (true) {
 				long now = System.nanoTime();
-				recoverPace(now);
-				long slot = Math.max(now, Math.max(this.nextSlot, this.pausedUntil));
-				this.nextSlot = slot + this.intervalNanos;
-				wait = slot - now;
-			}
-			if (wait > 0) {
+				long wait;
+				synchronized (this) {
+					recoverPace(now);
+					wait = earliest() - now;
+					if (wait <= 0) {
+						return record(now);
+					}
+				}
+				// Parked again and again until the slot: a 429 meanwhile moves it.
 				LockSupport.parkNanos(wait);
 				if (Thread.interrupted()) {
 					throw new InterruptedException();
 				}
 			}
-			else if (Thread.interrupted()) {
-				throw new InterruptedException();
-			}
+		}
+		finally {
+			this.turnstile.unlock();
+		}
+	}
+
+	/** Unlimited: only a 429's pause holds callers back. */
+	private void awaitPause() throws InterruptedException {
+		while (true) {
+			long wait;
 			synchronized (this) {
-				// A 429 may have arrived while we waited for our slot: then wait again.
-				if (System.nanoTime() - this.pausedUntil >= 0) {
-					return;
-				}
+				wait = this.pausedUntil - System.nanoTime();
+			}
+			if (wait <= 0) {
+				return;
+			}
+			LockSupport.parkNanos(wait);
+			if (Thread.interrupted()) {
+				throw new InterruptedException();
 			}
 		}
 	}
 
-	/** A 429: every caller waits this long, and the pace eases off a little. */
+	/** The earliest instant the next call may go. */
+	private long earliest() {
+		long slot = Math.max(this.nextSlot, this.pausedUntil);
+		int window = this.recent.length;
+		if (window > 0 && this.admitted >= window) {
+			// the call `window` places back, which this one must keep its distance from
+			slot = Math.max(slot, this.recent[(int) (this.admitted % window)] + window * this.intervalNanos);
+		}
+		return slot;
+	}
+
+	private long record(long now) {
+		// Keep to the planned grid after a slightly late wake-up (no loss of rate), but
+		// never plan a slot in the past: after a long stall the pace restarts from now.
+		this.nextSlot = Math.max(this.nextSlot + this.intervalNanos, now);
+		long call = this.admitted++;
+		if (this.recent.length > 0) {
+			this.recent[(int) (call % this.recent.length)] = now;
+		}
+		return call;
+	}
+
+	/**
+	 * Call {@code call} actually left at {@code at}: if that is later than its slot, the
+	 * calls a window later are held back by as much.
+	 */
+	public synchronized void departed(long call, long at) {
+		int window = this.recent.length;
+		if (call < 0 || window == 0 || call < this.admitted - window) {
+			return;
+		}
+		int i = (int) (call % window);
+		if (at - this.recent[i] > 0) {
+			this.recent[i] = at;
+		}
+	}
+
+	/**
+	 * A 429: every caller waits this long, and the pace eases off a little, once for all
+	 * the 429s of calls that were already in the air when the first one came back.
+	 */
 	public synchronized void throttled(Duration wait) {
-		this.factor = Math.max(MIN_FACTOR, this.factor - 0.02);
-		this.lastAdjust = System.nanoTime();
-		applyRate();
+		long now = System.nanoTime();
+		if (now - this.pausedUntil >= 0) {
+			this.factor = Math.max(MIN_FACTOR, this.factor - 0.01);
+			this.lastAdjust = now;
+			applyRate();
+		}
 		pause(wait);
 	}
 

@@ -14,6 +14,14 @@ public interface CallBudget {
 	void acquire() throws InterruptedException;
 
 	/**
+	 * The call admitted last on this thread is being written to the socket now. A call
+	 * that leaves well after its slot (a cold client, a new connection, a GC pause) tells
+	 * the budget, so that the calls a window later keep their distance from it.
+	 */
+	default void departed() {
+	}
+
+	/**
 	 * Teams answered 429: the whole tenant budget is exhausted, so every caller waits,
 	 * for {@code retryAfter} when Teams said how long, else for a jittered exponential
 	 * backoff.

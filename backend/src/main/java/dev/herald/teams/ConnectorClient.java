@@ -1,7 +1,9 @@
 package dev.herald.teams;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,7 +37,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientException;
 import org.springframework.web.util.UriUtils;
 
 /**
@@ -31,9 +45,12 @@ import org.springframework.web.util.UriUtils;
  * not thrown: callers classify them with {@link ConnectorReply#outcome()}.
  */
 @Component
-public class ConnectorClient {
+public class ConnectorClient implements AutoCloseable {
 
-	private final RestClient http;
+	/** Connections to Teams; more than the dispatcher ever has in flight. */
+	private static final int MAX_CONNECTIONS = 1024;
+
+	private final CloseableHttpClient calls;
 
 	private final TeamsProperties properties;
 
@@ -55,16 +72,45 @@ public class ConnectorClient {
 
 	private ConnectorClient(RestClient.Builder builder, TeamsProperties properties, CallBudget budget) {
 		this.budget = budget;
-		HttpClient httpClient = HttpClient.newBuilder()
-			.connectTimeout(properties.connectTimeout())
-			.version(HttpClient.Version.HTTP_1_1)
-			.build();
-		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(httpClient);
-		factory.setReadTimeout(properties.readTimeout());
-		this.http = builder.clone().requestFactory(factory).build();
 		this.properties = properties;
-		this.tokens = new AccessTokenSource(this.http, properties.tokenUrl(), properties.botAppId(),
-				properties.botAppPassword(), properties.tokenScope(), Clock.systemUTC());
+		HttpClient tokenClient = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
+		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(tokenClient);
+		factory.setReadTimeout(properties.readTimeout());
+		this.tokens = new AccessTokenSource(builder.clone().requestFactory(factory).build(), properties.tokenUrl(),
+				properties.botAppId(), properties.botAppPassword(), properties.tokenScope(), Clock.systemUTC());
+		// Connector calls use a blocking client: the calling thread writes the request to
+		// the socket itself, no hand-offs between threads, so a call reaches Teams within
+		// microseconds of its pacer slot (hand-offs under load cost milliseconds of
+		// jitter, enough to bunch calls inside Teams' one-second window). No automatic
+		// retries: the dispatcher decides what is retried and flags what may repeat.
+		PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+			.setMaxConnTotal(MAX_CONNECTIONS)
+			.setMaxConnPerRoute(MAX_CONNECTIONS)
+			.setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+			.setDefaultConnectionConfig(ConnectionConfig.custom()
+				.setConnectTimeout(Timeout.of(properties.connectTimeout()))
+				.setSocketTimeout(Timeout.of(properties.readTimeout()))
+				.setValidateAfterInactivity(TimeValue.ofSeconds(2))
+				.build())
+			.build();
+		this.calls = HttpClients.custom()
+			.setConnectionManager(pool)
+			.setDefaultRequestConfig(RequestConfig.custom()
+				.setConnectionRequestTimeout(Timeout.of(properties.connectTimeout()))
+				.setResponseTimeout(Timeout.of(properties.readTimeout()))
+				.build())
+			.disableAutomaticRetries()
+			.disableRedirectHandling()
+			.disableCookieManagement()
+			.disableAuthCaching()
+			.disableContentCompression()
+			.evictIdleConnections(TimeValue.ofSeconds(20))
+			.build();
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.calls.close();
 	}
 
 	/** Posts a pre-serialized activity to a conversation. */
@@ -151,43 +197,49 @@ public class ConnectorClient {
 			Thread.currentThread().interrupt();
 			return new JsonReply(ConnectorReply.notSent("Interrupted while waiting for the call budget"), null);
 		}
+		ClassicRequestBuilder request = ClassicRequestBuilder.create(method.name())
+			.setUri(uri)
+			.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+			.setHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
+		if (body != null) {
+			request.setEntity(new DepartingEntity(body, this.budget));
+		}
+		Response response;
 		try {
-			RestClient.RequestBodySpec request = this.http.method(method)
-				.uri(uri)
-				.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-				.accept(MediaType.APPLICATION_JSON);
-			if (body != null) {
-				request.contentType(MediaType.APPLICATION_JSON).body(body);
+			response = this.calls.execute(request.build(),
+					(r) -> new Response(r.getCode(),
+							(r.getEntity() != null) ? EntityUtils.toByteArray(r.getEntity()) : null,
+							(r.getFirstHeader(HttpHeaders.RETRY_AFTER) != null)
+									? r.getFirstHeader(HttpHeaders.RETRY_AFTER).getValue() : null));
+		}
+		catch (IOException ex) {
+			if (Thread.currentThread().isInterrupted()) {
+				// The request may have left: a transport failure, retried and flagged,
+				// never "not sent".
+				return new JsonReply(ConnectorReply.transportFailure("Interrupted while waiting for the reply"), null);
 			}
-			return request.exchange((req, response) -> {
-				int status = response.getStatusCode().value();
-				JsonNode parsed = readJson(response.getBody());
-				if (status == 401) {
-					this.tokens.invalidate();
-				}
-				Duration retryAfter = parseRetryAfter(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER));
-				if (status == 429) {
-					this.budget.throttled(retryAfter, operation(method, path));
-				}
-				if (status >= 200 && status < 300) {
-					String id = (parsed != null) ? parsed.path("id").asString(null) : null;
-					return new JsonReply(new ConnectorReply(status, id, null, retryAfter, null), parsed);
-				}
-				String code = errorCode(parsed);
-				return new JsonReply(new ConnectorReply(status, null, code, retryAfter, errorMessage(parsed)), parsed);
-			}, false);
-		}
-		catch (RestClientException ex) {
-			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 			return new JsonReply(
-					ConnectorReply.transportFailure(cause.getClass().getSimpleName() + ": " + cause.getMessage()),
-					null);
+					ConnectorReply.transportFailure(ex.getClass().getSimpleName() + ": " + ex.getMessage()), null);
 		}
+		int status = response.status();
+		JsonNode parsed = readJson(response.body());
+		if (status == 401) {
+			this.tokens.invalidate();
+		}
+		Duration retryAfter = parseRetryAfter(response.retryAfter());
+		if (status == 429) {
+			this.budget.throttled(retryAfter, operation(method, path));
+		}
+		if (status >= 200 && status < 300) {
+			String id = (parsed != null) ? parsed.path("id").asString(null) : null;
+			return new JsonReply(new ConnectorReply(status, id, null, retryAfter, null), parsed);
+		}
+		String code = errorCode(parsed);
+		return new JsonReply(new ConnectorReply(status, null, code, retryAfter, errorMessage(parsed)), parsed);
 	}
 
-	private JsonNode readJson(InputStream body) throws IOException {
-		byte[] bytes = body.readAllBytes();
-		if (bytes.length == 0) {
+	private JsonNode readJson(byte[] bytes) {
+		if (bytes == null || bytes.length == 0) {
 			return null;
 		}
 		try {
@@ -247,6 +299,55 @@ public class ConnectorClient {
 		catch (NumberFormatException ex) {
 			return null; // HTTP-date form is not used by Teams
 		}
+	}
+
+	private record Response(int status, byte[] body, String retryAfter) {
+	}
+
+	/** A JSON body that tells the budget when it goes on the wire. */
+	private static final class DepartingEntity extends AbstractHttpEntity {
+
+		private final byte[] body;
+
+		private final CallBudget budget;
+
+		DepartingEntity(byte[] body, CallBudget budget) {
+			super(ContentType.APPLICATION_JSON, null);
+			this.body = body;
+			this.budget = budget;
+		}
+
+		@Override
+		public void writeTo(OutputStream out) throws IOException {
+			this.budget.departed();
+			out.write(this.body);
+			out.flush();
+		}
+
+		@Override
+		public InputStream getContent() {
+			return new ByteArrayInputStream(this.body);
+		}
+
+		@Override
+		public long getContentLength() {
+			return this.body.length;
+		}
+
+		@Override
+		public boolean isRepeatable() {
+			return true;
+		}
+
+		@Override
+		public boolean isStreaming() {
+			return false;
+		}
+
+		@Override
+		public void close() {
+		}
+
 	}
 
 	/** A reply plus its parsed JSON body (null when empty or not JSON). */

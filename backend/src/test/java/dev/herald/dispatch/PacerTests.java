@@ -22,6 +22,27 @@ class PacerTests {
 	}
 
 	@Test
+	void aSlotTakenAheadIsUsedAtOnceWhileFresh() throws InterruptedException {
+		Pacer pacer = new Pacer(10);
+		pacer.acquireAhead();
+		long start = System.nanoTime();
+		pacer.acquire();
+		assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(50);
+	}
+
+	@Test
+	void aSlotTakenAheadAndLeftToGoStaleIsReplacedByAFreshOne() throws InterruptedException {
+		Pacer pacer = new Pacer(10);
+		pacer.acquireAhead();
+		long granted = System.nanoTime();
+		// The call is held up (a GC pause, a cold client): it must not leave on its old
+		// slot together with the calls behind it, but take the next one, 100 ms later.
+		Thread.sleep(20);
+		pacer.acquire();
+		assertThat((System.nanoTime() - granted) / 1_000_000).isGreaterThanOrEqualTo(95);
+	}
+
+	@Test
 	void pauseHoldsEveryCallerBack() throws InterruptedException {
 		Pacer pacer = new Pacer(0);
 		pacer.pause(Duration.ofMillis(300));

@@ -9,14 +9,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EvenPacerTests {
 
 	@Test
-	void eachThrottleEasesThePaceOffByTwoPercentDownToEightyFivePercent() {
+	void eachThrottlingEpisodeEasesThePaceOffByOnePercentDownToEightyFivePercent() {
 		EvenPacer pacer = new EvenPacer(50);
 		pacer.throttled(Duration.ZERO);
-		assertThat(pacer.currentRate()).isCloseTo(49.0, org.assertj.core.data.Offset.offset(0.001));
-		for (int i = 0; i < 20; i++) {
+		assertThat(pacer.currentRate()).isCloseTo(49.5, org.assertj.core.data.Offset.offset(0.001));
+		for (int i = 0; i < 30; i++) {
 			pacer.throttled(Duration.ZERO);
 		}
 		assertThat(pacer.currentRate()).isCloseTo(42.5, org.assertj.core.data.Offset.offset(0.001));
+	}
+
+	@Test
+	void throttlesOfCallsAlreadyInTheAirDuringThePauseCountOnce() {
+		EvenPacer pacer = new EvenPacer(50);
+		pacer.throttled(Duration.ofSeconds(1));
+		pacer.throttled(Duration.ofSeconds(1));
+		pacer.throttled(Duration.ofSeconds(1));
+		assertThat(pacer.currentRate()).isCloseTo(49.5, org.assertj.core.data.Offset.offset(0.001));
+	}
+
+	@Test
+	void callsAreSpacedByTheIntervalAndNoWindowHoldsMoreThanTheRate() throws InterruptedException {
+		EvenPacer pacer = new EvenPacer(100);
+		long[] at = new long[151];
+		for (int i = 0; i < at.length; i++) {
+			pacer.acquire();
+			at[i] = System.nanoTime();
+		}
+		for (int i = 100; i < at.length; i++) {
+			// 101 consecutive calls never fit in one second
+			assertThat(at[i] - at[i - 100]).isGreaterThanOrEqualTo(1_000_000_000L);
+		}
 	}
 
 	@Test
@@ -30,6 +53,21 @@ class EvenPacerTests {
 		assertThat(pausedRightAfter).isTrue();
 		assertThat(waitedMs).isGreaterThanOrEqualTo(199);
 		assertThat(pacer.isPaused()).isFalse();
+	}
+
+	@Test
+	void aCallThatLeftLateHoldsBackTheCallAWindowLater() throws InterruptedException {
+		EvenPacer pacer = new EvenPacer(10);
+		long first = pacer.acquire();
+		long slot = System.nanoTime();
+		// The first call only reached the wire 300 ms after its slot: the eleventh call
+		// may not go before 300 ms + ten intervals (1 s), or Teams would count eleven
+		// calls in one second.
+		pacer.departed(first, slot + 300_000_000L);
+		for (int i = 0; i < 10; i++) {
+			pacer.acquire();
+		}
+		assertThat(System.nanoTime() - slot).isGreaterThanOrEqualTo(1_290_000_000L);
 	}
 
 	@Test
