@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -24,6 +25,7 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.herald.admin.AdminSettings;
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementCard;
 import dev.herald.announcement.Announcements;
@@ -59,6 +61,11 @@ class DispatchEngine implements SmartLifecycle {
 	private final SendLease lease;
 
 	private final Pacer pacer;
+
+	private final AdminSettings settings;
+
+	/** The send rate last applied to the pacer (the admin's, else the configured one). */
+	private int appliedRate = -1;
 
 	private final Announcements announcements;
 
@@ -109,8 +116,9 @@ class DispatchEngine implements SmartLifecycle {
 
 	DispatchEngine(DispatchProperties properties, Ledger ledger, SendLease lease, Pacer pacer,
 			Announcements announcements, AnnouncementCard cards, ConnectorClient connector, Conversations conversations,
-			MeterRegistry meters) {
+			AdminSettings settings, MeterRegistry meters) {
 		this.properties = properties;
+		this.settings = settings;
 		this.pacer = pacer;
 		this.ledger = ledger;
 		this.lease = lease;
@@ -224,6 +232,7 @@ class DispatchEngine implements SmartLifecycle {
 		long renewEvery = Math.max(200, this.properties.sendLease().toMillis() / 5);
 		while (this.draining) {
 			try {
+				followRateSetting();
 				SendLease.Renewal renewal = this.lease.renew();
 				if (renewal == SendLease.Renewal.ACQUIRED) {
 					// The previous holder's last second of calls still counts in Teams'
@@ -261,6 +270,34 @@ class DispatchEngine implements SmartLifecycle {
 			if (!sleep(Duration.ofMillis(renewEvery))) {
 				return;
 			}
+		}
+	}
+
+	/**
+	 * The send rate an admin saved, else the configured one, applied when it changes.
+	 * Read from the database, so whichever instance holds the lease follows a change made
+	 * through any other.
+	 */
+	private void followRateSetting() {
+		int rate = this.settings.get(AdminSettings.RATE_PER_SECOND)
+			.flatMap(DispatchEngine::parseRate)
+			.orElse(this.properties.ratePerSecond());
+		if (rate != this.appliedRate) {
+			if (this.appliedRate >= 0) {
+				log.info("Send rate is now {} calls per second", rate);
+			}
+			this.appliedRate = rate;
+			this.pacer.setBudget(rate);
+		}
+	}
+
+	private static Optional<Integer> parseRate(String value) {
+		try {
+			int rate = Integer.parseInt(value.trim());
+			return (rate > 0) ? Optional.of(rate) : Optional.empty();
+		}
+		catch (NumberFormatException ex) {
+			return Optional.empty();
 		}
 	}
 

@@ -37,30 +37,48 @@ final class Pacer implements CallBudget {
 
 	private final MeterRegistry meters;
 
+	/**
+	 * Share of the budget left unused (see {@link DispatchProperties#rateHeadroom()}).
+	 */
+	private final double headroom;
+
+	/**
+	 * The tenant budget the pace is derived from, in calls per second (0 = unlimited).
+	 */
+	private int budget;
+
 	@Autowired
 	Pacer(DispatchProperties properties, MeterRegistry meters) {
-		this(properties.pacedRate(), IntervalFunction.ofExponentialRandomBackoff(properties.initialBackoff(), 2.0, 0.2,
-				properties.maxBackoff()), meters);
+		this(properties.ratePerSecond(), properties.rateHeadroom(), IntervalFunction
+			.ofExponentialRandomBackoff(properties.initialBackoff(), 2.0, 0.2, properties.maxBackoff()), meters);
 	}
 
 	/**
 	 * @param ratePerSecond calls per second; 0 for no limit
 	 */
-	Pacer(double ratePerSecond) {
-		this(ratePerSecond,
+	Pacer(int ratePerSecond) {
+		this(ratePerSecond, 0,
 				IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, 0.2, Duration.ofMinutes(1)),
 				null);
 	}
 
-	private Pacer(double ratePerSecond, IntervalFunction backoff, MeterRegistry meters) {
-		this.pace = new EvenPacer(ratePerSecond);
+	private Pacer(int ratePerSecond, double headroom, IntervalFunction backoff, MeterRegistry meters) {
+		this.headroom = headroom;
+		this.budget = ratePerSecond;
+		this.pace = new EvenPacer(ratePerSecond * (1 - headroom));
 		this.backoff = backoff;
 		this.meters = meters;
 	}
 
-	/** Changes the pace (0 for unlimited); callers already waiting keep their slot. */
-	void setRate(double ratePerSecond) {
-		this.pace.setRate(ratePerSecond);
+	/**
+	 * Moves to another tenant budget (an admin changed the send rate); nothing happens
+	 * when it is the current one, so the pace keeps what it learned from 429s.
+	 */
+	synchronized void setBudget(int ratePerSecond) {
+		if (ratePerSecond != this.budget) {
+			this.budget = ratePerSecond;
+			this.pace.setRate(ratePerSecond * (1 - this.headroom));
+		}
 	}
 
 	/** The pace now, in calls per second (0 = unlimited). */

@@ -10,12 +10,14 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.herald.admin.AdminSettings;
 import dev.herald.simulator.SimUser;
 import dev.herald.simulator.SimulatorConfig;
 import dev.herald.support.Await;
@@ -43,13 +45,38 @@ class DispatchIntegrationTests extends IntegrationTest {
 	@Autowired
 	private DispatchProperties properties;
 
+	@Autowired
+	private AdminSettings settings;
+
 	@AfterEach
 	void restore() {
-		this.pacer.setRate(this.properties.pacedRate());
+		this.pacer.setBudget(this.properties.ratePerSecond());
 		this.simulator.setLimits(SimulatorConfig.Limits.teams());
 		this.simulator.setFaults(SimulatorConfig.Faults.none());
 		this.simulator.setRequireInstall(true);
 		this.jdbc.sql("UPDATE conversation SET status = 'uninstalled' WHERE display_name = 'dispatch-test'").update();
+	}
+
+	/**
+	 * The send rate an admin saves reaches the pacer of the instance that sends (it reads
+	 * the setting from the database), and without a saved rate the configured one
+	 * applies.
+	 */
+	@Test
+	void theSendRateAnAdminSavesIsTheBudgetThePacerKeeps() {
+		double headroom = 1 - this.properties.rateHeadroom();
+		try {
+			this.settings.putAll(Map.of(AdminSettings.RATE_PER_SECOND, "20"), "test");
+			Await.until(Duration.ofSeconds(10), "pace of 20/s",
+					() -> Math.abs(this.pacer.currentRate() - 20 * headroom) < 0.001);
+		}
+		finally {
+			this.jdbc.sql("DELETE FROM app_setting WHERE key = :key")
+				.param("key", AdminSettings.RATE_PER_SECOND)
+				.update();
+		}
+		Await.until(Duration.ofSeconds(10), "configured pace",
+				() -> Math.abs(this.pacer.currentRate() - this.properties.ratePerSecond() * headroom) < 0.001);
 	}
 
 	/**
@@ -63,7 +90,7 @@ class DispatchIntegrationTests extends IntegrationTest {
 		List<SimUser> people = seed(150);
 		this.simulator.setLimits(new SimulatorConfig.Limits(false, 20, 0));
 		this.simulator.setFaults(SimulatorConfig.Faults.none().withServerErrorShare(0.2));
-		this.pacer.setRate(40);
+		this.pacer.setBudget(40);
 		long throttledBefore = throttledBySimulator();
 
 		long id = createAndSend("Storm");
@@ -94,7 +121,7 @@ class DispatchIntegrationTests extends IntegrationTest {
 	@Test
 	void pausesItselfWhenMostCallsFailAndResumes() {
 		List<SimUser> people = seed(200);
-		this.pacer.setRate(0);
+		this.pacer.setBudget(0);
 		this.simulator.setFaults(SimulatorConfig.Faults.none().withServerErrorShare(1.0));
 
 		long id = createAndSend("Failing");
@@ -125,7 +152,7 @@ class DispatchIntegrationTests extends IntegrationTest {
 	@Test
 	void pauseStopsNewCallsAndCancelDropsWhatIsPending() throws InterruptedException {
 		List<SimUser> people = seed(100);
-		this.pacer.setRate(10);
+		this.pacer.setBudget(10);
 		long id = createAndSend("Controlled");
 		Await.until(Duration.ofSeconds(20), "a few delivered",
 				() -> deliveries(id).path("conversations").asLong() >= 5);

@@ -218,6 +218,8 @@ class AuthorPagesTests extends IntegrationTest {
 		HttpResponse<String> invalid = admin.submit("/admin/settings", "/admin/settings",
 				Map.of("ratePerSecond", "500", "retentionDays", "-1"));
 		assertThat(invalid.body()).contains("class=\"error\"");
+		// The saved rate would pace every later test's sends: back to the configured one.
+		this.jdbc.sql("DELETE FROM app_setting WHERE key = 'dispatch.rate-per-second'").update();
 	}
 
 	@Test

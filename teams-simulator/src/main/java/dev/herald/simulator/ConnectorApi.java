@@ -269,8 +269,7 @@ final class ConnectorApi {
 		}
 		Map<String, Object> stored = new LinkedHashMap<>(activity);
 		stored.put("id", entry.id);
-		entry.activity = stored;
-		entry.json = Json.string(stored);
+		entry.replace(stored);
 		entry.updates++;
 		this.sim.stats.activitiesUpdated.incrementAndGet();
 		return Resp.json(200, Json.obj("id", entry.id));

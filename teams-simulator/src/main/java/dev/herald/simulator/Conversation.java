@@ -17,14 +17,16 @@ final class Conversation {
 
 	private SlidingWindows threadLimiter;
 
-	/** One activity in a conversation. */
+	/**
+	 * One activity in a conversation, kept as its JSON text only and parsed when read: a
+	 * million-recipient benchmark holds a million cards, and their parsed trees would not
+	 * fit where their text does.
+	 */
 	static final class Entry {
 
 		final String id;
 
 		final long createdAt;
-
-		volatile Map<String, Object> activity;
 
 		volatile String json;
 
@@ -32,11 +34,19 @@ final class Conversation {
 
 		volatile int updates;
 
-		Entry(String id, Map<String, Object> activity, String json) {
+		Entry(String id, String json) {
 			this.id = id;
 			this.createdAt = System.currentTimeMillis();
-			this.activity = activity;
 			this.json = json;
+		}
+
+		/** A fresh, mutable copy of the activity. */
+		Map<String, Object> activity() {
+			return Json.parseObject(this.json);
+		}
+
+		void replace(Map<String, Object> activity) {
+			this.json = Json.string(activity);
 		}
 
 	}

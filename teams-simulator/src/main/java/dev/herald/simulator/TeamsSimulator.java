@@ -149,7 +149,22 @@ public final class TeamsSimulator implements AutoCloseable {
 		this.server = HttpServer.create(
 				(bind != null) ? new InetSocketAddress(bind, config.port()) : new InetSocketAddress(config.port()),
 				1024);
-		this.server.setExecutor(this.executor);
+		// A request is stamped when the server's dispatcher hands it over, not when a
+		// handler thread gets to it: rate limits count arrivals, as Teams' front door
+		// does,
+		// and a busy host's thread wake-ups should not shift them.
+		this.server.setExecutor((task) -> {
+			long arrived = System.currentTimeMillis();
+			this.executor.execute(() -> {
+				ARRIVAL.set(arrived);
+				try {
+					task.run();
+				}
+				finally {
+					ARRIVAL.remove();
+				}
+			});
+		});
 		this.server.createContext("/", this::handle);
 		new EntraApi(this).register(this.router);
 		new ConnectorApi(this).register(this.router);
@@ -560,9 +575,17 @@ public final class TeamsSimulator implements AutoCloseable {
 			stored.put("replyToId", replyToId);
 		}
 		stored.putIfAbsent("timestamp", java.time.Instant.now().toString());
-		c.add(new Conversation.Entry(id, stored, Json.string(stored)));
+		c.add(new Conversation.Entry(id, Json.string(stored)));
 		this.stats.activitiesDelivered.incrementAndGet();
 		return id;
+	}
+
+	/** When the request this thread handles arrived (epoch ms). */
+	private static final ThreadLocal<Long> ARRIVAL = new ThreadLocal<>();
+
+	private static long arrivedAt() {
+		Long arrived = ARRIVAL.get();
+		return (arrived != null) ? arrived : System.currentTimeMillis();
 	}
 
 	/** Per-thread limiter check; returns wait ms or 0. */
@@ -572,7 +595,7 @@ public final class TeamsSimulator implements AutoCloseable {
 		}
 		SlidingWindows w = c.threadLimiter();
 		synchronized (w) {
-			return w.tryAcquire(System.currentTimeMillis());
+			return w.tryAcquire(arrivedAt());
 		}
 	}
 
@@ -583,7 +606,7 @@ public final class TeamsSimulator implements AutoCloseable {
 			return 0;
 		}
 		synchronized (w) {
-			return w.tryAcquire(System.currentTimeMillis());
+			return w.tryAcquire(arrivedAt());
 		}
 	}
 
@@ -593,7 +616,7 @@ public final class TeamsSimulator implements AutoCloseable {
 			return 0;
 		}
 		synchronized (w) {
-			return w.tryAcquire(System.currentTimeMillis());
+			return w.tryAcquire(arrivedAt());
 		}
 	}
 
@@ -621,7 +644,7 @@ public final class TeamsSimulator implements AutoCloseable {
 		for (int i = entries.size() - 1; i >= 0; i--) {
 			Conversation.Entry e = entries.get(i);
 			if (!e.deleted) {
-				result.add(e.activity);
+				result.add(e.activity());
 			}
 		}
 		return result;

@@ -66,7 +66,7 @@ final class UserActions {
 			throw new IllegalArgumentException("No activity " + activityId + " in the user's chat");
 		}
 		String title = Json.str(request.get("actionTitle"));
-		Map<String, Object> action = findAction(entry.activity.get("attachments"), title);
+		Map<String, Object> action = findAction(entry.activity().get("attachments"), title);
 		if (action == null && title != null) {
 			throw new IllegalArgumentException("No Action.Submit/Action.Execute titled '" + title + "'");
 		}
@@ -107,11 +107,10 @@ final class UserActions {
 				Map<String, Object> response = Json.parseObject(r.body());
 				if (response != null && "application/vnd.microsoft.card.adaptive".equals(response.get("type"))
 						&& Json.map(response.get("value")) != null) {
-					Map<String, Object> updated = Json.copy(entry.activity);
+					Map<String, Object> updated = entry.activity();
 					updated.put("attachments", List.of(Json.obj("contentType",
 							"application/vnd.microsoft.card.adaptive", "content", response.get("value"))));
-					entry.activity = updated;
-					entry.json = Json.string(updated);
+					entry.replace(updated);
 					entry.updates++;
 					result.put("cardReplaced", true);
 				}
