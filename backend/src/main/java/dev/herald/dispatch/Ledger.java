@@ -20,6 +20,8 @@ import dev.herald.optout.OptOuts;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The per-recipient ledger. Rows are claimed in batches with
@@ -315,6 +317,24 @@ class Ledger {
 			.param("id", announcementId)
 			.update();
 		return rows;
+	}
+
+	/** Recipients frozen for an announcement (0 when unknown). */
+	int recipients(long announcementId) {
+		return this.jdbc.sql("SELECT recipients FROM announcement WHERE id = :id")
+			.param("id", announcementId)
+			.query(Integer.class)
+			.optional()
+			.orElse(0);
+	}
+
+	/**
+	 * Refreshes the planner's statistics of the ledger (a sample; about a second), in a
+	 * transaction of its own: callers run after their own has committed.
+	 */
+	@Transactional(propagation = Propagation.REQUIRES_NEW)
+	public void analyze() {
+		this.jdbc.sql("ANALYZE delivery").update();
 	}
 
 	/** Announcements that are sending, for the completion check. */
