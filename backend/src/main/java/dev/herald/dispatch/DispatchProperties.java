@@ -53,10 +53,4 @@ public record DispatchProperties(@DefaultValue("true") boolean enabled,
 		@NotNull @DefaultValue("60s") Duration maxBackoff, @NotNull @DefaultValue("250ms") Duration pollInterval,
 		@Min(10) @DefaultValue("200") int failureWindow,
 		@DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.5") double failureThreshold) {
-
-	/** The pace the dispatcher aims at: the budget less its headroom. */
-	double pacedRate() {
-		return this.ratePerSecond * (1 - this.rateHeadroom);
-	}
-
 }
