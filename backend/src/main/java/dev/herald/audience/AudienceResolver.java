@@ -32,11 +32,11 @@ public class AudienceResolver {
 	private static final Logger log = LoggerFactory.getLogger(AudienceResolver.class);
 
 	/**
-	 * Whether {@code e.aad} (a person's lower-case Entra id) opted out of all
-	 * announcements, through the opt-out module's view: such people are counted and
-	 * frozen as {@code opted_out}, never messaged.
+	 * People (lower-case Entra ids, alias {@code oo.aad}) opted out of this announcement,
+	 * by the opt-out module's rule: they are counted and frozen as {@code opted_out},
+	 * never messaged. A relation, joined once, rather than a question per person.
 	 */
-	static final String OPTED_OUT_SQL = "herald_opted_out(:tenant, e.aad, CAST(:id AS bigint))";
+	static final String OPTED_OUT_SQL = "herald_opted_out_people(CAST(:id AS bigint))";
 
 	/**
 	 * People in the staged audience who may receive it (shared by preview and freeze).
@@ -51,10 +51,11 @@ public class AudienceResolver {
 			), eligible AS (
 			  SELECT p.aad FROM people p WHERE NOT p.gone AND (:allowGuests OR NOT p.guest)
 			), reachable AS (
-			  SELECT DISTINCT ON (e.aad) e.aad, c.id AS conversation_ref, (%s) AS opted_out
+			  SELECT DISTINCT ON (e.aad) e.aad, c.id AS conversation_ref, (oo.aad IS NOT NULL) AS opted_out
 			  FROM eligible e
 			  LEFT JOIN conversation c ON c.kind = 'personal' AND c.tenant_id = :tenant
 			       AND lower(c.aad_object_id) = e.aad AND c.status IN ('active', 'blocked')
+			  LEFT JOIN %s oo ON oo.tenant_id = :tenant AND oo.aad = e.aad
 			  ORDER BY e.aad, c.status, c.id
 			)
 			""".formatted(OPTED_OUT_SQL);

@@ -6,11 +6,12 @@ import org.springframework.stereotype.Component;
 /**
  * Who opted out of what (table {@code opt_out}, one row per person and topic).
  * <p>
- * <b>Contract with the dispatcher.</b> The database view {@value #VIEW} lists
- * {@code (tenant_id, aad_object_id)} of everyone opted out of all announcements. The
- * ledger freeze excludes them with {@link #NOT_OPTED_OUT} (conversation alias {@code c}),
- * or, to keep an audit row and the {@code opted_out} count, marks them with
- * {@link #DELIVERY_STATE}; {@code OptOutExclusionIntegrationTests} runs both forms.
+ * <b>Contract with the dispatcher.</b> A freeze over {@code conversation c} (announcement
+ * id bound as {@code :id}) adds {@link #JOIN}, then excludes opted-out people with
+ * {@link #NOT_OPTED_OUT} or, to keep an audit row and the {@code opted_out} count, marks
+ * them with {@link #DELIVERY_STATE}; {@code OptOutExclusionIntegrationTests} runs both
+ * forms. The rule itself is the SQL function {@code herald_opted_out_people} (V61): a
+ * relation, so a million-person freeze hash-joins it instead of asking person by person.
  */
 @Component
 public class OptOuts {
@@ -22,17 +23,19 @@ public class OptOuts {
 	public static final String ALL = "all";
 
 	/**
-	 * Condition for a query over {@code conversation c} with the announcement id bound as
-	 * {@code :id}: the person has not opted out of it (of everything or of its topic;
-	 * critical announcements reach everyone). The rule itself is the SQL function
-	 * {@code herald_opted_out} (migration V42), shared with the audience freeze.
+	 * Joins, to a query over {@code conversation c} with the announcement id bound as
+	 * {@code :id}, the people opted out of that announcement (alias {@code oo}): of
+	 * everything or of its topic; critical announcements reach everyone.
 	 */
-	public static final String NOT_OPTED_OUT = "NOT herald_opted_out(c.tenant_id, c.aad_object_id, CAST(:id AS bigint))";
+	public static final String JOIN = " LEFT JOIN herald_opted_out_people(CAST(:id AS bigint)) oo"
+			+ " ON oo.tenant_id = c.tenant_id AND oo.aad = lower(c.aad_object_id) ";
+
+	/** Condition, after {@link #JOIN}: the person has not opted out. */
+	public static final String NOT_OPTED_OUT = "oo.aad IS NULL";
 
 	/**
-	 * Initial ledger state for a row over {@code conversation c} (announcement id bound
-	 * as {@code :id}): {@code 'opted_out'} for people who opted out, {@code 'pending'}
-	 * otherwise.
+	 * Initial ledger state for a row, after {@link #JOIN}: {@code 'opted_out'} for people
+	 * who opted out, {@code 'pending'} otherwise.
 	 */
 	public static final String DELIVERY_STATE = "CASE WHEN " + NOT_OPTED_OUT + " THEN 'pending' ELSE 'opted_out' END";
 

@@ -1,7 +1,7 @@
 /**
  * Opt-outs: people who asked not to receive announcements, at all or for a topic. The
- * dispatcher excludes them when it freezes an audience, through the
- * {@code opted_out_person} view (see {@link dev.herald.optout.OptOuts}).
+ * dispatcher excludes them when it freezes an audience, through the SQL function
+ * {@code herald_opted_out_people} (see {@link dev.herald.optout.OptOuts}).
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Opt-outs")
 package dev.herald.optout;

@@ -25,7 +25,8 @@ class OptOutExclusionIntegrationTests extends IntegrationTest {
 	static final String FREEZE_EXCLUDING = """
 			INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref)
 			SELECT :id, c.aad_object_id, 'person', c.id
-			FROM conversation c WHERE c.kind = 'personal' AND c.status = 'active' AND c.tenant_id = :tenant
+			FROM conversation c """ + OptOuts.JOIN + """
+			WHERE c.kind = 'personal' AND c.status = 'active' AND c.tenant_id = :tenant
 			  AND\s""" + OptOuts.NOT_OPTED_OUT + """
 
 			ON CONFLICT DO NOTHING
@@ -36,7 +37,8 @@ class OptOutExclusionIntegrationTests extends IntegrationTest {
 			INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)
 			SELECT :id, c.aad_object_id, 'person', c.id, """ + OptOuts.DELIVERY_STATE + """
 
-			FROM conversation c WHERE c.kind = 'personal' AND c.status = 'active' AND c.tenant_id = :tenant
+			FROM conversation c """ + OptOuts.JOIN + """
+			WHERE c.kind = 'personal' AND c.status = 'active' AND c.tenant_id = :tenant
 			ON CONFLICT DO NOTHING
 			""";
 
