@@ -19,6 +19,17 @@ public final class AnnouncementEvents {
 
 	}
 
+	/**
+	 * A send was paused, by its author or by the dispatcher: no new call may start, even
+	 * one already waiting for its turn.
+	 */
+	public record SendPaused(long announcementId) {
+	}
+
+	/** A paused send goes on. */
+	public record SendResumed(long announcementId) {
+	}
+
 	/** A send was canceled: whatever is still pending must not go out. */
 	public record SendCanceled(long announcementId) {
 	}

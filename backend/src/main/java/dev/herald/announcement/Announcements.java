@@ -195,6 +195,7 @@ public class Announcements {
 	@Transactional
 	public void pause(long id) {
 		transition(id, AnnouncementStatus.PAUSED, null);
+		this.events.publishEvent(new AnnouncementEvents.SendPaused(id));
 	}
 
 	/**
@@ -203,15 +204,20 @@ public class Announcements {
 	 * send was no longer running.
 	 */
 	public boolean pauseAutomatically(long id, String reason) {
-		return this.jdbc.sql("""
+		boolean paused = this.jdbc.sql("""
 				UPDATE announcement SET status = 'paused', pause_reason = :reason, updated_at = now()
 				WHERE id = :id AND status = 'sending'
 				""").param("id", id).param("reason", reason).update() == 1;
+		if (paused) {
+			this.events.publishEvent(new AnnouncementEvents.SendPaused(id));
+		}
+		return paused;
 	}
 
 	@Transactional
 	public void resume(long id) {
 		transition(id, AnnouncementStatus.SENDING, "pause_reason = NULL", AnnouncementStatus.PAUSED);
+		this.events.publishEvent(new AnnouncementEvents.SendResumed(id));
 	}
 
 	@Transactional

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import dev.herald.admin.AdminSettings;
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementCard;
+import dev.herald.announcement.AnnouncementEvents;
 import dev.herald.announcement.Announcements;
 import dev.herald.conversation.ConversationStatus;
 import dev.herald.conversation.Conversations;
@@ -36,6 +37,8 @@ import dev.herald.teams.ConnectorReply;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * The send engine, shaped like listmonk's manager. While this instance holds the tenant
@@ -53,6 +56,12 @@ class DispatchEngine implements SmartLifecycle {
 
 	/** Outcomes the writer takes in one statement. */
 	private static final int WRITE_BATCH = 2000;
+
+	/**
+	 * How long a pause is remembered for jobs senders already hold: far longer than a job
+	 * waits for its slot, even at a few calls a second.
+	 */
+	private static final Duration STOPPED_MEMORY = Duration.ofSeconds(30);
 
 	private final DispatchProperties properties;
 
@@ -88,6 +97,14 @@ class DispatchEngine implements SmartLifecycle {
 	private final BlockingQueue<Ledger.Job> releases = new LinkedBlockingQueue<>();
 
 	private final Map<Long, byte[]> activities = new ConcurrentHashMap<>();
+
+	/**
+	 * Announcements paused or canceled since their jobs were claimed: a sender that gets
+	 * its slot for one of them gives the job back instead of calling. Filled at once by
+	 * this instance's events, and from the database for changes made on other instances;
+	 * an entry lives while a held job could still need it (value: when it was added).
+	 */
+	private final Map<Long, Long> stopped = new ConcurrentHashMap<>();
 
 	private final IntervalFunction backoff;
 
@@ -344,19 +361,37 @@ class DispatchEngine implements SmartLifecycle {
 	 * mark would refuse it anyway.)
 	 */
 	private void purgeStopped() {
-		if (this.jobs.isEmpty()) {
+		if (this.jobs.isEmpty() && this.stopped.isEmpty()) {
 			return;
 		}
 		Set<Long> sending = new HashSet<>(this.ledger.sendingAnnouncements());
+		long forgetBefore = System.nanoTime() - STOPPED_MEMORY.toNanos();
+		this.stopped.entrySet().removeIf((e) -> sending.contains(e.getKey()) || e.getValue() < forgetBefore);
 		List<Ledger.Job> stopped = new ArrayList<>();
 		this.jobs.removeIf((job) -> {
 			if (sending.contains(job.announcementId())) {
 				return false;
 			}
 			stopped.add(job);
+			this.stopped.putIfAbsent(job.announcementId(), System.nanoTime());
 			return true;
 		});
 		this.releases.addAll(stopped);
+	}
+
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+	void on(AnnouncementEvents.SendPaused event) {
+		this.stopped.put(event.announcementId(), System.nanoTime());
+	}
+
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+	void on(AnnouncementEvents.SendCanceled event) {
+		this.stopped.put(event.announcementId(), System.nanoTime());
+	}
+
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+	void on(AnnouncementEvents.SendResumed event) {
+		this.stopped.remove(event.announcementId());
 	}
 
 	// ---- send ----
@@ -438,7 +473,9 @@ class DispatchEngine implements SmartLifecycle {
 			}
 			this.slotWaiters.release();
 			waiting = false;
-			if (!this.running) {
+			// A pause or cancel that came while this job waited for its slot wins: the
+			// call has not left, so the row simply goes back.
+			if (!this.running || this.stopped.containsKey(job.announcementId())) {
 				this.pacer.forgetAhead();
 				this.releases.add(job);
 				return;

@@ -292,7 +292,8 @@ class Ledger {
 	 * Run by a new lease holder: rows another instance left in flight go back to pending.
 	 * Only those whose call had started may have reached Teams; they alone are flagged
 	 * possibly duplicated. The others were claimed but still queued and are retried as if
-	 * nothing happened. Returns {flagged, unflagged}.
+	 * nothing happened. Returns {flagged, unflagged}. ({@code lease_until IS NOT NULL}
+	 * holds for every in-flight row, V62; it selects the recovery index.)
 	 */
 	int[] recoverForeign(UUID me) {
 		return this.jdbc
@@ -300,7 +301,7 @@ class Ledger {
 					WITH recovered AS (
 					  UPDATE delivery SET state = 'pending', possibly_duplicate = possibly_duplicate OR call_started_at IS NOT NULL,
 					         claimed_by = NULL, lease_until = NULL, next_attempt_at = now(), updated_at = now()
-					  WHERE state = 'in_flight' AND claimed_by IS DISTINCT FROM :me
+					  WHERE state = 'in_flight' AND lease_until IS NOT NULL AND claimed_by IS DISTINCT FROM :me
 					  RETURNING call_started_at IS NOT NULL AS started
 					)
 					SELECT count(*) FILTER (WHERE started), count(*) FILTER (WHERE NOT started) FROM recovered

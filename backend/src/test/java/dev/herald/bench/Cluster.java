@@ -89,6 +89,15 @@ public final class Cluster implements AutoCloseable {
 			.setServerConfig("fsync", "on")
 			// The embedded default is off; the ledger's promises assume durable commits.
 			.setServerConfig("synchronous_commit", "on")
+			// PostgreSQL's own log next to the nodes' logs: plans of slow statements,
+			// every autovacuum, lock waits; what explains a stall in a run.
+			.setServerConfig("logging_collector", "on")
+			.setServerConfig("log_directory", this.workDir.resolve("pglog").toAbsolutePath().toString())
+			.setServerConfig("shared_preload_libraries", "auto_explain")
+			.setServerConfig("auto_explain.log_min_duration", "250ms")
+			.setServerConfig("auto_explain.log_analyze", "off")
+			.setServerConfig("log_autovacuum_min_duration", "0")
+			.setServerConfig("log_lock_waits", "on")
 			.start();
 	}
 
