@@ -47,6 +47,8 @@ class Ledger {
 	 * pages all over (a third less time for a million rows).
 	 */
 	int freezeInstalledAudience(long announcementId) {
+		// Sorting a million rows in 4 MB spills to disk; this transaction only.
+		this.jdbc.sql("SET LOCAL work_mem = '64MB'").update();
 		return this.jdbc.sql("""
 				WITH frozen AS (
 				  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)

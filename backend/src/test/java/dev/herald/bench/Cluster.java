@@ -134,6 +134,20 @@ public final class Cluster implements AutoCloseable {
 	 * pointing at the simulator (dispatcher tests skip the install callbacks of the bot
 	 * module; the rows are what those callbacks would store).
 	 */
+	/**
+	 * Vacuums and analyzes what the seeding wrote and checkpoints, as a database that has
+	 * held these conversations for a while would be.
+	 */
+	public void settleDatabase() {
+		try (Connection con = connect(); var statement = con.createStatement()) {
+			statement.execute("VACUUM (ANALYZE) conversation");
+			statement.execute("CHECKPOINT");
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	public void seedConversations(List<SimUser> users) {
 		try (Connection con = connect()) {
 			int chunk = 10_000;

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.herald.simulator.SimUser;
 import dev.herald.simulator.SimulatorConfig;
 import dev.herald.simulator.TeamsSimulator;
 
@@ -96,10 +97,31 @@ public final class DispatchBench {
 			for (Cluster.Node node : nodes) {
 				node.awaitReady(Duration.ofMinutes(3));
 			}
-			log("Herald x%d up; seeding %,d conversations", instances, recipients);
-			cluster.seedConversations(simulator.tenant().users());
-
 			Cluster.Node api = nodes.get(0);
+			List<SimUser> users = simulator.tenant().users();
+			// Throughput of a running service, not of cold JVMs: a first, unmeasured
+			// broadcast to a few people gets the JIT to compile the send path of Herald
+			// and of the simulator. Unpaced runs only (paced ones are limited by the
+			// budget, not by CPU); --warmup 0 measures from cold.
+			int warmup = Math.min(recipients,
+					Integer.parseInt(options.getOrDefault("warmup", (limit == 0) ? "10000" : "0")));
+			if (warmup > 0) {
+				log("Herald x%d up; warm-up broadcast to %,d people", instances, warmup);
+				cluster.seedConversations(users.subList(0, warmup));
+				long warm = cluster.createAnnouncement(api, "Warm-up");
+				cluster.api(api, "POST", "/api/v1/announcements/" + warm + "/send", null);
+				long warmDeadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+				while (cluster.queryLong("SELECT count(*) FROM announcement WHERE id = ? AND status = 'sent'",
+						warm) == 0 && System.nanoTime() < warmDeadline) {
+					Cluster.sleep(500);
+				}
+			}
+			log("Seeding %,d conversations", recipients);
+			cluster.seedConversations(users);
+			// Setup, not the send: the bulk load's autovacuum and checkpoint would
+			// otherwise land in the measured minutes.
+			cluster.settleDatabase();
+
 			long id = cluster.createAnnouncement(api, "Benchmark");
 			AtomicLong peakHeap = new AtomicLong();
 			AtomicLong peakLive = new AtomicLong();
@@ -172,13 +194,16 @@ public final class DispatchBench {
 			result.put("achieved_per_s", round(delivered / seconds));
 			result.put("seconds", round(seconds));
 			result.put("peak_heap_mb", peakHeap.get() / (1024 * 1024));
-			result.put("peak_live_heap_mb", peakLive.get() / (1024 * 1024));
+			// Null when no full collection ran (Serial rarely needs one): nothing
+			// measured.
+			result.put("peak_live_heap_mb", (peakLive.get() > 0) ? peakLive.get() / (1024 * 1024) : null);
 			result.put("load_average", loadAverage());
 			result.put("xmx", xmx);
 			result.put("gc", gc);
 			result.put("instances", instances);
 			result.put("latency_ms", minLatency + "-" + maxLatency);
 			result.put("faults", faults);
+			result.put("warmup", warmup);
 			json = JsonMapper.shared().writeValueAsString(result);
 			// A clean stop, so a flight recording (--jvm-opts) is written.
 			nodes.forEach(Cluster.Node::stop);

@@ -234,7 +234,8 @@ final class ConnectorApi {
 			return limited;
 		}
 		Map<String, Object> activity = req.json();
-		Resp bad = checkActivity(c, activity, req.bodyString().length() * 2);
+		String body = req.bodyString();
+		Resp bad = checkActivity(c, activity, body.length() * 2);
 		if (bad != null) {
 			return bad;
 		}
@@ -245,7 +246,7 @@ final class ConnectorApi {
 				replyToId = conversationId.substring(i + ";messageid=".length());
 			}
 		}
-		String id = this.sim.store(c, activity, replyToId);
+		String id = this.sim.store(c, activity, replyToId, body);
 		return Resp.json(201, Json.obj("id", id));
 	}
 

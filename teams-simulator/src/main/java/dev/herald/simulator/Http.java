@@ -7,11 +7,12 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import com.sun.net.httpserver.HttpExchange;
 
@@ -214,10 +215,20 @@ final class Http {
 			return new String(this.body, StandardCharsets.UTF_8);
 		}
 
+		/**
+		 * A correlation vector like Teams sends (22 base64 characters, ".0"). Not
+		 * UUID.randomUUID(): its SecureRandom is one lock for every handler thread.
+		 */
+		private static String correlationVector() {
+			byte[] random = new byte[17];
+			ThreadLocalRandom.current().nextBytes(random);
+			return Base64.getEncoder().withoutPadding().encodeToString(random).substring(0, 22) + ".0";
+		}
+
 		void write(HttpExchange exchange) throws IOException {
 			try (exchange) {
 				this.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-				exchange.getResponseHeaders().set("MS-CV", UUID.randomUUID().toString().substring(0, 22) + ".0");
+				exchange.getResponseHeaders().set("MS-CV", correlationVector());
 				boolean noBody = this.body.length == 0 || "HEAD".equals(exchange.getRequestMethod());
 				exchange.sendResponseHeaders(this.status, noBody ? -1 : this.body.length);
 				if (!noBody) {

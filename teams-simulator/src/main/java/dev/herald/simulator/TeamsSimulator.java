@@ -568,7 +568,22 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	/** Stores a delivered activity; returns its id. */
 	String store(Conversation c, Map<String, Object> activity, String replyToId) {
+		return store(c, activity, replyToId, null);
+	}
+
+	/**
+	 * Stores an activity given with the request text it was parsed from: the text is kept
+	 * with the id (and reply id, timestamp) added in front, instead of copying the map and
+	 * writing it out again (a visible share of the simulator's CPU at 3,000 messages/s).
+	 */
+	String store(Conversation c, Map<String, Object> activity, String replyToId, String body) {
 		String id = nextActivityId();
+		String text = spliced(body, activity, id, replyToId);
+		if (text != null) {
+			c.add(new Conversation.Entry(id, text));
+			this.stats.activitiesDelivered.incrementAndGet();
+			return id;
+		}
 		Map<String, Object> stored = new LinkedHashMap<>(activity);
 		stored.put("id", id);
 		if (replyToId != null) {
@@ -578,6 +593,25 @@ public final class TeamsSimulator implements AutoCloseable {
 		c.add(new Conversation.Entry(id, Json.string(stored)));
 		this.stats.activitiesDelivered.incrementAndGet();
 		return id;
+	}
+
+	/** The JSON object text with the stored fields first; null when it cannot be done. */
+	private static String spliced(String body, Map<String, Object> activity, String id, String replyToId) {
+		if (body == null || activity.containsKey("id") || activity.containsKey("timestamp")
+				|| (replyToId != null && activity.containsKey("replyToId"))) {
+			return null;
+		}
+		int open = body.indexOf('{');
+		if (open < 0 || !body.substring(0, open).isBlank()) {
+			return null;
+		}
+		String rest = body.substring(open + 1);
+		StringBuilder text = new StringBuilder(body.length() + 100).append("{\"id\":").append(Json.string(id));
+		if (replyToId != null) {
+			text.append(",\"replyToId\":").append(Json.string(replyToId));
+		}
+		text.append(",\"timestamp\":\"").append(java.time.Instant.now()).append('"');
+		return text.append(rest.stripLeading().startsWith("}") ? "" : ",").append(rest).toString();
 	}
 
 	/** When the request this thread handles arrived (epoch ms). */
