@@ -573,8 +573,9 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	/**
 	 * Stores an activity given with the request text it was parsed from: the text is kept
-	 * with the id (and reply id, timestamp) added in front, instead of copying the map and
-	 * writing it out again (a visible share of the simulator's CPU at 3,000 messages/s).
+	 * with the id (and reply id, timestamp) added in front, instead of copying the map
+	 * and writing it out again (a visible share of the simulator's CPU at 3,000
+	 * messages/s).
 	 */
 	String store(Conversation c, Map<String, Object> activity, String replyToId, String body) {
 		String id = nextActivityId();

@@ -198,6 +198,29 @@ class ConnectorTest {
 	}
 
 	@Test
+	void storedActivitiesKeepTheirFieldsAndGainIdTimestampAndReplyTo() {
+		SimUser u = installedUser(9);
+		String base = sim.serviceUrl() + "v3/conversations/" + sim.conversationIdFor(u.id()) + "/activities";
+		String first = (String) http.post(base, token, SimHttp.message("plain")).json().get("id");
+		String reply = (String) http.post(base + "/" + first, token, SimHttp.message("answer")).json().get("id");
+		Map<String, Object> ownId = new java.util.LinkedHashMap<>(SimHttp.message("own id"));
+		ownId.put("id", "chosen-by-the-bot");
+		String third = (String) http.post(base, token, ownId).json().get("id");
+		List<Map<String, Object>> inbox = sim.inbox(u.id()); // latest first
+		assertThat(inbox).hasSize(3);
+		assertThat(inbox.get(2)).containsEntry("id", first)
+			.containsEntry("type", "message")
+			.containsEntry("text", "plain")
+			.containsKey("timestamp")
+			.doesNotContainKey("replyToId");
+		assertThat(inbox.get(1)).containsEntry("id", reply)
+			.containsEntry("replyToId", first)
+			.containsEntry("text", "answer");
+		// The service assigns ids; one sent by the bot is replaced.
+		assertThat(inbox.get(0)).containsEntry("id", third).containsEntry("text", "own id").containsKey("timestamp");
+	}
+
+	@Test
 	void updateAndDeleteAnActivity() {
 		SimUser u = installedUser(7);
 		String base = sim.serviceUrl() + "v3/conversations/" + sim.conversationIdFor(u.id()) + "/activities";
