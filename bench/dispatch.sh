@@ -8,7 +8,9 @@
 #
 # Options: --recipients N, --limit R (0 = simulator limits off, Herald unlimited), --latency-ms MIN-MAX,
 # --instances K, --faults 5xx=X,timeout=X,reset=X,blocked=X,412=X, --xmx (Herald heap, default 256m),
-# --concurrency (Herald senders, default 64), --gc serial|zgc|g1 (Herald collector; zgc paced, serial unlimited). Logs of each run go to bench/out/<time>/.
+# --concurrency (Herald senders, default 64), --gc serial|zgc|g1 (Herald collector; zgc paced, serial unlimited),
+# --warmup N (an unmeasured broadcast to N people first; default 10000 with --limit 0, else 0).
+# Logs of each run go to bench/out/<time>/ (Herald nodes; PostgreSQL's log with slow plans and autovacuum in pglog/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
