@@ -364,9 +364,13 @@ class DispatchEngine implements SmartLifecycle {
 		if (this.jobs.isEmpty() && this.stopped.isEmpty()) {
 			return;
 		}
+		long asked = System.nanoTime();
 		Set<Long> sending = new HashSet<>(this.ledger.sendingAnnouncements());
 		long forgetBefore = System.nanoTime() - STOPPED_MEMORY.toNanos();
-		this.stopped.entrySet().removeIf((e) -> sending.contains(e.getKey()) || e.getValue() < forgetBefore);
+		// A pause that arrived while the database was being asked is newer than its
+		// answer.
+		this.stopped.entrySet()
+			.removeIf((e) -> (sending.contains(e.getKey()) && e.getValue() < asked) || e.getValue() < forgetBefore);
 		List<Ledger.Job> stopped = new ArrayList<>();
 		this.jobs.removeIf((job) -> {
 			if (sending.contains(job.announcementId())) {
