@@ -36,6 +36,18 @@ public class AdminSettings {
 			.optional();
 	}
 
+	/** A setting that holds a whole number; empty when unset or not a number. */
+	public Optional<Integer> getInt(String key) {
+		return get(key).flatMap((value) -> {
+			try {
+				return Optional.of(Integer.parseInt(value.trim()));
+			}
+			catch (NumberFormatException ex) {
+				return Optional.empty();
+			}
+		});
+	}
+
 	@Transactional
 	public void putAll(Map<String, String> values, String by) {
 		values.forEach((key, value) -> this.jdbc.sql("""

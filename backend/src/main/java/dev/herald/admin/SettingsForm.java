@@ -41,12 +41,7 @@ public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Bool
 	}
 
 	private static int integer(AdminSettings settings, String key, int fallback) {
-		try {
-			return settings.get(key).map(Integer::parseInt).orElse(fallback);
-		}
-		catch (NumberFormatException ex) {
-			return fallback;
-		}
+		return settings.getInt(key).orElse(fallback);
 	}
 
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -296,8 +295,8 @@ class DispatchEngine implements SmartLifecycle {
 	 * through any other.
 	 */
 	private void followRateSetting() {
-		int rate = this.settings.get(AdminSettings.RATE_PER_SECOND)
-			.flatMap(DispatchEngine::parseRate)
+		int rate = this.settings.getInt(AdminSettings.RATE_PER_SECOND)
+			.filter((r) -> r > 0)
 			.orElse(this.properties.ratePerSecond());
 		if (rate != this.appliedRate) {
 			if (this.appliedRate >= 0) {
@@ -305,16 +304,6 @@ class DispatchEngine implements SmartLifecycle {
 			}
 			this.appliedRate = rate;
 			this.pacer.setBudget(rate);
-		}
-	}
-
-	private static Optional<Integer> parseRate(String value) {
-		try {
-			int rate = Integer.parseInt(value.trim());
-			return (rate > 0) ? Optional.of(rate) : Optional.empty();
-		}
-		catch (NumberFormatException ex) {
-			return Optional.empty();
 		}
 	}
 
