@@ -21,6 +21,15 @@ public final class Roles {
 
 	/** Authorities for a signed-in identity, from its claims and the configured lists. */
 	static Set<GrantedAuthority> from(Map<String, Object> claims, SecurityProperties properties) {
+		return from(claims, properties, false);
+	}
+
+	/**
+	 * Authorities from claims and the configured lists.
+	 * @param apiToken whether the claims are an API bearer token's, whose app-only tokens
+	 * may also be matched by the calling app's id
+	 */
+	static Set<GrantedAuthority> from(Map<String, Object> claims, SecurityProperties properties, boolean apiToken) {
 		Set<String> roles = new LinkedHashSet<>();
 		Object claim = claims.get(properties.roleClaim());
 		Collection<?> values = (claim instanceof Collection<?> c) ? c : (claim != null) ? List.of(claim) : List.of();
@@ -33,7 +42,7 @@ public final class Roles {
 				roles.add(AUTHOR);
 			}
 		}
-		for (String name : names(claims)) {
+		for (String name : ids(claims, apiToken)) {
 			if (contains(properties.admins(), name)) {
 				roles.add(ADMIN);
 			}
@@ -60,13 +69,26 @@ public final class Roles {
 		return "unknown";
 	}
 
-	private static List<String> names(Map<String, Object> claims) {
-		return List.of("preferred_username", "upn", "email", "sub", "azp", "appid", "client_id")
-			.stream()
-			.map(claims::get)
-			.filter((v) -> v != null)
-			.map(String::valueOf)
-			.toList();
+	/**
+	 * The immutable ids the bootstrap lists are matched against: the Entra object id
+	 * ({@code oid}), or {@code sub} for an identity provider without one (OpenID's
+	 * {@code sub} is never reassigned). An app-only API token (no {@code scp}: no person
+	 * behind it) is also matched by its app id. Names and e-mail addresses never count:
+	 * they can be renamed, reused or, in some tenants, chosen by the person.
+	 */
+	private static List<String> ids(Map<String, Object> claims, boolean apiToken) {
+		List<String> ids = new java.util.ArrayList<>();
+		Object oid = claims.get("oid");
+		ids.add(String.valueOf((oid != null) ? oid : claims.get("sub")));
+		if (apiToken && claims.get("scp") == null) {
+			List.of("azp", "appid").forEach((key) -> {
+				if (claims.get(key) != null) {
+					ids.add(String.valueOf(claims.get(key)));
+				}
+			});
+		}
+		ids.removeIf("null"::equals);
+		return ids;
 	}
 
 	private static boolean contains(List<String> list, String name) {

@@ -1,9 +1,11 @@
 package dev.herald.security;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -16,10 +18,12 @@ import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
  * Three doors: the bot endpoint (authenticated by the Bot Framework channel token in the
@@ -28,6 +32,27 @@ import org.springframework.security.web.SecurityFilterChain;
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
+
+	/**
+	 * Browser hardening of every UI page: scripts only from Herald itself (no inline
+	 * script anywhere), no framing (clickjacking), no plugins. Card images may come from
+	 * any https host, as in Teams; inline styles stay allowed for the card renderer.
+	 */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
+			+ "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; font-src 'self' data:; "
+			+ "object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
+	/**
+	 * API tokens must be for Herald's API ({@code aud}) and from Herald's tenant
+	 * ({@code tid}). The audience is required outside local mode, so a deployment that
+	 * forgot it fails at start instead of accepting every app's tokens.
+	 */
+	@Bean
+	OAuth2TokenValidator<Jwt> heraldApiTokenValidator(
+			@Value("${spring.security.oauth2.resourceserver.jwt.audiences:}") List<String> audiences,
+			@Value("${herald.teams.tenant-id:}") String tenantId) {
+		return new ApiTokenValidator(audiences, tenantId);
+	}
 
 	@Bean
 	@Order(1)
@@ -47,8 +72,9 @@ class SecurityConfig {
 	@Bean
 	@Order(2)
 	SecurityFilterChain api(HttpSecurity http, SecurityProperties properties) throws Exception {
-		http.securityMatcher("/api/**")
-			.authorizeHttpRequests((auth) -> auth.requestMatchers("/api/v1/admin/**")
+		// Metrics are read by scrapers with a bearer token (Admin), never anonymously.
+		http.securityMatcher("/api/**", "/actuator/prometheus")
+			.authorizeHttpRequests((auth) -> auth.requestMatchers("/api/v1/admin/**", "/actuator/prometheus")
 				.hasRole(Roles.ADMIN)
 				// Other systems need no app role here: being a registered, enabled API
 				// client is their grant, checked by the notification module.
@@ -58,7 +84,7 @@ class SecurityConfig {
 				.hasRole(Roles.AUTHOR))
 			.oauth2ResourceServer((rs) -> rs
 				.jwt((jwt) -> jwt.jwtAuthenticationConverter((Jwt token) -> new JwtAuthenticationToken(token,
-						Roles.from(token.getClaims(), properties), Roles.userName(token.getClaims()))))
+						Roles.from(token.getClaims(), properties, true), Roles.userName(token.getClaims()))))
 				.authenticationEntryPoint(ProblemResponses::unauthorized)
 				.accessDeniedHandler(ProblemResponses::forbidden))
 			.csrf((csrf) -> csrf.disable())
@@ -71,7 +97,7 @@ class SecurityConfig {
 	@Order(3)
 	SecurityFilterChain web(HttpSecurity http, SecurityProperties properties) throws Exception {
 		http.authorizeHttpRequests((auth) -> auth
-			.requestMatchers("/actuator/health/**", "/actuator/info", "/actuator/prometheus", "/css/**", "/js/**",
+			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/css/**", "/js/**",
 					"/images/**", "/webjars/**", "/favicon.ico", "/error")
 			.permitAll()
 			.requestMatchers(HttpMethod.GET, "/images/announcements/**")
@@ -84,7 +110,10 @@ class SecurityConfig {
 			.anyRequest()
 			.hasRole(Roles.AUTHOR))
 			.oauth2Login((login) -> login.userInfoEndpoint((ui) -> ui.oidcUserService(oidcUserService(properties))))
-			.logout((logout) -> logout.logoutSuccessUrl("/signed-out").permitAll());
+			.logout((logout) -> logout.logoutSuccessUrl("/signed-out").permitAll())
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+				.frameOptions((frame) -> frame.deny())
+				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));
 		return http.build();
 	}
 

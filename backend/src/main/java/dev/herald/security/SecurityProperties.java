@@ -14,9 +14,11 @@ import org.springframework.validation.annotation.Validated;
  * @param roleClaim the token claim holding app roles (Entra ID: {@code roles})
  * @param authorRole the app-role value that makes an Author
  * @param adminRole the app-role value that makes an Admin (admins are authors too)
- * @param authors user names (UPN, preferred_username or sub) that are Authors regardless
- * of claims; for bootstrapping and local mode
- * @param admins user names that are Admins regardless of claims
+ * @param authors immutable ids that are Authors regardless of claims, for bootstrapping:
+ * people's Entra object ids ({@code oid}; {@code sub} where the identity provider has no
+ * {@code oid}, as in local mode) and API clients' app ids (app-only tokens only); never
+ * names or e-mail addresses, which change and can be reused
+ * @param admins immutable ids that are Admins regardless of claims
  * @param registrationId the OAuth2 client registration used for sign-in
  */
 @Validated

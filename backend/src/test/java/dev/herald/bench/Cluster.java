@@ -408,8 +408,9 @@ public final class Cluster implements AutoCloseable {
 		public double metric(String name) {
 			try {
 				HttpResponse<String> response = HttpClient.newHttpClient()
-					.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/prometheus")).build(),
-							HttpResponse.BodyHandlers.ofString());
+					.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/prometheus"))
+						.header("Authorization", "Bearer " + TestIdentityProvider.accessToken("bench", "Herald.Admin"))
+						.build(), HttpResponse.BodyHandlers.ofString());
 				double sum = Double.NaN;
 				for (String line : response.body().split("\n")) {
 					boolean matches = name.contains("{") ? line.startsWith(name)

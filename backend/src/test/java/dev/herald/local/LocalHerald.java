@@ -8,6 +8,7 @@ import java.util.Map;
 
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,13 @@ public final class LocalHerald {
 			.withUsers(2000)
 			.withInstalledShare(0.9)
 			.withBotEndpoint("http://localhost:" + heraldPort + "/api/messages"));
-		MockOAuth2Server oidc = new MockOAuth2Server(new OAuth2Config(true));
+		// API tokens of the local provider carry the tenant, as Entra's do; their
+		// audience
+		// is the requested scope ("api" in the README's token command).
+		MockOAuth2Server oidc = new MockOAuth2Server(
+				new OAuth2Config(true, null, null, false, new no.nav.security.mock.oauth2.token.OAuth2TokenProvider(),
+						java.util.Set.of(new DefaultOAuth2TokenCallback(IDP_ISSUER, "local", "JWT", null,
+								Map.of("tid", simulator.tenantId()), 3600))));
 		oidc.start(InetAddress.getByName("localhost"), oidcPort);
 		String issuer = oidc.issuerUrl(IDP_ISSUER).toString();
 
@@ -56,6 +63,8 @@ public final class LocalHerald {
 		properties.put("spring.datasource.username", db.username());
 		properties.put("spring.datasource.password", db.password());
 		HeraldTestProperties.apply((key, value) -> properties.put(key, value.get()), simulator, issuer);
+		properties.put("spring.security.oauth2.resourceserver.jwt.audiences", "api");
+		// Local sign-ins have no Entra object id: their sub (the name typed) stands in.
 		properties.put("herald.security.authors", "author,herald-cli");
 		properties.put("herald.security.admins", "admin");
 		properties.forEach((key, value) -> System.setProperty(key, String.valueOf(value)));

@@ -13,6 +13,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class HeraldTestProperties {
 
+	/** The Entra object id listed in {@code herald.security.admins} in tests. */
+	public static final String BOOTSTRAP_ADMIN_OID = "0b5e55ed-0000-4000-8000-00000000ad01";
+
 	private HeraldTestProperties() {
 	}
 
@@ -23,6 +26,8 @@ public final class HeraldTestProperties {
 		// holding the
 		// test JVM's exit for Hikari's default 30 s.
 		registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
+		// A bootstrap Admin by immutable object id (TrustIntegrationTests).
+		registry.add("herald.security.admins", () -> BOOTSTRAP_ADMIN_OID);
 		// Tests trust the simulator's signing keys plus TestChannelKeys' (served merged
 		// by
 		// TestChannel), so bot tests can sign tokens of their own; local mode keeps the
@@ -47,6 +52,9 @@ public final class HeraldTestProperties {
 		sink.accept("spring.security.oauth2.client.registration.entra.client-secret", () -> "local-secret");
 		sink.accept("spring.security.oauth2.client.provider.entra.issuer-uri", () -> issuer);
 		sink.accept("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> issuer);
+		// The audience TestIdentityProvider's API tokens carry (local mode: "api").
+		sink.accept("spring.security.oauth2.resourceserver.jwt.audiences", () -> TestIdentityProvider.API_AUDIENCE);
+		sink.accept("herald.local-mode", () -> "true");
 	}
 
 }

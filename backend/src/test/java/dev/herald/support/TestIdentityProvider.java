@@ -14,6 +14,9 @@ public final class TestIdentityProvider {
 
 	public static final String ISSUER_ID = "herald";
 
+	/** The {@code aud} of Herald's API in tests. */
+	public static final String API_AUDIENCE = "herald-api";
+
 	private static MockOAuth2Server shared;
 
 	private TestIdentityProvider() {
@@ -32,12 +35,30 @@ public final class TestIdentityProvider {
 		return get().issuerUrl(ISSUER_ID).toString();
 	}
 
-	/** A bearer token for an API client with the given app roles. */
+	/**
+	 * A bearer token for an API client with the given app roles, for Herald's API in the
+	 * simulated tenant.
+	 */
 	public static String accessToken(String subject, String... roles) {
+		return token(subject, API_AUDIENCE, TestSimulator.get().tenantId(), roles);
+	}
+
+	/** A bearer token with any audience and tenant (null: no {@code tid} claim). */
+	public static String token(String subject, String audience, String tenantId, String... roles) {
+		return token(subject, audience, tenantId, Map.of(), roles);
+	}
+
+	/** A bearer token with any audience, tenant and extra claims. */
+	public static String token(String subject, String audience, String tenantId, Map<String, Object> extraClaims,
+			String... roles) {
+		Map<String, Object> claims = new java.util.HashMap<>(extraClaims);
+		claims.put("roles", List.of(roles));
+		if (tenantId != null) {
+			claims.put("tid", tenantId);
+		}
 		return get()
 			.issueToken(ISSUER_ID, subject,
-					new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of("herald-api"),
-							Map.of("roles", List.of(roles)), 3600))
+					new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of(audience), claims, 3600))
 			.serialize();
 	}
 
