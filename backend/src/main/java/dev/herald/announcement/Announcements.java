@@ -241,7 +241,8 @@ public class Announcements {
 	 */
 	@Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
 	public void markFrozen(long id) {
-		transition(id, AnnouncementStatus.SENDING, "frozen_at = now(), prepared_people = NULL",
+		// The clock, not the transaction's start: the ledger was written before this.
+		transition(id, AnnouncementStatus.SENDING, "frozen_at = clock_timestamp(), prepared_people = NULL",
 				AnnouncementStatus.PREPARING);
 	}
 
