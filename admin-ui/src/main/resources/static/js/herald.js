@@ -155,12 +155,14 @@
   var progress = document.getElementById('progress');
   if (progress) {
     var initial = progress.dataset.status;
-    if (['sending', 'paused', 'scheduled'].indexOf(initial) >= 0) {
+    if (['preparing', 'sending', 'paused', 'scheduled'].indexOf(initial) >= 0) {
       watch(progress.dataset.url, function (p) {
         ['recipients', 'pending', 'delivered', 'failed', 'blocked', 'optedOut', 'canceled'].forEach(function (k) {
           var el = document.getElementById('count-' + k);
           if (el) { el.textContent = p[k]; }
         });
+        var gathered = document.getElementById('prepared-people');
+        if (gathered && p.preparedPeople !== null) { gathered.textContent = p.preparedPeople; }
         var bar = document.getElementById('progress-bar');
         bar.value = p.percent;
         bar.textContent = p.percent + '%';
@@ -170,7 +172,7 @@
   }
 
   var sentList = document.getElementById('sent-list');
-  if (sentList && sentList.querySelector('.badge.sending, .badge.paused')) {
+  if (sentList && sentList.querySelector('.badge.preparing, .badge.sending, .badge.paused')) {
     var labels = document.getElementById('status-labels').dataset;
     watch(sentList.dataset.url, function (p) {
       var row = sentList.querySelector('tr[data-id="' + p.id + '"]');

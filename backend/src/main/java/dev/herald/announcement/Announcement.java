@@ -15,11 +15,21 @@ import java.time.Instant;
  * @param scheduledAt when a scheduled send is due
  * @param counts the delivery counts
  * @param scheduledZone the author's time zone the start was given in (e.g. Europe/Paris)
- * @param pauseReason why the dispatcher paused the send by itself, if it did
+ * @param pauseReason why the dispatcher paused the send by itself (or could not prepare
+ * it), if it did
+ * @param frozenAt when the audience was frozen into the ledger; null while preparing, and
+ * when a paused send's freeze failed
+ * @param preparedPeople while preparing: people gathered from the directory and Graph so
+ * far
  */
 public record Announcement(long id, AnnouncementContent content, AnnouncementStatus status, String createdBy,
 		Instant createdAt, Instant startedAt, Instant finishedAt, Instant scheduledAt, DeliveryCounts counts,
-		String scheduledZone, String pauseReason) {
+		String scheduledZone, String pauseReason, Instant frozenAt, Integer preparedPeople) {
+
+	/** Paused because the audience could not be frozen (resuming prepares it again). */
+	public boolean preparationFailed() {
+		return this.status == AnnouncementStatus.PAUSED && this.frozenAt == null;
+	}
 
 	/**
 	 * Delivery counts, maintained incrementally by the dispatcher.

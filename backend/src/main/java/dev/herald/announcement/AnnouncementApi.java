@@ -67,6 +67,11 @@ class AnnouncementApi {
 		return View.of(this.announcements.require(id));
 	}
 
+	/**
+	 * Starts the send; answers at once with status {@code preparing} while the audience
+	 * is frozen in the background ({@code preparation} shows the progress), then
+	 * {@code sending}.
+	 */
 	@PostMapping("/{id}/send")
 	ResponseEntity<View> send(@PathVariable long id) {
 		this.announcements.startSend(id);
@@ -132,10 +137,12 @@ class AnnouncementApi {
 
 	/**
 	 * An announcement as the API shows it; {@code schedule} only when one was set,
-	 * {@code pauseReason} only while paused by the dispatcher.
+	 * {@code pauseReason} only while paused by the dispatcher (or because its audience
+	 * could not be prepared), {@code preparation} only while preparing.
 	 */
 	record View(long id, String status, AnnouncementContent content, String createdBy, Instant createdAt,
-			Instant startedAt, Instant finishedAt, Counts counts, Schedule schedule, String pauseReason) {
+			Instant startedAt, Instant finishedAt, Counts counts, Schedule schedule, String pauseReason,
+			Preparation preparation) {
 
 		static View of(Announcement a) {
 			Announcement.DeliveryCounts c = a.counts();
@@ -146,13 +153,25 @@ class AnnouncementApi {
 			return new View(a.id(), a.status().dbValue(), a.content(), a.createdBy(), a.createdAt(), a.startedAt(),
 					a.finishedAt(), new Counts(c.recipients(), c.pending(), c.delivered(), c.failed(), c.blocked(),
 							c.optedOut(), c.canceled()),
-					schedule, a.pauseReason());
+					schedule, a.pauseReason(), Preparation.of(a));
 		}
 
 	}
 
 	/** A scheduled start: the instant, and the same as the author's wall-clock time. */
 	record Schedule(Instant at, LocalDateTime localTime, String zone) {
+	}
+
+	/**
+	 * The audience being frozen: people gathered so far from the directory and Graph
+	 * ({@code null} until the first page, and for everyone who has the app).
+	 */
+	record Preparation(Integer peopleGathered) {
+
+		static Preparation of(Announcement a) {
+			return (a.status() == AnnouncementStatus.PREPARING) ? new Preparation(a.preparedPeople()) : null;
+		}
+
 	}
 
 	record Counts(int recipients, int pending, int delivered, int failed, int blocked, int optedOut, int canceled) {

@@ -57,8 +57,9 @@ class AnnouncementController {
 	private static final Set<AnnouncementStatus> DRAFTS = EnumSet.of(AnnouncementStatus.DRAFT,
 			AnnouncementStatus.SCHEDULED);
 
-	private static final Set<AnnouncementStatus> SENT = EnumSet.of(AnnouncementStatus.SENDING,
-			AnnouncementStatus.PAUSED, AnnouncementStatus.SENT, AnnouncementStatus.CANCELED);
+	private static final Set<AnnouncementStatus> SENT = EnumSet.of(AnnouncementStatus.PREPARING,
+			AnnouncementStatus.SENDING, AnnouncementStatus.PAUSED, AnnouncementStatus.SENT,
+			AnnouncementStatus.CANCELED);
 
 	private final Announcements announcements;
 

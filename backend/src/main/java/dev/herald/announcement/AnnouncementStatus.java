@@ -7,17 +7,23 @@ import java.util.Set;
 /** The lifecycle of an announcement, with the transitions it allows. */
 public enum AnnouncementStatus {
 
-	DRAFT, SCHEDULED, SENDING, PAUSED, SENT, CANCELED;
+	DRAFT, SCHEDULED, PREPARING, SENDING, PAUSED, SENT, CANCELED;
 
 	/** States a transition into {@code this} may start from. */
 	Set<AnnouncementStatus> allowedFrom() {
 		return switch (this) {
 			case DRAFT -> EnumSet.of(SCHEDULED);
 			case SCHEDULED -> EnumSet.of(DRAFT);
-			case SENDING -> EnumSet.of(DRAFT, SCHEDULED, PAUSED);
-			case PAUSED -> EnumSet.of(SENDING);
+			// A send freezes its audience while preparing; a paused one whose freeze
+			// failed
+			// prepares again when resumed.
+			case PREPARING -> EnumSet.of(DRAFT, SCHEDULED, PAUSED);
+			// From a draft only for named recipients, frozen by the caller (API
+			// notifications).
+			case SENDING -> EnumSet.of(DRAFT, PREPARING, PAUSED);
+			case PAUSED -> EnumSet.of(PREPARING, SENDING);
 			case SENT -> EnumSet.of(SENDING);
-			case CANCELED -> EnumSet.of(SCHEDULED, SENDING, PAUSED);
+			case CANCELED -> EnumSet.of(SCHEDULED, PREPARING, SENDING, PAUSED);
 		};
 	}
 

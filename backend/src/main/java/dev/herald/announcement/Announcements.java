@@ -26,7 +26,7 @@ public class Announcements {
 			id, title, summary, image_url, author_line, buttons, importance, topic, ack_requested, poll_question,
 			poll_choices, status, created_by, created_at, started_at, finished_at, scheduled_at, recipients, delivered,
 			failed, blocked, opted_out, canceled, scheduled_zone,
-			pause_reason
+			pause_reason, frozen_at, prepared_people
 			""";
 
 	private static final JsonMapper JSON = JsonMapper.shared();
@@ -133,13 +133,14 @@ public class Announcements {
 	}
 
 	/**
-	 * Starts sending now. The dispatcher freezes the audience into the ledger in this
-	 * same transaction, so a send is never half-started.
+	 * Starts sending now: the announcement is {@code preparing} until the dispatcher has
+	 * frozen its audience in the background, so this answers at once whatever the
+	 * audience size.
 	 */
 	@Transactional
 	public void startSend(long id) {
-		transition(id, AnnouncementStatus.SENDING, "started_at = now()", AnnouncementStatus.DRAFT,
-				AnnouncementStatus.SCHEDULED);
+		transition(id, AnnouncementStatus.PREPARING, "started_at = now(), prepared_people = NULL",
+				AnnouncementStatus.DRAFT, AnnouncementStatus.SCHEDULED);
 		this.events.publishEvent(new AnnouncementEvents.SendStarted(id, "installed"));
 	}
 
@@ -167,18 +168,87 @@ public class Announcements {
 				AnnouncementStatus.SCHEDULED);
 	}
 
+	/** Scheduled announcements whose time has come, oldest first. */
+	public List<Long> dueScheduled(int limit) {
+		return this.jdbc.sql("""
+				SELECT id FROM announcement WHERE status = 'scheduled' AND scheduled_at <= now()
+				ORDER BY scheduled_at LIMIT :limit
+				""").param("limit", limit).query(Long.class).list();
+	}
+
 	/**
-	 * Starts every scheduled announcement whose time has come; safe to run on several
-	 * instances at once (each row is taken by one of them). Returns the ids started.
+	 * Starts one scheduled announcement if it is still scheduled and due; safe to run on
+	 * several instances at once (the row is taken by one of them). Returns whether this
+	 * call started it.
 	 */
 	@Transactional
-	public List<Long> startDueScheduled() {
-		List<Long> due = this.jdbc.sql("""
-				SELECT id FROM announcement WHERE status = 'scheduled' AND scheduled_at <= now()
-				ORDER BY scheduled_at FOR UPDATE SKIP LOCKED
-				""").query(Long.class).list();
-		due.forEach(this::startSend);
+	public boolean startScheduled(long id) {
+		boolean due = this.jdbc.sql("""
+				SELECT id FROM announcement WHERE id = :id AND status = 'scheduled' AND scheduled_at <= now()
+				FOR UPDATE SKIP LOCKED
+				""").param("id", id).query(Long.class).optional().isPresent();
+		if (due) {
+			startSend(id);
+		}
 		return due;
+	}
+
+	/**
+	 * A start or a freeze that failed (a group that cannot be read, say): the
+	 * announcement is paused with the reason for its author; resuming prepares it again.
+	 * Returns false when it was no longer scheduled or preparing (canceled meanwhile).
+	 */
+	@Transactional
+	public boolean pauseUnprepared(long id, String reason) {
+		boolean paused = this.jdbc.sql("""
+				UPDATE announcement SET status = 'paused', pause_reason = :reason, prepared_people = NULL,
+				  started_at = COALESCE(started_at, now()), updated_at = now()
+				WHERE id = :id AND status IN ('scheduled', 'preparing') AND frozen_at IS NULL
+				""").param("id", id).param("reason", abbreviate(reason)).update() == 1;
+		if (paused) {
+			this.events.publishEvent(new AnnouncementEvents.SendPaused(id));
+		}
+		return paused;
+	}
+
+	/**
+	 * Progress of a freeze: people gathered so far. Returns false when the announcement
+	 * is no longer preparing (canceled), so the freeze can stop early.
+	 */
+	public boolean reportPrepared(long id, int people) {
+		return this.jdbc.sql("""
+				UPDATE announcement SET prepared_people = :people WHERE id = :id AND status = 'preparing'
+				""").param("id", id).param("people", people).update() == 1;
+	}
+
+	/**
+	 * Locks a preparing announcement for the transaction that freezes its ledger: false
+	 * when it is not preparing any more (canceled), and nothing must be frozen.
+	 */
+	@Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+	public boolean lockPreparing(long id) {
+		return this.jdbc.sql("SELECT status FROM announcement WHERE id = :id FOR UPDATE")
+			.param("id", id)
+			.query(String.class)
+			.optional()
+			.filter(AnnouncementStatus.PREPARING.dbValue()::equals)
+			.isPresent();
+	}
+
+	/**
+	 * The ledger of a preparing announcement was filled in the caller's transaction: it
+	 * is sending now.
+	 */
+	@Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+	public void markFrozen(long id) {
+		// The clock, not the transaction's start: the ledger was written before this.
+		transition(id, AnnouncementStatus.SENDING, "frozen_at = clock_timestamp(), prepared_people = NULL",
+				AnnouncementStatus.PREPARING);
+	}
+
+	private static String abbreviate(String reason) {
+		String text = (reason != null) ? reason : "Unknown error";
+		return (text.length() > 1000) ? text.substring(0, 1000) : text;
 	}
 
 	/**
@@ -187,14 +257,15 @@ public class Announcements {
 	 */
 	@Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
 	public void startSendToGivenRecipients(long id) {
-		transition(id, AnnouncementStatus.SENDING, "started_at = now()", AnnouncementStatus.DRAFT);
+		transition(id, AnnouncementStatus.SENDING, "started_at = now(), frozen_at = now()", AnnouncementStatus.DRAFT);
 		this.events
 			.publishEvent(new AnnouncementEvents.SendStarted(id, AnnouncementEvents.SendStarted.GIVEN_RECIPIENTS));
 	}
 
 	@Transactional
 	public void pause(long id) {
-		transition(id, AnnouncementStatus.PAUSED, null);
+		// A send being prepared has nothing to pause yet: it can be canceled.
+		transition(id, AnnouncementStatus.PAUSED, null, AnnouncementStatus.SENDING);
 		this.events.publishEvent(new AnnouncementEvents.SendPaused(id));
 	}
 
@@ -216,7 +287,15 @@ public class Announcements {
 
 	@Transactional
 	public void resume(long id) {
-		transition(id, AnnouncementStatus.SENDING, "pause_reason = NULL", AnnouncementStatus.PAUSED);
+		// A send whose freeze failed has no ledger yet: it prepares again.
+		int updated = this.jdbc.sql("""
+				UPDATE announcement SET status = CASE WHEN frozen_at IS NULL THEN 'preparing' ELSE 'sending' END,
+				  pause_reason = NULL, updated_at = now()
+				WHERE id = :id AND status = 'paused'
+				""").param("id", id).update();
+		if (updated != 1) {
+			throw new InvalidTransitionException(id, require(id).status(), AnnouncementStatus.SENDING);
+		}
 		this.events.publishEvent(new AnnouncementEvents.SendResumed(id));
 	}
 
@@ -288,7 +367,8 @@ public class Announcements {
 				instant(rs.getTimestamp("finished_at")), instant(rs.getTimestamp("scheduled_at")),
 				new Announcement.DeliveryCounts(rs.getInt("recipients"), rs.getInt("delivered"), rs.getInt("failed"),
 						rs.getInt("blocked"), rs.getInt("opted_out"), rs.getInt("canceled")),
-				rs.getString("scheduled_zone"), rs.getString("pause_reason"));
+				rs.getString("scheduled_zone"), rs.getString("pause_reason"), instant(rs.getTimestamp("frozen_at")),
+				(Integer) rs.getObject("prepared_people"));
 	}
 
 	private static Instant instant(Timestamp ts) {

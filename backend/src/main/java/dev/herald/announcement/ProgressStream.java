@@ -110,6 +110,7 @@ class ProgressStream implements SmartLifecycle {
 		event.put("optedOut", c.optedOut());
 		event.put("canceled", c.canceled());
 		event.put("percent", c.percentDone());
+		event.put("preparedPeople", a.preparedPeople());
 		return event;
 	}
 

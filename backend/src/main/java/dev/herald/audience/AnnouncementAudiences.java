@@ -2,6 +2,7 @@ package dev.herald.audience;
 
 import java.util.List;
 
+import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementStatus;
 import dev.herald.announcement.Announcements;
 
@@ -11,8 +12,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The audience stored with each announcement. It can change while the announcement is a
- * draft (or scheduled); once a send starts it is frozen into the ledger and never read
- * again for that send.
+ * draft (or scheduled, or paused because it could not be read); once a send starts it is
+ * frozen into the ledger and never read again for that send.
  */
 @Component
 public class AnnouncementAudiences {
@@ -35,8 +36,10 @@ public class AnnouncementAudiences {
 			.param("id", announcementId)
 			.query()
 			.rowSet();
-		AnnouncementStatus current = this.announcements.require(announcementId).status();
-		if (!current.isEditable() && current != AnnouncementStatus.SCHEDULED) {
+		Announcement announcement = this.announcements.require(announcementId);
+		AnnouncementStatus current = announcement.status();
+		// A send paused because its audience could not be read may get a corrected one.
+		if (!current.isEditable() && current != AnnouncementStatus.SCHEDULED && !announcement.preparationFailed()) {
 			throw new AudienceLockedException(announcementId, current);
 		}
 		this.jdbc.sql("DELETE FROM announcement_audience WHERE announcement_id = :id")

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,19 +13,20 @@ import org.slf4j.LoggerFactory;
 import dev.herald.graph.GraphFailure;
 import dev.herald.teams.TeamsProperties;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Resolves an audience into people and channels, set-based: every source (directory,
  * Graph group and roster pages, addresses, people) is staged into a transaction-local
  * temporary table, then one statement deduplicates, drops guests and departed people, and
- * either counts (preview) or writes the ledger (freeze). The preview and the freeze run
- * the same SQL, so the count an author confirms is the count that gets frozen.
+ * either counts (preview) or fills the snapshot the dispatcher freezes into its ledger.
+ * The preview and the snapshot run the same SQL, so the count an author confirms is the
+ * count that gets frozen.
  */
 @Component
 public class AudienceResolver {
@@ -74,13 +76,13 @@ public class AudienceResolver {
 
 	private final TenantServiceUrl serviceUrl;
 
-	private final ApplicationEventPublisher events;
+	private final TransactionTemplate transactions;
 
 	private final String tenantId;
 
 	AudienceResolver(JdbcClient jdbc, JdbcTemplate template, GraphDirectory graph, AnnouncementAudiences audiences,
 			AppSettings settings, DirectorySync directorySync, TenantServiceUrl serviceUrl,
-			ApplicationEventPublisher events, TeamsProperties teams) {
+			PlatformTransactionManager transactionManager, TeamsProperties teams) {
 		this.jdbc = jdbc;
 		this.template = template;
 		this.graph = graph;
@@ -88,7 +90,7 @@ public class AudienceResolver {
 		this.settings = settings;
 		this.directorySync = directorySync;
 		this.serviceUrl = serviceUrl;
-		this.events = events;
+		this.transactions = new TransactionTemplate(transactionManager);
 		this.tenantId = teams.tenantId();
 	}
 
@@ -96,7 +98,7 @@ public class AudienceResolver {
 	@Transactional
 	public Preview preview(AudienceDefinition audience) {
 		boolean allowGuests = this.settings.allowGuests();
-		stage(audience);
+		stage(audience, null);
 		Preview counts = this.jdbc
 			.sql("WITH " + ELIGIBLE
 					+ """
@@ -124,37 +126,127 @@ public class AudienceResolver {
 	}
 
 	/**
-	 * Freezes the stored audience of an announcement into the ledger, inside the caller's
-	 * transaction (the one that starts the send). Empty when the announcement has no
-	 * stored audience: the caller then falls back to everyone who has the app.
+	 * Takes the snapshot of an announcement's stored audience that the dispatcher then
+	 * moves into its ledger: Graph groups and team rosters are read page by page into
+	 * {@code audience_snapshot_member}, each page committed on its own (no transaction
+	 * spans a Graph call, and a directory sync runs in its own); then one transaction
+	 * resolves everything (the same SQL as the preview) into {@code audience_snapshot}.
+	 * Whatever an earlier, interrupted snapshot of this announcement left is discarded
+	 * first, so taking it again after a crash counts nobody twice. Empty when the
+	 * announcement has no stored audience: the send then goes to everyone who has the
+	 * app.
+	 * @throws AudienceResolutionException when a group or team cannot be read
+	 * @throws SnapshotAbandonedException when {@code progress} said to stop
 	 */
-	@Transactional(propagation = Propagation.MANDATORY)
-	public Optional<Frozen> freeze(long announcementId) {
+	public Optional<Snapshot> snapshot(long announcementId, Progress progress) {
 		AudienceDefinition audience = this.audiences.get(announcementId);
 		if (audience.isEmpty()) {
 			return Optional.empty();
 		}
+		discard(announcementId);
+		if (!audience.of(AudienceKind.EVERYONE).isEmpty()) {
+			ensureDirectory(announcementId, progress);
+		}
+		int[] gathered = { 0 };
+		Consumer<List<GraphDirectory.Member>> pages = (members) -> {
+			stageSnapshotMembers(announcementId, members);
+			gathered[0] += members.size();
+			if (!progress.gathered(gathered[0])) {
+				throw new SnapshotAbandonedException(announcementId);
+			}
+		};
+		for (AudienceEntry group : audience.of(AudienceKind.GROUP)) {
+			expand("group", group, () -> this.graph.groupMembers(group.ref(), pages));
+		}
+		for (AudienceEntry team : audience.of(AudienceKind.TEAM)) {
+			expand("team", team, () -> this.graph.teamMembers(team.ref(), pages));
+		}
+		Snapshot snapshot = this.transactions.execute((status) -> resolveSnapshot(announcementId, audience));
+		log.info("Announcement {}: audience of {} entries resolved: {} recipients, {} awaiting install, {} opted out",
+				announcementId, audience.entries().size(), snapshot.recipients(), snapshot.installing(),
+				snapshot.optedOut());
+		return Optional.of(snapshot);
+	}
+
+	/**
+	 * Forgets an announcement's snapshot: once the dispatcher moved it into the ledger,
+	 * or when the send was canceled before.
+	 */
+	public void discard(long announcementId) {
+		this.jdbc.sql("DELETE FROM audience_snapshot_member WHERE announcement_id = :id")
+			.param("id", announcementId)
+			.update();
+		this.jdbc.sql("DELETE FROM audience_snapshot WHERE announcement_id = :id").param("id", announcementId).update();
+	}
+
+	/**
+	 * "Everyone in the organisation" needs the directory: the first sync runs now, on its
+	 * own (it has its own lease and error record), or another instance's is waited for.
+	 */
+	private void ensureDirectory(long announcementId, Progress progress) {
+		while (!this.directorySync.everSynced()) {
+			try {
+				this.directorySync.syncNow();
+			}
+			catch (DirectorySync.SyncBusyException ex) {
+				if (!progress.gathered(0)) {
+					throw new SnapshotAbandonedException(announcementId);
+				}
+				try {
+					Thread.sleep(1000);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw new SnapshotAbandonedException(announcementId);
+				}
+			}
+		}
+	}
+
+	private void stageSnapshotMembers(long announcementId, List<GraphDirectory.Member> members) {
+		if (members.isEmpty()) {
+			return;
+		}
+		String[] ids = members.stream().map(GraphDirectory.Member::aadObjectId).toArray(String[]::new);
+		String[] types = members.stream().map(GraphDirectory.Member::userType).toArray(String[]::new);
+		this.template.execute((Connection con) -> {
+			try (PreparedStatement ps = con.prepareStatement("""
+					INSERT INTO audience_snapshot_member (announcement_id, aad_object_id, user_type)
+					SELECT ?, * FROM unnest(?::text[], ?::text[])
+					""")) {
+				ps.setLong(1, announcementId);
+				ps.setArray(2, con.createArrayOf("text", ids));
+				ps.setArray(3, con.createArrayOf("text", types));
+				return ps.executeUpdate();
+			}
+		});
+	}
+
+	/** One transaction: the staged sources resolved into the snapshot, in key order. */
+	private Snapshot resolveSnapshot(long announcementId, AudienceDefinition audience) {
+		// Sorting a million rows in 4 MB spills to disk; this transaction only.
+		this.jdbc.sql("SET LOCAL work_mem = '64MB'").update();
 		boolean allowGuests = this.settings.allowGuests();
-		stage(audience);
-		Frozen people = this.jdbc.sql("WITH " + ELIGIBLE + """
-				, inserted AS (
-				  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state, reason)
-				  SELECT :id, r.aad, 'person', CASE WHEN r.opted_out THEN NULL ELSE r.conversation_ref END,
-				         CASE WHEN r.opted_out THEN 'opted_out'
-				              WHEN r.conversation_ref IS NOT NULL THEN 'pending' ELSE 'installing' END,
-				         CASE WHEN r.opted_out THEN 'Opted out of announcements' END
-				  FROM reachable r
-				  ON CONFLICT DO NOTHING
-				  RETURNING state
-				)
-				SELECT count(*) AS total, count(*) FILTER (WHERE state = 'installing') AS installing,
-				       count(*) FILTER (WHERE state = 'opted_out') AS opted_out
-				FROM inserted
-				""")
+		stage(audience, announcementId);
+		Snapshot people = this.jdbc
+			.sql("WITH " + ELIGIBLE
+					+ """
+							, inserted AS (
+							  INSERT INTO audience_snapshot (announcement_id, recipient, recipient_kind, conversation_ref, opted_out)
+							  SELECT :id, r.aad, 'person', CASE WHEN r.opted_out THEN NULL ELSE r.conversation_ref END, r.opted_out
+							  FROM reachable r
+							  ORDER BY r.aad
+							  ON CONFLICT DO NOTHING
+							  RETURNING conversation_ref, opted_out
+							)
+							SELECT count(*) AS total, count(*) FILTER (WHERE conversation_ref IS NULL AND NOT opted_out) AS installing,
+							       count(*) FILTER (WHERE opted_out) AS opted_out
+							FROM inserted
+							""")
 			.param("allowGuests", allowGuests)
 			.param("tenant", this.tenantId)
 			.param("id", announcementId)
-			.query((rs, i) -> new Frozen(rs.getInt("total"), rs.getInt("installing"), rs.getInt("opted_out")))
+			.query((rs, i) -> new Snapshot(rs.getInt("total"), rs.getInt("installing"), rs.getInt("opted_out")))
 			.single();
 		// A channel Herald has not heard of yet becomes a conversation now: its id is the
 		// Bot Framework conversation id; if the bot is not in that team, the send says
@@ -170,8 +262,8 @@ public class AudienceResolver {
 					  DO UPDATE SET display_name = COALESCE(conversation.display_name, EXCLUDED.display_name)
 					  RETURNING id, channel_id
 					), inserted AS (
-					  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)
-					  SELECT :id, conv.channel_id, 'channel', conv.id, 'pending' FROM conv
+					  INSERT INTO audience_snapshot (announcement_id, recipient, recipient_kind, conversation_ref, opted_out)
+					  SELECT :id, conv.channel_id, 'channel', conv.id, false FROM conv
 					  ON CONFLICT DO NOTHING
 					  RETURNING 1
 					)
@@ -182,26 +274,18 @@ public class AudienceResolver {
 			.param("id", announcementId)
 			.query(Integer.class)
 			.single();
-		Frozen frozen = new Frozen(people.recipients() + channels, people.installing(), people.optedOut());
-		this.jdbc.sql("""
-				UPDATE announcement SET recipients = recipients + :n, opted_out = opted_out + :optedOut,
-				  updated_at = now()
-				WHERE id = :id
-				""")
-			.param("n", frozen.recipients())
-			.param("optedOut", frozen.optedOut())
+		// The pages are in the snapshot now; a retry starts from Graph again anyway.
+		this.jdbc.sql("DELETE FROM audience_snapshot_member WHERE announcement_id = :id")
 			.param("id", announcementId)
 			.update();
-		log.info("Announcement {}: audience of {} entries frozen: {} recipients, {} awaiting install, {} opted out",
-				announcementId, audience.entries().size(), frozen.recipients(), frozen.installing(), frozen.optedOut());
-		if (frozen.installing() > 0) {
-			this.events.publishEvent(new AudienceEvents.InstallsNeeded(announcementId, frozen.installing()));
-		}
-		return Optional.of(frozen);
+		return new Snapshot(people.recipients() + channels, people.installing(), people.optedOut());
 	}
 
-	/** Fills the transaction's staging tables from every entry of the audience. */
-	private void stage(AudienceDefinition audience) {
+	/**
+	 * Fills the transaction's staging tables from every entry of the audience; groups and
+	 * teams from Graph, or (for a snapshot) from the pages already read for it.
+	 */
+	private void stage(AudienceDefinition audience, Long snapshotOf) {
 		this.jdbc.sql("""
 				CREATE TEMP TABLE IF NOT EXISTS audience_member (aad_object_id text NOT NULL, user_type text)
 				ON COMMIT DROP
@@ -214,7 +298,7 @@ public class AudienceResolver {
 			.update();
 		this.jdbc.sql("TRUNCATE audience_member, audience_channel, audience_address").update();
 		if (!audience.of(AudienceKind.EVERYONE).isEmpty()) {
-			if (!this.directorySync.everSynced()) {
+			if (snapshotOf == null && !this.directorySync.everSynced()) {
 				this.directorySync.syncNow();
 			}
 			this.jdbc.sql("""
@@ -222,11 +306,19 @@ public class AudienceResolver {
 					SELECT aad_object_id, user_type FROM directory_user WHERE NOT deleted
 					""").update();
 		}
-		for (AudienceEntry group : audience.of(AudienceKind.GROUP)) {
-			expand("group", group, () -> this.graph.groupMembers(group.ref(), this::stageMembers));
+		if (snapshotOf != null) {
+			this.jdbc.sql("""
+					INSERT INTO audience_member (aad_object_id, user_type)
+					SELECT aad_object_id, user_type FROM audience_snapshot_member WHERE announcement_id = :id
+					""").param("id", snapshotOf).update();
 		}
-		for (AudienceEntry team : audience.of(AudienceKind.TEAM)) {
-			expand("team", team, () -> this.graph.teamMembers(team.ref(), this::stageMembers));
+		else {
+			for (AudienceEntry group : audience.of(AudienceKind.GROUP)) {
+				expand("group", group, () -> this.graph.groupMembers(group.ref(), this::stageMembers));
+			}
+			for (AudienceEntry team : audience.of(AudienceKind.TEAM)) {
+				expand("team", team, () -> this.graph.teamMembers(team.ref(), this::stageMembers));
+			}
 		}
 		List<GraphDirectory.Member> people = audience.of(AudienceKind.PERSON)
 			.stream()
@@ -268,6 +360,9 @@ public class AudienceResolver {
 	private void expand(String what, AudienceEntry entry, Runnable expansion) {
 		try {
 			expansion.run();
+		}
+		catch (SnapshotAbandonedException ex) {
+			throw ex;
 		}
 		catch (RuntimeException ex) {
 			GraphFailure failure = GraphFailure.of(ex);
@@ -316,13 +411,30 @@ public class AudienceResolver {
 	}
 
 	/**
-	 * What a freeze wrote.
+	 * What a snapshot holds.
 	 *
-	 * @param recipients ledger rows created
-	 * @param installing people waiting for an install
-	 * @param optedOut people frozen as opted out
+	 * @param recipients rows: people plus channels
+	 * @param installing people without a conversation (to be installed)
+	 * @param optedOut people who opted out (frozen as such, never messaged)
 	 */
-	public record Frozen(int recipients, int installing, int optedOut) {
+	public record Snapshot(int recipients, int installing, int optedOut) {
+	}
+
+	/** Told of the people gathered so far; answers false when the snapshot must stop. */
+	@FunctionalInterface
+	public interface Progress {
+
+		boolean gathered(int people);
+
+	}
+
+	/** The snapshot was stopped: its send was canceled or is prepared elsewhere. */
+	public static class SnapshotAbandonedException extends RuntimeException {
+
+		SnapshotAbandonedException(long announcementId) {
+			super("The audience snapshot of announcement " + announcementId + " was abandoned");
+		}
+
 	}
 
 	/** A group or team could not be read. */

@@ -40,6 +40,9 @@ import org.springframework.validation.annotation.Validated;
  * @param failureWindow outcomes per announcement the automatic pause looks at
  * @param failureThreshold share of failures in a full window that pauses the send; 1
  * disables the automatic pause
+ * @param freezeLease how long an instance freezing an audience in the background keeps
+ * that job without renewing (it renews every fifth of it); another instance redoes a
+ * freeze this long after a crash
  */
 @Validated
 @ConfigurationProperties("herald.dispatch")
@@ -52,5 +55,6 @@ public record DispatchProperties(@DefaultValue("true") boolean enabled,
 		@Min(1) @DefaultValue("20") int maxThrottledAttempts, @NotNull @DefaultValue("1s") Duration initialBackoff,
 		@NotNull @DefaultValue("60s") Duration maxBackoff, @NotNull @DefaultValue("250ms") Duration pollInterval,
 		@Min(10) @DefaultValue("200") int failureWindow,
-		@DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.5") double failureThreshold) {
+		@DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.5") double failureThreshold,
+		@NotNull @DefaultValue("15s") Duration freezeLease) {
 }

@@ -62,8 +62,8 @@ class LeaseKeeper {
 					takeOver();
 				}
 				if (renewal != SendLease.Renewal.OTHER) {
-					this.announcements.startDueScheduled()
-						.forEach((id) -> log.info("Announcement {}: scheduled send started", id));
+					// Scheduled starts and freezes have threads of their own
+					// (ScheduledStarts, Freezer): nothing slow holds the lease up.
 					for (long id : this.ledger.sendingAnnouncements()) {
 						this.announcements.markSentIfComplete(id);
 					}

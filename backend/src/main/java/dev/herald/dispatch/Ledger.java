@@ -46,7 +46,7 @@ class Ledger {
 	 * in in key order: the primary key then grows at its right edge instead of splitting
 	 * pages all over (a third less time for a million rows).
 	 */
-	int freezeInstalledAudience(long announcementId) {
+	Frozen freezeInstalledAudience(long announcementId) {
 		// Sorting a million rows in 4 MB spills to disk; this transaction only.
 		this.jdbc.sql("SET LOCAL work_mem = '64MB'").update();
 		return this.jdbc.sql("""
@@ -63,11 +63,44 @@ class Ledger {
 				SET recipients = recipients + (SELECT count(*) FROM frozen),
 				    opted_out = opted_out + (SELECT count(*) FROM frozen WHERE state = 'opted_out')
 				WHERE id = :id
-				RETURNING recipients
+				RETURNING (SELECT count(*) FROM frozen), 0, (SELECT count(*) FROM frozen WHERE state = 'opted_out')
 				""".formatted(OptOuts.DELIVERY_STATE, OptOuts.JOIN))
 			.param("id", announcementId)
-			.query(Integer.class)
+			.query(Ledger::frozen)
 			.single();
+	}
+
+	/**
+	 * Moves an announcement's audience snapshot (filled by the audience module) into the
+	 * ledger, in key order, and counts it: people without a conversation wait in
+	 * {@code installing}, people who opted out are {@code opted_out} and never messaged.
+	 */
+	Frozen moveSnapshot(long announcementId) {
+		this.jdbc.sql("SET LOCAL work_mem = '64MB'").update();
+		return this.jdbc.sql("""
+				WITH moved AS (
+				  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state, reason)
+				  SELECT s.announcement_id, s.recipient, s.recipient_kind, s.conversation_ref,
+				         CASE WHEN s.opted_out THEN 'opted_out'
+				              WHEN s.conversation_ref IS NOT NULL THEN 'pending' ELSE 'installing' END,
+				         CASE WHEN s.opted_out THEN 'Opted out of announcements' END
+				  FROM audience_snapshot s
+				  WHERE s.announcement_id = :id
+				  ORDER BY s.recipient
+				  ON CONFLICT DO NOTHING
+				  RETURNING state
+				)
+				UPDATE announcement
+				SET recipients = recipients + (SELECT count(*) FROM moved),
+				    opted_out = opted_out + (SELECT count(*) FROM moved WHERE state = 'opted_out'), updated_at = now()
+				WHERE id = :id
+				RETURNING (SELECT count(*) FROM moved), (SELECT count(*) FROM moved WHERE state = 'installing'),
+				          (SELECT count(*) FROM moved WHERE state = 'opted_out')
+				""").param("id", announcementId).query(Ledger::frozen).single();
+	}
+
+	private static Frozen frozen(ResultSet rs, int row) throws SQLException {
+		return new Frozen(rs.getInt(1), rs.getInt(2), rs.getInt(3));
 	}
 
 	/**
@@ -384,6 +417,16 @@ class Ledger {
 
 	/** The primary key of a ledger row. */
 	record Key(long announcementId, String recipient) {
+	}
+
+	/**
+	 * What a freeze wrote into the ledger.
+	 *
+	 * @param recipients rows created
+	 * @param installing people waiting for an install
+	 * @param optedOut people frozen as opted out
+	 */
+	record Frozen(int recipients, int installing, int optedOut) {
 	}
 
 	/**

@@ -315,9 +315,10 @@ class Notifications {
 	 *
 	 * @param id poll {@code GET /api/v1/notifications/{id}} for its progress
 	 * @param status the send status ({@code sending}, or {@code sent} when nobody could
-	 * be reached)
+	 * be reached; {@code preparing} for an audience, frozen in the background)
 	 * @param requested recipients named
-	 * @param queued people it will be sent to (duplicates counted once)
+	 * @param queued people it will be sent to (duplicates counted once); 0 for an
+	 * audience while it is prepared: its progress tells the count
 	 * @param unknown recipients that matched nobody
 	 * @param unreachable people without a chat with the bot
 	 * @param self where to poll
@@ -332,7 +333,7 @@ class Notifications {
 	 * @param clientId the client that sent it
 	 * @param sender the client's display name
 	 * @param topic its topic
-	 * @param status the send status (sending, paused, sent, canceled)
+	 * @param status the send status (preparing, sending, paused, sent, canceled)
 	 * @param createdAt when it was accepted
 	 * @param startedAt when sending started
 	 * @param finishedAt when every recipient had a final outcome

@@ -150,6 +150,8 @@ public final class DispatchBench {
 			long throttledBefore = throttled(simulator);
 			long start = System.nanoTime();
 			cluster.api(api, "POST", "/api/v1/announcements/" + id + "/send", null);
+			// The send answers at once; the audience is frozen in the background.
+			double sendRequestMillis = (System.nanoTime() - start) / 1e6;
 			double budgetSeconds = (limit > 0) ? recipients / (double) limit : recipients / 500.0;
 			long deadline = start + Duration.ofSeconds((long) (budgetSeconds * 2 + 300)).toNanos();
 			long lastLog = 0;
@@ -169,6 +171,10 @@ public final class DispatchBench {
 			}
 			double seconds = (System.nanoTime() - start) / 1e9;
 			sampler.interrupt();
+			// From the send's commit to the commit of the ledger, by the database clock.
+			long freezeMillis = cluster.queryLong(
+					"SELECT (extract(epoch FROM frozen_at - started_at) * 1000)::bigint FROM announcement WHERE id = ?",
+					id);
 
 			long delivered = cluster.queryLong("SELECT delivered FROM announcement WHERE id = ?", id);
 			long failed = cluster.queryLong("SELECT failed FROM announcement WHERE id = ?", id);
@@ -193,6 +199,8 @@ public final class DispatchBench {
 			result.put("limit_per_s", limit);
 			result.put("achieved_per_s", round(delivered / seconds));
 			result.put("seconds", round(seconds));
+			result.put("send_request_ms", round(sendRequestMillis));
+			result.put("freeze_ms", freezeMillis);
 			result.put("peak_heap_mb", peakHeap.get() / (1024 * 1024));
 			// Null when no full collection ran (Serial rarely needs one): nothing
 			// measured.

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.herald.bench.Cluster;
+import dev.herald.simulator.SimGroup;
 import dev.herald.simulator.SimUser;
 import dev.herald.simulator.SimulatorConfig;
 import dev.herald.simulator.TeamsSimulator;
@@ -72,6 +73,7 @@ class DispatcherProcessTests {
 		reseed(5_000);
 		long id = cluster.createAnnouncement(first, "Crash test");
 		cluster.api(first, "POST", "/api/v1/announcements/" + id + "/send", null);
+		awaitFrozen(id);
 		int recipients = (int) cluster.queryLong("SELECT recipients FROM announcement WHERE id = ?", id);
 		assertThat(recipients).isEqualTo(5_000);
 
@@ -194,6 +196,76 @@ class DispatcherProcessTests {
 		assertThat(throttled() - throttledBefore).as("429s from the tenant window").isLessThanOrEqualTo(800 / 20);
 		assertThat(800 / seconds).as("summed rate").isLessThanOrEqualTo(50.0);
 		other.stop();
+	}
+
+	/**
+	 * kill -9 while the audience is being frozen (a group of the whole tenant read from
+	 * Graph page by page), then a fresh process: the freeze is redone from the start,
+	 * every member is frozen exactly once, and each receives the card once.
+	 */
+	@Test
+	void killedDuringTheFreezeFreezesEveryoneOnceAfterTheRestart() throws Exception {
+		simulator.setLimits(SimulatorConfig.Limits.off());
+		// Each Graph page (and each send) answers in 150 ms: reading the group takes
+		// seconds, long enough to kill the process in the middle of it.
+		simulator.setLatency(new SimulatorConfig.Latency(150, 150));
+		Map<String, String> tuning = Map.of("herald.dispatch.rate-per-second", "400", "herald.dispatch.send-lease",
+				"3s", "herald.dispatch.freeze-lease", "3s", "herald.audience.page-size", "100");
+		Cluster.Node first = cluster.startNode("freeze-first", tuning, JVM);
+		reseed(5_000);
+		SimGroup everyone = simulator.tenant()
+			.groups()
+			.stream()
+			.filter((g) -> "All Company".equals(g.displayName()))
+			.findFirst()
+			.orElseThrow();
+		long members = simulator.tenant()
+			.transitiveUserIds(everyone.id())
+			.stream()
+			.filter((userId) -> !simulator.tenant().user(userId).guest())
+			.count();
+		assertThat(members).isGreaterThan(4_000);
+		long id = cluster.createAnnouncement(first, "Killed during the freeze");
+		cluster.api(first, "PUT", "/api/v1/announcements/" + id + "/audience",
+				"{\"entries\":[{\"kind\":\"GROUP\",\"ref\":\"" + everyone.id() + "\"}]}");
+		JsonNode sent = cluster.api(first, "POST", "/api/v1/announcements/" + id + "/send", null);
+		assertThat(sent.path("status").asString()).isEqualTo("preparing");
+
+		Await.until(Duration.ofSeconds(60), "part of the group read", () -> cluster
+			.queryLong("SELECT COALESCE(prepared_people, 0) FROM announcement WHERE id = ?", id) >= 1_000);
+		first.kill();
+		// Nothing reached the ledger: the freeze commits all of it or nothing.
+		assertThat(cluster.queryLong("SELECT count(*) FROM announcement WHERE id = ? AND status = 'preparing'", id))
+			.isEqualTo(1);
+		assertThat(cluster.queryLong("SELECT count(*) FROM delivery WHERE announcement_id = ?", id)).isZero();
+		assertThat(cluster.queryLong("SELECT count(*) FROM audience_snapshot_member WHERE announcement_id = ?", id))
+			.as("pages the killed process had read")
+			.isGreaterThan(0);
+
+		Cluster.Node second = cluster.startNode("freeze-second", tuning, JVM);
+		Await.until(Duration.ofSeconds(180), "send completed after restart", () -> "sent"
+			.equals(cluster.api(second, "GET", "/api/v1/announcements/" + id, null).path("status").asString()));
+
+		assertThat(cluster.queryLong("SELECT recipients FROM announcement WHERE id = ?", id)).isEqualTo(members);
+		assertThat(cluster.queryLong("SELECT count(*) FROM delivery WHERE announcement_id = ?", id)).isEqualTo(members);
+		assertThat(cluster.queryLong("SELECT count(DISTINCT lower(recipient)) FROM delivery WHERE announcement_id = ?",
+				id))
+			.isEqualTo(members);
+		assertThat(cluster.queryLong("SELECT delivered FROM announcement WHERE id = ?", id)).isEqualTo(members);
+		JsonNode received = cluster.deliveries(id);
+		assertThat(received.path("conversations").asLong()).as("members who received the card").isEqualTo(members);
+		assertThat(received.path("duplicated").asLong()).isZero();
+		// The staging rows are gone once the ledger has them.
+		assertThat(cluster.queryLong("SELECT count(*) FROM audience_snapshot_member WHERE announcement_id = ?", id))
+			.isZero();
+		assertThat(cluster.queryLong("SELECT count(*) FROM audience_snapshot WHERE announcement_id = ?", id)).isZero();
+		second.stop();
+	}
+
+	/** The send answers at once; the audience is frozen in the background. */
+	private static void awaitFrozen(long id) {
+		Await.until(Duration.ofSeconds(60), "audience frozen", () -> cluster
+			.queryLong("SELECT count(*) FROM announcement WHERE id = ? AND frozen_at IS NOT NULL", id) == 1);
 	}
 
 	private static double nanToZero(double value) {

@@ -88,6 +88,10 @@ class ProactiveInstallTests extends IntegrationTest {
 		admin.json("PUT", "/api/v1/admin/settings", Map.of("proactiveInstall", false), 200);
 		try {
 			author.json("POST", "/api/v1/announcements/" + id + "/send", null, 202);
+			// The audience is frozen in the background, where the setting is read: it
+			// stays off until then.
+			Await.until(Duration.ofSeconds(30), "announcement sent", () -> "sent"
+				.equals(author.json("GET", "/api/v1/announcements/" + id, null, 200).path("status").asString()));
 		}
 		finally {
 			admin.json("PUT", "/api/v1/admin/settings", Map.of("proactiveInstall", true), 200);

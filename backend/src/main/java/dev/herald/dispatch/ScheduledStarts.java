@@ -1,0 +1,110 @@
+package dev.herald.dispatch;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.herald.announcement.Announcements;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts scheduled announcements when they are due, on a thread of its own (never the
+ * send lease's), one transaction per announcement: a start that fails pauses that
+ * announcement with its reason and the others still start. A start only makes the
+ * announcement {@code preparing}; the {@link Freezer} freezes its audience. Any number of
+ * instances may run this: each start takes its row with {@code SKIP LOCKED}.
+ */
+@Component
+class ScheduledStarts implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(ScheduledStarts.class);
+
+	/** Due announcements looked at per round. */
+	private static final int ROUND = 100;
+
+	private final Announcements announcements;
+
+	private final DispatchProperties properties;
+
+	private volatile boolean running;
+
+	private Thread thread;
+
+	ScheduledStarts(Announcements announcements, DispatchProperties properties) {
+		this.announcements = announcements;
+		this.properties = properties;
+	}
+
+	@Override
+	public void start() {
+		if (!this.properties.enabled()) {
+			return;
+		}
+		this.running = true;
+		this.thread = new Thread(this::loop, "herald-scheduler");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		if (this.thread != null) {
+			this.thread.interrupt();
+			try {
+				this.thread.join(5_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	private void loop() {
+		while (this.running) {
+			try {
+				startDue();
+			}
+			catch (RuntimeException ex) {
+				log.warn("Looking for scheduled announcements failed: {}", ex.getMessage());
+			}
+			try {
+				Thread.sleep(1_000);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+		}
+	}
+
+	/** Starts every due announcement, each on its own. */
+	void startDue() {
+		List<Long> due = this.announcements.dueScheduled(ROUND);
+		for (long id : due) {
+			try {
+				if (this.announcements.startScheduled(id)) {
+					log.info("Announcement {}: scheduled send started", id);
+				}
+			}
+			catch (RuntimeException ex) {
+				String reason = "The scheduled start failed: " + ex.getMessage();
+				log.warn("Announcement {}: {}", id, reason);
+				try {
+					this.announcements.pauseUnprepared(id, reason);
+				}
+				catch (RuntimeException failed) {
+					log.warn("Announcement {}: could not pause: {}", id, failed.getMessage());
+				}
+			}
+		}
+	}
+
+}
