@@ -1,7 +1,5 @@
 package dev.herald.api;
 
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +11,9 @@ import jakarta.validation.constraints.Size;
 
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.Announcements;
+import dev.herald.report.RecipientCsv;
+import dev.herald.report.Reports;
+import dev.herald.report.Responses;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -25,7 +26,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
-/** The delivery report of an announcement: counts, recipient pages, CSV export. */
+/**
+ * The delivery report of an announcement: counts, recipient pages, who responded, CSV
+ * export. Served from counters, rollups and indexes, so the cost of a call does not grow
+ * with the audience (the CSV excepted, which streams).
+ */
 @RestController
 @Validated
 @RequestMapping("/api/v1/announcements/{id}")
@@ -35,41 +40,68 @@ class ReportApi {
 
 	private final Announcements announcements;
 
-	private final DeliveryReport report;
+	private final DeliveryReport deliveries;
 
-	ReportApi(Announcements announcements, DeliveryReport report) {
+	private final Reports reports;
+
+	private final Responses responses;
+
+	private final RecipientCsv csv;
+
+	ReportApi(Announcements announcements, DeliveryReport deliveries, Reports reports, Responses responses,
+			RecipientCsv csv) {
 		this.announcements = announcements;
-		this.report = report;
+		this.deliveries = deliveries;
+		this.reports = reports;
+		this.responses = responses;
+		this.csv = csv;
 	}
 
 	@GetMapping(path = "/report", produces = MediaType.APPLICATION_JSON_VALUE)
 	Report report(@PathVariable long id) {
 		Announcement a = this.announcements.require(id);
 		Announcement.DeliveryCounts c = a.counts();
+		Long acknowledged = a.content().acknowledge() ? this.reports.acknowledgements(id) : null;
+		Map<String, Long> votes = a.content().hasPoll() ? this.reports.votes(id, a.content().pollChoices()) : null;
 		return new Report(id, a.status().dbValue(), c.recipients(), c.pending(), c.delivered(), c.failed(), c.blocked(),
-				c.optedOut(), c.canceled(), c.percentDone(), this.report.countByState(id));
+				c.optedOut(), c.canceled(), c.percentDone(), this.reports.byState(a), this.reports.reads(id),
+				acknowledged, (acknowledged != null) ? Math.max(0, c.delivered() - acknowledged) : null, votes);
 	}
 
 	@GetMapping(path = "/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
 	Page deliveries(@PathVariable long id, @RequestParam(required = false) @Pattern(regexp = STATE) String state,
 			@RequestParam(required = false) @Size(max = 200) String after,
 			@RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
-		this.announcements.require(id);
-		List<DeliveryReport.Row> items = this.report.page(id, state, after, limit);
+		Announcement a = this.announcements.require(id);
+		// A state no row is in (say, in flight after the send) is an empty page at once,
+		// not a walk along the whole ledger looking for one.
+		if (state != null && this.reports.byState(a).getOrDefault(state, 0L) == 0) {
+			return new Page(List.of(), null);
+		}
+		List<DeliveryReport.Row> items = this.deliveries.page(id, state, after, limit);
 		String next = (items.size() == limit) ? items.get(items.size() - 1).recipient() : null;
 		return new Page(items, next);
+	}
+
+	/**
+	 * Who acknowledged ({@code acknowledged=true}, the default) or who received the
+	 * announcement and has not ({@code false}), with their poll answers; keyset pages in
+	 * person order.
+	 */
+	@GetMapping(path = "/acknowledgements", produces = MediaType.APPLICATION_JSON_VALUE)
+	Responses.Page acknowledgements(@PathVariable long id,
+			@RequestParam(defaultValue = "true") @Pattern(regexp = "^(true|false)$") String acknowledged,
+			@RequestParam(required = false) @Size(min = 1, max = Responses.MAX_CURSOR) String after,
+			@RequestParam(defaultValue = "100") @Min(1) @Max(Responses.MAX_LIMIT) int limit) {
+		this.announcements.require(id);
+		return this.responses.page(id, Boolean.parseBoolean(acknowledged), after, limit);
 	}
 
 	@GetMapping(path = "/deliveries.csv", produces = "text/csv")
 	ResponseEntity<StreamingResponseBody> csv(@PathVariable long id,
 			@RequestParam(required = false) @Pattern(regexp = STATE) String state) {
 		this.announcements.require(id);
-		StreamingResponseBody body = (stream) -> {
-			BufferedWriter out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024);
-			out.write(DeliveryReport.Csv.HEADER);
-			this.report.writeCsv(id, state, out);
-			out.flush();
-		};
+		StreamingResponseBody body = (out) -> this.csv.write(id, state, false, out);
 		return ResponseEntity.ok()
 			.contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
 			.header(HttpHeaders.CONTENT_DISPOSITION,
@@ -91,9 +123,16 @@ class ReportApi {
 	 * @param canceled not sent because the send was canceled
 	 * @param percentDone share of recipients with a final state
 	 * @param byState ledger rows per state, including transient ones
+	 * @param reads delivered copies people have read (Teams read receipts)
+	 * @param acknowledged people who pressed "Got it"; null when the card does not ask
+	 * @param notAcknowledged delivered copies not acknowledged; null when the card does
+	 * not ask (who they are: {@code /acknowledgements?acknowledged=false})
+	 * @param votes answers per poll choice, in the poll's order; null without a poll (who
+	 * answered what: {@code /acknowledgements} and the CSV)
 	 */
 	record Report(long id, String status, int recipients, int pending, int delivered, int failed, int blocked,
-			int optedOut, int canceled, int percentDone, Map<String, Long> byState) {
+			int optedOut, int canceled, int percentDone, Map<String, Long> byState, long reads, Long acknowledged,
+			Long notAcknowledged, Map<String, Long> votes) {
 	}
 
 	/**

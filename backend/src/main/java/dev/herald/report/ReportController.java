@@ -1,6 +1,7 @@
 package dev.herald.report;
 
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.herald.announcement.Announcement;
@@ -14,6 +15,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /** The delivery report of an announcement, its CSV export, and the opt-out overview. */
@@ -24,27 +26,45 @@ class ReportController {
 
 	static final int CHART_HEIGHT = 160;
 
+	/** People per page in the report's "who responded" list. */
+	static final int RESPONDERS_PAGE = 50;
+
 	private final Announcements announcements;
 
 	private final Reports reports;
 
-	private final DeliveryExport export;
+	private final Responses responses;
 
-	ReportController(Announcements announcements, Reports reports, DeliveryExport export) {
+	private final RecipientCsv csv;
+
+	ReportController(Announcements announcements, Reports reports, Responses responses, RecipientCsv csv) {
 		this.announcements = announcements;
 		this.reports = reports;
-		this.export = export;
+		this.responses = responses;
+		this.csv = csv;
 	}
 
+	/**
+	 * The report. {@code acknowledged} and {@code after} page the "who responded" list
+	 * (the same pages as the API's {@code /acknowledgements}); a cursor that cannot be
+	 * one shows the first page with a message.
+	 */
 	@GetMapping("/announcements/{id}/report")
-	String report(@PathVariable long id, Model model) {
+	String report(@PathVariable long id, @RequestParam(defaultValue = "true") String acknowledged,
+			@RequestParam(required = false) String after, Model model) {
 		Announcement a = this.announcements.require(id);
 		model.addAttribute("announcement", a);
-		model.addAttribute("byState", this.reports.byState(id));
+		Map<String, Long> byState = new LinkedHashMap<>();
+		this.reports.byState(a).forEach((state, n) -> {
+			if (n > 0) {
+				byState.put(state, n);
+			}
+		});
+		model.addAttribute("byState", byState);
 		model.addAttribute("reasons", this.reports.failureReasons(id));
 		Reports.Timeline timeline = this.reports.timeline(id, a.startedAt(), a.finishedAt());
 		model.addAttribute("bars", timeline.bars(CHART_WIDTH, CHART_HEIGHT));
-		model.addAttribute("bucketSeconds", timeline.bucketSeconds());
+		model.addAttribute("barWidth", timeline.width());
 		model.addAttribute("peakRate", timeline.peakRate());
 		model.addAttribute("chartWidth", CHART_WIDTH);
 		model.addAttribute("chartHeight", CHART_HEIGHT);
@@ -54,17 +74,23 @@ class ReportController {
 		model.addAttribute("voteTotal",
 				(votes != null) ? votes.values().stream().mapToLong(Long::longValue).sum() : 0L);
 		model.addAttribute("reads", this.reports.reads(id));
-		model.addAttribute("responsesAvailable", this.reports.tableExists("card_response"));
 		model.addAttribute("purgedAt", this.reports.ledgerPurgedAt(id));
+		if (a.content().acknowledge() || a.content().hasPoll()) {
+			boolean acked = !"false".equals(acknowledged);
+			boolean badCursor = after != null && (after.isEmpty() || after.length() > Responses.MAX_CURSOR);
+			model.addAttribute("respondersAcknowledged", acked);
+			model.addAttribute("respondersBadCursor", badCursor);
+			model.addAttribute("responders", this.responses.page(id, acked, badCursor ? null : after, RESPONDERS_PAGE));
+		}
 		return "reports/announcement";
 	}
 
 	@GetMapping(path = "/announcements/{id}/report.csv")
 	ResponseEntity<StreamingResponseBody> csv(@PathVariable long id) {
 		this.announcements.require(id);
-		StreamingResponseBody body = (out) -> this.export.write(id, out);
+		StreamingResponseBody body = (out) -> this.csv.write(id, null, true, out);
 		return ResponseEntity.ok()
-			.contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
+			.contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
 			.header(HttpHeaders.CONTENT_DISPOSITION,
 					ContentDisposition.attachment()
 						.filename("announcement-" + id + "-deliveries.csv")
@@ -77,10 +103,6 @@ class ReportController {
 	String optOuts(Model model) {
 		model.addAttribute("overview", this.reports.optOuts());
 		return "reports/opt-outs";
-	}
-
-	static List<String> states() {
-		return List.of("installing", "pending", "in_flight", "delivered", "failed", "blocked", "opted_out", "canceled");
 	}
 
 }

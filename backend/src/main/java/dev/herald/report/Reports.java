@@ -1,5 +1,6 @@
 package dev.herald.report;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,15 +8,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.herald.announcement.Announcement;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The report queries. Acknowledgements, poll answers, read receipts and opt-outs live in
- * tables the bot module creates; until they exist the report says so instead of failing.
+ * The report's figures. Each comes from the announcement's counters, a rollup kept by a
+ * trigger as the facts are written (V69: {@code delivery_rate}, {@code failure_tally},
+ * {@code response_tally}, {@code read_tally}) or an index, so that a report costs the
+ * same for ten recipients and for a million.
  */
 @Component
-class Reports {
+public class Reports {
+
+	/** Every ledger state, in lifecycle order. */
+	public static final List<String> STATES = List.of("installing", "pending", "in_flight", "delivered", "failed",
+			"blocked", "opted_out", "canceled");
+
+	/** Bar widths the rate chart may use, in seconds. */
+	static final long[] BAR_WIDTHS = { 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600,
+			43200, 86400 };
+
+	/** About this many bars, whatever the length of the send. */
+	static final int TARGET_BARS = 60;
 
 	private final JdbcClient jdbc;
 
@@ -23,22 +39,44 @@ class Reports {
 		this.jdbc = jdbc;
 	}
 
-	/** Ledger rows per state. */
-	Map<String, Long> byState(long id) {
+	/**
+	 * Recipients per state, every state present. Final states are the announcement's
+	 * counters; rows still installing or in flight are counted through their partial
+	 * indexes, and only while the send can still have any; pending is the rest.
+	 */
+	public Map<String, Long> byState(Announcement a) {
+		Announcement.DeliveryCounts c = a.counts();
+		long installing = 0;
+		long inFlight = 0;
+		if (!a.status().isFinished()) {
+			// lease_until IS NOT NULL holds for every in-flight row (V62) and selects the
+			// recovery index.
+			long[] live = this.jdbc.sql("""
+					SELECT (SELECT count(*) FROM delivery WHERE state = 'installing' AND announcement_id = :id),
+					       (SELECT count(*) FROM delivery
+					        WHERE state = 'in_flight' AND lease_until IS NOT NULL AND announcement_id = :id)
+					""").param("id", a.id()).query((rs, i) -> new long[] { rs.getLong(1), rs.getLong(2) }).single();
+			installing = live[0];
+			inFlight = live[1];
+		}
 		Map<String, Long> counts = new LinkedHashMap<>();
-		this.jdbc.sql("SELECT state, count(*) FROM delivery WHERE announcement_id = :id GROUP BY state ORDER BY state")
-			.param("id", id)
-			.query((rs, i) -> counts.put(rs.getString(1), rs.getLong(2)))
-			.list();
+		counts.put("installing", installing);
+		counts.put("pending", Math.max(0, c.pending() - installing - inFlight));
+		counts.put("in_flight", inFlight);
+		counts.put("delivered", (long) c.delivered());
+		counts.put("failed", (long) c.failed());
+		counts.put("blocked", (long) c.blocked());
+		counts.put("opted_out", (long) c.optedOut());
+		counts.put("canceled", (long) c.canceled());
 		return counts;
 	}
 
 	/** Why deliveries failed, most frequent first. */
 	List<Reason> failureReasons(long id) {
 		return this.jdbc.sql("""
-				SELECT state, last_status, COALESCE(reason, ''), count(*) AS n FROM delivery
-				WHERE announcement_id = :id AND state IN ('failed', 'blocked')
-				GROUP BY state, last_status, reason ORDER BY n DESC LIMIT 20
+				SELECT state, status, COALESCE(reason, ''), n FROM failure_tally
+				WHERE announcement_id = :id AND n > 0
+				ORDER BY n DESC, state, status LIMIT 20
 				""")
 			.param("id", id)
 			.query((rs, i) -> new Reason(rs.getString(1), (Integer) rs.getObject(2), rs.getString(3), rs.getLong(4)))
@@ -46,92 +84,84 @@ class Reports {
 	}
 
 	/**
-	 * Deliveries per time bucket between start and end, for the rate chart; about 60
-	 * buckets, at least one second each.
+	 * Deliveries per bar between start and end, for the rate chart, from the per-second
+	 * rollup. The bar width follows the length of the send: seconds for a short one,
+	 * minutes or hours for a long one, about {@value #TARGET_BARS} bars either way.
 	 */
 	Timeline timeline(long id, Instant start, Instant end) {
 		if (start == null) {
 			return new Timeline(List.of(), 1);
 		}
 		Instant last = (end != null) ? end : Instant.now();
-		long seconds = Math.max(1, (Duration.between(start, last).toSeconds() + 59) / 60);
+		long width = barWidth(Duration.between(start, last));
 		List<Bucket> buckets = this.jdbc.sql("""
-				SELECT date_bin(make_interval(secs => :bucket), updated_at, CAST(:start AS timestamptz)) AS t, count(*)
-				FROM delivery WHERE announcement_id = :id AND state = 'delivered'
+				SELECT date_bin(make_interval(secs => :width), second, CAST(:start AS timestamptz)) AS t, sum(delivered)
+				FROM delivery_rate WHERE announcement_id = :id
 				GROUP BY t ORDER BY t
 				""")
-			.param("bucket", seconds)
-			.param("start", java.sql.Timestamp.from(start))
+			.param("width", width)
+			.param("start", Timestamp.from(start))
 			.param("id", id)
 			.query((rs, i) -> new Bucket(rs.getTimestamp(1).toInstant(), rs.getLong(2)))
 			.list();
-		return new Timeline(buckets, seconds);
+		return new Timeline(buckets, width);
 	}
 
-	boolean tableExists(String name) {
-		return this.jdbc.sql("SELECT to_regclass(:name) IS NOT NULL").param("name", name).query(Boolean.class).single();
-	}
-
-	/** Acknowledgements, or null when the bot's table is not there yet. */
-	Long acknowledgements(long id) {
-		if (!tableExists("card_response")) {
-			return null;
+	/** The smallest listed width that draws the send in at most about 60 bars. */
+	static long barWidth(Duration send) {
+		long seconds = Math.max(1, send.toSeconds());
+		for (long width : BAR_WIDTHS) {
+			if (seconds <= width * TARGET_BARS) {
+				return width;
+			}
 		}
+		return BAR_WIDTHS[BAR_WIDTHS.length - 1] * ((seconds / TARGET_BARS) / BAR_WIDTHS[BAR_WIDTHS.length - 1] + 1);
+	}
+
+	/** People who pressed "Got it". */
+	public long acknowledgements(long id) {
 		return this.jdbc
-			.sql("SELECT count(*) FROM card_response WHERE announcement_id = :id AND acknowledged_at IS NOT NULL")
+			.sql("SELECT COALESCE(sum(n), 0) FROM response_tally WHERE announcement_id = :id AND kind = 'ack'")
 			.param("id", id)
 			.query(Long.class)
 			.single();
 	}
 
-	/** Votes per answer, in the order of the poll; null without the bot's table. */
-	Map<String, Long> votes(long id, List<String> choices) {
-		if (!tableExists("card_response")) {
-			return null;
-		}
+	/** Votes per answer, in the order of the poll (answers no longer offered after). */
+	public Map<String, Long> votes(long id, List<String> choices) {
 		Map<String, Long> votes = new LinkedHashMap<>();
 		choices.forEach((c) -> votes.put(c, 0L));
-		this.jdbc.sql("""
-				SELECT choice, count(*) FROM card_response
-				WHERE announcement_id = :id AND choice IS NOT NULL GROUP BY choice
-				""").param("id", id).query((rs, i) -> votes.merge(rs.getString(1), rs.getLong(2), Long::sum)).list();
+		this.jdbc.sql("SELECT choice, n FROM response_tally WHERE announcement_id = :id AND kind = 'vote' AND n > 0")
+			.param("id", id)
+			.query((rs, i) -> votes.merge(rs.getString(1), rs.getLong(2), Long::sum))
+			.list();
 		return votes;
 	}
 
 	/**
 	 * Delivered copies the person has read (Teams reports the newest message read per
-	 * chat; message ids grow with time); null without the bot's table.
+	 * chat; message ids grow with time), counted as receipts arrive.
 	 */
-	Long reads(long id) {
-		if (!tableExists("read_receipt")) {
-			return null;
-		}
-		return this.jdbc.sql("""
-				SELECT count(*) FROM delivery d
-				JOIN conversation c ON c.id = d.conversation_ref
-				JOIN read_receipt r ON r.tenant_id = c.tenant_id AND r.aad_object_id = c.aad_object_id
-				WHERE d.announcement_id = :id AND d.state = 'delivered'
-				  AND d.activity_id ~ '^[0-9]{1,18}$' AND r.last_read_message_id ~ '^[0-9]{1,18}$'
-				  AND CAST(d.activity_id AS bigint) <= CAST(r.last_read_message_id AS bigint)
-				""").param("id", id).query(Long.class).single();
+	public long reads(long id) {
+		return this.jdbc.sql("SELECT COALESCE(sum(n), 0) FROM read_tally WHERE announcement_id = :id")
+			.param("id", id)
+			.query(Long.class)
+			.single();
 	}
 
 	Instant ledgerPurgedAt(long id) {
 		return this.jdbc.sql("SELECT ledger_purged_at FROM announcement WHERE id = :id")
 			.param("id", id)
 			.query((rs, i) -> {
-				java.sql.Timestamp ts = rs.getTimestamp(1);
+				Timestamp ts = rs.getTimestamp(1);
 				return (ts != null) ? ts.toInstant() : null;
 			})
 			.optional()
 			.orElse(null);
 	}
 
-	/** Opt-out totals and the latest changes; null without the bot's table. */
+	/** Opt-out totals and the latest changes. */
 	OptOutOverview optOuts() {
-		if (!tableExists("opt_out")) {
-			return null;
-		}
 		long total = this.jdbc.sql("SELECT count(*) FROM opt_out WHERE topic = 'all' AND opted_out")
 			.query(Long.class)
 			.single();
@@ -205,6 +235,17 @@ class Reports {
 				.orElse(0);
 		}
 
+		/** The bar width for people: a number and a unit (s, min or h). */
+		Width width() {
+			if (this.bucketSeconds % 3600 == 0) {
+				return new Width(this.bucketSeconds / 3600, "h");
+			}
+			if (this.bucketSeconds % 60 == 0) {
+				return new Width(this.bucketSeconds / 60, "min");
+			}
+			return new Width(this.bucketSeconds, "s");
+		}
+
 		private double rate(long count) {
 			return Math.round(10.0 * count / this.bucketSeconds) / 10.0;
 		}
@@ -213,6 +254,9 @@ class Reports {
 			return Math.round(v * 10) / 10.0;
 		}
 
+	}
+
+	record Width(long amount, String unit) {
 	}
 
 	record Bar(double x, double y, double width, double height, long count, double perSecond) {

@@ -17,9 +17,10 @@ import static dev.herald.api.ApiHttp.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The delivery report reads the ledger: counts per state, keyset pages with a state
- * filter, and a streamed CSV. The ledger rows are written directly (final states only, on
- * a draft, so the dispatcher never touches them).
+ * The delivery report: counts per state, keyset pages with a state filter, and a streamed
+ * CSV. The ledger rows are written directly (final states only, on a draft, so the
+ * dispatcher never touches them), with the announcement's counters moved as the
+ * dispatcher moves them.
  */
 class ReportIntegrationTests extends IntegrationTest {
 
@@ -113,6 +114,10 @@ class ReportIntegrationTests extends IntegrationTest {
 			.param("state", state)
 			.param("status", "delivered".equals(state) ? 201 : 400)
 			.param("reason", reason)
+			.update();
+		this.jdbc
+			.sql("UPDATE announcement SET recipients = recipients + 1, %1$s = %1$s + 1 WHERE id = :id".formatted(state))
+			.param("id", id)
 			.update();
 	}
 

@@ -174,7 +174,7 @@ class AuthorJourneyBrowserTests extends IntegrationTest {
 			.executeAsyncScript("var done = arguments[arguments.length - 1];"
 					+ "fetch(document.getElementById('export-csv').href).then(r => r.text()).then(done);");
 		List<String> lines = csv.lines().toList();
-		assertThat(lines.get(0)).contains("recipient,recipient_kind,name,state");
+		assertThat(lines.get(0)).contains("recipient,kind,name,state");
 		assertThat(lines).hasSize((int) reachable + 1);
 		assertThat(lines.stream().filter((l) -> l.contains(",delivered,")).count()).isEqualTo(delivered);
 		assertThat(csv).contains(me.id());
