@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.herald.announcement.AnnouncementEvents;
 import dev.herald.announcement.Announcements;
+import dev.herald.audience.AppSettings;
 import dev.herald.audience.AudienceResolver;
 
 import org.springframework.context.event.EventListener;
@@ -30,8 +31,11 @@ class Freezer {
 
 	private final AudienceResolver audiences;
 
-	Freezer(Ledger ledger, Announcements announcements, AudienceResolver audiences) {
+	private final AppSettings settings;
+
+	Freezer(Ledger ledger, Announcements announcements, AudienceResolver audiences, AppSettings settings) {
 		this.ledger = ledger;
+		this.settings = settings;
 		this.announcements = announcements;
 		this.audiences = audiences;
 	}
@@ -47,7 +51,7 @@ class Freezer {
 		// everyone who has the app, as before audiences existed.
 		int recipients = this.audiences.freeze(event.announcementId())
 			.map(AudienceResolver.Frozen::recipients)
-			.orElseGet(() -> this.ledger.freezeInstalledAudience(event.announcementId()));
+			.orElseGet(() -> this.ledger.freezeInstalledAudience(event.announcementId(), this.settings.allowGuests()));
 		log.info("Announcement {}: audience frozen at {} recipients", event.announcementId(), recipients);
 		// An empty audience is complete at once.
 		this.announcements.markSentIfComplete(event.announcementId());
