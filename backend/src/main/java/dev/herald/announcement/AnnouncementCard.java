@@ -79,7 +79,9 @@ public class AnnouncementCard {
 		if (content.summary() != null) {
 			body.add(textBlock(content.summary(), null, null, false));
 		}
-		String authorLine = (content.author() != null) ? content.author() : createdBy;
+		// Only what the author typed: never the creator's sign-in name, often an e-mail
+		// address employees should not get to see or reply to.
+		String authorLine = content.author();
 		if (authorLine != null) {
 			body.add(textBlock(authorLine, "Small", null, true));
 		}
@@ -135,6 +137,30 @@ public class AnnouncementCard {
 		activity.put("attachments", List.of(Map.of("contentType", "application/vnd.microsoft.card.adaptive", "content",
 				card(announcementId, content, author))));
 		return this.json.writeValueAsBytes(activity);
+	}
+
+	/**
+	 * The activity of a test copy ("Send a test to me"): the same card, each button's
+	 * data marked {@code "test": true}, so its presses are recorded as test, never
+	 * counted and never an opt-out.
+	 */
+	public byte[] testActivity(long announcementId, AnnouncementContent content, String author) {
+		Map<String, Object> activity = this.json.readValue(activity(announcementId, content, author), Map.class);
+		markTest(activity);
+		return this.json.writeValueAsBytes(activity);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static void markTest(Object node) {
+		if (node instanceof Map<?, ?> map) {
+			if (map.get("data") instanceof Map<?, ?> data && data.containsKey("action")) {
+				((Map<String, Object>) data).put("test", true);
+			}
+			map.values().forEach(AnnouncementCard::markTest);
+		}
+		else if (node instanceof List<?> list) {
+			list.forEach(AnnouncementCard::markTest);
+		}
 	}
 
 	public String cardJson(long announcementId, AnnouncementContent content, String author) {

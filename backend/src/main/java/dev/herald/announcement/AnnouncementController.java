@@ -170,7 +170,7 @@ class AnnouncementController {
 		}
 		catch (AnnouncementImages.InvalidImageException ex) {
 			return ResponseEntity.badRequest()
-				.body(Map.of("error", this.messages.getMessage("announcement.image.invalid", null, locale)));
+				.body(Map.of("error", this.messages.getMessage("announcement.image.invalidFormat", null, locale)));
 		}
 	}
 
@@ -179,7 +179,7 @@ class AnnouncementController {
 		Announcement announcement = this.announcements.require(id);
 		model.addAttribute("announcement", announcement);
 		model.addAttribute("cardJson", this.cards.cardJson(id, announcement.content(), announcement.createdBy()));
-		model.addAttribute("reachable", this.conversations.countActivePersonal());
+		model.addAttribute("reachable", this.audiences.everyoneWithTheApp());
 		model.addAttribute("audienceParts", this.audiences.parts(id));
 		model.addAttribute("scheduleLabel", scheduleLabel(announcement));
 		return "announcements/detail";
@@ -301,7 +301,7 @@ class AnnouncementController {
 			return "redirect:/announcements/" + id;
 		}
 		model.addAttribute("announcement", announcement);
-		model.addAttribute("reachable", this.conversations.countActivePersonal());
+		model.addAttribute("reachable", this.audiences.everyoneWithTheApp());
 		model.addAttribute("audienceParts", this.audiences.parts(id));
 		model.addAttribute("scheduleLabel", scheduleLabel(announcement));
 		model.addAttribute("zones", ZONES);
@@ -402,7 +402,7 @@ class AnnouncementController {
 			return content.withImageUrl(imageUrl(key));
 		}
 		catch (AnnouncementImages.InvalidImageException ex) {
-			errors.rejectValue("imageUrl", "announcement.image.invalid");
+			errors.rejectValue("imageUrl", "announcement.image.invalidFormat");
 			return content;
 		}
 	}
@@ -433,9 +433,10 @@ class AnnouncementController {
 		return hints;
 	}
 
+	/** The person's display name for the author line; never a sign-in e-mail address. */
 	private static String displayName(OidcUser user) {
 		Object name = user.getClaims().get("name");
-		return (name != null) ? name.toString() : Roles.userName(user.getClaims());
+		return (name != null && !name.toString().contains("@")) ? name.toString() : null;
 	}
 
 	private String change(long id, Runnable action, String message, RedirectAttributes redirect) {

@@ -34,8 +34,20 @@ public class AnnouncementImages {
 	/** Teams shows card images up to 1024 x 1024 px. */
 	public static final int MAX_SIDE = 1024;
 
-	/** Refuse to decode anything bigger than this many pixels (decompression bombs). */
-	private static final long MAX_SOURCE_PIXELS = 50_000_000L;
+	/**
+	 * Refuse to decode anything bigger than this many pixels (decompression bombs); 25 MP
+	 * is more than any phone camera's photo.
+	 */
+	private static final long MAX_SOURCE_PIXELS = 25_000_000L;
+
+	/** The formats accepted: what Teams shows. No TIFF, WBMP, BMP or anything exotic. */
+	private static final java.util.Set<String> FORMATS = java.util.Set.of("png", "jpeg", "gif");
+
+	/**
+	 * Decodes at once at most this many: each is bounded by subsampling, and together
+	 * they stay a small, fixed share of the heap however many uploads arrive.
+	 */
+	private static final java.util.concurrent.Semaphore DECODES = new java.util.concurrent.Semaphore(2, true);
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -47,7 +59,8 @@ public class AnnouncementImages {
 
 	/**
 	 * Stores an uploaded image and returns its key.
-	 * @throws InvalidImageException if the bytes are not a PNG, JPEG, GIF or BMP image
+	 * @throws InvalidImageException if the bytes are not a PNG, JPEG or GIF image of at
+	 * most 25 megapixels
 	 */
 	public String store(InputStream upload, String uploadedBy) throws IOException {
 		BufferedImage source = decode(upload);
@@ -82,6 +95,15 @@ public class AnnouncementImages {
 	}
 
 	private static BufferedImage decode(InputStream upload) throws IOException {
+		try {
+			if (!DECODES.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)) {
+				throw new InvalidImageException();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InvalidImageException();
+		}
 		try (ImageInputStream in = ImageIO.createImageInputStream(upload)) {
 			if (in == null) {
 				throw new InvalidImageException();
@@ -92,12 +114,23 @@ public class AnnouncementImages {
 			}
 			ImageReader reader = readers.next();
 			try {
+				String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
+				if (!FORMATS.contains(format)) {
+					throw new InvalidImageException();
+				}
 				reader.setInput(in, true, true);
-				long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+				int width = reader.getWidth(0);
+				int height = reader.getHeight(0);
+				long pixels = (long) width * height;
 				if (pixels <= 0 || pixels > MAX_SOURCE_PIXELS) {
 					throw new InvalidImageException();
 				}
-				return reader.read(0);
+				// Decode only every n-th pixel of a large image: memory follows the
+				// (at most ~2048 px) result, not the source, whatever its bit depth.
+				int step = Math.max(1, Math.max(width, height) / MAX_SIDE);
+				javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+				param.setSourceSubsampling(step, step, 0, 0);
+				return reader.read(0, param);
 			}
 			catch (IOException | RuntimeException ex) {
 				if (ex instanceof InvalidImageException invalid) {
@@ -108,6 +141,9 @@ public class AnnouncementImages {
 			finally {
 				reader.dispose();
 			}
+		}
+		finally {
+			DECODES.release();
 		}
 	}
 

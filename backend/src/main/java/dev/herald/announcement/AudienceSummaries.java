@@ -24,6 +24,12 @@ public interface AudienceSummaries {
 	Optional<Count> count(long announcementId);
 
 	/**
+	 * People the default audience (everyone who has the app) reaches now, by the rule a
+	 * send freezes with: guests left out unless the admin allows them.
+	 */
+	long everyoneWithTheApp();
+
+	/**
 	 * One part of an audience.
 	 *
 	 * @param kind {@code everyone}, {@code group}, {@code team}, {@code channel},

@@ -46,7 +46,7 @@ class TestSends {
 		if (chat.isEmpty()) {
 			return Outcome.NO_CHAT;
 		}
-		byte[] activity = this.cards.activity(announcement.id(), announcement.content(), announcement.createdBy());
+		byte[] activity = this.cards.testActivity(announcement.id(), announcement.content(), announcement.createdBy());
 		ConnectorReply reply = this.connector.sendActivity(chat.get().serviceUrl(), chat.get().conversationId(),
 				activity);
 		return reply.isSuccess() ? Outcome.SENT : Outcome.FAILED;

@@ -17,9 +17,14 @@ import java.util.List;
  * @param createdBy the admin who registered it
  * @param createdAt when
  * @param updatedAt when it last changed
+ * @param maySendCritical whether it may send {@code importance: CRITICAL}, which reaches
+ * people who opted out (off unless an admin grants it)
+ * @param maySetAuthor whether its cards may carry an author line of its choosing;
+ * otherwise they are signed with {@code displayName}
  */
 public record ApiClient(String clientId, String displayName, List<String> allowedTopics, List<String> allowedAudiences,
-		Integer perMinute, Integer perDay, boolean enabled, String createdBy, Instant createdAt, Instant updatedAt) {
+		Integer perMinute, Integer perDay, boolean enabled, String createdBy, Instant createdAt, Instant updatedAt,
+		boolean maySendCritical, boolean maySetAuthor) {
 
 	public boolean allowsTopic(String topic) {
 		return this.allowedTopics.isEmpty() || (topic != null && this.allowedTopics.contains(topic));

@@ -97,12 +97,17 @@ class ApiClientAdminApi {
 	 * @param perMinute notifications per minute; null for the default
 	 * @param perDay notifications per day; null for the default
 	 * @param enabled whether it may send (default true)
+	 * @param maySendCritical whether it may send critical notifications, which reach
+	 * people who opted out (default false)
+	 * @param maySetAuthor whether its cards may set their own author line (default false:
+	 * its display name)
 	 */
 	record Registration(@Size(min = 1, max = 200) @Pattern(regexp = "^\\S+$") String clientId,
 			@NotBlank @Size(max = 200) String displayName,
 			@Size(max = 100) List<@NotBlank @Size(max = 100) String> allowedTopics,
 			@Size(max = 100) List<@NotBlank @Size(max = 200) String> allowedAudiences,
-			@Min(1) @Max(1_000_000) Integer perMinute, @Min(1) @Max(100_000_000) Integer perDay, Boolean enabled) {
+			@Min(1) @Max(1_000_000) Integer perMinute, @Min(1) @Max(100_000_000) Integer perDay, Boolean enabled,
+			Boolean maySendCritical, Boolean maySetAuthor) {
 
 		Registration {
 			// Not List.copyOf: a null element must reach validation, not fail in here.
@@ -110,6 +115,8 @@ class ApiClientAdminApi {
 			allowedAudiences = (allowedAudiences != null) ? java.util.Collections.unmodifiableList(allowedAudiences)
 					: List.of();
 			enabled = (enabled == null) || enabled;
+			maySendCritical = Boolean.TRUE.equals(maySendCritical);
+			maySetAuthor = Boolean.TRUE.equals(maySetAuthor);
 		}
 
 	}

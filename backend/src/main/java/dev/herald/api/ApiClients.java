@@ -19,7 +19,7 @@ public class ApiClients {
 
 	private static final String COLUMNS = """
 			client_id, display_name, allowed_topics, allowed_audiences, per_minute, per_day, enabled, created_by,
-			created_at, updated_at
+			created_at, updated_at, may_send_critical, may_set_author
 			""";
 
 	private final JdbcClient jdbc;
@@ -69,8 +69,8 @@ public class ApiClients {
 	boolean create(ApiClientAdminApi.Registration r, String admin) {
 		return this.jdbc.sql("""
 				INSERT INTO api_client (client_id, display_name, allowed_topics, allowed_audiences, per_minute,
-				                        per_day, enabled, created_by)
-				VALUES (:id, :name, :topics, :audiences, :perMinute, :perDay, :enabled, :admin)
+				                        per_day, enabled, created_by, may_send_critical, may_set_author)
+				VALUES (:id, :name, :topics, :audiences, :perMinute, :perDay, :enabled, :admin, :critical, :author)
 				ON CONFLICT (client_id) DO NOTHING
 				""").param("id", r.clientId()).params(settings(r)).param("admin", admin).update() == 1;
 	}
@@ -80,7 +80,7 @@ public class ApiClients {
 		return this.jdbc.sql("""
 				UPDATE api_client SET display_name = :name, allowed_topics = :topics,
 				  allowed_audiences = :audiences, per_minute = :perMinute, per_day = :perDay, enabled = :enabled,
-				  updated_at = now()
+				  may_send_critical = :critical, may_set_author = :author, updated_at = now()
 				WHERE client_id = :id
 				""").param("id", clientId).params(settings(r)).update() == 1;
 	}
@@ -93,6 +93,8 @@ public class ApiClients {
 		params.put("perMinute", r.perMinute());
 		params.put("perDay", r.perDay());
 		params.put("enabled", r.enabled());
+		params.put("critical", r.maySendCritical());
+		params.put("author", r.maySetAuthor());
 		return params;
 	}
 
@@ -101,7 +103,8 @@ public class ApiClients {
 				strings(rs.getArray("allowed_topics")), strings(rs.getArray("allowed_audiences")),
 				(Integer) rs.getObject("per_minute"), (Integer) rs.getObject("per_day"), rs.getBoolean("enabled"),
 				rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(),
-				rs.getTimestamp("updated_at").toInstant());
+				rs.getTimestamp("updated_at").toInstant(), rs.getBoolean("may_send_critical"),
+				rs.getBoolean("may_set_author"));
 	}
 
 	private static List<String> strings(Array array) throws SQLException {

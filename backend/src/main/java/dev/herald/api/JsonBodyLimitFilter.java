@@ -20,50 +20,82 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses JSON bodies over {@code herald.api.max-json-body} with 413 problem+json before
- * anything parses them. Runs ahead of security so an oversize body costs no token check.
- * Bodies without a Content-Length (chunked) are read up to the limit and replayed.
+ * Bounds every request body before anything parses it: JSON over
+ * {@code herald.api.max-json-body}, multipart uploads over
+ * {@code herald.api.max-upload-body}, anything else ({@code text/plain},
+ * {@code text/csv}...) over {@code herald.api.max-text-body} gets 413 problem+json. Runs
+ * ahead of security so an oversize body costs no token check. Bodies without a
+ * Content-Length (chunked) are read up to the limit and replayed. The bot endpoint bounds
+ * its own bodies; form posts of the UI are bounded by the servlet container.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class JsonBodyLimitFilter extends OncePerRequestFilter {
 
-	private final long limit;
+	private final long jsonLimit;
+
+	private final long uploadLimit;
+
+	private final long textLimit;
 
 	JsonBodyLimitFilter(ApiProperties properties) {
-		this.limit = properties.maxJsonBody().toBytes();
+		this.jsonLimit = properties.maxJsonBody().toBytes();
+		this.uploadLimit = properties.maxUploadBody().toBytes();
+		this.textLimit = properties.maxTextBody().toBytes();
 	}
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		String type = request.getContentType();
-		if (type == null || !request.getRequestURI().startsWith("/api/")) {
+		String method = request.getMethod();
+		if (!("POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method))
+				|| request.getRequestURI().startsWith("/api/messages")) {
 			return true;
+		}
+		String type = request.getContentType();
+		return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+	}
+
+	private long limitFor(String type) {
+		if (type == null) {
+			return this.textLimit;
 		}
 		try {
 			MediaType media = MediaType.parseMediaType(type);
-			return !(MediaType.APPLICATION_JSON.isCompatibleWith(media) || media.getSubtype().endsWith("+json"));
+			if (MediaType.APPLICATION_JSON.isCompatibleWith(media) || media.getSubtype().endsWith("+json")) {
+				return this.jsonLimit;
+			}
+			if ("multipart".equalsIgnoreCase(media.getType())) {
+				return this.uploadLimit;
+			}
 		}
 		catch (RuntimeException ex) {
-			return true; // not ours to judge: the converters refuse it with 415
+			// not ours to judge the type (the converters refuse it with 415); the size is
 		}
+		return this.textLimit;
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		long limit = limitFor(request.getContentType());
 		long declared = request.getContentLengthLong();
-		if (declared > this.limit) {
-			tooLarge(response);
+		if (declared > limit) {
+			tooLarge(response, limit);
 			return;
 		}
 		if (declared >= 0) {
 			chain.doFilter(request, response);
 			return;
 		}
-		byte[] body = readAtMost(request.getInputStream(), this.limit + 1);
-		if (body.length > this.limit) {
-			tooLarge(response);
+		if (limit == this.uploadLimit && limit != this.textLimit) {
+			// A multipart body is parsed by the container from the raw stream, so it
+			// cannot be replayed: uploads must say how big they are.
+			response.sendError(411);
+			return;
+		}
+		byte[] body = readAtMost(request.getInputStream(), limit + 1);
+		if (body.length > limit) {
+			tooLarge(response, limit);
 			return;
 		}
 		chain.doFilter(new Replayed(request, body), response);
@@ -79,15 +111,15 @@ class JsonBodyLimitFilter extends OncePerRequestFilter {
 		return out.toByteArray();
 	}
 
-	private void tooLarge(HttpServletResponse response) throws IOException {
+	private void tooLarge(HttpServletResponse response, long limit) throws IOException {
 		response.setStatus(413);
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		// The request body is left unread: the connection is closed rather than drained.
 		response.setHeader("Connection", "close");
 		response.getWriter()
 			.write("{\"type\":\"about:blank\",\"title\":\"Content too large\",\"status\":413,"
-					+ "\"detail\":\"JSON request bodies are limited to " + this.limit + " bytes.\",\"maxBytes\":"
-					+ this.limit + "}");
+					+ "\"detail\":\"Request bodies of this type are limited to " + limit + " bytes.\",\"maxBytes\":"
+					+ limit + "}");
 	}
 
 	/** The request with its already-read body. */

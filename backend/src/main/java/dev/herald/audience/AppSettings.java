@@ -16,6 +16,15 @@ public class AppSettings {
 	/** Whether guests (userType Guest) may be in an audience. */
 	public static final String ALLOW_GUESTS = "audience.allow-guests";
 
+	/**
+	 * Condition on a personal conversation {@code c} that leaves out guests (by the
+	 * synced directory), for every path that sends to people without resolving an
+	 * audience: the default audience and API recipients. Appended only when guests are
+	 * not allowed, so the allowed case costs nothing.
+	 */
+	public static final String NOT_A_GUEST = " AND NOT EXISTS (SELECT 1 FROM directory_user du"
+			+ " WHERE du.aad_object_id = lower(c.aad_object_id) AND lower(du.user_type) = 'guest') ";
+
 	/** Whether Herald installs itself for people who do not have it yet. */
 	public static final String PROACTIVE_INSTALL = "install.proactive";
 

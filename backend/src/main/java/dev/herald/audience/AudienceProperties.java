@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param upsertBatch directory rows written per statement
  * @param searchLimit results per picker search
  * @param maxCsvRows rows accepted in one CSV upload
+ * @param maxCsvRowLength characters in one CSV row; longer rows are reported as bad rows
  * @param allowGuests default of the admin setting that lets guests receive announcements
  */
 @Validated
@@ -29,5 +30,6 @@ public record AudienceProperties(@NotNull @DefaultValue("6h") Duration syncInter
 		@NotNull @DefaultValue("30s") Duration syncInitialDelay, @NotNull @DefaultValue("30m") Duration syncLease,
 		@Min(1) @Max(999) @DefaultValue("999") int pageSize, @Min(1) @Max(10_000) @DefaultValue("1000") int upsertBatch,
 		@Min(1) @Max(100) @DefaultValue("25") int searchLimit,
-		@Min(1) @Max(1_000_000) @DefaultValue("100000") int maxCsvRows, @DefaultValue("false") boolean allowGuests) {
+		@Min(1) @Max(1_000_000) @DefaultValue("100000") int maxCsvRows,
+		@Min(100) @Max(100_000) @DefaultValue("1000") int maxCsvRowLength, @DefaultValue("false") boolean allowGuests) {
 }

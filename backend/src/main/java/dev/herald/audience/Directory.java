@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -20,8 +19,6 @@ import org.springframework.stereotype.Component;
 /** Reads of the synced directory: the people picker and CSV matching. */
 @Component
 class Directory {
-
-	private static final Pattern ADDRESS = Pattern.compile("[^@\\s,;\"]+@[^@\\s,;\"]+\\.[^@\\s,;\"]+");
 
 	private final JdbcClient jdbc;
 
@@ -76,9 +73,14 @@ class Directory {
 			if (values.size() + unmatched.size() >= this.properties.maxCsvRows()) {
 				throw new CsvTooLargeException(this.properties.maxCsvRows());
 			}
-			java.util.regex.Matcher m = ADDRESS.matcher(line);
-			if (m.find()) {
-				values.add(m.group().toLowerCase(Locale.ROOT));
+			if (line.length() > this.properties.maxCsvRowLength()) {
+				unmatched.add(new CsvReport.Row(row, abbreviate(line),
+						"Row longer than " + this.properties.maxCsvRowLength() + " characters"));
+				continue;
+			}
+			String address = firstAddress(line);
+			if (address != null) {
+				values.add(address.toLowerCase(Locale.ROOT));
 				rows.add(row);
 			}
 			else if (row > 1) {
@@ -125,6 +127,49 @@ class Directory {
 		}
 		unmatched.sort(java.util.Comparator.comparingInt(CsvReport.Row::row));
 		return new CsvReport(dataRows, entries.size(), guests, entries, unmatched);
+	}
+
+	/**
+	 * The first cell-like token of a row that looks like an address
+	 * ({@code local@domain.tld}, one {@code @}, a dot in the domain), in one pass: no
+	 * regular expression, so a long row without an address costs linear time, not
+	 * quadratic.
+	 */
+	static String firstAddress(String line) {
+		int start = 0;
+		int length = line.length();
+		while (start < length) {
+			int end = start;
+			while (end < length && !separator(line.charAt(end))) {
+				end++;
+			}
+			if (end > start && isAddress(line, start, end)) {
+				return line.substring(start, end);
+			}
+			start = end + 1;
+		}
+		return null;
+	}
+
+	private static boolean separator(char c) {
+		return Character.isWhitespace(c) || c == ',' || c == ';' || c == '"';
+	}
+
+	private static boolean isAddress(String line, int start, int end) {
+		int at = -1;
+		for (int i = start; i < end; i++) {
+			if (line.charAt(i) == '@') {
+				if (at >= 0) {
+					return false;
+				}
+				at = i;
+			}
+		}
+		if (at <= start) {
+			return false;
+		}
+		int dot = line.lastIndexOf('.', end - 1);
+		return dot > at + 1 && dot < end - 1;
 	}
 
 	private static Person person(ResultSet rs) throws java.sql.SQLException {

@@ -17,7 +17,14 @@ class StoredAudienceSummaries implements AudienceSummaries {
 
 	private final AudienceResolver resolver;
 
-	StoredAudienceSummaries(AnnouncementAudiences audiences, AudienceResolver resolver) {
+	private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+	private final AppSettings settings;
+
+	StoredAudienceSummaries(AnnouncementAudiences audiences, AudienceResolver resolver,
+			org.springframework.jdbc.core.simple.JdbcClient jdbc, AppSettings settings) {
+		this.jdbc = jdbc;
+		this.settings = settings;
 		this.audiences = audiences;
 		this.resolver = resolver;
 	}
@@ -62,6 +69,15 @@ class StoredAudienceSummaries implements AudienceSummaries {
 		catch (com.microsoft.kiota.ApiException ex) {
 			throw new UnavailableException(GraphFailure.of(ex).describe(), ex);
 		}
+	}
+
+	@Override
+	public long everyoneWithTheApp() {
+		return this.jdbc
+			.sql("SELECT count(*) FROM conversation c WHERE c.kind = 'personal' AND c.status = 'active'"
+					+ (this.settings.allowGuests() ? "" : AppSettings.NOT_A_GUEST))
+			.query(Long.class)
+			.single();
 	}
 
 }

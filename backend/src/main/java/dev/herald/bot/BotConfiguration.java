@@ -11,6 +11,8 @@ import java.time.Duration;
 
 import dev.herald.teams.TeamsProperties;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,22 +24,40 @@ class BotConfiguration {
 	private static final int MAX_KEYS_DOCUMENT = 1024 * 1024;
 
 	@Bean
-	ChannelAuthenticator channelAuthenticator(TeamsProperties teams, EntraChannelProperties entraChannel,
-			BotProperties bot) {
+	ChannelKeys channelKeys(TeamsProperties teams, BotProperties bot) {
 		HttpClient http = HttpClient.newBuilder()
 			.connectTimeout(teams.connectTimeout())
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.build();
 		ChannelKeys.Fetcher fetcher = (uri) -> fetch(http, uri, teams.readTimeout());
 		Clock clock = Clock.systemUTC();
-		ChannelKeys botFramework = new ChannelKeys(teams.openIdMetadataUrl(), fetcher, bot.keysRefreshInterval(),
-				bot.keysMinRefreshInterval(), clock);
-		ChannelKeys entra = (entraChannel.entraOpenIdMetadataUrl() != null)
-				? new ChannelKeys(entraChannel.entraOpenIdMetadataUrl(), fetcher, bot.keysRefreshInterval(),
-						bot.keysMinRefreshInterval(), clock)
-				: null;
-		return new ChannelAuthenticator(botFramework, teams.channelIssuer(), entra, teams.tenantId(), teams.botAppId(),
-				bot.clockSkew(), clock);
+		return new ChannelKeys(teams.openIdMetadataUrl(), fetcher, bot.keysRefreshInterval(),
+				bot.keysMinRefreshInterval(), bot.keysMaxAge(), clock);
+	}
+
+	@Bean
+	ChannelAuthenticator channelAuthenticator(ChannelKeys keys, TeamsProperties teams, BotProperties bot) {
+		return new ChannelAuthenticator(keys, teams.channelIssuer(), teams.botAppId(), bot.clockSkew(),
+				Clock.systemUTC());
+	}
+
+	/**
+	 * DOWN while the channel signing keys are older than {@code herald.bot.keys-max-age}:
+	 * Teams' calls are refused until a refresh succeeds.
+	 */
+	@Bean
+	HealthIndicator channelKeysHealth(ChannelKeys keys) {
+		return () -> {
+			ChannelKeys.Freshness freshness = keys.freshness();
+			Health.Builder health = switch (freshness.state()) {
+				case FRESH -> Health.up();
+				case NOT_YET_FETCHED -> Health.unknown();
+				case STALE -> Health.down();
+			};
+			return health.withDetail("fetchedAt", String.valueOf(freshness.fetchedAt()))
+				.withDetail("maxAge", String.valueOf(freshness.maxAge()))
+				.build();
+		};
 	}
 
 	private static String fetch(HttpClient http, URI uri, Duration timeout) {

@@ -30,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  * the Bot Framework asks for at least daily
  * @param keysMinRefreshInterval the least time between two fetches triggered by an
  * unknown key id, so forged tokens cannot make Herald hammer the JWKS endpoint
+ * @param keysMaxAge how long keys that cannot be refreshed stay trusted; older keys are
+ * not, every token is refused and health reports DOWN until a refresh succeeds
  * @param welcome whether new users and teams are greeted
  * @param welcomeRatePerSecond welcomes posted per second at most, leaving the tenant
  * budget to broadcasts
@@ -41,9 +43,9 @@ import org.springframework.validation.annotation.Validated;
 public record BotProperties(@DefaultValue("") String orgName, @DefaultValue("") String setUpBy,
 		@NotNull @DefaultValue("256KB") DataSize maxBodySize, @NotNull @DefaultValue("5m") Duration clockSkew,
 		@NotNull @DefaultValue("12h") Duration keysRefreshInterval,
-		@NotNull @DefaultValue("5m") Duration keysMinRefreshInterval, @DefaultValue("true") boolean welcome,
-		@Positive @DefaultValue("10") int welcomeRatePerSecond, @Positive @DefaultValue("500") int rosterPageSize,
-		@Valid @NotNull @DefaultValue App app) {
+		@NotNull @DefaultValue("5m") Duration keysMinRefreshInterval, @NotNull @DefaultValue("24h") Duration keysMaxAge,
+		@DefaultValue("true") boolean welcome, @Positive @DefaultValue("10") int welcomeRatePerSecond,
+		@Positive @DefaultValue("500") int rosterPageSize, @Valid @NotNull @DefaultValue App app) {
 
 	@AssertTrue(message = "herald.bot.keys-refresh-interval must be between 1 minute and 24 hours")
 	boolean isKeysRefreshIntervalValid() {

@@ -328,6 +328,11 @@ class BotTurns {
 			return null;
 		}
 		Long announcementId = announcementId(data.path("announcementId"));
+		if (data.path("test").asBoolean(false) && !"resubscribe".equals(action)) {
+			// A press on a test copy: kept apart, never counted, never an opt-out.
+			this.responses.recordTest(announcementId, tenant, aad, action);
+			return new CardResult(this.cards.notice(this.texts.text("bot.test.pressed", language)));
+		}
 		switch (action) {
 			case "unsubscribe" -> {
 				this.optOuts.optOut(tenant, aad, OptOuts.ALL, OptOuts.Source.CARD, announcementId);

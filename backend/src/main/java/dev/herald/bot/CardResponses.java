@@ -87,4 +87,23 @@ public class CardResponses {
 			.update();
 	}
 
+	/**
+	 * Records a button pressed on a test copy, apart from real responses: reports never
+	 * count it.
+	 */
+	public void recordTest(Long announcementId, String tenantId, String aadObjectId, String verb) {
+		if (announcementId == null) {
+			return;
+		}
+		this.jdbc.sql("""
+				INSERT INTO test_card_response (announcement_id, tenant_id, aad_object_id, verb)
+				SELECT :id, :tenant, :aad, :verb WHERE EXISTS (SELECT 1 FROM announcement WHERE id = :id)
+				""")
+			.param("id", announcementId)
+			.param("tenant", tenantId)
+			.param("aad", aadObjectId)
+			.param("verb", verb.length() > 50 ? verb.substring(0, 50) : verb)
+			.update();
+	}
+
 }

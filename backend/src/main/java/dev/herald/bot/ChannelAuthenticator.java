@@ -24,10 +24,10 @@ import com.nimbusds.jwt.SignedJWT;
  * of the body is trusted, or even parsed beyond those two fields, before the token is
  * known good.
  * <p>
- * Two issuers are accepted: the Bot Framework ({@code https://api.botframework.com}, keys
- * with endorsements) and, when configured, Entra ID for a single-tenant bot (its v1 and
- * v2 issuer names for the tenant; Entra keys carry no endorsements, so that check does
- * not apply to them, as in Microsoft's Agents SDK).
+ * One issuer is accepted: the Bot Framework ({@code https://api.botframework.com}, keys
+ * with endorsements). Entra-issued tokens are not: any app of the tenant can get one with
+ * the bot's app id as audience, and could then post activities as anyone (opt people in
+ * or out, vote, overwrite a person's stored conversation).
  */
 final class ChannelAuthenticator {
 
@@ -35,23 +35,16 @@ final class ChannelAuthenticator {
 
 	private final String botFrameworkIssuer;
 
-	private final ChannelKeys entraKeys;
-
-	private final Set<String> entraIssuers;
-
 	private final String audience;
 
 	private final Duration clockSkew;
 
 	private final Clock clock;
 
-	ChannelAuthenticator(ChannelKeys botFrameworkKeys, String botFrameworkIssuer, ChannelKeys entraKeys,
-			String tenantId, String audience, Duration clockSkew, Clock clock) {
+	ChannelAuthenticator(ChannelKeys botFrameworkKeys, String botFrameworkIssuer, String audience, Duration clockSkew,
+			Clock clock) {
 		this.botFrameworkKeys = botFrameworkKeys;
 		this.botFrameworkIssuer = botFrameworkIssuer;
-		this.entraKeys = entraKeys;
-		this.entraIssuers = (entraKeys != null) ? Set.of("https://login.microsoftonline.com/" + tenantId + "/v2.0",
-				"https://sts.windows.net/" + tenantId + "/") : Set.of();
 		this.audience = audience;
 		this.clockSkew = clockSkew;
 		this.clock = clock;
@@ -73,15 +66,12 @@ final class ChannelAuthenticator {
 		catch (ParseException | IllegalArgumentException ex) {
 			throw new Rejected("unparseable token");
 		}
-		// The issuer is read before the signature check only to pick whose keys to use;
-		// a lie here just fails the signature check against those keys.
 		String issuer = claims.getIssuer();
-		boolean botFramework = this.botFrameworkIssuer.equals(issuer);
-		ChannelKeys keys = botFramework ? this.botFrameworkKeys
-				: (this.entraIssuers.contains(issuer) ? this.entraKeys : null);
-		if (keys == null) {
+		if (!this.botFrameworkIssuer.equals(issuer)) {
 			throw new Rejected("issuer not accepted: " + issuer);
 		}
+		boolean botFramework = true;
+		ChannelKeys keys = this.botFrameworkKeys;
 		JWSHeader header = jwt.getHeader();
 		JWSAlgorithm algorithm = header.getAlgorithm();
 		if (!ChannelKeys.RSA_ALGORITHMS.contains(algorithm)) {

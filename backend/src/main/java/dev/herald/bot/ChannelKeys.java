@@ -29,7 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Refresh policy: the keys are refetched once older than the refresh interval, and early
  * when a token names an unknown key id (Microsoft rolls keys), but never more often than
  * the minimum interval: otherwise anyone could make Herald hit the JWKS endpoint once per
- * forged token. A failed refresh keeps the last good keys.
+ * forged token. A failed refresh keeps the last good keys, but only up to the maximum
+ * age: keys that could not be refreshed for longer are no longer trusted (a key Microsoft
+ * revoked must not stay valid here forever), and health reports it.
  */
 final class ChannelKeys {
 
@@ -48,6 +50,8 @@ final class ChannelKeys {
 
 	private final Duration minRefreshInterval;
 
+	private final Duration maxAge;
+
 	private final Clock clock;
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -57,6 +61,12 @@ final class ChannelKeys {
 	private volatile Instant lastAttempt = Instant.MIN;
 
 	ChannelKeys(URI metadataUrl, Fetcher fetcher, Duration refreshInterval, Duration minRefreshInterval, Clock clock) {
+		this(metadataUrl, fetcher, refreshInterval, minRefreshInterval, Duration.ofHours(24), clock);
+	}
+
+	ChannelKeys(URI metadataUrl, Fetcher fetcher, Duration refreshInterval, Duration minRefreshInterval,
+			Duration maxAge, Clock clock) {
+		this.maxAge = maxAge;
 		this.metadataUrl = metadataUrl;
 		this.fetcher = fetcher;
 		this.refreshInterval = refreshInterval;
@@ -79,7 +89,39 @@ final class ChannelKeys {
 		if (refreshAllowed(now)) {
 			refresh(current);
 		}
-		return Optional.ofNullable(this.snapshot.keys().get(kid));
+		Snapshot latest = this.snapshot;
+		if (latest.fetchedAt().plus(this.maxAge).isBefore(this.clock.instant())) {
+			return Optional.empty();
+		}
+		return Optional.ofNullable(latest.keys().get(kid));
+	}
+
+	/** How old the keys are, for health. */
+	Freshness freshness() {
+		Snapshot current = this.snapshot;
+		if (current == Snapshot.EMPTY) {
+			return new Freshness(Freshness.State.NOT_YET_FETCHED, null, this.maxAge);
+		}
+		boolean stale = current.fetchedAt().plus(this.maxAge).isBefore(this.clock.instant());
+		return new Freshness(stale ? Freshness.State.STALE : Freshness.State.FRESH, current.fetchedAt(), this.maxAge);
+	}
+
+	/**
+	 * How old the trusted keys are.
+	 *
+	 * @param state fresh, stale (older than the maximum age: not trusted) or not fetched
+	 * yet (fetched on the first token)
+	 * @param fetchedAt when they were last fetched
+	 * @param maxAge how old they may get
+	 */
+	record Freshness(State state, Instant fetchedAt, Duration maxAge) {
+
+		enum State {
+
+			FRESH, STALE, NOT_YET_FETCHED
+
+		}
+
 	}
 
 	/** The algorithms the issuer's metadata allows, within {@link #RSA_ALGORITHMS}. */

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import dev.herald.announcement.AnnouncementEvents;
 import dev.herald.announcement.Announcements;
 import dev.herald.audience.AudienceEvents;
+import dev.herald.audience.AppSettings;
 import dev.herald.audience.AudienceResolver;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -51,6 +52,8 @@ class Freezer implements SmartLifecycle {
 
 	private final AudienceResolver audiences;
 
+	private final AppSettings settings;
+
 	private final FreezeClaims claims;
 
 	private final TransactionTemplate transactions;
@@ -77,8 +80,9 @@ class Freezer implements SmartLifecycle {
 
 	Freezer(Ledger ledger, Announcements announcements, AudienceResolver audiences, FreezeClaims claims,
 			PlatformTransactionManager transactionManager, ApplicationEventPublisher events,
-			DispatchProperties properties) {
+			DispatchProperties properties, AppSettings settings) {
 		this.ledger = ledger;
+		this.settings = settings;
 		this.announcements = announcements;
 		this.audiences = audiences;
 		this.claims = claims;
@@ -189,7 +193,7 @@ class Freezer implements SmartLifecycle {
 					return null;
 				}
 				Ledger.Frozen rows = snapshot.isPresent() ? this.ledger.moveSnapshot(id)
-						: this.ledger.freezeInstalledAudience(id);
+						: this.ledger.freezeInstalledAudience(id, this.settings.allowGuests());
 				this.announcements.markFrozen(id);
 				if (rows.installing() > 0) {
 					// Install requests join this transaction: the send and its installs

@@ -3,6 +3,8 @@ package dev.herald.dispatch;
 import java.util.Collection;
 import java.util.List;
 
+import dev.herald.audience.AppSettings;
+
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -19,17 +21,21 @@ public class GivenRecipients {
 
 	private final Ledger ledger;
 
-	GivenRecipients(Ledger ledger) {
+	private final AppSettings settings;
+
+	GivenRecipients(Ledger ledger, AppSettings settings) {
 		this.ledger = ledger;
+		this.settings = settings;
 	}
 
 	/**
 	 * Freezes the people (Entra object ids) who have an active personal chat with the
-	 * bot; returns the ids frozen, lower-case. The others cannot be reached.
+	 * bot, guests only when the admin allows them; returns the ids frozen, lower-case.
+	 * The others cannot be reached.
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public List<String> freeze(long announcementId, Collection<String> aadObjectIds) {
-		return this.ledger.freezePeople(announcementId, aadObjectIds);
+		return this.ledger.freezePeople(announcementId, aadObjectIds, this.settings.allowGuests());
 	}
 
 }

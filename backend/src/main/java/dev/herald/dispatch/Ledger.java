@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.herald.audience.AppSettings;
 import dev.herald.optout.OptOuts;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,7 +47,7 @@ class Ledger {
 	 * in in key order: the primary key then grows at its right edge instead of splitting
 	 * pages all over (a third less time for a million rows).
 	 */
-	Frozen freezeInstalledAudience(long announcementId) {
+	Frozen freezeInstalledAudience(long announcementId, boolean allowGuests) {
 		// Sorting a million rows in 4 MB spills to disk; this transaction only.
 		this.jdbc.sql("SET LOCAL work_mem = '64MB'").update();
 		return this.jdbc.sql("""
@@ -54,7 +55,7 @@ class Ledger {
 				  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)
 				  SELECT :id, c.aad_object_id, 'person', c.id, %s
 				  FROM conversation c %s
-				  WHERE c.kind = 'personal' AND c.status = 'active'
+				  WHERE c.kind = 'personal' AND c.status = 'active' %s
 				  ORDER BY c.aad_object_id
 				  ON CONFLICT DO NOTHING
 				  RETURNING state
@@ -64,7 +65,7 @@ class Ledger {
 				    opted_out = opted_out + (SELECT count(*) FROM frozen WHERE state = 'opted_out')
 				WHERE id = :id
 				RETURNING (SELECT count(*) FROM frozen), 0, (SELECT count(*) FROM frozen WHERE state = 'opted_out')
-				""".formatted(OptOuts.DELIVERY_STATE, OptOuts.JOIN))
+				""".formatted(OptOuts.DELIVERY_STATE, OptOuts.JOIN, allowGuests ? "" : AppSettings.NOT_A_GUEST))
 			.param("id", announcementId)
 			.query(Ledger::frozen)
 			.single();
@@ -108,7 +109,7 @@ class Ledger {
 	 * personal chat, for a send addressed to named recipients rather than an audience.
 	 * Returns the ids frozen, lower-case; the others cannot be reached.
 	 */
-	List<String> freezePeople(long announcementId, Collection<String> aadObjectIds) {
+	List<String> freezePeople(long announcementId, Collection<String> aadObjectIds, boolean allowGuests) {
 		if (aadObjectIds.isEmpty()) {
 			return List.of();
 		}
@@ -119,13 +120,13 @@ class Ledger {
 				  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)
 				  SELECT DISTINCT ON (lower(c.aad_object_id)) :id, c.aad_object_id, 'person', c.id, %s
 				  FROM conversation c %s
-				  WHERE c.kind = 'personal' AND c.status = 'active' AND lower(c.aad_object_id) IN (:ids)
+				  WHERE c.kind = 'personal' AND c.status = 'active' AND lower(c.aad_object_id) IN (:ids) %s
 				  ORDER BY lower(c.aad_object_id), c.id
 				  ON CONFLICT DO NOTHING
 				  RETURNING recipient, state
 				)
 				SELECT lower(recipient), state FROM inserted
-				""".formatted(OptOuts.DELIVERY_STATE, OptOuts.JOIN))
+				""".formatted(OptOuts.DELIVERY_STATE, OptOuts.JOIN, allowGuests ? "" : AppSettings.NOT_A_GUEST))
 			.param("id", announcementId)
 			.param("ids", aadObjectIds.stream().map((id) -> id.toLowerCase(Locale.ROOT)).distinct().toList())
 			.query((rs, i) -> new String[] { rs.getString(1), rs.getString(2) })
@@ -146,20 +147,37 @@ class Ledger {
 	 * not been marked (see {@link #markStarted}).
 	 */
 	List<Job> claim(int limit, Duration lease, UUID me) {
+		// Opt-outs apply at call time too: a person who opted out since the freeze
+		// (typed "stop" during a two-hour send) is marked opted_out here, counted, and
+		// never claimed. One index probe per picked person (opt_out_person_ix).
 		return this.jdbc.sql("""
 				WITH picked AS (
-				  SELECT d.announcement_id, d.recipient
+				  SELECT d.announcement_id, d.recipient,
+				         (d.recipient_kind = 'person' AND a.importance <> 'critical' AND EXISTS (
+				            SELECT 1 FROM opt_out o
+				            WHERE o.opted_out AND lower(o.aad_object_id) = lower(d.recipient)
+				              AND o.tenant_id = (SELECT c.tenant_id FROM conversation c WHERE c.id = d.conversation_ref)
+				              AND (o.topic = 'all' OR o.topic = a.topic))) AS opted_out
 				  FROM delivery d JOIN announcement a ON a.id = d.announcement_id
 				  WHERE d.state = 'pending' AND d.next_attempt_at <= now() AND a.status = 'sending'
 				  ORDER BY d.announcement_id, d.next_attempt_at
 				  LIMIT :limit
 				  FOR UPDATE OF d SKIP LOCKED
+				), opted AS (
+				  UPDATE delivery d SET state = 'opted_out', updated_at = now()
+				  FROM picked p
+				  WHERE p.opted_out AND d.announcement_id = p.announcement_id AND d.recipient = p.recipient
+				  RETURNING d.announcement_id
+				), counted AS (
+				  UPDATE announcement a SET opted_out = a.opted_out + o.n, updated_at = now()
+				  FROM (SELECT announcement_id, count(*) AS n FROM opted GROUP BY announcement_id) o
+				  WHERE a.id = o.announcement_id
 				)
 				UPDATE delivery d
 				SET state = 'in_flight', claimed_by = :me, call_started_at = NULL,
 				    lease_until = now() + :lease * interval '1 millisecond', updated_at = now()
 				FROM picked p, conversation c
-				WHERE d.announcement_id = p.announcement_id AND d.recipient = p.recipient
+				WHERE d.announcement_id = p.announcement_id AND d.recipient = p.recipient AND NOT p.opted_out
 				  AND c.id = d.conversation_ref
 				RETURNING d.announcement_id, d.recipient, d.conversation_ref, d.attempts, d.throttles,
 				          c.conversation_id, c.service_url

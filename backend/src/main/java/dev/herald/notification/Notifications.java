@@ -126,9 +126,15 @@ class Notifications {
 					.with("allowedAudiences", client.allowedAudiences());
 			}
 		}
+		AnnouncementContent content = signed(content(request, client), request, client);
+		if (content.isCritical() && !client.maySendCritical()) {
+			// Critical reaches people who opted out: a permission of its own.
+			throw ApiProblem.forbidden("API client " + clientId
+					+ " may not send critical notifications; an admin grants maySendCritical.");
+		}
 		this.quotas.check(client);
 
-		long id = this.announcements.create(content(request, client), client.displayName());
+		long id = this.announcements.create(content, client.displayName());
 		this.jdbc.sql("UPDATE announcement SET source = 'api' WHERE id = :id").param("id", id).update();
 		this.jdbc.sql("INSERT INTO notification (announcement_id, client_id, topic) VALUES (:id, :client, :topic)")
 			.param("id", id)
@@ -235,6 +241,20 @@ class Notifications {
 		// A plain message reads as a note from the sending system: its name on top, the
 		// text below.
 		return new AnnouncementContent(client.displayName(), request.text(), null, null, null);
+	}
+
+	/**
+	 * The content as it will be sent: under the topic the client was allowed (the one
+	 * opt-outs are checked against, whatever the card says), and signed with the client's
+	 * registered name unless the client may choose its author line.
+	 */
+	private static AnnouncementContent signed(AnnouncementContent c, NotificationRequest request, ApiClient client) {
+		// A plain message already has the client's name as its title.
+		boolean plainText = request.card() == null && request.templateId() == null;
+		String author = (client.maySetAuthor() && c.author() != null) ? c.author()
+				: plainText ? null : client.displayName();
+		return new AnnouncementContent(c.title(), c.summary(), c.imageUrl(), author, c.buttons(), c.importance(),
+				request.topic(), c.acknowledge(), c.pollQuestion(), c.pollChoices());
 	}
 
 	private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern

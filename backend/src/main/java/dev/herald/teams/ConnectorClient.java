@@ -60,6 +60,9 @@ public class ConnectorClient implements AutoCloseable {
 
 	private final CallBudget budget;
 
+	/** Local mode talks plain http to the simulator; elsewhere only https is used. */
+	private boolean localMode;
+
 	/** A client that does not pace its calls (tests of the client itself). */
 	public ConnectorClient(RestClient.Builder builder, TeamsProperties properties) {
 		this(builder, properties, CallBudget.unlimited());
@@ -68,6 +71,12 @@ public class ConnectorClient implements AutoCloseable {
 	@Autowired
 	public ConnectorClient(RestClient.Builder builder, TeamsProperties properties, ObjectProvider<CallBudget> budget) {
 		this(builder, properties, budget.getIfAvailable(CallBudget::unlimited));
+	}
+
+	@Autowired
+	void setLocalMode(
+			@org.springframework.beans.factory.annotation.Value("${herald.local-mode:false}") boolean localMode) {
+		this.localMode = localMode;
 	}
 
 	private ConnectorClient(RestClient.Builder builder, TeamsProperties properties, CallBudget budget) {
@@ -187,7 +196,7 @@ public class ConnectorClient implements AutoCloseable {
 
 	private JsonReply exchangeJson(HttpMethod method, String serviceUrl, String path, byte[] body,
 			CallBudget.Slot ahead) {
-		if (!this.properties.isTrustedServiceUrl(serviceUrl)) {
+		if (!this.properties.isTrustedServiceUrl(serviceUrl, this.localMode)) {
 			// Never hand the bot's bearer token to a host we do not know
 			// (TrustServiceUrl's purpose).
 			return new JsonReply(new ConnectorReply(0, null, "UntrustedServiceUrl", null,

@@ -38,15 +38,33 @@ public record TeamsProperties(@NotBlank String botAppId, String botAppPassword, 
 		@NotBlank @DefaultValue("https://api.botframework.com") String channelIssuer,
 		@NotNull @DefaultValue("5s") Duration connectTimeout, @NotNull @DefaultValue("30s") Duration readTimeout){
 
-	/** Whether a bearer token may be sent to this serviceUrl. */
+	/**
+	 * Whether a bearer token may be sent to this serviceUrl: an allowed host, over https
+	 * (plain http only to this machine, for local mode and tests).
+	 */
 	public boolean isTrustedServiceUrl(String serviceUrl) {
+		return isTrustedServiceUrl(serviceUrl, false);
+	}
+
+	/**
+	 * As {@link #isTrustedServiceUrl(String)}; {@code plainHttp} also allows http to any
+	 * allowed host (local mode: the simulator in a container).
+	 */
+	public boolean isTrustedServiceUrl(String serviceUrl, boolean plainHttp) {
 		try {
 			URI uri = URI.create(serviceUrl);
-			return uri.getHost() != null && this.allowedServiceHosts.stream().anyMatch(uri.getHost()::equalsIgnoreCase);
+			String host = uri.getHost();
+			boolean secure = "https".equalsIgnoreCase(uri.getScheme())
+					|| ("http".equalsIgnoreCase(uri.getScheme()) && (plainHttp || isLoopback(host)));
+			return secure && host != null && this.allowedServiceHosts.stream().anyMatch(host::equalsIgnoreCase);
 		}
 		catch (IllegalArgumentException ex) {
 			return false;
 		}
+	}
+
+	static boolean isLoopback(String host) {
+		return host != null && (host.equalsIgnoreCase("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
 	}
 
 }

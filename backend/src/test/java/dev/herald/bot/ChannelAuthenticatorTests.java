@@ -38,13 +38,13 @@ class ChannelAuthenticatorTests {
 
 	static final URI METADATA = URI.create("https://login.example/v1/.well-known/openidconfiguration");
 
-	static final URI ENTRA_METADATA = URI.create("https://entra.example/" + TENANT + "/v2.0/.well-known/openid");
-
 	private final MutableClock clock = new MutableClock(Instant.now());
 
 	private final List<URI> fetched = new ArrayList<>();
 
-	private final ChannelAuthenticator authenticator = authenticator(true);
+	private volatile boolean metadataDown;
+
+	private final ChannelAuthenticator authenticator = authenticator();
 
 	@Test
 	void acceptsAGoodToken() throws Exception {
@@ -162,20 +162,30 @@ class ChannelAuthenticatorTests {
 	}
 
 	@Test
-	void acceptsEntraIssuedTokensOnlyWhenConfigured() throws Exception {
+	void refusesEntraIssuedTokens() throws Exception {
+		// Any app of the tenant can get an Entra token with the bot's app id as audience:
+		// such tokens are never accepted, whatever key signed them.
 		for (String issuer : List.of("https://login.microsoftonline.com/" + TENANT + "/v2.0",
 				"https://sts.windows.net/" + TENANT + "/")) {
-			// Entra keys carry no endorsements: signed with the "unendorsed" key.
-			String token = bearer(TestChannelKeys.unendorsed(), good().issuer(issuer).build());
-			var verified = this.authenticator.verifyToken(token);
-			assertThatNoException()
-				.isThrownBy(() -> this.authenticator.verifyActivity(verified, "msteams", SERVICE_URL));
-			assertThatExceptionOfType(ChannelAuthenticator.Rejected.class)
-				.isThrownBy(() -> authenticator(false).verifyToken(token));
+			rejected(bearer(TestChannelKeys.unendorsed(), good().issuer(issuer).build()));
+			rejected(bearer(good().issuer(issuer).build()));
 		}
-		String otherTenant = bearer(TestChannelKeys.unendorsed(),
-				good().issuer("https://sts.windows.net/another-tenant/").build());
-		rejected(otherTenant);
+	}
+
+	@Test
+	void keysThatCannotBeRefreshedStopBeingTrustedAfterTheMaximumAge() throws Exception {
+		this.authenticator.verifyToken(bearer(good().build()));
+		this.metadataDown = true;
+		this.clock.advance(Duration.ofHours(23));
+		this.authenticator.verifyToken(bearer(
+				good().expirationTime(Date.from(this.clock.instant().plusSeconds(60))).notBeforeTime(null).build()));
+		this.clock.advance(Duration.ofHours(2));
+		rejected(bearer(
+				good().expirationTime(Date.from(this.clock.instant().plusSeconds(60))).notBeforeTime(null).build()));
+		this.metadataDown = false;
+		this.clock.advance(Duration.ofMinutes(6));
+		this.authenticator.verifyToken(bearer(
+				good().expirationTime(Date.from(this.clock.instant().plusSeconds(60))).notBeforeTime(null).build()));
 	}
 
 	@Test
@@ -192,29 +202,26 @@ class ChannelAuthenticatorTests {
 		assertThat(this.fetched).as("stale after 12h: refetched").hasSize(fetches + 2);
 	}
 
-	private ChannelAuthenticator authenticator(boolean withEntra) {
+	private ChannelAuthenticator authenticator() {
 		String metadata = json(Map.of("issuer", "https://api.botframework.com", "jwks_uri",
 				"https://login.example/v1/.well-known/keys", "id_token_signing_alg_values_supported",
 				List.of("RS256")));
 		String jwks = json(Map.of("keys", TestChannelKeys.jwksEntries()));
-		String entraMetadata = json(Map.of("jwks_uri", "https://entra.example/keys"));
-		// Entra's JWKS has the same keys here, minus endorsements.
-		String entraJwks = json(Map.of("keys", List.of(TestChannelKeys.unendorsed().toPublicJWK().toJSONObject())));
 		ChannelKeys.Fetcher fetcher = (uri) -> {
 			this.fetched.add(uri);
+			if (this.metadataDown) {
+				throw new IllegalStateException("metadata unreachable");
+			}
 			return switch (uri.toString()) {
 				case "https://login.example/v1/.well-known/openidconfiguration" -> metadata;
 				case "https://login.example/v1/.well-known/keys" -> jwks;
-				case "https://entra.example/keys" -> entraJwks;
-				default -> uri.equals(ENTRA_METADATA) ? entraMetadata : fail(uri);
+				default -> fail(uri);
 			};
 		};
-		ChannelKeys keys = new ChannelKeys(METADATA, fetcher, Duration.ofHours(12), Duration.ofMinutes(5), this.clock);
-		ChannelKeys entra = withEntra
-				? new ChannelKeys(ENTRA_METADATA, fetcher, Duration.ofHours(12), Duration.ofMinutes(5), this.clock)
-				: null;
-		return new ChannelAuthenticator(keys, "https://api.botframework.com", entra, TENANT, APP_ID,
-				Duration.ofMinutes(5), this.clock);
+		ChannelKeys keys = new ChannelKeys(METADATA, fetcher, Duration.ofHours(12), Duration.ofMinutes(5),
+				Duration.ofHours(24), this.clock);
+		return new ChannelAuthenticator(keys, "https://api.botframework.com", APP_ID, Duration.ofMinutes(5),
+				this.clock);
 	}
 
 	private static String fail(URI uri) {

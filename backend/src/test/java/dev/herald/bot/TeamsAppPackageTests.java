@@ -32,7 +32,7 @@ class TeamsAppPackageTests {
 					List.of("smba.trafficmanager.net"), URI.create("https://login.example/meta"),
 					"https://api.botframework.com", Duration.ofSeconds(5), Duration.ofSeconds(30)),
 			new BotProperties("Contoso", "Internal Comms", DataSize.ofKilobytes(256), Duration.ofMinutes(5),
-					Duration.ofHours(12), Duration.ofMinutes(5), true, 10, 500,
+					Duration.ofHours(12), Duration.ofMinutes(5), Duration.ofHours(24), true, 10, 500,
 					new BotProperties.App("", "1.2.3", "Herald", "Contoso", URI.create("https://contoso.example"),
 							URI.create("https://contoso.example/privacy"), URI.create("https://contoso.example/terms"),
 							"#4F46E5")));

@@ -4,9 +4,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.herald.api.ApiHttp;
+import dev.herald.simulator.SimUser;
+import dev.herald.support.Await;
 
 import dev.herald.support.BrowserSession;
 import dev.herald.support.HeraldTestProperties;
@@ -113,6 +121,69 @@ class TrustIntegrationTests extends IntegrationTest {
 		assertThat(response.statusCode()).isEqualTo(302);
 		assertThat(response.headers().firstValue("Location").orElse("")).doesNotContain("evil.example")
 			.doesNotStartWith("https:");
+	}
+
+	@Test
+	void criticalIsAPermissionAndTheAllowedTopicIsTheOneStoredAndSigned() {
+		String admin = TestIdentityProvider.accessToken("trust-admin", "Herald.Admin");
+		String client = "payroll-" + UUID.randomUUID();
+		HttpResponse<String> registered = api("POST", "/api/v1/admin/clients", admin, """
+				{"clientId":"%s","displayName":"Payroll system","allowedTopics":["payroll"]}
+				""".formatted(client));
+		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+		String token = TestIdentityProvider.accessToken(client);
+		SimUser person = installApp(120, 1).get(0);
+		// The person opted out of payroll news.
+		this.jdbc.sql("""
+				INSERT INTO opt_out (tenant_id, aad_object_id, topic, opted_out, source)
+				VALUES (:tenant, :aad, 'payroll', true, 'command')
+				""").param("tenant", this.simulator.tenantId()).param("aad", person.id()).update();
+		String critical = """
+				{"recipients":[{"aadObjectId":"%s"}],"topic":"payroll",
+				 "card":{"title":"Pay day moved","summary":"Read this","importance":"CRITICAL"}}
+				""".formatted(person.id());
+		HttpResponse<String> refused = api("POST", "/api/v1/notifications", token, critical);
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+		assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+		assertThat(this.jdbc.sql("SELECT count(*) FROM notification WHERE client_id = :c")
+			.param("c", client)
+			.query(Long.class)
+			.single()).isZero();
+
+		// The card names another topic and an author of its choosing: the allowed topic
+		// is the one stored, so the opt-out holds, and the client's name signs it.
+		String normal = """
+				{"recipients":[{"aadObjectId":"%s"}],"topic":"payroll",
+				 "card":{"title":"Pay slips are out","summary":"See the portal","topic":"canteen","author":"The CEO"}}
+				""".formatted(person.id());
+		HttpResponse<String> accepted = api("POST", "/api/v1/notifications", token, normal);
+		assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+		long id = ApiHttp.read(accepted).path("id").asLong();
+		assertThat(this.jdbc.sql("SELECT topic || '|' || author_line FROM announcement WHERE id = :id")
+			.param("id", id)
+			.query(String.class)
+			.single()).isEqualTo("payroll|Payroll system");
+		Await.until(Duration.ofSeconds(30), "notification finished",
+				() -> this.jdbc.sql("SELECT state FROM delivery WHERE announcement_id = :id")
+					.param("id", id)
+					.query(String.class)
+					.list()
+					.equals(List.of("opted_out")));
+		assertThat(cardsReceived(person.id(), id)).isZero();
+
+		// Granted by an admin, critical reaches the person despite the opt-out, signed
+		// with the client's name.
+		HttpResponse<String> granted = api("PUT", "/api/v1/admin/clients/" + client, admin, """
+				{"displayName":"Payroll system","allowedTopics":["payroll"],"maySendCritical":true}
+				""");
+		assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
+		HttpResponse<String> sent = api("POST", "/api/v1/notifications", token,
+				critical.replace("\"importance\"", "\"author\":\"The CEO\",\"importance\""));
+		assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+		long criticalId = ApiHttp.read(sent).path("id").asLong();
+		Await.until(Duration.ofSeconds(30), "critical delivered", () -> cardsReceived(person.id(), criticalId) == 1);
+		String received = JsonMapper.shared().writeValueAsString(this.simulator.inbox(person.id()));
+		assertThat(received).contains("Payroll system").doesNotContain("\"The CEO\"");
 	}
 
 }

@@ -28,6 +28,9 @@ public final class HeraldTestProperties {
 		registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
 		// A bootstrap Admin by immutable object id (TrustIntegrationTests).
 		registry.add("herald.security.admins", () -> BOOTSTRAP_ADMIN_OID);
+		// The setting of the removed Entra channel-token path, pointed at keys tests can
+		// sign with: TrustBotIntegrationTests proves it opens no door any more.
+		registry.add("herald.teams.entra-open-id-metadata-url", () -> TestChannel.get().openIdMetadataUrl());
 		// Tests trust the simulator's signing keys plus TestChannelKeys' (served merged
 		// by
 		// TestChannel), so bot tests can sign tokens of their own; local mode keeps the

@@ -1,0 +1,112 @@
+package dev.herald.admin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.herald.support.BrowserSession;
+import dev.herald.support.IntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The retention purge, pressed by an Admin on the settings page, leaves no row that names
+ * a person for announcements past retention, and the page says what goes.
+ */
+class RetentionPurgeIntegrationTests extends IntegrationTest {
+
+	@AfterEach
+	void retentionOff() {
+		this.jdbc.sql("DELETE FROM app_setting WHERE key = :key").param("key", AdminSettings.RETENTION_DAYS).update();
+	}
+
+	@Test
+	void purgeLeavesNoPersonalRowsOfOldAnnouncements() {
+		String person = UUID.randomUUID().toString();
+		String tenant = this.simulator.tenantId();
+		long old = this.jdbc.sql("""
+				INSERT INTO announcement (title, created_by, status, source, finished_at, started_at)
+				VALUES ('Old news', 'test', 'sent', 'api', now() - interval '40 days', now() - interval '40 days')
+				RETURNING id
+				""").query(Long.class).single();
+		this.jdbc.sql("""
+				INSERT INTO delivery (announcement_id, recipient, recipient_kind, state)
+				VALUES (:id, :aad, 'person', 'delivered')
+				""").param("id", old).param("aad", person).update();
+		this.jdbc.sql("""
+				INSERT INTO card_response (announcement_id, tenant_id, aad_object_id, acknowledged_at)
+				VALUES (:id, :tenant, :aad, now() - interval '40 days')
+				""").param("id", old).param("tenant", tenant).param("aad", person).update();
+		this.jdbc.sql("""
+				INSERT INTO test_card_response (announcement_id, tenant_id, aad_object_id, verb)
+				VALUES (:id, :tenant, :aad, 'ack')
+				""").param("id", old).param("tenant", tenant).param("aad", person).update();
+		this.jdbc.sql("""
+				INSERT INTO api_client (client_id, display_name, created_by) VALUES (:c, 'Old HR', 'test')
+				""").param("c", "retention-" + person).update();
+		this.jdbc.sql("INSERT INTO notification (announcement_id, client_id) VALUES (:id, :c)")
+			.param("id", old)
+			.param("c", "retention-" + person)
+			.update();
+		this.jdbc.sql("""
+				INSERT INTO notification_recipient (announcement_id, position, kind, value, aad_object_id)
+				VALUES (:id, 0, 'upn', 'leaver@contoso.example', :aad)
+				""").param("id", old).param("aad", person).update();
+		this.jdbc.sql("""
+				INSERT INTO announcement_audience (announcement_id, kind, ref, label)
+				VALUES (:id, 'address', 'leaver@contoso.example', NULL), (:id, 'person', :aad, 'A Leaver'),
+				       (:id, 'group', 'g-1', 'Everyone in Sales')
+				""").param("id", old).param("aad", person).update();
+		this.jdbc.sql("""
+				INSERT INTO read_receipt (tenant_id, aad_object_id, conversation_id, last_read_message_id, read_at)
+				VALUES (:tenant, :aad, 'a:old', 'm1', now() - interval '40 days')
+				""").param("tenant", tenant).param("aad", person).update();
+		String key = "old" + UUID.randomUUID().toString().replace("-", "");
+		this.jdbc.sql("""
+				INSERT INTO announcement_image (key, content_type, width, height, bytes, uploaded_by, uploaded_at)
+				VALUES (:key, 'image/png', 1, 1, '\\x00', 'leaver@contoso.example', now() - interval '40 days')
+				""").param("key", key).update();
+		this.jdbc.sql("UPDATE announcement SET image_url = :url WHERE id = :id")
+			.param("url", baseUrl() + "/images/announcements/" + key)
+			.param("id", old)
+			.update();
+		this.jdbc.sql("""
+				INSERT INTO directory_user (aad_object_id, upn, display_name, deleted, updated_at)
+				VALUES (:aad, 'leaver@contoso.example', 'A Leaver', true, now() - interval '40 days')
+				""").param("aad", person).update();
+
+		BrowserSession admin = BrowserSession.signIn(baseUrl(), "retention-admin", "Herald.Admin");
+		this.jdbc.sql("INSERT INTO app_setting (key, value) VALUES (:key, '30')")
+			.param("key", AdminSettings.RETENTION_DAYS)
+			.update();
+		String page = admin.get("/admin/settings").body();
+		assertThat(page).contains("id=\"retention-goes\"").contains("read receipts").contains("directory entries");
+		assertThat(admin.submit("/admin/settings", "/admin/retention/purge", Map.of()).statusCode()).isEqualTo(200);
+
+		for (String table : List.of("delivery", "card_response", "test_card_response", "notification_recipient")) {
+			assertThat(this.jdbc.sql("SELECT count(*) FROM " + table + " WHERE announcement_id = :id")
+				.param("id", old)
+				.query(Long.class)
+				.single()).as(table).isZero();
+		}
+		assertThat(this.jdbc.sql("SELECT kind FROM announcement_audience WHERE announcement_id = :id")
+			.param("id", old)
+			.query(String.class)
+			.list()).containsExactly("group");
+		assertThat(count("SELECT count(*) FROM read_receipt WHERE aad_object_id = :v", person)).isZero();
+		assertThat(count("SELECT count(*) FROM directory_user WHERE aad_object_id = :v", person)).isZero();
+		assertThat(count("SELECT count(*) FROM announcement_image WHERE key = :v", key)).isZero();
+		assertThat(this.jdbc.sql("SELECT ledger_purged_at IS NOT NULL FROM announcement WHERE id = :id")
+			.param("id", old)
+			.query(Boolean.class)
+			.single()).isTrue();
+	}
+
+	private long count(String sql, String value) {
+		return this.jdbc.sql(sql).param("v", value).query(Long.class).single();
+	}
+
+}
