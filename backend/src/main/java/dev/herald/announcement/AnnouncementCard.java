@@ -127,7 +127,8 @@ public class AnnouncementCard {
 		activity.put("type", "message");
 		// No text next to the card: Teams would split them and the card could not be
 		// updated.
-		activity.put("summary", content.title());
+		// The summary is what the toast, activity feed and chat list show.
+		activity.put("summary", content.notificationText());
 		if (content.isCritical()) {
 			// Teams shows urgent messages with a red bang in the chat list.
 			activity.put("importance", "high");

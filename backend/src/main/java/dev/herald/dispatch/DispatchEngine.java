@@ -95,7 +95,16 @@ class DispatchEngine implements SmartLifecycle {
 	/** Claimed jobs that were not sent and go back to pending. */
 	private final BlockingQueue<Ledger.Job> releases = new LinkedBlockingQueue<>();
 
-	private final Map<Long, byte[]> activities = new ConcurrentHashMap<>();
+	/**
+	 * Rendered activities by announcement, kept for {@link #RENDERED_FOR}: content edited
+	 * after the send started (on any instance) is picked up within that time.
+	 */
+	private final Map<Long, Rendered> activities = new ConcurrentHashMap<>();
+
+	private static final long RENDERED_FOR = TimeUnit.SECONDS.toNanos(2);
+
+	private record Rendered(byte[] bytes, long at) {
+	}
 
 	/**
 	 * Announcements paused or canceled since their jobs were claimed: a sender that gets
@@ -237,9 +246,14 @@ class DispatchEngine implements SmartLifecycle {
 		return this.running;
 	}
 
-	/** Forget the cached card when an announcement changes (only drafts change today). */
+	/** Forget the cached card when an announcement's content changes. */
 	void evict(long announcementId) {
 		this.activities.remove(announcementId);
+	}
+
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+	void on(AnnouncementEvents.ContentEdited event) {
+		evict(event.announcementId());
 	}
 
 	// ---- lease and housekeeping ----
@@ -436,7 +450,13 @@ class DispatchEngine implements SmartLifecycle {
 		try {
 			byte[] activity;
 			try {
-				activity = this.activities.computeIfAbsent(job.announcementId(), this::renderActivity);
+				if (this.activities.size() > 100) {
+					this.activities.clear();
+				}
+				activity = this.activities.compute(job.announcementId(),
+						(id, cached) -> (cached != null && System.nanoTime() - cached.at() < RENDERED_FOR) ? cached
+								: new Rendered(renderActivity(id), System.nanoTime()))
+					.bytes();
 			}
 			catch (RuntimeException ex) {
 				this.results.add(new Ledger.Result(job, DeliveryState.FAILED, null,
@@ -598,9 +618,6 @@ class DispatchEngine implements SmartLifecycle {
 	}
 
 	private byte[] renderActivity(long announcementId) {
-		if (this.activities.size() > 100) {
-			this.activities.clear();
-		}
 		Announcement announcement = this.announcements.require(announcementId);
 		return this.cards.activity(announcementId, announcement.content(), announcement.createdBy());
 	}
