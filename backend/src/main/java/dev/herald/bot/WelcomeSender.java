@@ -8,6 +8,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.herald.dispatch.RetryPolicy;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
 
@@ -75,7 +76,7 @@ class WelcomeSender {
 		ConnectorReply reply = this.connector.sendActivity(due.serviceUrl(), due.conversationId(),
 				due.activityJson().getBytes(StandardCharsets.UTF_8));
 		String error = (reply.isSuccess()) ? null : reply.status() + " " + reply.errorCode();
-		switch (reply.outcome()) {
+		switch (RetryPolicy.Kind.of(reply)) {
 			case SUCCESS -> this.welcomes.markSent(due);
 			case THROTTLED -> {
 				Duration wait = (reply.retryAfter() != null) ? reply.retryAfter() : Duration.ofSeconds(5);
@@ -90,7 +91,7 @@ class WelcomeSender {
 					this.welcomes.retryAt(due, Instant.now().plusMillis(this.backoff.apply(due.attempts())), error);
 				}
 			}
-			case BLOCKED, FINAL -> {
+			case BLOCKED, FINAL, NOT_SENT -> {
 				log.info("Welcome to {} {} not delivered: {}", due.scope(), due.subjectId(), error);
 				this.welcomes.markFailed(due, error);
 			}

@@ -219,9 +219,9 @@ class Ledger {
 	/**
 	 * Records outcomes and moves the live counts in one statement, so counts and rows
 	 * never disagree. Only rows this instance still owns in flight are touched: a row
-	 * recovered by another instance meanwhile is neither overwritten nor counted twice. A
-	 * retry after a call that got no reply (status 0) is flagged possibly duplicated,
-	 * since Teams may have accepted the first one.
+	 * recovered by another instance meanwhile is neither overwritten nor counted twice.
+	 * What a reply means (a throttle, a possible duplicate) comes decided by
+	 * {@link RetryPolicy}; this statement only writes it.
 	 */
 	void record(List<Result> results, UUID me) {
 		if (results.isEmpty()) {
@@ -235,6 +235,8 @@ class Ledger {
 		String[] reasons = new String[n];
 		String[] activityIds = new String[n];
 		Timestamp[] nextAttempts = new Timestamp[n];
+		Boolean[] throttled = new Boolean[n];
+		Boolean[] possiblyDuplicate = new Boolean[n];
 		for (int i = 0; i < n; i++) {
 			Result r = results.get(i);
 			announcementIds[i] = r.job().announcementId();
@@ -244,19 +246,22 @@ class Ledger {
 			reasons[i] = r.reason();
 			activityIds[i] = r.activityId();
 			nextAttempts[i] = (r.nextAttemptAt() != null) ? Timestamp.from(r.nextAttemptAt()) : null;
+			throttled[i] = r.kind() == RetryPolicy.Kind.THROTTLED;
+			possiblyDuplicate[i] = r.possiblyDuplicate();
 		}
 		this.template.execute((Connection con) -> {
 			try (PreparedStatement ps = con.prepareStatement("""
 					WITH input AS (
 					  SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[],
-					                       ?::timestamptz[])
-					         AS u(announcement_id, recipient, state, status, reason, activity_id, next_at)
+					                       ?::timestamptz[], ?::boolean[], ?::boolean[])
+					         AS u(announcement_id, recipient, state, status, reason, activity_id, next_at, throttled,
+					              possibly_duplicate)
 					), changed AS (
 					  UPDATE delivery d
 					  SET state = u.state, last_status = u.status, reason = u.reason,
 					      activity_id = COALESCE(u.activity_id, d.activity_id),
-					      throttles = d.throttles + CASE WHEN u.status = 429 THEN 1 ELSE 0 END,
-					      possibly_duplicate = d.possibly_duplicate OR (u.state = 'pending' AND u.status = 0),
+					      throttles = d.throttles + CASE WHEN u.throttled THEN 1 ELSE 0 END,
+					      possibly_duplicate = d.possibly_duplicate OR u.possibly_duplicate,
 					      next_attempt_at = COALESCE(u.next_at, d.next_attempt_at),
 					      claimed_by = CASE WHEN u.state = 'pending' THEN NULL ELSE d.claimed_by END,
 					      call_started_at = CASE WHEN u.state = 'pending' THEN NULL ELSE d.call_started_at END,
@@ -283,7 +288,9 @@ class Ledger {
 				ps.setArray(5, array(con, "text", reasons));
 				ps.setArray(6, array(con, "text", activityIds));
 				ps.setArray(7, array(con, "timestamptz", nextAttempts));
-				ps.setObject(8, me);
+				ps.setArray(8, array(con, "boolean", throttled));
+				ps.setArray(9, array(con, "boolean", possiblyDuplicate));
+				ps.setObject(10, me);
 				ps.executeUpdate();
 			}
 			return null;
@@ -294,10 +301,10 @@ class Ledger {
 	 * Run by a new lease holder: rows another instance left in flight go back to pending.
 	 * Only those whose call had started may have reached Teams; they alone are flagged
 	 * possibly duplicated. The others were claimed but still queued and are retried as if
-	 * nothing happened. Returns {flagged, unflagged}. ({@code lease_until IS NOT NULL}
-	 * holds for every in-flight row, V62; it selects the recovery index.)
+	 * nothing happened. ({@code lease_until IS NOT NULL} holds for every in-flight row,
+	 * V62; it selects the recovery index.)
 	 */
-	int[] recoverForeign(UUID me) {
+	Recovered recoverForeign(UUID me) {
 		return this.jdbc
 			.sql("""
 					WITH recovered AS (
@@ -309,8 +316,14 @@ class Ledger {
 					SELECT count(*) FILTER (WHERE started), count(*) FILTER (WHERE NOT started) FROM recovered
 					""")
 			.param("me", me)
-			.query((rs, i) -> new int[] { rs.getInt(1), rs.getInt(2) })
+			.query((rs, i) -> new Recovered(rs.getInt(1), rs.getInt(2)))
 			.single();
+	}
+
+	/**
+	 * Rows recovered from a previous holder: whose call had started, and whose had not.
+	 */
+	record Recovered(int flagged, int unflagged) {
 	}
 
 	/**
@@ -373,9 +386,16 @@ class Ledger {
 	record Key(long announcementId, String recipient) {
 	}
 
-	/** The outcome of one job, as it will be written. */
-	record Result(Job job, DeliveryState state, Integer httpStatus, String reason, String activityId,
-			Instant nextAttemptAt) {
+	/**
+	 * The outcome of one job, as {@link RetryPolicy} decided it and as it will be
+	 * written.
+	 *
+	 * @param kind what the reply meant
+	 * @param tally how it counts towards the automatic pause
+	 * @param possiblyDuplicate whether the retry may repeat a call Teams took
+	 */
+	record Result(Job job, DeliveryState state, RetryPolicy.Kind kind, Integer httpStatus, String reason,
+			String activityId, Instant nextAttemptAt, RetryPolicy.Tally tally, boolean possiblyDuplicate) {
 	}
 
 }

@@ -87,12 +87,6 @@ final class Pacer implements CallBudget {
 	}
 
 	/**
-	 * A slot granted ahead by {@link #acquireAhead()}: the thread's next
-	 * {@link #acquire()} (inside the Connector client) uses it without waiting again.
-	 */
-	private final ThreadLocal<Long> grantedAhead = new ThreadLocal<>();
-
-	/**
 	 * How long a slot taken ahead stays good. A call that leaves later than this (a GC
 	 * pause, a cold HTTP client, a busy core) takes a fresh slot instead, so that calls
 	 * held up together do not leave together as a burst.
@@ -100,48 +94,36 @@ final class Pacer implements CallBudget {
 	private static final long AHEAD_VALID_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
 	/**
-	 * Waits for a slot now and keeps it for this thread's next call. The dispatcher takes
-	 * its slot before the request is built, so nothing slow (no database) stands between
-	 * the slot and the request leaving: the calls reach Teams as evenly spaced as the
-	 * slots.
+	 * Blocks until this caller may make one call. The dispatcher takes its slot before
+	 * the request is built and hands it to the Connector client, so nothing slow (no
+	 * database) stands between the slot and the request leaving: the calls reach Teams as
+	 * evenly spaced as the slots.
 	 */
-	void acquireAhead() throws InterruptedException {
-		waitForSlot();
-		this.grantedAhead.set(System.nanoTime());
-	}
-
-	/** Drops a slot taken ahead and not used. */
-	void forgetAhead() {
-		this.grantedAhead.remove();
-	}
-
-	/** Blocks until this caller may make one call. */
 	@Override
-	public void acquire() throws InterruptedException {
-		Long granted = this.grantedAhead.get();
-		if (granted != null) {
-			this.grantedAhead.remove();
-			if (System.nanoTime() - granted < AHEAD_VALID_NANOS) {
-				return;
-			}
-		}
-		waitForSlot();
+	public Slot acquire() throws InterruptedException {
+		long ticket = this.pace.acquire();
+		return new Slot(this.pace, ticket, System.nanoTime());
 	}
 
-	private void waitForSlot() throws InterruptedException {
-		this.ticket.set(this.pace.acquire());
-	}
-
-	/** The pacer's number of the slot this thread took last. */
-	private final ThreadLocal<Long> ticket = new ThreadLocal<>();
-
+	/** A slot taken ahead is used at once while fresh; a stale one is replaced. */
 	@Override
-	public void departed() {
-		Long slot = this.ticket.get();
-		if (slot != null) {
-			this.ticket.remove();
-			this.pace.departed(slot, System.nanoTime());
+	public CallBudget.Slot confirm(CallBudget.Slot ahead) throws InterruptedException {
+		if (ahead instanceof Slot slot && System.nanoTime() - slot.grantedAt() < AHEAD_VALID_NANOS) {
+			return slot;
 		}
+		return acquire();
+	}
+
+	/**
+	 * One admitted call: the pacer's number for it and when it was granted.
+	 */
+	record Slot(EvenPacer pace, long ticket, long grantedAt) implements CallBudget.Slot {
+
+		@Override
+		public void departed() {
+			this.pace.departed(this.ticket, System.nanoTime());
+		}
+
 	}
 
 	@Override

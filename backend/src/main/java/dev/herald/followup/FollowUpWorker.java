@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementCard;
 import dev.herald.announcement.Announcements;
+import dev.herald.dispatch.RetryPolicy;
 import dev.herald.dispatch.SendLease;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
@@ -261,7 +262,7 @@ class FollowUpWorker implements SmartLifecycle {
 			case REMIND -> this.connector.replyToActivity(item.serviceUrl(), item.conversationId(),
 					item.targetActivityId(), activity);
 		};
-		if (!reply.wasSent()) {
+		if (RetryPolicy.Kind.of(reply) == RetryPolicy.Kind.NOT_SENT) {
 			this.ledger.release(item, this.lease.instanceId());
 			return;
 		}
@@ -288,7 +289,8 @@ class FollowUpWorker implements SmartLifecycle {
 	}
 
 	FollowUpLedger.Outcome classify(FollowUpLedger.Item item, ConnectorReply reply) {
-		ConnectorReply.Outcome outcome = reply.outcome();
+		// The dispatcher's policy is the one reader of Teams' status codes.
+		RetryPolicy.Kind outcome = RetryPolicy.Kind.of(reply);
 		this.meters
 			.counter("herald.follow.up.calls", "kind", item.kind().dbValue(), "outcome",
 					outcome.name().toLowerCase(Locale.ROOT))
@@ -320,7 +322,7 @@ class FollowUpWorker implements SmartLifecycle {
 				yield new FollowUpLedger.Outcome(item, "pending", reply.status(), describe(reply), null,
 						Instant.now().plusMillis(this.backoff.apply(tries)));
 			}
-			case BLOCKED, FINAL ->
+			case BLOCKED, FINAL, NOT_SENT ->
 				new FollowUpLedger.Outcome(item, "failed", reply.status(), describe(reply), null, null);
 		};
 	}

@@ -10,15 +10,16 @@ import java.time.Duration;
  */
 public interface CallBudget {
 
-	/** Blocks until one call may leave. */
-	void acquire() throws InterruptedException;
+	/** Blocks until one call may leave; the slot goes with that call. */
+	Slot acquire() throws InterruptedException;
 
 	/**
-	 * The call admitted last on this thread is being written to the socket now. A call
-	 * that leaves well after its slot (a cold client, a new connection, a GC pause) tells
-	 * the budget, so that the calls a window later keep their distance from it.
+	 * A slot the caller took before building its request: used as it is while still good,
+	 * else replaced by a fresh one (blocks), so that calls held up together do not leave
+	 * together as a burst.
 	 */
-	default void departed() {
+	default Slot confirm(Slot ahead) throws InterruptedException {
+		return ahead;
 	}
 
 	/**
@@ -35,7 +36,8 @@ public interface CallBudget {
 		return new CallBudget() {
 
 			@Override
-			public void acquire() {
+			public Slot acquire() {
+				return Slot.NONE;
 			}
 
 			@Override
@@ -43,6 +45,22 @@ public interface CallBudget {
 			}
 
 		};
+	}
+
+	/** The admission of one call, handed along with it (never kept per thread). */
+	interface Slot {
+
+		/** A slot that nothing needs to hear about. */
+		Slot NONE = () -> {
+		};
+
+		/**
+		 * The call is being written to the socket now. A call that leaves well after its
+		 * slot (a cold client, a new connection, a GC pause) tells the budget, so that
+		 * the calls a window later keep their distance from it.
+		 */
+		void departed();
+
 	}
 
 }

@@ -42,7 +42,7 @@ import org.springframework.web.util.UriUtils;
 /**
  * Bot Connector v3 REST client. Every call goes to a serviceUrl learned from Teams; the
  * bearer token is only ever sent to the configured service hosts. Replies are returned,
- * not thrown: callers classify them with {@link ConnectorReply#outcome()}.
+ * not thrown: the dispatcher's {@code RetryPolicy} says what each status means.
  */
 @Component
 public class ConnectorClient implements AutoCloseable {
@@ -115,10 +115,21 @@ public class ConnectorClient implements AutoCloseable {
 
 	/** Posts a pre-serialized activity to a conversation. */
 	public ConnectorReply sendActivity(String serviceUrl, String conversationId, byte[] activityJson) {
-		return call(
+		return sendActivity(serviceUrl, conversationId, activityJson, null);
+	}
+
+	/**
+	 * Posts a pre-serialized activity on a budget slot the caller already holds (the
+	 * dispatcher takes its slot before building the request); a slot gone stale is
+	 * replaced by a fresh one.
+	 */
+	public ConnectorReply sendActivity(String serviceUrl, String conversationId, byte[] activityJson,
+			CallBudget.Slot slot) {
+		return exchangeJson(
 				HttpMethod.POST, serviceUrl, "v3/conversations/"
 						+ UriUtils.encodePathSegment(conversationId, StandardCharsets.UTF_8) + "/activities",
-				activityJson);
+				activityJson, slot)
+			.reply();
 	}
 
 	/** Replaces an activity, e.g. to update a card after an action. */
@@ -173,11 +184,11 @@ public class ConnectorClient implements AutoCloseable {
 
 	/** GET a Connector resource (rosters, team channels) and parse its JSON. */
 	public JsonReply get(String serviceUrl, String pathAndQuery) {
-		return exchangeJson(HttpMethod.GET, serviceUrl, pathAndQuery, null);
+		return exchangeJson(HttpMethod.GET, serviceUrl, pathAndQuery, null, null);
 	}
 
 	private ConnectorReply call(HttpMethod method, String serviceUrl, String path, byte[] body) {
-		JsonReply reply = exchangeJson(method, serviceUrl, path, body);
+		JsonReply reply = exchangeJson(method, serviceUrl, path, body, null);
 		return reply.reply();
 	}
 
@@ -191,7 +202,8 @@ public class ConnectorClient implements AutoCloseable {
 		return (method == HttpMethod.DELETE) ? "delete" : "update";
 	}
 
-	private JsonReply exchangeJson(HttpMethod method, String serviceUrl, String path, byte[] body) {
+	private JsonReply exchangeJson(HttpMethod method, String serviceUrl, String path, byte[] body,
+			CallBudget.Slot ahead) {
 		if (!this.properties.isTrustedServiceUrl(serviceUrl)) {
 			// Never hand the bot's bearer token to a host we do not know
 			// (TrustServiceUrl's purpose).
@@ -207,8 +219,9 @@ public class ConnectorClient implements AutoCloseable {
 			return new JsonReply(ConnectorReply.transportFailure(ex.getMessage()), null);
 		}
 		// Teams counts every call, whatever its kind, against one per-tenant budget.
+		CallBudget.Slot slot;
 		try {
-			this.budget.acquire();
+			slot = (ahead != null) ? this.budget.confirm(ahead) : this.budget.acquire();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -219,7 +232,7 @@ public class ConnectorClient implements AutoCloseable {
 			.setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
 			.setHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
 		if (body != null) {
-			request.setEntity(new DepartingEntity(body, this.budget));
+			request.setEntity(new DepartingEntity(body, slot));
 		}
 		Response response;
 		try {
@@ -326,17 +339,17 @@ public class ConnectorClient implements AutoCloseable {
 
 		private final byte[] body;
 
-		private final CallBudget budget;
+		private final CallBudget.Slot slot;
 
-		DepartingEntity(byte[] body, CallBudget budget) {
+		DepartingEntity(byte[] body, CallBudget.Slot slot) {
 			super(ContentType.APPLICATION_JSON, null);
 			this.body = body;
-			this.budget = budget;
+			this.slot = slot;
 		}
 
 		@Override
 		public void writeTo(OutputStream out) throws IOException {
-			this.budget.departed();
+			this.slot.departed();
 			out.write(this.body);
 			out.flush();
 		}

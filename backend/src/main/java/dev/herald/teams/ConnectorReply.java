@@ -23,56 +23,8 @@ public record ConnectorReply(int status, String id, String errorCode, Duration r
 		return new ConnectorReply(-1, null, "NotSent", null, detail);
 	}
 
-	/** False when the request never left, so Teams cannot have seen it. */
-	public boolean wasSent() {
-		return this.status >= 0;
-	}
-
 	public boolean isSuccess() {
 		return this.status >= 200 && this.status < 300;
-	}
-
-	public Outcome outcome() {
-		return Outcome.of(this);
-	}
-
-	/** How a reply is handled, per the Teams status-code table. */
-	public enum Outcome {
-
-		/** Delivered. */
-		SUCCESS,
-		/** 429: wait for Retry-After across the whole tenant budget, then retry. */
-		THROTTLED,
-		/** 412, 502, 503, 504, timeouts, resets: retry with backoff up to a limit. */
-		TRANSIENT,
-		/** 403 blocked or uninstalled: never retried; the conversation is marked. */
-		BLOCKED,
-		/** 400, 401, 403 (other), 404, 413, 500: final. */
-		FINAL;
-
-		static Outcome of(ConnectorReply reply) {
-			int status = reply.status();
-			if (reply.isSuccess()) {
-				return SUCCESS;
-			}
-			if (status == 429) {
-				return THROTTLED;
-			}
-			if (status == 0 || status == 412 || status == 502 || status == 503 || status == 504) {
-				return TRANSIENT;
-			}
-			if (status == 403 && isBlockedCode(reply.errorCode())) {
-				return BLOCKED;
-			}
-			return FINAL;
-		}
-
-		private static boolean isBlockedCode(String code) {
-			return "ConversationBlockedByUser".equals(code) || "MessageWritesBlocked".equals(code)
-					|| "ForbiddenOperationException".equals(code) || "BotNotInConversationRoster".equals(code)
-					|| "209".equals(code);
-		}
-
 	}
 
 }

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import dev.herald.teams.CallBudget;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PacerTests {
@@ -24,21 +26,21 @@ class PacerTests {
 	@Test
 	void aSlotTakenAheadIsUsedAtOnceWhileFresh() throws InterruptedException {
 		Pacer pacer = new Pacer(10);
-		pacer.acquireAhead();
+		CallBudget.Slot ahead = pacer.acquire();
 		long start = System.nanoTime();
-		pacer.acquire();
+		assertThat(pacer.confirm(ahead)).isSameAs(ahead);
 		assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(50);
 	}
 
 	@Test
 	void aSlotTakenAheadAndLeftToGoStaleIsReplacedByAFreshOne() throws InterruptedException {
 		Pacer pacer = new Pacer(10);
-		pacer.acquireAhead();
+		CallBudget.Slot ahead = pacer.acquire();
 		long granted = System.nanoTime();
 		// The call is held up (a GC pause, a cold client): it must not leave on its old
 		// slot together with the calls behind it, but take the next one, 100 ms later.
 		Thread.sleep(20);
-		pacer.acquire();
+		assertThat(pacer.confirm(ahead)).isNotSameAs(ahead);
 		assertThat((System.nanoTime() - granted) / 1_000_000).isGreaterThanOrEqualTo(95);
 	}
 

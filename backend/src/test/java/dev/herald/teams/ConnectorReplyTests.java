@@ -10,22 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConnectorReplyTests {
 
 	@Test
-	void classifiesAsTheTeamsTableSays() {
-		assertThat(reply(201, null).outcome()).isEqualTo(ConnectorReply.Outcome.SUCCESS);
-		assertThat(reply(429, "Throttled").outcome()).isEqualTo(ConnectorReply.Outcome.THROTTLED);
-		for (int status : new int[] { 0, 412, 502, 503, 504 }) {
-			assertThat(reply(status, null).outcome()).as("status " + status)
-				.isEqualTo(ConnectorReply.Outcome.TRANSIENT);
-		}
-		assertThat(reply(403, "ConversationBlockedByUser").outcome()).isEqualTo(ConnectorReply.Outcome.BLOCKED);
-		assertThat(reply(403, "MessageWritesBlocked").outcome()).isEqualTo(ConnectorReply.Outcome.BLOCKED);
-		for (int status : new int[] { 400, 401, 404, 413, 500 }) {
-			assertThat(reply(status, "X").outcome()).as("status " + status).isEqualTo(ConnectorReply.Outcome.FINAL);
-		}
-		assertThat(reply(403, "BotDisabledByAdmin").outcome()).isEqualTo(ConnectorReply.Outcome.FINAL);
-	}
-
-	@Test
 	void readsBothErrorShapes() {
 		ConnectorClient client = new ConnectorClient(org.springframework.web.client.RestClient.builder(),
 				new TeamsProperties("bot", "secret", "tenant", java.net.URI.create("http://localhost/token"), "scope",
@@ -57,10 +41,6 @@ class ConnectorReplyTests {
 		assertThat(properties.isTrustedServiceUrl("https://evil.example/amer/")).isFalse();
 		assertThat(properties.isTrustedServiceUrl("https://smba.trafficmanager.net.evil.example/")).isFalse();
 		assertThat(properties.isTrustedServiceUrl("not a url")).isFalse();
-	}
-
-	private static ConnectorReply reply(int status, String code) {
-		return new ConnectorReply(status, null, code, null, null);
 	}
 
 }

@@ -1,0 +1,278 @@
+package dev.herald.dispatch;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.herald.announcement.Announcement;
+import dev.herald.announcement.AnnouncementCard;
+import dev.herald.announcement.AnnouncementEvents;
+import dev.herald.announcement.Announcements;
+import dev.herald.teams.CallBudget;
+import dev.herald.teams.ConnectorClient;
+import dev.herald.teams.ConnectorReply;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * The senders (N threads run {@link #run}): take a job, have its start marked, take the
+ * pacer slot, and only then build and send the request with that slot, so nothing slow
+ * stands between the slot and the request leaving. The reply goes through
+ * {@link RetryPolicy} to the {@link OutcomeWriter}.
+ */
+@Component
+class Sender {
+
+	private static final Logger log = LoggerFactory.getLogger(Sender.class);
+
+	private final JobQueue queue;
+
+	private final StartMarker marker;
+
+	private final Pacer pacer;
+
+	private final ConnectorClient connector;
+
+	private final RetryPolicy policy;
+
+	private final OutcomeWriter writer;
+
+	private final StoppedSends stopped;
+
+	private final Announcements announcements;
+
+	private final AnnouncementCard cards;
+
+	/**
+	 * Rendered activities by announcement, kept for {@link #RENDERED_FOR}: content edited
+	 * after the send started (on any instance) is picked up within that time.
+	 */
+	private final Map<Long, Rendered> activities = new ConcurrentHashMap<>();
+
+	private static final long RENDERED_FOR = TimeUnit.SECONDS.toNanos(2);
+
+	private record Rendered(byte[] bytes, long at) {
+	}
+
+	/**
+	 * Senders allowed to hold a job until their pacer slot comes. Paced, a few keep the
+	 * pacer busy: enough that one waiting for its start mark (a commit, some
+	 * milliseconds) never leaves a slot unused, while a paused send does not leave dozens
+	 * of claimed rows in idle hands and few rows are ever marked but not yet sent.
+	 * Unpaced, nobody waits for a slot and every sender may be marking.
+	 */
+	private final Semaphore slotWaiters;
+
+	private final AtomicInteger callsInFlight = new AtomicInteger();
+
+	private final Timer callTimer;
+
+	private final MeterRegistry meters;
+
+	Sender(DispatchProperties properties, JobQueue queue, StartMarker marker, Pacer pacer, ConnectorClient connector,
+			OutcomeWriter writer, StoppedSends stopped, Announcements announcements, AnnouncementCard cards,
+			MeterRegistry meters) {
+		this.queue = queue;
+		this.marker = marker;
+		this.pacer = pacer;
+		this.connector = connector;
+		this.policy = RetryPolicy.of(properties);
+		this.writer = writer;
+		this.stopped = stopped;
+		this.announcements = announcements;
+		this.cards = cards;
+		this.meters = meters;
+		this.slotWaiters = new Semaphore((properties.ratePerSecond() == 0) ? properties.concurrency()
+				: Math.max(4, properties.ratePerSecond() / 10));
+		this.callTimer = Timer.builder("herald.dispatch.call")
+			.description("Bot Connector send latency")
+			.publishPercentiles(0.5, 0.99)
+			.register(meters);
+		meters.gauge("herald.dispatch.in.flight", this.callsInFlight);
+	}
+
+	/** What became of one job a sender took. */
+	enum Handling {
+
+		/** No job came within the wait. */
+		IDLE,
+		/** Called; the outcome goes to the writer. */
+		CALLED,
+		/** Not sent and handed back (stopped, paused, canceled, lease lost). */
+		GIVEN_BACK,
+		/** Failed without a call (the card could not be rendered). */
+		FAILED,
+		/**
+		 * Its start could not be recorded (database away): queued again, nothing sent.
+		 */
+		DEFERRED,
+		/** The sender was interrupted: the job was handed back, the sender ends. */
+		INTERRUPTED
+
+	}
+
+	void run(Shift shift) {
+		while (shift.isOpen()) {
+			Handling handling = next(shift);
+			if (handling == Handling.INTERRUPTED) {
+				return;
+			}
+			if (handling == Handling.DEFERRED && !Shift.sleep(Duration.ofSeconds(1))) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * One job, if one comes. The sender holds a {@link #slotWaiters} permit from taking
+	 * the job until its slot comes (or the job is handed on), and gives it back in one
+	 * place; the call itself is made without it.
+	 */
+	private Handling next(Shift shift) {
+		Ready ready;
+		Ledger.Job job = null;
+		try {
+			this.slotWaiters.acquire();
+		}
+		catch (InterruptedException ex) {
+			return Handling.INTERRUPTED;
+		}
+		try {
+			job = this.queue.poll(100, TimeUnit.MILLISECONDS);
+			if (job == null) {
+				return Handling.IDLE;
+			}
+			ready = prepare(job);
+		}
+		catch (InterruptedException ex) {
+			if (job != null) {
+				this.writer.giveBack(job);
+			}
+			return Handling.INTERRUPTED;
+		}
+		catch (RuntimeException ex) {
+			return failedUnexpectedly(job, ex);
+		}
+		finally {
+			this.slotWaiters.release();
+		}
+		if (ready.handling() != Handling.CALLED) {
+			return ready.handling();
+		}
+		try {
+			return call(shift, ready);
+		}
+		catch (RuntimeException ex) {
+			return failedUnexpectedly(job, ex);
+		}
+	}
+
+	/** Never lose a job: it goes back and is tried again. */
+	private Handling failedUnexpectedly(Ledger.Job job, RuntimeException ex) {
+		log.warn("Sending to {} failed unexpectedly: {}", job.recipient(), ex.toString());
+		this.queue.defer(job);
+		return Handling.DEFERRED;
+	}
+
+	/**
+	 * Renders the card, has the start marked, and takes the pacer slot. Returns
+	 * {@code CALLED} with a slot when the call may go now; when interrupted, the caller
+	 * hands the job back.
+	 */
+	private Ready prepare(Ledger.Job job) throws InterruptedException {
+		byte[] activity;
+		try {
+			if (this.activities.size() > 100) {
+				this.activities.clear();
+			}
+			activity = this.activities.compute(job.announcementId(),
+					(id, cached) -> (cached != null && System.nanoTime() - cached.at() < RENDERED_FOR) ? cached
+							: new Rendered(renderActivity(id), System.nanoTime()))
+				.bytes();
+		}
+		catch (RuntimeException ex) {
+			this.writer.record(this.policy.unrenderable(job, ex.getMessage()));
+			return Ready.not(Handling.FAILED);
+		}
+		switch (this.marker.mark(job)) {
+			case UNKNOWN -> {
+				// The start could not be recorded (database away): nothing was sent.
+				this.queue.defer(job);
+				return Ready.not(Handling.DEFERRED);
+			}
+			case REFUSED -> {
+				this.writer.giveBack(job);
+				return Ready.not(Handling.GIVEN_BACK);
+			}
+			case SEND -> {
+				return new Ready(Handling.CALLED, job, activity, this.pacer.acquire());
+			}
+		}
+		throw new IllegalStateException("Unknown start mark");
+	}
+
+	private Handling call(Shift shift, Ready ready) {
+		Ledger.Job job = ready.job();
+		// A pause or cancel that came while this job waited for its slot wins: the call
+		// has not left, so the row simply goes back.
+		if (!shift.isOpen() || this.stopped.contains(job.announcementId())) {
+			this.writer.giveBack(job);
+			return Handling.GIVEN_BACK;
+		}
+		long started = System.nanoTime();
+		ConnectorReply reply;
+		this.callsInFlight.incrementAndGet();
+		try {
+			reply = this.connector.sendActivity(job.serviceUrl(), job.conversationId(), ready.activity(), ready.slot());
+		}
+		finally {
+			this.callsInFlight.decrementAndGet();
+		}
+		RetryPolicy.Kind kind = RetryPolicy.Kind.of(reply);
+		if (kind == RetryPolicy.Kind.NOT_SENT) {
+			// Interrupted while waiting for a fresh slot: the request never left.
+			this.writer.giveBack(job);
+			return Handling.INTERRUPTED;
+		}
+		this.callTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+		this.meters
+			.counter("herald.dispatch.sends", "outcome", kind.name().toLowerCase(Locale.ROOT), "status",
+					String.valueOf(reply.status()))
+			.increment();
+		this.writer.record(this.policy.decide(job, reply, Instant.now()));
+		return Handling.CALLED;
+	}
+
+	/** Forgets the rendered card of an announcement whose content was edited. */
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+	void on(AnnouncementEvents.ContentEdited event) {
+		this.activities.remove(event.announcementId());
+	}
+
+	private byte[] renderActivity(long announcementId) {
+		Announcement announcement = this.announcements.require(announcementId);
+		return this.cards.activity(announcementId, announcement.content(), announcement.createdBy());
+	}
+
+	/** A job on its way: with its slot when it may be called now. */
+	private record Ready(Handling handling, Ledger.Job job, byte[] activity, CallBudget.Slot slot) {
+
+		static Ready not(Handling handling) {
+			return new Ready(handling, null, null, null);
+		}
+
+	}
+
+}
