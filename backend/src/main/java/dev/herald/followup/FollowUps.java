@@ -111,7 +111,8 @@ public class FollowUps {
 			.orElseThrow(() -> new FollowUpNotFoundException(followUpId));
 	}
 
-	List<FollowUpView.Reason> failures(long followUpId) {
+	/** Why items of an operation failed, most frequent first. */
+	public List<FollowUpView.Reason> failures(long followUpId) {
 		return this.ledger.failures(followUpId);
 	}
 

@@ -5,6 +5,8 @@ import java.util.Map;
 
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.Announcements;
+import dev.herald.followup.FollowUpView;
+import dev.herald.followup.FollowUps;
 
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -30,7 +32,10 @@ class ReportController {
 
 	private final DeliveryExport export;
 
-	ReportController(Announcements announcements, Reports reports, DeliveryExport export) {
+	private final FollowUps followUps;
+
+	ReportController(Announcements announcements, Reports reports, DeliveryExport export, FollowUps followUps) {
+		this.followUps = followUps;
 		this.announcements = announcements;
 		this.reports = reports;
 		this.export = export;
@@ -56,6 +61,12 @@ class ReportController {
 		model.addAttribute("reads", this.reports.reads(id));
 		model.addAttribute("responsesAvailable", this.reports.tableExists("card_response"));
 		model.addAttribute("purgedAt", this.reports.ledgerPurgedAt(id));
+		// Edits, recalls and reminders: "updated N of M", with why copies failed.
+		model.addAttribute("followUps",
+				this.followUps.list(id)
+					.stream()
+					.map((o) -> new FollowUpRow(o, this.followUps.failures(o.id())))
+					.toList());
 		return "reports/announcement";
 	}
 
@@ -77,6 +88,9 @@ class ReportController {
 	String optOuts(Model model) {
 		model.addAttribute("overview", this.reports.optOuts());
 		return "reports/opt-outs";
+	}
+
+	record FollowUpRow(FollowUpView view, List<FollowUpView.Reason> reasons) {
 	}
 
 	static List<String> states() {

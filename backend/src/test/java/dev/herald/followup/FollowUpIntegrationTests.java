@@ -290,6 +290,8 @@ class FollowUpIntegrationTests extends IntegrationTest {
 			assertThat(copies(person, id)).isEmpty();
 		}
 		assertThat(browser.get("/announcements/" + id + "/follow-ups").body()).contains("5 / 5");
+		assertThat(browser.get("/announcements/" + id + "/report").body()).contains("id=\"report-follow-ups\"")
+			.contains("deleted 5 of 5");
 	}
 
 	// ---- helpers ----
