@@ -12,6 +12,10 @@
     return headers;
   }
 
+  // Pages with work in progress (e.g. a recall) reload themselves to show it.
+  document.querySelectorAll('[data-refresh]').forEach(function (el) {
+    window.setTimeout(function () { window.location.reload(); }, parseInt(el.dataset.refresh, 10) || 3000);
+  });
   document.querySelectorAll('form.confirm').forEach(function (form) {
     form.addEventListener('submit', function (event) {
       if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
@@ -110,6 +114,8 @@
           if (mine !== seq) { return; }
           render(host, p.card);
           sizeNote.textContent = p.sizeText;
+          var notification = document.getElementById('preview-notification');
+          if (notification) { notification.textContent = p.notification || ''; }
           sizeNote.classList.toggle('warn', p.warn);
           hintList.replaceChildren.apply(hintList, p.hints.map(function (h) {
             var li = document.createElement('li'); li.textContent = h; return li;

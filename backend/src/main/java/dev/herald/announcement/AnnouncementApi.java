@@ -37,8 +37,11 @@ class AnnouncementApi {
 
 	private final Announcements announcements;
 
-	AnnouncementApi(Announcements announcements) {
+	private final AfterSendPolicy policy;
+
+	AnnouncementApi(Announcements announcements, AfterSendPolicy policy) {
 		this.announcements = announcements;
+		this.policy = policy;
 	}
 
 	@GetMapping
@@ -61,10 +64,67 @@ class AnnouncementApi {
 		return View.of(this.announcements.require(id));
 	}
 
+	/**
+	 * Changes a draft, or an announcement that is sending, paused or sent: then every
+	 * delivered copy is updated in place (see {@code GET /{id}/follow-ups}) and copies
+	 * not yet sent go out with the new content.
+	 */
 	@PutMapping(path = "/{id}", consumes = "application/json")
-	View update(@PathVariable long id, @Valid @RequestBody AnnouncementContent content) {
-		this.announcements.update(id, content);
+	View update(@PathVariable long id, @Valid @RequestBody AnnouncementContent content, Authentication user) {
+		Announcement current = this.announcements.require(id);
+		if (current.status().isEditableAfterSend()) {
+			this.policy.check(AfterSendPolicy.Act.EDIT, current, user);
+		}
+		this.announcements.edit(id, content, Roles.userName(claims(user)));
 		return View.of(this.announcements.require(id));
+	}
+
+	/**
+	 * Recalls an announcement: a running send stops and every delivered copy is deleted
+	 * from the chats (progress in {@code GET /{id}/follow-ups}). Status {@code recalled}.
+	 */
+	@PostMapping("/{id}/recall")
+	ResponseEntity<View> recall(@PathVariable long id, Authentication user) {
+		this.policy.check(AfterSendPolicy.Act.RECALL, this.announcements.require(id), user);
+		this.announcements.recall(id, Roles.userName(claims(user)));
+		return ResponseEntity.accepted().body(View.of(this.announcements.require(id)));
+	}
+
+	/**
+	 * Expiry and automatic reminder of an announcement:
+	 * {@code {"expiry":{"at":"2026-12-01T18:00","zone":"Europe/Paris"},
+	 * "autoReminder":{"hours":24,"who":"not-acknowledged"}}}; a null part clears it.
+	 */
+	@PutMapping(path = "/{id}/after-send", consumes = "application/json")
+	AfterSend afterSend(@PathVariable long id, @Valid @RequestBody AfterSendRequest request, Authentication user) {
+		this.policy.check(AfterSendPolicy.Act.SCHEDULE, this.announcements.require(id), user);
+		ScheduleRequest expiry = request.expiry();
+		try {
+			this.announcements.setExpiry(id, (expiry != null) ? expiry.at() : null,
+					(expiry != null) ? zone(expiry.zone()) : null);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, ex.getMessage());
+		}
+		AutoReminder auto = request.autoReminder();
+		this.announcements.setAutoReminder(id, (auto != null) ? auto.hours() : null,
+				(auto != null) ? auto.who() : null);
+		return this.announcements.afterSend(id);
+	}
+
+	@GetMapping("/{id}/after-send")
+	AfterSend afterSend(@PathVariable long id) {
+		this.announcements.require(id);
+		return this.announcements.afterSend(id);
+	}
+
+	private static ZoneId zone(String zone) {
+		try {
+			return ZoneId.of(zone);
+		}
+		catch (DateTimeException ex) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Unknown time zone " + zone);
+		}
 	}
 
 	/**
@@ -129,6 +189,17 @@ class AnnouncementApi {
 	 * One page of announcements; pass {@code next} as {@code before} for the next page.
 	 */
 	record Page(List<View> items, Long next) {
+	}
+
+	/** Expiry and automatic reminder; a null part clears it. */
+	record AfterSendRequest(@Valid ScheduleRequest expiry, @Valid AutoReminder autoReminder) {
+	}
+
+	/**
+	 * A reminder {@code hours} after the send started, to the people {@code who} names.
+	 */
+	record AutoReminder(@NotNull @Min(1) @Max(720) Integer hours, @NotNull @jakarta.validation.constraints.Pattern(
+			regexp = "not-acknowledged|not-voted|not-read") String who) {
 	}
 
 	/** When to start a scheduled send: wall-clock time and IANA zone of the author. */

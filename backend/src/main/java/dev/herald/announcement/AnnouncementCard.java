@@ -129,7 +129,8 @@ public class AnnouncementCard {
 		activity.put("type", "message");
 		// No text next to the card: Teams would split them and the card could not be
 		// updated.
-		activity.put("summary", content.title());
+		// The summary is what the toast, activity feed and chat list show.
+		activity.put("summary", content.notificationText());
 		if (content.isCritical()) {
 			// Teams shows urgent messages with a red bang in the chat list.
 			activity.put("importance", "high");
@@ -161,6 +162,32 @@ public class AnnouncementCard {
 		else if (node instanceof List<?> list) {
 			list.forEach(AnnouncementCard::markTest);
 		}
+	}
+
+	/**
+	 * A short reminder, sent as a reply to the original message: what it was, and what
+	 * the person has not done yet ({@code who}: not-acknowledged, not-voted, not-read).
+	 * For acknowledgements it carries the same "Got it" button as the original.
+	 */
+	public byte[] reminderActivity(long announcementId, AnnouncementContent content, String who) {
+		List<Object> body = new ArrayList<>();
+		body.add(textBlock(text("card.reminder.heading"), "Small", "Bolder", true));
+		body.add(textBlock((content.title() != null) ? content.title() : "", "Medium", "Bolder", false));
+		body.add(textBlock(text("card.reminder." + who), null, null, false));
+		Map<String, Object> card = new LinkedHashMap<>();
+		card.put("type", "AdaptiveCard");
+		card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+		card.put("version", "1.5");
+		card.put("body", body);
+		if ("not-acknowledged".equals(who) && content.acknowledge()) {
+			card.put("actions", List.of(execute(text("card.ack"), "ack", announcementId, "positive")));
+		}
+		Map<String, Object> activity = new LinkedHashMap<>();
+		activity.put("type", "message");
+		activity.put("summary", text("card.reminder.heading") + ": " + content.notificationText());
+		activity.put("attachments",
+				List.of(Map.of("contentType", "application/vnd.microsoft.card.adaptive", "content", card)));
+		return this.json.writeValueAsBytes(activity);
 	}
 
 	public String cardJson(long announcementId, AnnouncementContent content, String author) {

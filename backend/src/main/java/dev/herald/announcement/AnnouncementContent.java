@@ -25,6 +25,8 @@ import jakarta.validation.constraints.Size;
  * @param acknowledge whether the card asks for a "Got it"
  * @param pollQuestion the poll's question, when there is a poll
  * @param pollChoices two to six answers, or none for no poll
+ * @param previewText what Teams shows in the notification toast, activity feed and chat
+ * list (the activity's {@code summary}); the title when absent
  */
 public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size(max = 4000) String summary,
 		@Size(max = 2000) @Pattern(regexp = "^(https?://\\S+)?$",
@@ -32,10 +34,22 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 		@Size(max = 100) String author,
 		@Size(max = 4, message = "{announcement.buttons.tooMany}") List<@Valid Button> buttons, Importance importance,
 		@Size(max = 60) String topic, Boolean acknowledge, @Size(max = 200) String pollQuestion,
-		@Size(max = 6, message = "{announcement.poll.choiceCount}") List<@Size(max = 100) String> pollChoices) {
+		@Size(max = 6, message = "{announcement.poll.choiceCount}") List<@Size(max = 100) String> pollChoices,
+		@Size(max = PREVIEW_MAX) String previewText) {
+
+	/** Longest notification preview text an author may set. */
+	public static final int PREVIEW_MAX = 300;
+
+	/**
+	 * Characters of the preview Teams shows before cutting it with an ellipsis (the
+	 * documented cut of activity-feed preview texts; toasts and the chat list show about
+	 * as much).
+	 */
+	public static final int PREVIEW_SHOWN = 150;
 
 	public AnnouncementContent {
 		title = trimToNull(title);
+		previewText = trimToNull(previewText);
 		summary = trimToNull(summary);
 		imageUrl = trimToNull(imageUrl);
 		author = trimToNull(author);
@@ -57,6 +71,29 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 				.forEach(keptChoices::add);
 		}
 		pollChoices = List.copyOf(keptChoices);
+	}
+
+	/** Content without a preview text of its own (the title is shown). */
+	public AnnouncementContent(String title, String summary, String imageUrl, String author, List<Button> buttons,
+			Importance importance, String topic, Boolean acknowledge, String pollQuestion, List<String> pollChoices) {
+		this(title, summary, imageUrl, author, buttons, importance, topic, acknowledge, pollQuestion, pollChoices,
+				null);
+	}
+
+	/** What Teams shows in notifications: the preview text, else the title. */
+	@JsonIgnore
+	public String notificationText() {
+		return (this.previewText != null) ? this.previewText : this.title;
+	}
+
+	/** The notification text as Teams shows it, cut after {@link #PREVIEW_SHOWN}. */
+	@JsonIgnore
+	public String notificationTextAsShown() {
+		String text = notificationText();
+		if (text == null || text.codePointCount(0, text.length()) <= PREVIEW_SHOWN) {
+			return text;
+		}
+		return text.substring(0, text.offsetByCodePoints(0, PREVIEW_SHOWN)).stripTrailing() + "\u2026";
 	}
 
 	/** The content of the first version of Herald: title, text, image and one button. */
@@ -95,19 +132,19 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 	/** The same content with another author line. */
 	public AnnouncementContent withAuthor(String author) {
 		return new AnnouncementContent(this.title, this.summary, this.imageUrl, author, this.buttons, this.importance,
-				this.topic, this.acknowledge, this.pollQuestion, this.pollChoices);
+				this.topic, this.acknowledge, this.pollQuestion, this.pollChoices, this.previewText);
 	}
 
 	/** The same content with another title. */
 	public AnnouncementContent withTitle(String title) {
 		return new AnnouncementContent(title, this.summary, this.imageUrl, this.author, this.buttons, this.importance,
-				this.topic, this.acknowledge, this.pollQuestion, this.pollChoices);
+				this.topic, this.acknowledge, this.pollQuestion, this.pollChoices, this.previewText);
 	}
 
 	/** The same content with another image. */
 	public AnnouncementContent withImageUrl(String imageUrl) {
 		return new AnnouncementContent(this.title, this.summary, imageUrl, this.author, this.buttons, this.importance,
-				this.topic, this.acknowledge, this.pollQuestion, this.pollChoices);
+				this.topic, this.acknowledge, this.pollQuestion, this.pollChoices, this.previewText);
 	}
 
 	/**
@@ -122,7 +159,8 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 						? this.buttons.stream().map((b) -> new Button(f.apply(b.title()), f.apply(b.url()))).toList()
 						: null,
 				this.importance, this.topic, this.acknowledge, f.apply(this.pollQuestion),
-				(this.pollChoices != null) ? this.pollChoices.stream().map(f).toList() : null);
+				(this.pollChoices != null) ? this.pollChoices.stream().map(f).toList() : null,
+				f.apply(this.previewText));
 	}
 
 	static String trimToNull(String value) {

@@ -24,6 +24,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.stereotype.Controller;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.ui.Model;
 import org.springframework.validation.BindingResult;
 import org.springframework.web.bind.WebDataBinder;
@@ -58,8 +59,8 @@ class AnnouncementController {
 			AnnouncementStatus.SCHEDULED);
 
 	private static final Set<AnnouncementStatus> SENT = EnumSet.of(AnnouncementStatus.PREPARING,
-			AnnouncementStatus.SENDING, AnnouncementStatus.PAUSED, AnnouncementStatus.SENT,
-			AnnouncementStatus.CANCELED);
+			AnnouncementStatus.SENDING, AnnouncementStatus.PAUSED, AnnouncementStatus.SENT, AnnouncementStatus.CANCELED,
+			AnnouncementStatus.RECALLED);
 
 	private final Announcements announcements;
 
@@ -79,9 +80,12 @@ class AnnouncementController {
 
 	private final AudienceSummaries audiences;
 
+	private final AfterSendPolicy policy;
+
 	AnnouncementController(Announcements announcements, AnnouncementCard cards, AnnouncementImages images,
 			AnnouncementTemplates templates, Conversations conversations, TestSends testSends, ProgressStream progress,
-			MessageSource messages, AudienceSummaries audiences) {
+			MessageSource messages, AudienceSummaries audiences, AfterSendPolicy policy) {
+		this.policy = policy;
 		this.audiences = audiences;
 		this.announcements = announcements;
 		this.cards = cards;
@@ -156,6 +160,8 @@ class AnnouncementController {
 				this.messages.getMessage((size > AnnouncementCard.WARN_BYTES) ? "preview.size.warn" : "preview.size.ok",
 						new Object[] { (size + 1023) / 1024, AnnouncementCard.TEAMS_LIMIT_BYTES / 1024 }, locale));
 		body.put("hints", hints(content).stream().map((key) -> this.messages.getMessage(key, null, locale)).toList());
+		// What the toast, activity feed and chat list will show, cut as Teams cuts it.
+		body.put("notification", content.notificationTextAsShown());
 		return body;
 	}
 
@@ -222,9 +228,11 @@ class AnnouncementController {
 	@GetMapping("/{id}/edit")
 	String editForm(@PathVariable long id, Model model) {
 		Announcement announcement = this.announcements.require(id);
-		if (!announcement.status().isEditable()) {
+		if (!this.policy.allows(AfterSendPolicy.Act.EDIT, announcement)) {
 			return "redirect:/announcements/" + id;
 		}
+		model.addAttribute("editAfterSend", announcement.status().isEditableAfterSend());
+		model.addAttribute("copiesDelivered", announcement.counts().delivered());
 		return form(id, announcement.content(), model);
 	}
 
@@ -238,6 +246,14 @@ class AnnouncementController {
 			return form(id, content, model, errors, locale);
 		}
 		try {
+			Announcement current = this.announcements.require(id);
+			if (current.status().isEditableAfterSend()) {
+				this.policy.check(AfterSendPolicy.Act.EDIT, current,
+						SecurityContextHolder.getContext().getAuthentication());
+				this.announcements.editAfterSend(id, content, Roles.userName(user.getClaims()));
+				redirect.addFlashAttribute("message", "announcement.editedAfterSend");
+				return "redirect:/announcements/" + id + "/follow-ups";
+			}
 			this.announcements.update(id, content);
 		}
 		catch (Announcements.InvalidTransitionException ex) {
@@ -246,6 +262,18 @@ class AnnouncementController {
 		}
 		redirect.addFlashAttribute("message", "announcement.saved");
 		return "redirect:/announcements/" + id;
+	}
+
+	/**
+	 * Stops a send and deletes every delivered copy (after a confirmation in the page).
+	 */
+	@PostMapping("/{id}/recall")
+	String recall(@PathVariable long id, @AuthenticationPrincipal OidcUser user, RedirectAttributes redirect) {
+		this.policy.check(AfterSendPolicy.Act.RECALL, this.announcements.require(id),
+				SecurityContextHolder.getContext().getAuthentication());
+		change(id, () -> this.announcements.recall(id, Roles.userName(user.getClaims())), "announcement.recalled",
+				redirect);
+		return "redirect:/announcements/" + id + "/follow-ups";
 	}
 
 	@PostMapping("/{id}/duplicate")

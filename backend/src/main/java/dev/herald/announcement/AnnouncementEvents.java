@@ -34,4 +34,19 @@ public final class AnnouncementEvents {
 	public record SendCanceled(long announcementId) {
 	}
 
+	/**
+	 * The content of an announcement that was (being) sent changed: copies already
+	 * delivered must be updated in place; copies not yet sent go out with the new
+	 * content.
+	 */
+	public record ContentEdited(long announcementId, String by) {
+	}
+
+	/**
+	 * An announcement was recalled (by its author, or by its expiry): nothing more goes
+	 * out and every delivered copy must be deleted.
+	 */
+	public record Recalled(long announcementId, String by) {
+	}
+
 }

@@ -7,7 +7,7 @@ import java.util.Set;
 /** The lifecycle of an announcement, with the transitions it allows. */
 public enum AnnouncementStatus {
 
-	DRAFT, SCHEDULED, PREPARING, SENDING, PAUSED, SENT, CANCELED;
+	DRAFT, SCHEDULED, PREPARING, SENDING, PAUSED, SENT, CANCELED, RECALLED;
 
 	/** States a transition into {@code this} may start from. */
 	Set<AnnouncementStatus> allowedFrom() {
@@ -24,6 +24,8 @@ public enum AnnouncementStatus {
 			case PAUSED -> EnumSet.of(PREPARING, SENDING);
 			case SENT -> EnumSet.of(SENDING);
 			case CANCELED -> EnumSet.of(SCHEDULED, PREPARING, SENDING, PAUSED);
+			// A canceled send may have delivered copies: they can still be taken back.
+			case RECALLED -> EnumSet.of(PREPARING, SENDING, PAUSED, SENT, CANCELED);
 		};
 	}
 
@@ -32,7 +34,15 @@ public enum AnnouncementStatus {
 	}
 
 	public boolean isFinished() {
-		return this == SENT || this == CANCELED;
+		return this == SENT || this == CANCELED || this == RECALLED;
+	}
+
+	/**
+	 * Whether copies may already be out, so that an edit updates them in place rather
+	 * than changing a draft.
+	 */
+	public boolean isEditableAfterSend() {
+		return this == SENDING || this == PAUSED || this == SENT;
 	}
 
 	public String dbValue() {

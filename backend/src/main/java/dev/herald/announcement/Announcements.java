@@ -26,7 +26,7 @@ public class Announcements {
 			id, title, summary, image_url, author_line, buttons, importance, topic, ack_requested, poll_question,
 			poll_choices, status, created_by, created_at, started_at, finished_at, scheduled_at, recipients, delivered,
 			failed, blocked, opted_out, canceled, scheduled_zone,
-			pause_reason, frozen_at, prepared_people
+			pause_reason, frozen_at, prepared_people, preview_text
 			""";
 
 	private static final JsonMapper JSON = JsonMapper.shared();
@@ -50,9 +50,9 @@ public class Announcements {
 		return this.jdbc
 			.sql("""
 					INSERT INTO announcement (title, summary, image_url, author_line, buttons, importance, topic, ack_requested,
-					                          poll_question, poll_choices, created_by)
+					                          poll_question, poll_choices, preview_text, created_by)
 					VALUES (:title, :summary, :imageUrl, :authorLine, CAST(:buttons AS jsonb), :importance, :topic, :ack,
-					        :pollQuestion, CAST(:pollChoices AS jsonb), :author)
+					        :pollQuestion, CAST(:pollChoices AS jsonb), :previewText, :author)
 					RETURNING id
 					""")
 			.params(contentParams(content))
@@ -61,7 +61,7 @@ public class Announcements {
 			.single();
 	}
 
-	/** Changes a draft; anything already scheduled or sent is immutable. */
+	/** Changes a draft; anything scheduled, recalled or canceled is immutable. */
 	@Transactional
 	public void update(long id, AnnouncementContent content) {
 		AnnouncementStatus status = require(id).status();
@@ -69,16 +69,147 @@ public class Announcements {
 			throw new InvalidTransitionException(id, status, AnnouncementStatus.DRAFT);
 		}
 		this.jdbc
-			.sql("""
-					UPDATE announcement SET title = :title, summary = :summary, image_url = :imageUrl,
-					  author_line = :authorLine, buttons = CAST(:buttons AS jsonb), importance = :importance, topic = :topic,
-					  ack_requested = :ack, poll_question = :pollQuestion, poll_choices = CAST(:pollChoices AS jsonb),
-					  updated_at = now()
-					WHERE id = :id AND status = 'draft'
-					""")
+			.sql("UPDATE announcement SET " + CONTENT_SET + ", updated_at = now() WHERE id = :id AND status = 'draft'")
 			.params(contentParams(content))
 			.param("id", id)
 			.update();
+	}
+
+	/**
+	 * Changes the content of an announcement that is sending, paused or sent: copies not
+	 * yet sent go out with it, and an update of every delivered copy starts
+	 * ({@link AnnouncementEvents.ContentEdited}, in this transaction). The row lock keeps
+	 * two edits (or an edit and a recall) in order.
+	 */
+	@Transactional
+	public void editAfterSend(long id, AnnouncementContent content, String by) {
+		AnnouncementStatus status = this.jdbc.sql("SELECT status FROM announcement WHERE id = :id FOR UPDATE")
+			.param("id", id)
+			.query((rs, i) -> AnnouncementStatus.fromDb(rs.getString(1)))
+			.optional()
+			.orElseThrow(() -> new AnnouncementNotFoundException(id));
+		if (!status.isEditableAfterSend()) {
+			throw new InvalidTransitionException(id, status, status);
+		}
+		this.jdbc
+			.sql("UPDATE announcement SET " + CONTENT_SET + ", edited_at = now(), updated_at = now() WHERE id = :id")
+			.params(contentParams(content))
+			.param("id", id)
+			.update();
+		this.events.publishEvent(new AnnouncementEvents.ContentEdited(id, by));
+	}
+
+	/** Edits a draft, or an announcement already out (see {@link #editAfterSend}). */
+	@Transactional
+	public void edit(long id, AnnouncementContent content, String by) {
+		if (require(id).status().isEditableAfterSend()) {
+			editAfterSend(id, content, by);
+		}
+		else {
+			update(id, content);
+		}
+	}
+
+	/**
+	 * Recalls an announcement: a running send stops (pending rows are canceled), and a
+	 * deletion of every delivered copy starts ({@link AnnouncementEvents.Recalled}, in
+	 * this transaction).
+	 */
+	@Transactional
+	public void recall(long id, String by) {
+		transition(id, AnnouncementStatus.RECALLED, "recalled_at = now(), finished_at = COALESCE(finished_at, now())");
+		this.events.publishEvent(new AnnouncementEvents.SendCanceled(id));
+		this.events.publishEvent(new AnnouncementEvents.Recalled(id, by));
+	}
+
+	/**
+	 * Sets (or, with a null time, clears) when Herald recalls the announcement by itself:
+	 * a wall-clock time in the author's zone, fixed to an instant now.
+	 */
+	@Transactional
+	public void setExpiry(long id, LocalDateTime at, ZoneId zone) {
+		Announcement a = require(id);
+		if (a.status() == AnnouncementStatus.RECALLED) {
+			throw new InvalidTransitionException(id, a.status(), a.status());
+		}
+		Instant expiry = (at != null) ? at.atZone(zone).toInstant() : null;
+		if (expiry != null && !expiry.isAfter(Instant.now())) {
+			throw new IllegalArgumentException("The expiry " + at + " " + zone + " is in the past");
+		}
+		this.jdbc
+			.sql("UPDATE announcement SET expires_at = :at, expires_zone = :zone, updated_at = now() WHERE id = :id")
+			.param("at", (expiry != null) ? Timestamp.from(expiry) : null)
+			.param("zone", (expiry != null) ? zone.getId() : null)
+			.param("id", id)
+			.update();
+	}
+
+	/**
+	 * Sets (or clears, with null) an automatic reminder {@code hours} after the send
+	 * started, to the people {@code who} names (see {@link AfterSend#autoRemindWho}).
+	 */
+	@Transactional
+	public void setAutoReminder(long id, Integer hours, String who) {
+		Announcement a = require(id);
+		if (a.status() == AnnouncementStatus.RECALLED || a.status() == AnnouncementStatus.CANCELED) {
+			throw new InvalidTransitionException(id, a.status(), a.status());
+		}
+		this.jdbc.sql("""
+				UPDATE announcement SET auto_remind_hours = :hours, auto_remind_who = :who, auto_reminded_at = NULL,
+				  updated_at = now()
+				WHERE id = :id
+				""")
+			.param("hours", (hours != null && who != null) ? hours : null)
+			.param("who", (hours != null && who != null) ? who : null)
+			.param("id", id)
+			.update();
+	}
+
+	/** Expiry, recall, edit and reminder settings of an announcement. */
+	public AfterSend afterSend(long id) {
+		return this.jdbc
+			.sql("""
+					SELECT expires_at, expires_zone, recalled_at, edited_at, auto_remind_hours, auto_remind_who, auto_reminded_at
+					FROM announcement WHERE id = :id
+					""")
+			.param("id", id)
+			.query((rs, i) -> new AfterSend(instant(rs.getTimestamp(1)), rs.getString(2), instant(rs.getTimestamp(3)),
+					instant(rs.getTimestamp(4)), (Integer) rs.getObject(5), rs.getString(6),
+					instant(rs.getTimestamp(7))))
+			.optional()
+			.orElseThrow(() -> new AnnouncementNotFoundException(id));
+	}
+
+	/**
+	 * Recalls every announcement whose expiry has come; safe on several instances at once
+	 * (each row is taken by one). Returns the ids recalled.
+	 */
+	@Transactional
+	public List<Long> recallDueExpired() {
+		List<Long> due = this.jdbc.sql("""
+				SELECT id FROM announcement
+				WHERE expires_at <= now() AND status IN ('sending', 'paused', 'sent', 'canceled')
+				ORDER BY expires_at FOR UPDATE SKIP LOCKED
+				""").query(Long.class).list();
+		due.forEach((id) -> recall(id, "expiry"));
+		return due;
+	}
+
+	/**
+	 * Announcements whose automatic reminder is due, each marked as reminded in this
+	 * transaction (so it is sent once): id and whom to remind.
+	 */
+	@Transactional
+	public List<Map.Entry<Long, String>> takeDueAutoReminders() {
+		return this.jdbc.sql("""
+				UPDATE announcement SET auto_reminded_at = now()
+				WHERE id IN (SELECT id FROM announcement
+				             WHERE auto_remind_hours IS NOT NULL AND auto_reminded_at IS NULL
+				               AND status IN ('sending', 'paused', 'sent')
+				               AND started_at + auto_remind_hours * interval '1 hour' <= now()
+				             FOR UPDATE SKIP LOCKED)
+				RETURNING id, auto_remind_who
+				""").query((rs, i) -> Map.entry(rs.getLong(1), rs.getString(2))).list();
 	}
 
 	public Optional<Announcement> find(long id) {
@@ -340,6 +471,12 @@ public class Announcements {
 		}
 	}
 
+	private static final String CONTENT_SET = """
+			title = :title, summary = :summary, image_url = :imageUrl, author_line = :authorLine,
+			buttons = CAST(:buttons AS jsonb), importance = :importance, topic = :topic, ack_requested = :ack,
+			poll_question = :pollQuestion, poll_choices = CAST(:pollChoices AS jsonb), preview_text = :previewText
+			""";
+
 	private static java.util.Map<String, Object> contentParams(AnnouncementContent c) {
 		java.util.Map<String, Object> params = new java.util.HashMap<>();
 		params.put("title", c.title());
@@ -352,6 +489,7 @@ public class Announcements {
 		params.put("ack", c.acknowledge());
 		params.put("pollQuestion", c.pollQuestion());
 		params.put("pollChoices", JSON.writeValueAsString(c.pollChoices()));
+		params.put("previewText", c.previewText());
 		return params;
 	}
 
@@ -361,7 +499,7 @@ public class Announcements {
 						rs.getString("author_line"), JSON.readValue(rs.getString("buttons"), BUTTONS),
 						AnnouncementContent.Importance.fromDb(rs.getString("importance")), rs.getString("topic"),
 						rs.getBoolean("ack_requested"), rs.getString("poll_question"),
-						JSON.readValue(rs.getString("poll_choices"), STRINGS)),
+						JSON.readValue(rs.getString("poll_choices"), STRINGS), rs.getString("preview_text")),
 				AnnouncementStatus.fromDb(rs.getString("status")), rs.getString("created_by"),
 				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("started_at")),
 				instant(rs.getTimestamp("finished_at")), instant(rs.getTimestamp("scheduled_at")),

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * lease, so a holder that lost the lease during a pause cannot send.
  */
 @Component
-class SendLease {
+public class SendLease {
 
 	private static final String NAME = "tenant";
 
@@ -41,7 +41,8 @@ class SendLease {
 		this.host = hostName();
 	}
 
-	UUID instanceId() {
+	/** This process, as it appears in {@code claimed_by} and the lease. */
+	public UUID instanceId() {
 		return this.instanceId;
 	}
 
@@ -80,7 +81,7 @@ class SendLease {
 	}
 
 	/** Whether this instance holds the lease, by its own clock (with a safety margin). */
-	boolean isHeld() {
+	public boolean isHeld() {
 		return System.nanoTime() - this.heldUntil < 0;
 	}
 

@@ -16,12 +16,15 @@ import org.slf4j.LoggerFactory;
 
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementCard;
+import dev.herald.announcement.AnnouncementEvents;
 import dev.herald.announcement.Announcements;
 import dev.herald.teams.CallBudget;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
 
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * The senders (N threads run {@link #run}): take a job, have its start marked, take the
@@ -52,7 +55,16 @@ class Sender {
 
 	private final AnnouncementCard cards;
 
-	private final Map<Long, byte[]> activities = new ConcurrentHashMap<>();
+	/**
+	 * Rendered activities by announcement, kept for {@link #RENDERED_FOR}: content edited
+	 * after the send started (on any instance) is picked up within that time.
+	 */
+	private final Map<Long, Rendered> activities = new ConcurrentHashMap<>();
+
+	private static final long RENDERED_FOR = TimeUnit.SECONDS.toNanos(2);
+
+	private record Rendered(byte[] bytes, long at) {
+	}
 
 	/**
 	 * Senders allowed to hold a job until their pacer slot comes. Paced, a few keep the
@@ -182,7 +194,13 @@ class Sender {
 	private Ready prepare(Ledger.Job job) throws InterruptedException {
 		byte[] activity;
 		try {
-			activity = this.activities.computeIfAbsent(job.announcementId(), this::renderActivity);
+			if (this.activities.size() > 100) {
+				this.activities.clear();
+			}
+			activity = this.activities.compute(job.announcementId(),
+					(id, cached) -> (cached != null && System.nanoTime() - cached.at() < RENDERED_FOR) ? cached
+							: new Rendered(renderActivity(id), System.nanoTime()))
+				.bytes();
 		}
 		catch (RuntimeException ex) {
 			this.writer.record(this.policy.unrenderable(job, ex.getMessage()));
@@ -237,10 +255,13 @@ class Sender {
 		return Handling.CALLED;
 	}
 
+	/** Forgets the rendered card of an announcement whose content was edited. */
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+	void on(AnnouncementEvents.ContentEdited event) {
+		this.activities.remove(event.announcementId());
+	}
+
 	private byte[] renderActivity(long announcementId) {
-		if (this.activities.size() > 100) {
-			this.activities.clear();
-		}
 		Announcement announcement = this.announcements.require(announcementId);
 		return this.cards.activity(announcementId, announcement.content(), announcement.createdBy());
 	}

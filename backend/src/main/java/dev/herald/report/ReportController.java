@@ -2,10 +2,13 @@ package dev.herald.report;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.Announcements;
+import dev.herald.followup.FollowUpView;
+import dev.herald.followup.FollowUps;
 
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -37,7 +40,11 @@ class ReportController {
 
 	private final RecipientCsv csv;
 
-	ReportController(Announcements announcements, Reports reports, Responses responses, RecipientCsv csv) {
+	private final FollowUps followUps;
+
+	ReportController(Announcements announcements, Reports reports, Responses responses, RecipientCsv csv,
+			FollowUps followUps) {
+		this.followUps = followUps;
 		this.announcements = announcements;
 		this.reports = reports;
 		this.responses = responses;
@@ -82,6 +89,12 @@ class ReportController {
 			model.addAttribute("respondersBadCursor", badCursor);
 			model.addAttribute("responders", this.responses.page(id, acked, badCursor ? null : after, RESPONDERS_PAGE));
 		}
+		// Edits, recalls and reminders: "updated N of M", with why copies failed.
+		model.addAttribute("followUps",
+				this.followUps.list(id)
+					.stream()
+					.map((o) -> new FollowUpRow(o, this.followUps.failures(o.id())))
+					.toList());
 		return "reports/announcement";
 	}
 
@@ -103,6 +116,9 @@ class ReportController {
 	String optOuts(Model model) {
 		model.addAttribute("overview", this.reports.optOuts());
 		return "reports/opt-outs";
+	}
+
+	record FollowUpRow(FollowUpView view, List<FollowUpView.Reason> reasons) {
 	}
 
 }

@@ -150,6 +150,23 @@ public class ConnectorClient implements AutoCloseable {
 				activityJson);
 	}
 
+	/** Deletes an activity the bot sent; Teams removes it from the chat. */
+	public ConnectorReply deleteActivity(String serviceUrl, String conversationId, String activityId) {
+		return call(HttpMethod.DELETE, serviceUrl,
+				"v3/conversations/" + UriUtils.encodePathSegment(conversationId, StandardCharsets.UTF_8)
+						+ "/activities/" + UriUtils.encodePathSegment(activityId, StandardCharsets.UTF_8),
+				null);
+	}
+
+	/** Posts an activity as a reply to another one (ReplyToActivity). */
+	public ConnectorReply replyToActivity(String serviceUrl, String conversationId, String activityId,
+			byte[] activityJson) {
+		return call(HttpMethod.POST, serviceUrl,
+				"v3/conversations/" + UriUtils.encodePathSegment(conversationId, StandardCharsets.UTF_8)
+						+ "/activities/" + UriUtils.encodePathSegment(activityId, StandardCharsets.UTF_8),
+				activityJson);
+	}
+
 	/** Creates (or finds: Teams answers with the same id) the 1:1 chat with a user. */
 	public ConnectorReply createPersonalConversation(String serviceUrl, String tenantId, String teamsUserId) {
 		Map<String, Object> body = new LinkedHashMap<>();
@@ -189,9 +206,9 @@ public class ConnectorClient implements AutoCloseable {
 			return "read";
 		}
 		if (method == HttpMethod.POST) {
-			return path.endsWith("/activities") ? "send" : "create";
+			return path.contains("/activities") ? "send" : "create";
 		}
-		return "update";
+		return (method == HttpMethod.DELETE) ? "delete" : "update";
 	}
 
 	private JsonReply exchangeJson(HttpMethod method, String serviceUrl, String path, byte[] body,

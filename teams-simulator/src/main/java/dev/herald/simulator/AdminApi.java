@@ -64,7 +64,7 @@ final class AdminApi {
 					(body != null) ? Json.str(body.get("lastReadMessageId")) : null));
 		});
 		r.add("GET", "/_sim/users/{aad}/inbox.html", Kind.SIM, (req) -> Resp.text(200, "text/html; charset=utf-8",
-				CardRenderer.inbox(this.sim.inbox(user(req).id()))));
+				CardRenderer.inbox(this.sim.inboxForPage(user(req).id()))));
 		r.add("GET", "/_sim", Kind.SIM, this::page);
 		r.add("GET", "/_sim/", Kind.SIM, this::page);
 		r.add("GET", "/", Kind.SIM, (req) -> Resp.empty(302).header("Location", "/_sim/"));

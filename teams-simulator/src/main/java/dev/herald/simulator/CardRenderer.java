@@ -44,8 +44,17 @@ final class CardRenderer {
 
 	static void activity(StringBuilder sb, Map<String, Object> a) {
 		String id = String.valueOf(a.get("id"));
+		if (Boolean.TRUE.equals(a.get("deleted"))) {
+			sb.append("<div class=\"msg deleted\" data-activity=\"").append(escape(id)).append("\">");
+			sb.append("<div class=\"meta\">#").append(escape(id)).append("</div>");
+			sb.append("<div class=\"text\"><em>This message has been deleted.</em></div></div>");
+			return;
+		}
 		sb.append("<div class=\"msg\" data-activity=\"").append(escape(id)).append("\">");
 		sb.append("<div class=\"meta\">#").append(escape(id)).append(" · ").append(escape(a.get("timestamp")));
+		if (Boolean.TRUE.equals(a.get("edited"))) {
+			sb.append(" · <b class=\"edited\">Edited</b>");
+		}
 		if (a.get("summary") != null) {
 			sb.append(" · ").append(escape(a.get("summary")));
 		}

@@ -259,8 +259,13 @@ final class ConnectorApi {
 		if (c == null) {
 			return error(404, "ConversationNotFound", "Conversation not found.");
 		}
+		Resp limited = threadLimit(c);
+		if (limited != null) {
+			return limited;
+		}
 		Conversation.Entry entry = c.find(req.param(2));
 		if (entry == null || entry.deleted) {
+			this.sim.stats.activityMissing404.incrementAndGet();
 			return error(404, "ActivityNotFoundInConversation", "Conversation not found.");
 		}
 		Map<String, Object> activity = req.json();
@@ -268,10 +273,15 @@ final class ConnectorApi {
 		if (bad != null) {
 			return bad;
 		}
+		// Teams keeps the message's id, place and time; the client marks it "Edited".
 		Map<String, Object> stored = new LinkedHashMap<>(activity);
+		Object timestamp = entry.activity().get("timestamp");
 		stored.put("id", entry.id);
+		if (timestamp != null) {
+			stored.put("timestamp", timestamp);
+		}
 		entry.replace(stored);
-		entry.updates++;
+		entry.edited();
 		this.sim.stats.activitiesUpdated.incrementAndGet();
 		return Resp.json(200, Json.obj("id", entry.id));
 	}
@@ -285,8 +295,14 @@ final class ConnectorApi {
 		if (c == null) {
 			return error(404, "ConversationNotFound", "Conversation not found.");
 		}
+		Resp limited = threadLimit(c);
+		if (limited != null) {
+			return limited;
+		}
 		Conversation.Entry entry = c.find(req.param(2));
 		if (entry == null || entry.deleted) {
+			// A second delete of the same message: counted, so benchmarks see doubles.
+			this.sim.stats.activityMissing404.incrementAndGet();
 			return error(404, "ActivityNotFoundInConversation", "Conversation not found.");
 		}
 		entry.deleted = true;

@@ -32,7 +32,15 @@ final class Conversation {
 
 		volatile boolean deleted;
 
-		volatile int updates;
+		private final java.util.concurrent.atomic.AtomicInteger updates = new java.util.concurrent.atomic.AtomicInteger();
+
+		int updates() {
+			return this.updates.get();
+		}
+
+		void edited() {
+			this.updates.incrementAndGet();
+		}
 
 		Entry(String id, String json) {
 			this.id = id;

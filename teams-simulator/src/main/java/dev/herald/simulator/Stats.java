@@ -22,6 +22,9 @@ final class Stats {
 
 	final AtomicLong activitiesDeleted = new AtomicLong();
 
+	/** Updates and deletes of a message that is not (or no longer) there. */
+	final AtomicLong activityMissing404 = new AtomicLong();
+
 	final AtomicLong conversationsCreated = new AtomicLong();
 
 	final AtomicLong installs = new AtomicLong();
@@ -85,10 +88,10 @@ final class Stats {
 	void reset() {
 		for (AtomicLong a : new AtomicLong[] { this.requests, this.connectorRequests, this.graphRequests,
 				this.tokensIssued, this.activitiesDelivered, this.activitiesUpdated, this.activitiesDeleted,
-				this.conversationsCreated, this.installs, this.uninstalls, this.graphInstalls, this.throttledThread,
-				this.throttledTenant, this.throttledGraphInstalls, this.fault5xx, this.faultTimeout, this.faultReset,
-				this.fault412, this.forbidden403, this.unauthorized401, this.callbacksDelivered, this.callbacksFailed,
-				this.callbacksRetried, this.callbacksSkipped }) {
+				this.activityMissing404, this.conversationsCreated, this.installs, this.uninstalls, this.graphInstalls,
+				this.throttledThread, this.throttledTenant, this.throttledGraphInstalls, this.fault5xx,
+				this.faultTimeout, this.faultReset, this.fault412, this.forbidden403, this.unauthorized401,
+				this.callbacksDelivered, this.callbacksFailed, this.callbacksRetried, this.callbacksSkipped }) {
 			a.set(0);
 		}
 	}
@@ -102,6 +105,7 @@ final class Stats {
 		m.put("activitiesDelivered", this.activitiesDelivered.get());
 		m.put("activitiesUpdated", this.activitiesUpdated.get());
 		m.put("activitiesDeleted", this.activitiesDeleted.get());
+		m.put("activityMissing404", this.activityMissing404.get());
 		m.put("conversationsCreated", this.conversationsCreated.get());
 		m.put("installs", this.installs.get());
 		m.put("uninstalls", this.uninstalls.get());

@@ -671,6 +671,16 @@ public final class TeamsSimulator implements AutoCloseable {
 	}
 
 	List<Map<String, Object>> inboxOf(Conversation c) {
+		return inboxOf(c, false);
+	}
+
+	/**
+	 * Activities of a conversation, latest first. An updated one carries
+	 * {@code "edited": true} (Teams shows "Edited" next to it); a deleted one is gone,
+	 * or, for the /_sim/ page only ({@code withDeleted}), a stub {@code {"id", "deleted":
+	 * true}} where it was, as Teams shows "This message has been deleted".
+	 */
+	List<Map<String, Object>> inboxOf(Conversation c, boolean withDeleted) {
 		List<Map<String, Object>> result = new ArrayList<>();
 		if (c == null) {
 			return result;
@@ -679,10 +689,26 @@ public final class TeamsSimulator implements AutoCloseable {
 		for (int i = entries.size() - 1; i >= 0; i--) {
 			Conversation.Entry e = entries.get(i);
 			if (!e.deleted) {
-				result.add(e.activity());
+				Map<String, Object> a = e.activity();
+				if (e.updates() > 0) {
+					a.put("edited", true);
+				}
+				result.add(a);
+			}
+			else if (withDeleted) {
+				Map<String, Object> stub = new LinkedHashMap<>();
+				stub.put("id", e.id);
+				stub.put("deleted", true);
+				result.add(stub);
 			}
 		}
 		return result;
+	}
+
+	/** A user's chat as the /_sim/ page shows it, deleted messages as stubs. */
+	List<Map<String, Object>> inboxForPage(String aadObjectId) {
+		SimUser u = requireUser(aadObjectId);
+		return inboxOf(this.conversations.get(personalConversationId(u)), true);
 	}
 
 	Conversation conversation(String id) {
@@ -702,12 +728,26 @@ public final class TeamsSimulator implements AutoCloseable {
 		long activities = 0;
 		long conversationsHit = 0;
 		long duplicated = 0;
+		long updated = 0;
+		long updatedMoreThanOnce = 0;
+		long deleted = 0;
 		List<String> duplicatedIds = new ArrayList<>();
 		for (Conversation c : this.conversations.values()) {
 			int n = 0;
 			for (Conversation.Entry e : c.entries()) {
-				if (!e.deleted && e.json.contains(marker)) {
-					n++;
+				if (!e.json.contains(marker)) {
+					continue;
+				}
+				if (e.deleted) {
+					deleted++;
+					continue;
+				}
+				n++;
+				if (e.updates() > 0) {
+					updated++;
+				}
+				if (e.updates() > 1) {
+					updatedMoreThanOnce++;
 				}
 			}
 			activities += n;
@@ -726,6 +766,9 @@ public final class TeamsSimulator implements AutoCloseable {
 		m.put("activities", activities);
 		m.put("conversations", conversationsHit);
 		m.put("duplicated", duplicated);
+		m.put("updated", updated);
+		m.put("updatedMoreThanOnce", updatedMoreThanOnce);
+		m.put("deleted", deleted);
 		m.put("duplicatedConversations", duplicatedIds);
 		return m;
 	}

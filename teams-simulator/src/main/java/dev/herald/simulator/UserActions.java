@@ -111,7 +111,8 @@ final class UserActions {
 					updated.put("attachments", List.of(Json.obj("contentType",
 							"application/vnd.microsoft.card.adaptive", "content", response.get("value"))));
 					entry.replace(updated);
-					entry.updates++;
+					// A card refreshed by its invoke response is not an edit: Teams shows
+					// no "Edited".
 					result.put("cardReplaced", true);
 				}
 			}

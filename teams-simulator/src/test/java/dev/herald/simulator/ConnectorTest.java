@@ -234,6 +234,36 @@ class ConnectorTest {
 	}
 
 	@Test
+	void anUpdatedMessageKeepsItsIdAndTimeAndShowsAsEditedADeletedOneIsGone() {
+		SimUser u = installedUser(10);
+		String base = sim.serviceUrl() + "v3/conversations/" + sim.conversationIdFor(u.id()) + "/activities";
+		String kept = (String) http.post(base, token, SimHttp.message("edit-me v1")).json().get("id");
+		String gone = (String) http.post(base, token, SimHttp.message("delete-me")).json().get("id");
+		Object sentAt = sim.inbox(u.id()).get(1).get("timestamp");
+		SimHttp.Response put = http.put(base + "/" + kept, token, SimHttp.message("edit-me v2"));
+		assertThat(put.status()).isEqualTo(200);
+		assertThat(put.json()).containsEntry("id", kept);
+		assertThat(http.delete(base + "/" + gone, token).status()).isEqualTo(200);
+		assertThat(http.delete(base + "/" + gone, token).status()).as("deleted twice").isEqualTo(404);
+		assertThat(sim.inbox(u.id())).singleElement()
+			.satisfies((a) -> assertThat(a).containsEntry("id", kept)
+				.containsEntry("text", "edit-me v2")
+				.containsEntry("edited", true)
+				.containsEntry("timestamp", sentAt));
+		String page = http.get(sim.baseUrl() + "/_sim/users/" + u.id() + "/inbox.html", null).body();
+		assertThat(page).contains("Edited").contains("edit-me v2").contains("This message has been deleted.");
+		assertThat(page).doesNotContain("delete-me");
+		assertThat(sim.stats()).containsEntry("activitiesUpdated", 1L)
+			.containsEntry("activitiesDeleted", 1L)
+			.containsEntry("activityMissing404", 1L);
+		SimHttp.Response counts = http.get(sim.baseUrl() + "/_sim/deliveries?marker=-me", null);
+		assertThat(counts.json()).containsEntry("activities", 1)
+			.containsEntry("updated", 1)
+			.containsEntry("updatedMoreThanOnce", 0)
+			.containsEntry("deleted", 1);
+	}
+
+	@Test
 	void rosterAndTeamChannels() {
 		SimTeam team = sim.tenant().teams().get(0);
 		SimHttp.Response paged = http

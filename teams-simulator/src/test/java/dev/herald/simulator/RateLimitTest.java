@@ -128,4 +128,27 @@ class RateLimitTest {
 		assertThat(SlidingWindows.retryAfterSeconds(6_000)).isEqualTo(6);
 	}
 
+	@Test
+	void updatesAndDeletesCountAgainstTheTenantBudgetLikeSends() {
+		SimHttp http = start(new Limits(false, 10, 30));
+		String token = http.botToken();
+		List<String> ids = new ArrayList<>();
+		List<String> urls = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			String url = sendUrl(this.sim.tenant().users().get(i));
+			urls.add(url);
+			ids.add((String) http.post(url, token, SimHttp.message("m" + i)).json().get("id"));
+		}
+		// Five sends, three updates and two deletes fill the second; the next of either
+		// kind is throttled.
+		for (int i = 0; i < 3; i++) {
+			assertThat(http.put(urls.get(i) + "/" + ids.get(i), token, SimHttp.message("v2")).status()).isEqualTo(200);
+		}
+		assertThat(http.delete(urls.get(3) + "/" + ids.get(3), token).status()).isEqualTo(200);
+		assertThat(http.delete(urls.get(4) + "/" + ids.get(4), token).status()).isEqualTo(200);
+		assertThat(http.put(urls.get(0) + "/" + ids.get(0), token, SimHttp.message("v3")).status()).isEqualTo(429);
+		assertThat(http.delete(urls.get(1) + "/" + ids.get(1), token).status()).isEqualTo(429);
+		assertThat((Map<String, Object>) this.sim.stats().get("throttled429")).containsEntry("tenant", 2L);
+	}
+
 }

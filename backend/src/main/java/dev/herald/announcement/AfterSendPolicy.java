@@ -1,0 +1,64 @@
+package dev.herald.announcement;
+
+import java.util.Set;
+
+import dev.herald.security.Roles;
+
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who may act on an announcement after its send, and in which states: the one place the
+ * UI and the API both ask, so that both follow the same rules (ownership and approval
+ * rules belong here too).
+ */
+@Component
+public class AfterSendPolicy {
+
+	private static final Set<String> ACTORS = Set.of("ROLE_" + Roles.AUTHOR, "ROLE_" + Roles.ADMIN);
+
+	/** What may be done after the send. */
+	public enum Act {
+
+		/** Change the content; delivered copies are updated in place. */
+		EDIT,
+		/** Stop the send and delete every delivered copy. */
+		RECALL,
+		/** Set or clear the expiry or the automatic reminder. */
+		SCHEDULE,
+		/** Send a reminder to people who have not responded. */
+		REMIND,
+		/** Pause, resume or cancel an update, deletion or reminder in progress. */
+		CONTROL
+
+	}
+
+	/**
+	 * Fails with {@link AccessDeniedException} (403) unless {@code user} may do
+	 * {@code act} on the announcement. State rules are not checked here (see
+	 * {@link #allows}); a wrong state is a 409.
+	 */
+	public void check(Act act, Announcement announcement, Authentication user) {
+		boolean actor = user != null && user.isAuthenticated()
+				&& user.getAuthorities().stream().map(GrantedAuthority::getAuthority).anyMatch(ACTORS::contains);
+		if (!actor) {
+			throw new AccessDeniedException("Not allowed to " + act.name().toLowerCase(java.util.Locale.ROOT)
+					+ " announcement " + announcement.id());
+		}
+	}
+
+	/** Whether the announcement's state allows {@code act} now (to show the button). */
+	public boolean allows(Act act, Announcement announcement) {
+		AnnouncementStatus status = announcement.status();
+		return switch (act) {
+			case EDIT -> status.isEditable() || status.isEditableAfterSend();
+			case RECALL -> AnnouncementStatus.RECALLED.allowedFrom().contains(status);
+			case SCHEDULE -> status != AnnouncementStatus.RECALLED;
+			case REMIND -> status.isEditableAfterSend() && announcement.counts().delivered() > 0;
+			case CONTROL -> true;
+		};
+	}
+
+}

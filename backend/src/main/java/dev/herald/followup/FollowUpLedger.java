@@ -1,0 +1,378 @@
+package dev.herald.followup;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Operations on copies already sent, and their items: one per copy (or per person to
+ * remind), claimed with {@code FOR UPDATE SKIP LOCKED}, marked as started just before
+ * their call, and given an outcome only by the instance that owns them, like the delivery
+ * ledger. After a crash, items whose call had started are retried flagged possibly
+ * duplicated; the others as if nothing happened.
+ */
+@Component
+class FollowUpLedger {
+
+	private static final String VIEW_COLUMNS = """
+			f.id, f.announcement_id, f.kind, f.who, f.status, f.requested_by, f.planning, f.targets, f.done, f.failed,
+			f.canceled, f.created_at, f.finished_at
+			""";
+
+	private final JdbcClient jdbc;
+
+	FollowUpLedger(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	long create(long announcementId, FollowUpKind kind, ReminderTarget who, String by, Duration cutoffAfterNow) {
+		return this.jdbc.sql("""
+				INSERT INTO follow_up (announcement_id, kind, who, requested_by, cutoff, planning)
+				VALUES (:a, :kind, :who, :by, now() + :ms * interval '1 millisecond', :planning)
+				RETURNING id
+				""")
+			.param("a", announcementId)
+			.param("kind", kind.dbValue())
+			.param("who", (who != null) ? who.value() : null)
+			.param("by", (by != null) ? by : "system")
+			.param("ms", cutoffAfterNow.toMillis())
+			// Reminders are planned once, at once; copies to update or delete keep coming
+			// while calls of the send are in the air.
+			.param("planning", kind != FollowUpKind.REMIND)
+			.query(Long.class)
+			.single();
+	}
+
+	/**
+	 * Stops open operations of these kinds on an announcement (a newer edit replaces an
+	 * older update; a recall ends updates and reminders): their pending items are
+	 * canceled and counted.
+	 */
+	int cancelOpen(long announcementId, List<FollowUpKind> kinds) {
+		List<Long> ids = this.jdbc.sql("""
+				UPDATE follow_up SET status = 'canceled', planning = false, finished_at = now()
+				WHERE announcement_id = :a AND kind IN (:kinds) AND status IN ('running', 'paused')
+				RETURNING id
+				""")
+			.param("a", announcementId)
+			.param("kinds", kinds.stream().map(FollowUpKind::dbValue).toList())
+			.query(Long.class)
+			.list();
+		ids.forEach(this::cancelPendingItems);
+		return ids.size();
+	}
+
+	void cancelPendingItems(long followUpId) {
+		this.jdbc.sql("""
+				WITH canceled AS (
+				  UPDATE follow_up_item SET state = 'canceled', updated_at = now()
+				  WHERE follow_up_id = :id AND state = 'pending'
+				  RETURNING 1
+				)
+				UPDATE follow_up SET canceled = canceled + (SELECT count(*) FROM canceled) WHERE id = :id
+				""").param("id", followUpId).update();
+	}
+
+	/**
+	 * Adds the delivered copies an update or delete operation does not have yet: for a
+	 * delete every one, for an update those whose call started before the cutoff (later
+	 * calls carried the new content). Returns how many were added.
+	 */
+	int planCopies(long followUpId) {
+		return this.jdbc
+			.sql("""
+					WITH added AS (
+					  INSERT INTO follow_up_item (follow_up_id, recipient, announcement_id, conversation_ref, target_activity_id)
+					  SELECT f.id, d.recipient, d.announcement_id, d.conversation_ref, d.activity_id
+					  FROM follow_up f JOIN delivery d ON d.announcement_id = f.announcement_id
+					  WHERE f.id = :id AND d.state = 'delivered' AND d.activity_id IS NOT NULL AND d.conversation_ref IS NOT NULL
+					    AND (f.kind = 'delete' OR d.call_started_at IS NULL OR d.call_started_at < f.cutoff)
+					  ORDER BY d.recipient
+					  ON CONFLICT DO NOTHING
+					  RETURNING 1
+					)
+					UPDATE follow_up SET targets = targets + (SELECT count(*) FROM added) WHERE id = :id
+					RETURNING (SELECT count(*) FROM added)
+					""")
+			.param("id", followUpId)
+			.query(Integer.class)
+			.single();
+	}
+
+	/**
+	 * Ends the planning of an update or delete once no copy can be added any more: the
+	 * cutoff has passed and no call of the send that started before it is still in the
+	 * air (for a recall, no call of the send at all). Returns whether it ended.
+	 */
+	boolean endPlanningIfSettled(long followUpId) {
+		return this.jdbc.sql("""
+				UPDATE follow_up f SET planning = false
+				WHERE f.id = :id AND f.planning AND f.cutoff <= now()
+				  AND NOT EXISTS (SELECT 1 FROM delivery d
+				                  WHERE d.announcement_id = f.announcement_id AND d.state = 'in_flight'
+				                    AND (f.kind = 'delete' OR d.call_started_at < f.cutoff))
+				""").param("id", followUpId).update() == 1;
+	}
+
+	/** Operations still adding copies. */
+	List<Long> planning() {
+		return this.jdbc.sql("SELECT id FROM follow_up WHERE planning AND status IN ('running', 'paused') ORDER BY id")
+			.query(Long.class)
+			.list();
+	}
+
+	/**
+	 * Rows of recalled announcements that could still be sent (handed back by a sender
+	 * after the recall, or recovered after a crash) are canceled and counted.
+	 */
+	int cancelPendingDeliveriesOfRecalled() {
+		return this.jdbc.sql("""
+				WITH canceled AS (
+				  UPDATE delivery d SET state = 'canceled', updated_at = now()
+				  FROM announcement a
+				  WHERE a.id = d.announcement_id AND a.status = 'recalled' AND d.state IN ('pending', 'installing')
+				  RETURNING d.announcement_id
+				)
+				UPDATE announcement a SET canceled = a.canceled + c.n
+				FROM (SELECT announcement_id, count(*) AS n FROM canceled GROUP BY announcement_id) c
+				WHERE a.id = c.announcement_id
+				""").update();
+	}
+
+	/**
+	 * Reminder items: every person {@code who} names among those with a delivered copy.
+	 */
+	int planReminder(long followUpId, long announcementId, ReminderTarget who) {
+		return this.jdbc
+			.sql("""
+					WITH added AS (
+					  INSERT INTO follow_up_item (follow_up_id, recipient, announcement_id, conversation_ref, target_activity_id)
+					  SELECT :f, d.recipient, d.announcement_id, d.conversation_ref, d.activity_id
+					  FROM delivery d JOIN conversation c ON c.id = d.conversation_ref
+					  WHERE d.announcement_id = :a AND d.state = 'delivered' AND d.recipient_kind = 'person'
+					    AND d.activity_id IS NOT NULL AND c.status = 'active' AND %s
+					  ORDER BY d.recipient
+					  ON CONFLICT DO NOTHING
+					  RETURNING 1
+					)
+					UPDATE follow_up SET targets = (SELECT count(*) FROM added) WHERE id = :f
+					RETURNING targets
+					"""
+				.formatted(who.condition()))
+			.param("f", followUpId)
+			.param("a", announcementId)
+			.query(Integer.class)
+			.single();
+	}
+
+	/** How many people a reminder to {@code who} would reach now. */
+	int countReminder(long announcementId, ReminderTarget who) {
+		return this.jdbc.sql("""
+				SELECT count(*) FROM delivery d JOIN conversation c ON c.id = d.conversation_ref
+				WHERE d.announcement_id = :a AND d.state = 'delivered' AND d.recipient_kind = 'person'
+				  AND d.activity_id IS NOT NULL AND c.status = 'active' AND %s
+				""".formatted(who.condition())).param("a", announcementId).query(Integer.class).single();
+	}
+
+	/** Delivered copies of an announcement that a recall would delete. */
+	int countCopies(long announcementId) {
+		return this.jdbc.sql("""
+				SELECT count(*) FROM delivery
+				WHERE announcement_id = :a AND state = 'delivered' AND activity_id IS NOT NULL
+				""").param("a", announcementId).query(Integer.class).single();
+	}
+
+	/** Claims due items of running operations (see the delivery ledger's claim). */
+	List<Item> claim(int limit, UUID me) {
+		return this.jdbc.sql("""
+				WITH picked AS (
+				  SELECT i.follow_up_id, i.recipient
+				  FROM follow_up_item i JOIN follow_up f ON f.id = i.follow_up_id
+				  WHERE i.state = 'pending' AND i.next_attempt_at <= now() AND f.status = 'running'
+				  ORDER BY i.follow_up_id, i.next_attempt_at
+				  LIMIT :limit
+				  FOR UPDATE OF i SKIP LOCKED
+				)
+				UPDATE follow_up_item i
+				SET state = 'in_flight', claimed_by = :me, call_started_at = NULL, updated_at = now()
+				FROM picked p, follow_up f, conversation c
+				WHERE i.follow_up_id = p.follow_up_id AND i.recipient = p.recipient
+				  AND f.id = i.follow_up_id AND c.id = i.conversation_ref
+				RETURNING i.follow_up_id, i.recipient, i.announcement_id, f.kind, f.who, i.target_activity_id,
+				          i.attempts, i.throttles, c.conversation_id, c.service_url
+				""")
+			.param("limit", limit)
+			.param("me", me)
+			.query((rs, n) -> new Item(rs.getLong(1), rs.getString(2), rs.getLong(3),
+					FollowUpKind.fromDb(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getInt(7), rs.getInt(8),
+					rs.getString(9), rs.getString(10)))
+			.list();
+	}
+
+	/**
+	 * Marks the item's call as started, right before it leaves; false when it must not be
+	 * made: the operation was paused or canceled, the item is no longer this instance's,
+	 * or this instance no longer holds the send lease (by the database clock).
+	 */
+	boolean markStarted(Item item, UUID me) {
+		return this.jdbc
+			.sql("""
+					UPDATE follow_up_item i SET call_started_at = now(), attempts = i.attempts + 1, updated_at = now()
+					FROM follow_up f
+					WHERE i.follow_up_id = :f AND i.recipient = :r AND i.state = 'in_flight' AND i.claimed_by = :me
+					  AND f.id = i.follow_up_id AND f.status = 'running'
+					  AND EXISTS (SELECT 1 FROM send_lease l WHERE l.name = 'tenant' AND l.holder = :me AND l.lease_until > now())
+					""")
+			.param("f", item.followUpId())
+			.param("r", item.recipient())
+			.param("me", me)
+			.update() == 1;
+	}
+
+	/**
+	 * Gives back an item this instance did not call: pending again, or canceled (and
+	 * counted) when its operation was canceled meanwhile.
+	 */
+	void release(Item item, UUID me) {
+		this.jdbc.sql("""
+				WITH released AS (
+				  UPDATE follow_up_item i
+				  SET state = CASE WHEN f.status = 'canceled' THEN 'canceled' ELSE 'pending' END,
+				      attempts = i.attempts - CASE WHEN i.call_started_at IS NULL THEN 0 ELSE 1 END,
+				      call_started_at = NULL, claimed_by = NULL, updated_at = now()
+				  FROM follow_up f
+				  WHERE i.follow_up_id = :f AND i.recipient = :r AND i.state = 'in_flight' AND i.claimed_by = :me
+				    AND f.id = i.follow_up_id
+				  RETURNING i.state
+				)
+				UPDATE follow_up SET canceled = canceled + (SELECT count(*) FROM released WHERE state = 'canceled')
+				WHERE id = :f
+				""").param("f", item.followUpId()).param("r", item.recipient()).param("me", me).update();
+	}
+
+	/**
+	 * Records an item's outcome and moves its operation's counts in one statement; only
+	 * while this instance still owns the item.
+	 */
+	void record(Outcome outcome, UUID me) {
+		Item item = outcome.item();
+		this.jdbc
+			.sql("""
+					WITH changed AS (
+					  UPDATE follow_up_item i
+					  SET state = CAST(:state AS text), last_status = CAST(:status AS integer), reason = CAST(:reason AS text),
+					      result_activity_id = COALESCE(CAST(:result AS text), i.result_activity_id),
+					      throttles = i.throttles + CASE WHEN COALESCE(CAST(:status AS integer), -1) = 429 THEN 1 ELSE 0 END,
+					      possibly_duplicate = i.possibly_duplicate
+					        OR (CAST(:state AS text) = 'pending' AND COALESCE(CAST(:status AS integer), -1) = 0),
+					      next_attempt_at = COALESCE(CAST(:next AS timestamptz), i.next_attempt_at),
+					      claimed_by = CASE WHEN CAST(:state AS text) = 'pending' THEN NULL ELSE i.claimed_by END,
+					      call_started_at = CASE WHEN CAST(:state AS text) = 'pending' THEN NULL ELSE i.call_started_at END,
+					      updated_at = now()
+					  WHERE i.follow_up_id = :f AND i.recipient = :r AND i.state = 'in_flight' AND i.claimed_by = :me
+					  RETURNING i.state
+					)
+					UPDATE follow_up
+					SET done = done + (SELECT count(*) FROM changed WHERE state = 'done'),
+					    failed = failed + (SELECT count(*) FROM changed WHERE state = 'failed')
+					WHERE id = :f
+					""")
+			.param("state", outcome.state())
+			.param("status", outcome.httpStatus())
+			.param("reason", outcome.reason())
+			.param("result", outcome.resultActivityId())
+			.param("next", (outcome.nextAttemptAt() != null) ? Timestamp.from(outcome.nextAttemptAt()) : null)
+			.param("f", item.followUpId())
+			.param("r", item.recipient())
+			.param("me", me)
+			.update();
+	}
+
+	/**
+	 * Run by the lease holder: items another instance left in flight go back to pending;
+	 * those whose call had started are flagged possibly duplicated. Returns {flagged,
+	 * unflagged}.
+	 */
+	int[] recoverForeign(UUID me) {
+		return this.jdbc.sql("""
+				WITH recovered AS (
+				  UPDATE follow_up_item
+				  SET state = 'pending', possibly_duplicate = possibly_duplicate OR call_started_at IS NOT NULL,
+				      claimed_by = NULL, call_started_at = NULL, next_attempt_at = now(), updated_at = now()
+				  WHERE state = 'in_flight' AND claimed_by IS DISTINCT FROM :me
+				  RETURNING possibly_duplicate
+				)
+				SELECT count(*) FILTER (WHERE possibly_duplicate), count(*) FILTER (WHERE NOT possibly_duplicate)
+				FROM recovered
+				""").param("me", me).query((rs, i) -> new int[] { rs.getInt(1), rs.getInt(2) }).single();
+	}
+
+	/** Running operations with nothing left to plan or call are done. */
+	List<Long> completeFinished() {
+		return this.jdbc.sql("""
+				UPDATE follow_up f SET status = 'done', finished_at = now()
+				WHERE f.status = 'running' AND NOT f.planning
+				  AND NOT EXISTS (SELECT 1 FROM follow_up_item i
+				                  WHERE i.follow_up_id = f.id AND i.state IN ('pending', 'in_flight'))
+				RETURNING f.id
+				""").query(Long.class).list();
+	}
+
+	/** Moves an operation of this announcement to {@code target}, if allowed. */
+	boolean transition(long announcementId, long followUpId, FollowUpStatus target) {
+		return this.jdbc.sql("""
+				UPDATE follow_up SET status = :target,
+				  finished_at = CASE WHEN :target IN ('canceled', 'done') THEN now() ELSE finished_at END
+				WHERE id = :id AND announcement_id = :a AND status IN (:from)
+				""")
+			.param("target", target.dbValue())
+			.param("id", followUpId)
+			.param("a", announcementId)
+			.param("from", target.allowedFrom().stream().map(FollowUpStatus::dbValue).toList())
+			.update() == 1;
+	}
+
+	List<FollowUpView> list(long announcementId) {
+		return this.jdbc
+			.sql("SELECT " + VIEW_COLUMNS + " FROM follow_up f WHERE f.announcement_id = :a ORDER BY f.id DESC")
+			.param("a", announcementId)
+			.query((rs, i) -> new FollowUpView(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+					rs.getString(5), rs.getString(6), rs.getBoolean(7), rs.getInt(8), rs.getInt(9), rs.getInt(10),
+					rs.getInt(11), instant(rs.getTimestamp(12)), instant(rs.getTimestamp(13))))
+			.list();
+	}
+
+	/** Failure reasons of an operation's items, most frequent first. */
+	List<FollowUpView.Reason> failures(long followUpId) {
+		return this.jdbc.sql("""
+				SELECT reason, count(*) FROM follow_up_item WHERE follow_up_id = :f AND state = 'failed'
+				GROUP BY reason ORDER BY count(*) DESC LIMIT 10
+				""")
+			.param("f", followUpId)
+			.query((rs, i) -> new FollowUpView.Reason(rs.getString(1), rs.getInt(2)))
+			.list();
+	}
+
+	private static Instant instant(Timestamp ts) {
+		return (ts != null) ? ts.toInstant() : null;
+	}
+
+	/**
+	 * A claimed item and where to call; {@code attempts} and {@code throttles} count the
+	 * calls made before this one.
+	 */
+	record Item(long followUpId, String recipient, long announcementId, FollowUpKind kind, String who,
+			String targetActivityId, int attempts, int throttles, String conversationId, String serviceUrl) {
+	}
+
+	/** The outcome of one item's call, as it will be written. */
+	record Outcome(Item item, String state, Integer httpStatus, String reason, String resultActivityId,
+			Instant nextAttemptAt) {
+	}
+
+}
