@@ -1,12 +1,14 @@
 package dev.herald.admin;
 
-import java.util.List;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import dev.herald.announcement.AnnouncementImages;
+import dev.herald.audience.AudienceRetention;
+import dev.herald.bot.ResponseRetention;
+import dev.herald.dispatch.LedgerRetention;
+import dev.herald.notification.NotificationRetention;
+
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -20,23 +22,33 @@ import org.springframework.transaction.annotation.Transactional;
  * template uses any more, and the directory entries of people who left the organisation
  * that long ago. The counts on the announcement stay, so reports keep their totals; the
  * announcement is marked with when its details were purged. The admin page lists exactly
- * this.
+ * this. Each row is deleted by the module that owns its table, in this one transaction.
  */
 @Component
 class RetentionPurge {
 
 	private static final Logger log = LoggerFactory.getLogger(RetentionPurge.class);
 
-	private final JdbcClient jdbc;
+	private final LedgerRetention ledger;
+
+	private final ResponseRetention responses;
+
+	private final NotificationRetention notifications;
+
+	private final AudienceRetention audiences;
+
+	private final AnnouncementImages images;
 
 	private final AdminSettings settings;
 
-	private final ApplicationEventPublisher events;
-
-	RetentionPurge(JdbcClient jdbc, AdminSettings settings, ApplicationEventPublisher events) {
-		this.jdbc = jdbc;
+	RetentionPurge(LedgerRetention ledger, ResponseRetention responses, NotificationRetention notifications,
+			AudienceRetention audiences, AnnouncementImages images, AdminSettings settings) {
+		this.ledger = ledger;
+		this.responses = responses;
+		this.notifications = notifications;
+		this.audiences = audiences;
+		this.images = images;
 		this.settings = settings;
-		this.events = events;
 	}
 
 	/** Runs every night at 03:17 (server time); does nothing while retention is 0. */
@@ -52,51 +64,11 @@ class RetentionPurge {
 
 	@Transactional
 	Result purge(int days) {
-		List<Long> ids = this.jdbc.sql("""
-				SELECT id FROM announcement
-				WHERE status IN ('sent', 'canceled') AND ledger_purged_at IS NULL
-				  AND finished_at < now() - make_interval(days => :days)
-				FOR UPDATE
-				""").param("days", days).query(Long.class).list();
-		int deliveries = 0;
-		int other = 0;
-		if (!ids.isEmpty()) {
-			deliveries = this.jdbc.sql("SELECT count(*) FROM delivery WHERE announcement_id IN (:ids)")
-				.param("ids", ids)
-				.query(Integer.class)
-				.single();
-			this.events.publishEvent(new LedgerExpired(ids));
-			for (String sql : List.of("DELETE FROM card_response WHERE announcement_id IN (:ids)",
-					"DELETE FROM test_card_response WHERE announcement_id IN (:ids)",
-					"DELETE FROM notification_recipient WHERE announcement_id IN (:ids)",
-					"DELETE FROM announcement_audience WHERE announcement_id IN (:ids) AND kind IN ('person', 'address')")) {
-				other += this.jdbc.sql(sql).param("ids", ids).update();
-			}
-			this.jdbc.sql("UPDATE announcement SET ledger_purged_at = now() WHERE id IN (:ids)")
-				.param("ids", ids)
-				.update();
-		}
-		other += this.jdbc.sql("DELETE FROM read_receipt WHERE read_at < now() - make_interval(days => :days)")
-			.param("days", days)
-			.update();
-		other += this.jdbc.sql("""
-				DELETE FROM directory_user
-				WHERE deleted AND updated_at < now() - make_interval(days => :days)
-				""").param("days", days).update();
-		// An image is served at /images/announcements/{key}: one no announcement still
-		// holding its details, and no template, points at is gone.
-		other += this.jdbc
-			.sql("""
-					DELETE FROM announcement_image i
-					WHERE i.uploaded_at < now() - make_interval(days => :days)
-					  AND NOT EXISTS (SELECT 1 FROM announcement a
-					                  WHERE a.ledger_purged_at IS NULL AND a.image_url LIKE '%/images/announcements/' || i.key)
-					  AND NOT EXISTS (SELECT 1 FROM announcement_template t
-					                  WHERE t.content ->> 'imageUrl' LIKE '%/images/announcements/' || i.key)
-					""")
-			.param("days", days)
-			.update();
-		return new Result(ids.size(), deliveries, other);
+		LedgerRetention.Purged purged = this.ledger.purge(days);
+		int other = this.responses.purge(purged.announcementIds(), days)
+				+ this.notifications.purge(purged.announcementIds())
+				+ this.audiences.purge(purged.announcementIds(), days) + this.images.purgeUnreferenced(days);
+		return new Result(purged.announcementIds().size(), purged.deliveries(), other);
 	}
 
 	/**

@@ -84,6 +84,25 @@ public class AnnouncementImages {
 		return key;
 	}
 
+	/**
+	 * Deletes uploads older than {@code days} that no announcement still holding its
+	 * details, and no template, points at (an image is served at
+	 * {@code /images/announcements/{key}}). Runs in the caller's transaction.
+	 */
+	public int purgeUnreferenced(int days) {
+		return this.jdbc
+			.sql("""
+					DELETE FROM announcement_image i
+					WHERE i.uploaded_at < now() - make_interval(days => :days)
+					  AND NOT EXISTS (SELECT 1 FROM announcement a
+					                  WHERE a.ledger_purged_at IS NULL AND a.image_url LIKE '%/images/announcements/' || i.key)
+					  AND NOT EXISTS (SELECT 1 FROM announcement_template t
+					                  WHERE t.content ->> 'imageUrl' LIKE '%/images/announcements/' || i.key)
+					""")
+			.param("days", days)
+			.update();
+	}
+
 	public Optional<Image> find(String key) {
 		if (!key.matches("[A-Za-z0-9_-]{16,64}")) {
 			return Optional.empty();

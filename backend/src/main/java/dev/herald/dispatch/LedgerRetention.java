@@ -1,17 +1,19 @@
 package dev.herald.dispatch;
 
-import dev.herald.admin.LedgerExpired;
+import java.util.List;
 
-import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Deletes the ledger of announcements past retention, when the admin module's purge says
- * so, in the purge's transaction. The only place the ledger is deleted from.
+ * Deletes the per-recipient ledger of announcements that finished more than a number of
+ * days ago (the admin module decides when and how many days). The counts on the
+ * announcement stay, so reports keep their totals; the announcement is marked with when
+ * its details were purged.
  */
 @Component
-class LedgerRetention {
+public class LedgerRetention {
 
 	private final JdbcClient jdbc;
 
@@ -19,13 +21,29 @@ class LedgerRetention {
 		this.jdbc = jdbc;
 	}
 
-	@EventListener
-	void on(LedgerExpired event) {
-		if (!event.announcementIds().isEmpty()) {
-			this.jdbc.sql("DELETE FROM delivery WHERE announcement_id IN (:ids)")
-				.param("ids", event.announcementIds())
-				.update();
+	@Transactional
+	public Purged purge(int days) {
+		List<Long> ids = this.jdbc.sql("""
+				SELECT id FROM announcement
+				WHERE status IN ('sent', 'canceled') AND ledger_purged_at IS NULL
+				  AND finished_at < now() - make_interval(days => :days)
+				FOR UPDATE
+				""").param("days", days).query(Long.class).list();
+		if (ids.isEmpty()) {
+			return new Purged(ids, 0);
 		}
+		int deliveries = this.jdbc.sql("DELETE FROM delivery WHERE announcement_id IN (:ids)")
+			.param("ids", ids)
+			.update();
+		this.jdbc.sql("UPDATE announcement SET ledger_purged_at = now() WHERE id IN (:ids)").param("ids", ids).update();
+		return new Purged(ids, deliveries);
+	}
+
+	/**
+	 * What a purge removed: the announcements whose ledger went (their other personal
+	 * rows go with them, deleted by the modules that own them), and its rows.
+	 */
+	public record Purged(List<Long> announcementIds, int deliveries) {
 	}
 
 }

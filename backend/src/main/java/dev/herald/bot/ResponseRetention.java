@@ -1,0 +1,37 @@
+package dev.herald.bot;
+
+import java.util.List;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Deletes what employees did with cards of announcements past retention
+ * (acknowledgements, votes, test-copy presses) and read receipts not updated for as long.
+ * The bot owns these rows; the admin module's purge decides when.
+ */
+@Component
+public class ResponseRetention {
+
+	private final JdbcClient jdbc;
+
+	ResponseRetention(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** Runs in the caller's transaction; answers the rows deleted. */
+	public int purge(List<Long> announcementIds, int days) {
+		int deleted = 0;
+		if (!announcementIds.isEmpty()) {
+			for (String sql : List.of("DELETE FROM card_response WHERE announcement_id IN (:ids)",
+					"DELETE FROM test_card_response WHERE announcement_id IN (:ids)")) {
+				deleted += this.jdbc.sql(sql).param("ids", announcementIds).update();
+			}
+		}
+		deleted += this.jdbc.sql("DELETE FROM read_receipt WHERE read_at < now() - make_interval(days => :days)")
+			.param("days", days)
+			.update();
+		return deleted;
+	}
+
+}
