@@ -128,7 +128,11 @@ class Reports {
 	}
 
 	/** Opt-out totals and the latest changes; null without the bot's table. */
-	OptOutOverview optOuts() {
+	/**
+	 * The opt-out overview; {@code withNames} (Admins only) adds who changed their
+	 * choice.
+	 */
+	OptOutOverview optOuts(boolean withNames) {
 		if (!tableExists("opt_out")) {
 			return null;
 		}
@@ -148,7 +152,8 @@ class Reports {
 				ORDER BY o.changed_at DESC LIMIT 50
 				""")
 			.query((rs, i) -> new OptOutChange(rs.getBoolean(1), rs.getString(2), rs.getString(3),
-					rs.getTimestamp(4).toInstant(), (Long) rs.getObject(5), rs.getString(6), rs.getString(7)))
+					rs.getTimestamp(4).toInstant(), (Long) rs.getObject(5), rs.getString(6),
+					withNames ? rs.getString(7) : null))
 			.list();
 		List<TopAnnouncement> top = this.jdbc
 			.sql("""
