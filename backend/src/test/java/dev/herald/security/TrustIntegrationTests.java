@@ -184,6 +184,7 @@ class TrustIntegrationTests extends IntegrationTest {
 		Await.until(Duration.ofSeconds(30), "critical delivered", () -> cardsReceived(person.id(), criticalId) == 1);
 		String received = JsonMapper.shared().writeValueAsString(this.simulator.inbox(person.id()));
 		assertThat(received).contains("Payroll system").doesNotContain("\"The CEO\"");
+		this.jdbc.sql("DELETE FROM opt_out WHERE aad_object_id = :aad").param("aad", person.id()).update();
 	}
 
 	@Test
@@ -207,6 +208,7 @@ class TrustIntegrationTests extends IntegrationTest {
 			.get("/reports/opt-outs")
 			.body();
 		assertThat(asAdmin).contains(name);
+		this.jdbc.sql("DELETE FROM opt_out WHERE aad_object_id = :aad").param("aad", person.id()).update();
 	}
 
 }
