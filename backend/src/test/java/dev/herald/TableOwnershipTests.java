@@ -42,7 +42,16 @@ class TableOwnershipTests {
 			entry("directory_sync", "audience"), entry("directory_user", "audience"), entry("idempotency_key", "api"),
 			entry("notification", "notification"), entry("notification_recipient", "notification"),
 			entry("opt_out", "optout"), entry("read_receipt", "bot"), entry("send_lease", "dispatch"),
-			entry("team_member", "conversation"));
+			entry("team_member", "conversation"),
+			// The audience's staging relations; dispatch moves them into the ledger.
+			entry("audience_snapshot", "audience"), entry("audience_snapshot_member", "audience"),
+			entry("freeze_claim", "dispatch"),
+			// Kept by database triggers as outcomes and responses are written; read by
+			// the
+			// report.
+			entry("delivery_rate", "report"), entry("failure_tally", "report"), entry("response_tally", "report"),
+			entry("read_tally", "report"), entry("test_card_response", "bot"), entry("follow_up", "followup"),
+			entry("follow_up_item", "followup"));
 
 	/**
 	 * Columns of a table kept by another package than the table's owner: the live counts

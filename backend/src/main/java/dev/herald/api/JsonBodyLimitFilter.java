@@ -64,7 +64,7 @@ class JsonBodyLimitFilter extends OncePerRequestFilter {
 			if (MediaType.APPLICATION_JSON.isCompatibleWith(media) || media.getSubtype().endsWith("+json")) {
 				return this.jsonLimit;
 			}
-			if ("multipart".equalsIgnoreCase(media.getType())) {
+			if (isMultipart(type)) {
 				return this.uploadLimit;
 			}
 		}
@@ -72,6 +72,10 @@ class JsonBodyLimitFilter extends OncePerRequestFilter {
 			// not ours to judge the type (the converters refuse it with 415); the size is
 		}
 		return this.textLimit;
+	}
+
+	private static boolean isMultipart(String type) {
+		return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/");
 	}
 
 	@Override
@@ -87,7 +91,7 @@ class JsonBodyLimitFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		if (limit == this.uploadLimit && limit != this.textLimit) {
+		if (isMultipart(request.getContentType())) {
 			// A multipart body is parsed by the container from the raw stream, so it
 			// cannot be replayed: uploads must say how big they are.
 			response.sendError(411);

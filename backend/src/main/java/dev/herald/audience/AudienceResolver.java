@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.herald.conversation.ChannelConversation;
+import dev.herald.conversation.Conversations;
 import dev.herald.graph.GraphFailure;
 import dev.herald.teams.TeamsProperties;
 
@@ -80,9 +82,12 @@ public class AudienceResolver {
 
 	private final String tenantId;
 
+	private final Conversations conversations;
+
 	AudienceResolver(JdbcClient jdbc, JdbcTemplate template, GraphDirectory graph, AnnouncementAudiences audiences,
 			AppSettings settings, DirectorySync directorySync, TenantServiceUrl serviceUrl,
-			PlatformTransactionManager transactionManager, TeamsProperties teams) {
+			PlatformTransactionManager transactionManager, TeamsProperties teams, Conversations conversations) {
+		this.conversations = conversations;
 		this.jdbc = jdbc;
 		this.template = template;
 		this.graph = graph;
@@ -248,29 +253,28 @@ public class AudienceResolver {
 			.param("id", announcementId)
 			.query((rs, i) -> new Snapshot(rs.getInt("total"), rs.getInt("installing"), rs.getInt("opted_out")))
 			.single();
-		// A channel Herald has not heard of yet becomes a conversation now: its id is the
-		// Bot Framework conversation id; if the bot is not in that team, the send says
-		// so.
+		// A channel Herald has not heard of yet becomes a conversation now (the
+		// conversation module owns that table).
+		List<ChannelConversation> heard = this.jdbc.sql("""
+				SELECT DISTINCT ON (channel_id) channel_id, team_id, label FROM audience_channel ORDER BY channel_id
+				""")
+			.query((rs, row) -> new ChannelConversation(this.tenantId, rs.getString(2), rs.getString(1),
+					this.serviceUrl.get(), rs.getString(3)))
+			.list();
+		this.conversations.ensureChannels(this.tenantId, this.serviceUrl.get(), heard);
 		int channels = this.jdbc
 			.sql("""
-					WITH ch AS (
-					  SELECT DISTINCT ON (channel_id) channel_id, team_id, label FROM audience_channel ORDER BY channel_id
-					), conv AS (
-					  INSERT INTO conversation (kind, tenant_id, conversation_id, service_url, display_name, team_id, channel_id)
-					  SELECT 'channel', :tenant, ch.channel_id, :serviceUrl, ch.label, ch.team_id, ch.channel_id FROM ch
-					  ON CONFLICT (tenant_id, channel_id) WHERE kind = 'channel'
-					  DO UPDATE SET display_name = COALESCE(conversation.display_name, EXCLUDED.display_name)
-					  RETURNING id, channel_id
-					), inserted AS (
+					WITH inserted AS (
 					  INSERT INTO audience_snapshot (announcement_id, recipient, recipient_kind, conversation_ref, opted_out)
-					  SELECT :id, conv.channel_id, 'channel', conv.id, false FROM conv
+					  SELECT :id, c.channel_id, 'channel', c.id, false
+					  FROM (SELECT DISTINCT channel_id FROM audience_channel) ch
+					  JOIN conversation c ON c.kind = 'channel' AND c.tenant_id = :tenant AND c.channel_id = ch.channel_id
 					  ON CONFLICT DO NOTHING
 					  RETURNING 1
 					)
 					SELECT count(*) FROM inserted
 					""")
 			.param("tenant", this.tenantId)
-			.param("serviceUrl", this.serviceUrl.get())
 			.param("id", announcementId)
 			.query(Integer.class)
 			.single();

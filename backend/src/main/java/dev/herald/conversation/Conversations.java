@@ -137,6 +137,30 @@ public class Conversations {
 			.update() == 1;
 	}
 
+	/**
+	 * Makes each channel of an audience a conversation Herald may post to, keeping what
+	 * is already known about it: its id is the Bot Framework conversation id; if the bot
+	 * is not in that team, the send says so.
+	 */
+	public void ensureChannels(String tenantId, String serviceUrl, java.util.List<ChannelConversation> channels) {
+		for (ChannelConversation c : channels) {
+			this.jdbc
+				.sql("""
+						INSERT INTO conversation (kind, tenant_id, conversation_id, service_url, display_name, team_id, channel_id)
+						VALUES ('channel', :tenant, :channel, :serviceUrl, :name, :team, :channel)
+						ON CONFLICT (tenant_id, channel_id) WHERE kind = 'channel'
+						DO UPDATE SET display_name = COALESCE(conversation.display_name, EXCLUDED.display_name)
+						WHERE conversation.display_name IS NULL AND EXCLUDED.display_name IS NOT NULL
+						""")
+				.param("tenant", tenantId)
+				.param("channel", c.channelId())
+				.param("serviceUrl", serviceUrl)
+				.param("name", c.name())
+				.param("team", c.teamId())
+				.update();
+		}
+	}
+
 	/** Marks every channel of a team, e.g. when the bot is removed from it. */
 	public int markTeamStatus(String tenantId, String teamId, ConversationStatus status) {
 		return this.jdbc.sql("""

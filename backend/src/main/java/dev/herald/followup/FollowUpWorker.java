@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementCard;
 import dev.herald.announcement.Announcements;
+import dev.herald.dispatch.RecalledDeliveries;
 import dev.herald.dispatch.RetryPolicy;
 import dev.herald.dispatch.SendLease;
 import dev.herald.teams.ConnectorClient;
@@ -44,6 +45,8 @@ class FollowUpWorker implements SmartLifecycle {
 	private static final long RENDERED_FOR = TimeUnit.SECONDS.toNanos(1);
 
 	private final FollowUpLedger ledger;
+
+	private final RecalledDeliveries recalled;
 
 	private final FollowUps followUps;
 
@@ -71,8 +74,10 @@ class FollowUpWorker implements SmartLifecycle {
 	private volatile boolean running;
 
 	FollowUpWorker(FollowUpLedger ledger, FollowUps followUps, FollowUpProperties properties, SendLease lease,
-			Announcements announcements, AnnouncementCard cards, ConnectorClient connector, MeterRegistry meters) {
+			Announcements announcements, AnnouncementCard cards, ConnectorClient connector, MeterRegistry meters,
+			RecalledDeliveries recalled) {
 		this.ledger = ledger;
+		this.recalled = recalled;
 		this.followUps = followUps;
 		this.properties = properties;
 		this.lease = lease;
@@ -170,7 +175,7 @@ class FollowUpWorker implements SmartLifecycle {
 				log.warn("Announcement {}: automatic reminder not sent: {}", due.getKey(), ex.getMessage());
 			}
 		}
-		this.ledger.cancelPendingDeliveriesOfRecalled();
+		this.recalled.cancelPending();
 		for (long op : this.ledger.planning()) {
 			int added = this.ledger.planCopies(op);
 			if (added > 0) {

@@ -112,9 +112,14 @@ class ReportController {
 			.body(body);
 	}
 
+	/** Counts for every Author; who opted out (names) for Admins only. */
 	@GetMapping("/reports/opt-outs")
-	String optOuts(Model model) {
-		model.addAttribute("overview", this.reports.optOuts());
+	String optOuts(Model model, org.springframework.security.core.Authentication user) {
+		boolean admin = user.getAuthorities()
+			.stream()
+			.anyMatch((a) -> ("ROLE_" + dev.herald.security.Roles.ADMIN).equals(a.getAuthority()));
+		model.addAttribute("overview", this.reports.optOuts(admin));
+		model.addAttribute("showNames", admin);
 		return "reports/opt-outs";
 	}
 

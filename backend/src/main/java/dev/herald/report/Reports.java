@@ -160,8 +160,11 @@ public class Reports {
 			.orElse(null);
 	}
 
-	/** Opt-out totals and the latest changes. */
-	OptOutOverview optOuts() {
+	/**
+	 * Opt-out totals and the latest changes; {@code withNames} (Admins only) adds who
+	 * changed their choice.
+	 */
+	OptOutOverview optOuts(boolean withNames) {
 		long total = this.jdbc.sql("SELECT count(*) FROM opt_out WHERE topic = 'all' AND opted_out")
 			.query(Long.class)
 			.single();
@@ -178,7 +181,8 @@ public class Reports {
 				ORDER BY o.changed_at DESC LIMIT 50
 				""")
 			.query((rs, i) -> new OptOutChange(rs.getBoolean(1), rs.getString(2), rs.getString(3),
-					rs.getTimestamp(4).toInstant(), (Long) rs.getObject(5), rs.getString(6), rs.getString(7)))
+					rs.getTimestamp(4).toInstant(), (Long) rs.getObject(5), rs.getString(6),
+					withNames ? rs.getString(7) : null))
 			.list();
 		List<TopAnnouncement> top = this.jdbc
 			.sql("""

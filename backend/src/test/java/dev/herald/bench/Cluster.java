@@ -195,6 +195,9 @@ public final class Cluster implements AutoCloseable {
 		props.put("spring.main.banner-mode", "off");
 		HeraldTestProperties.apply((key, value) -> props.put(key, String.valueOf(value.get())), this.simulator,
 				TestIdentityProvider.issuerUrl());
+		// No directory sync unless asked: guests (known from the directory) would leave
+		// the default audience halfway through a test's setup.
+		props.put("herald.audience.sync-interval", "0");
 		props.putAll(extra);
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

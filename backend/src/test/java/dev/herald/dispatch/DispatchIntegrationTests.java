@@ -221,7 +221,8 @@ class DispatchIntegrationTests extends IntegrationTest {
 	 */
 	private List<SimUser> seed(int n) {
 		this.simulator.setRequireInstall(false);
-		List<SimUser> people = this.simulator.tenant().users().stream().limit(n).toList();
+		// Members only: guests are left out of the default audience.
+		List<SimUser> people = this.simulator.tenant().users().stream().filter((u) -> !u.guest()).limit(n).toList();
 		this.jdbc.sql("UPDATE conversation SET status = 'uninstalled'").update();
 		for (SimUser person : people) {
 			this.jdbc

@@ -184,6 +184,31 @@ class TrustIntegrationTests extends IntegrationTest {
 		Await.until(Duration.ofSeconds(30), "critical delivered", () -> cardsReceived(person.id(), criticalId) == 1);
 		String received = JsonMapper.shared().writeValueAsString(this.simulator.inbox(person.id()));
 		assertThat(received).contains("Payroll system").doesNotContain("\"The CEO\"");
+		this.jdbc.sql("DELETE FROM opt_out WHERE aad_object_id = :aad").param("aad", person.id()).update();
+	}
+
+	@Test
+	void whoOptedOutIsForAdminsOnly() {
+		SimUser person = installApp(127, 1).get(0);
+		this.jdbc.sql("""
+				INSERT INTO opt_out (tenant_id, aad_object_id, topic, opted_out, source)
+				VALUES (:tenant, :aad, 'all', true, 'command')
+				""").param("tenant", this.simulator.tenantId()).param("aad", person.id()).update();
+		String name = this.jdbc.sql("SELECT display_name FROM conversation WHERE aad_object_id = :aad")
+			.param("aad", person.id())
+			.query(String.class)
+			.single();
+		assertThat(name).isNotBlank();
+		name = org.springframework.web.util.HtmlUtils.htmlEscape(name);
+		String asAuthor = BrowserSession.signIn(baseUrl(), "overview-author", "Herald.Author")
+			.get("/reports/opt-outs")
+			.body();
+		assertThat(asAuthor).contains("optout-total").doesNotContain(name);
+		String asAdmin = BrowserSession.signIn(baseUrl(), "overview-admin", "Herald.Admin")
+			.get("/reports/opt-outs")
+			.body();
+		assertThat(asAdmin).contains(name);
+		this.jdbc.sql("DELETE FROM opt_out WHERE aad_object_id = :aad").param("aad", person.id()).update();
 	}
 
 }

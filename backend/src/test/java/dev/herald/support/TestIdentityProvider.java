@@ -40,7 +40,8 @@ public final class TestIdentityProvider {
 	 * simulated tenant.
 	 */
 	public static String accessToken(String subject, String... roles) {
-		return token(subject, API_AUDIENCE, TestSimulator.get().tenantId(), roles);
+		// The simulators' tenant (every test simulator uses the default one).
+		return token(subject, API_AUDIENCE, dev.herald.simulator.SimulatorConfig.DEFAULT_TENANT_ID, roles);
 	}
 
 	/** A bearer token with any audience and tenant (null: no {@code tid} claim). */

@@ -76,9 +76,14 @@ class UploadBoundsIntegrationTests extends IntegrationTest {
 		// 6000 x 6000 px of 16-bit RGBA: 288 MB decoded, a few hundred KB on the wire.
 		byte[] bomb = pngBomb(6000, 6000);
 		assertThat(bomb.length).isLessThan(1_000_000);
+		// Herald runs in this JVM: the heap's peak while it handles the bomb shows
+		// whether it decoded it.
+		long before = heapUsed(false);
+		java.lang.management.ManagementFactory.getMemoryPoolMXBeans().forEach((p) -> p.resetPeakUsage());
 		HttpResponse<String> refused = upload(author, csrf, "bomb.png", "image/png", bomb);
 		assertThat(refused.statusCode()).isEqualTo(400);
 		assertThat(refused.body()).contains("not an image");
+		assertThat(heapUsed(true) - before).as("heap growth while refusing the bomb").isLessThan(150L << 20);
 
 		ByteArrayOutputStream tiff = new ByteArrayOutputStream();
 		ImageIO.write(new BufferedImage(200, 100, BufferedImage.TYPE_INT_RGB), "tiff", tiff);
@@ -87,6 +92,17 @@ class UploadBoundsIntegrationTests extends IntegrationTest {
 		ByteArrayOutputStream gif = new ByteArrayOutputStream();
 		ImageIO.write(new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB), "gif", gif);
 		assertThat(upload(author, csrf, "ok.gif", "image/gif", gif.toByteArray()).statusCode()).isEqualTo(200);
+	}
+
+	private static long heapUsed(boolean peak) {
+		return java.lang.management.ManagementFactory.getMemoryPoolMXBeans()
+			.stream()
+			// Where a decoded raster of hundreds of MB would go: not the young
+			// generation, whose peak is just the allocation rate between collections.
+			.filter((p) -> p.getType() == java.lang.management.MemoryType.HEAP && !p.getName().contains("Eden")
+					&& !p.getName().contains("Survivor"))
+			.mapToLong((p) -> (peak ? p.getPeakUsage() : p.getUsage()).getUsed())
+			.sum();
 	}
 
 	private HttpResponse<String> upload(BrowserSession session, String csrf, String filename, String type,
