@@ -61,13 +61,15 @@ class FreezeClaims {
 	}
 
 	/**
-	 * Inside the transaction that writes the ledger: locks this instance's claim, so no
-	 * other instance can take the job over until it commits; false when it is not ours.
+	 * Inside the transaction that writes the ledger, after the announcement row is locked
+	 * (which keeps {@link #claim} of other instances away from it): whether the claim is
+	 * still this instance's. A key-share lock, so the heartbeat can go on renewing the
+	 * lease while the ledger is written.
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public boolean hold(long announcementId, UUID me) {
 		return this.jdbc.sql("""
-				SELECT 1 FROM freeze_claim WHERE announcement_id = :id AND claimed_by = :me FOR UPDATE
+				SELECT 1 FROM freeze_claim WHERE announcement_id = :id AND claimed_by = :me FOR KEY SHARE
 				""").param("id", announcementId).param("me", me).query(Integer.class).optional().isPresent();
 	}
 

@@ -189,7 +189,7 @@ class Freezer implements SmartLifecycle {
 			Optional<AudienceResolver.Snapshot> snapshot = this.audiences.snapshot(id,
 					(people) -> this.running && !this.lost && this.announcements.reportPrepared(id, people));
 			Ledger.Frozen frozen = this.transactions.execute((status) -> {
-				if (this.lost || !this.claims.hold(id, this.me) || !this.announcements.lockPreparing(id)) {
+				if (this.lost || !this.announcements.lockPreparing(id) || !this.claims.hold(id, this.me)) {
 					return null;
 				}
 				Ledger.Frozen rows = snapshot.isPresent() ? this.ledger.moveSnapshot(id)

@@ -50,22 +50,27 @@ class Ledger {
 	Frozen freezeInstalledAudience(long announcementId, boolean allowGuests) {
 		// Sorting a million rows in 4 MB spills to disk; this transaction only.
 		this.jdbc.sql("SET LOCAL work_mem = '64MB'").update();
-		return this.jdbc.sql("""
-				WITH frozen AS (
-				  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)
-				  SELECT :id, c.aad_object_id, 'person', c.id, CASE WHEN %s THEN :pending ELSE :optedOut END
-				  FROM conversation c %s
-				  WHERE c.kind = 'personal' AND c.status = 'active' %s
-				  ORDER BY c.aad_object_id
-				  ON CONFLICT DO NOTHING
-				  RETURNING state
-				)
-				UPDATE announcement
-				SET recipients = recipients + (SELECT count(*) FROM frozen),
-				    opted_out = opted_out + (SELECT count(*) FROM frozen WHERE state = :optedOut)
-				WHERE id = :id
-				RETURNING (SELECT count(*) FROM frozen), 0, (SELECT count(*) FROM frozen WHERE state = :optedOut)
-				""".formatted(OptOuts.NOT_OPTED_OUT, OptOuts.JOIN, allowGuests ? "" : AppSettings.NOT_A_GUEST))
+		return this.jdbc
+			.sql("""
+					WITH frozen AS (
+					  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)
+					  SELECT :id, c.aad_object_id, 'person', c.id, CASE WHEN %s THEN :pending ELSE :optedOut END
+					  FROM conversation c %s
+					  WHERE c.kind = 'personal' AND c.status = 'active' %s
+					  ORDER BY c.aad_object_id
+					  ON CONFLICT DO NOTHING
+					  RETURNING state
+					), n AS (
+					  SELECT count(*) AS n_total, 0 AS n_installing, count(*) FILTER (WHERE state = :optedOut) AS n_opted_out
+					  FROM frozen
+					)
+					UPDATE announcement a
+					SET recipients = a.recipients + n.n_total, opted_out = a.opted_out + n.n_opted_out
+					FROM n
+					WHERE a.id = :id
+					RETURNING n.n_total, n.n_installing, n.n_opted_out
+					"""
+				.formatted(OptOuts.NOT_OPTED_OUT, OptOuts.JOIN, allowGuests ? "" : AppSettings.NOT_A_GUEST))
 			.param("id", announcementId)
 			.param("pending", DeliveryState.PENDING.dbValue())
 			.param("optedOut", DeliveryState.OPTED_OUT.dbValue())
@@ -92,13 +97,16 @@ class Ledger {
 				  ORDER BY s.recipient
 				  ON CONFLICT DO NOTHING
 				  RETURNING state
+				), n AS (
+				  SELECT count(*) AS n_total, count(*) FILTER (WHERE state = 'installing') AS n_installing,
+				         count(*) FILTER (WHERE state = 'opted_out') AS n_opted_out
+				  FROM moved
 				)
-				UPDATE announcement
-				SET recipients = recipients + (SELECT count(*) FROM moved),
-				    opted_out = opted_out + (SELECT count(*) FROM moved WHERE state = 'opted_out'), updated_at = now()
-				WHERE id = :id
-				RETURNING (SELECT count(*) FROM moved), (SELECT count(*) FROM moved WHERE state = 'installing'),
-				          (SELECT count(*) FROM moved WHERE state = 'opted_out')
+				UPDATE announcement a
+				SET recipients = a.recipients + n.n_total, opted_out = a.opted_out + n.n_opted_out, updated_at = now()
+				FROM n
+				WHERE a.id = :id
+				RETURNING n.n_total, n.n_installing, n.n_opted_out
 				""").param("id", announcementId).query(Ledger::frozen).single();
 	}
 
