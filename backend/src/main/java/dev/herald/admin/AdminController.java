@@ -35,8 +35,11 @@ class AdminController {
 
 	private final SecurityProperties security;
 
+	private final dev.herald.audit.AuditLog audit;
+
 	AdminController(AdminSettings settings, AppSettings audienceSettings, RetentionPurge purge,
-			SecurityProperties security) {
+			SecurityProperties security, dev.herald.audit.AuditLog audit) {
+		this.audit = audit;
 		this.settings = settings;
 		this.audienceSettings = audienceSettings;
 		this.purge = purge;
@@ -68,7 +71,13 @@ class AdminController {
 			return "admin/settings";
 		}
 		String by = authentication.getName();
-		this.settings.putAll(form.toSettings(), by);
+		dev.herald.security.Actor actor = dev.herald.security.Actor.of(authentication);
+		if (this.audienceSettings.proactiveInstall() != form.proactiveInstall()
+				|| this.audienceSettings.allowGuests() != form.guestsAllowed()) {
+			this.audit.record(actor, dev.herald.audit.AuditAction.SETTINGS_CHANGE, null,
+					"proactive install: " + form.proactiveInstall() + "; guests allowed: " + form.guestsAllowed());
+		}
+		this.settings.change(form.toSettings(), actor);
 		this.audienceSettings.set(AppSettings.PROACTIVE_INSTALL, form.proactiveInstall(), by);
 		this.audienceSettings.set(AppSettings.ALLOW_GUESTS, form.guestsAllowed(), by);
 		redirect.addFlashAttribute("message", "settings.saved");
@@ -76,13 +85,13 @@ class AdminController {
 	}
 
 	@PostMapping("/retention/purge")
-	String purgeNow(RedirectAttributes redirect) {
+	String purgeNow(RedirectAttributes redirect, Authentication authentication) {
 		int days = SettingsForm.retentionDays(this.settings);
 		if (days <= 0) {
 			redirect.addFlashAttribute("error", "retention.off");
 			return "redirect:/admin/settings";
 		}
-		RetentionPurge.Result result = this.purge.purge(days);
+		RetentionPurge.Result result = this.purge.purge(days, dev.herald.security.Actor.of(authentication));
 		redirect.addFlashAttribute("purgedAnnouncements", result.announcements());
 		redirect.addFlashAttribute("purgedDeliveries", result.deliveries());
 		return "redirect:/admin/settings";

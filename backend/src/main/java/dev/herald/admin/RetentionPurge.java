@@ -24,9 +24,12 @@ class RetentionPurge {
 
 	private final AdminSettings settings;
 
-	RetentionPurge(JdbcClient jdbc, AdminSettings settings) {
+	private final dev.herald.audit.AuditLog audit;
+
+	RetentionPurge(JdbcClient jdbc, AdminSettings settings, dev.herald.audit.AuditLog audit) {
 		this.jdbc = jdbc;
 		this.settings = settings;
+		this.audit = audit;
 	}
 
 	/** Runs every night at 03:17 (server time); does nothing while retention is 0. */
@@ -34,14 +37,23 @@ class RetentionPurge {
 	void nightly() {
 		int days = SettingsForm.retentionDays(this.settings);
 		if (days > 0) {
-			Result result = purge(days);
+			Result result = purge(days, dev.herald.security.Actor.system("retention job"));
 			log.info("Retention purge: {} deliveries of {} announcements older than {} days deleted",
 					result.deliveries(), result.announcements(), days);
 		}
 	}
 
+	/** Purges and records one audit row (also when nothing was old enough). */
 	@Transactional
-	Result purge(int days) {
+	Result purge(int days, dev.herald.security.Actor actor) {
+		Result result = purgeLedgers(days);
+		this.audit.record(actor, dev.herald.audit.AuditAction.RETENTION_PURGE, null,
+				"delivery details of " + result.announcements() + " announcements finished over " + days
+						+ " days ago deleted (" + result.deliveries() + " rows)");
+		return result;
+	}
+
+	private Result purgeLedgers(int days) {
 		List<Long> ids = this.jdbc.sql("""
 				SELECT id FROM announcement
 				WHERE status IN ('sent', 'canceled') AND ledger_purged_at IS NULL

@@ -13,6 +13,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import dev.herald.security.Actor;
 import dev.herald.security.Roles;
 
 import org.springframework.http.HttpStatus;
@@ -37,39 +38,73 @@ class AnnouncementApi {
 
 	private final Announcements announcements;
 
-	AnnouncementApi(Announcements announcements) {
+	private final Governance governance;
+
+	AnnouncementApi(Announcements announcements, Governance governance) {
 		this.announcements = announcements;
+		this.governance = governance;
 	}
 
+	/** A page of the announcements the caller may read (drafts only their own). */
 	@GetMapping
 	Page list(@RequestParam(required = false) Long before,
-			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit) {
-		List<View> items = this.announcements.list(before, limit).stream().map(View::of).toList();
-		Long next = (items.size() == limit) ? items.get(items.size() - 1).id() : null;
+			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit, Authentication user) {
+		Actor actor = Actor.of(user);
+		List<Announcement> page = this.announcements.list(before, limit);
+		List<View> items = page.stream()
+			.filter((a) -> this.governance.owners().canRead(a, actor))
+			.map(View::of)
+			.toList();
+		Long next = (page.size() == limit) ? page.get(page.size() - 1).id() : null;
 		return new Page(items, next);
 	}
 
 	@PostMapping(consumes = "application/json")
 	ResponseEntity<View> create(@Valid @RequestBody AnnouncementContent content, Authentication user) {
-		long id = this.announcements.create(content, Roles.userName(claims(user)));
+		long id = this.governance.create(content, Roles.userName(claims(user)), Actor.of(user));
 		return ResponseEntity.created(URI.create("/api/v1/announcements/" + id))
 			.body(View.of(this.announcements.require(id)));
 	}
 
 	@GetMapping("/{id}")
-	View get(@PathVariable long id) {
-		return View.of(this.announcements.require(id));
+	View get(@PathVariable long id, Authentication user) {
+		return View.of(this.governance.readable(id, Actor.of(user)));
 	}
 
 	@PutMapping(path = "/{id}", consumes = "application/json")
-	View update(@PathVariable long id, @Valid @RequestBody AnnouncementContent content) {
-		this.announcements.update(id, content);
+	View update(@PathVariable long id, @Valid @RequestBody AnnouncementContent content, Authentication user) {
+		this.governance.update(id, content, Actor.of(user));
 		return View.of(this.announcements.require(id));
 	}
 
+	/** Deletes a draft (owners and Admins). */
+	@org.springframework.web.bind.annotation.DeleteMapping("/{id}")
+	ResponseEntity<Void> delete(@PathVariable long id, Authentication user) {
+		this.governance.deleteDraft(id, Actor.of(user));
+		return ResponseEntity.noContent().build();
+	}
+
+	/** Its owners: the author and co-authors. */
+	@GetMapping("/{id}/owners")
+	List<Owners.Owner> owners(@PathVariable long id, Authentication user) {
+		this.governance.readable(id, Actor.of(user));
+		return this.governance.owners().list(id);
+	}
+
+	/**
+	 * Adds a co-author: {@code {"id": "<Entra object id>", "name": "Alex"}}; owners and
+	 * Admins only.
+	 */
+	@PostMapping(path = "/{id}/owners", consumes = "application/json")
+	List<Owners.Owner> addOwner(@PathVariable long id, @Valid @RequestBody CoAuthor coAuthor, Authentication user) {
+		this.governance.addCoAuthor(id, coAuthor.id(), (coAuthor.name() != null) ? coAuthor.name() : coAuthor.id(),
+				Actor.of(user));
+		return this.governance.owners().list(id);
+	}
+
 	@PostMapping("/{id}/send")
-	ResponseEntity<View> send(@PathVariable long id) {
-		this.announcements.startSend(id);
+	ResponseEntity<View> send(@PathVariable long id, Authentication user) {
+		this.governance.send(id, Actor.of(user));
 		return ResponseEntity.accepted().body(View.of(this.announcements.require(id)));
 	}
 
@@ -78,7 +113,7 @@ class AnnouncementApi {
 	 * wall-clock time in the author's time zone.
 	 */
 	@PostMapping(path = "/{id}/schedule", consumes = "application/json")
-	View schedule(@PathVariable long id, @Valid @RequestBody ScheduleRequest request) {
+	View schedule(@PathVariable long id, @Valid @RequestBody ScheduleRequest request, Authentication user) {
 		ZoneId zone;
 		try {
 			zone = ZoneId.of(request.zone());
@@ -87,7 +122,7 @@ class AnnouncementApi {
 			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Unknown time zone " + request.zone());
 		}
 		try {
-			this.announcements.schedule(id, request.at(), zone);
+			this.governance.schedule(id, request.at(), zone, Actor.of(user));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, ex.getMessage());
@@ -96,20 +131,20 @@ class AnnouncementApi {
 	}
 
 	@PostMapping("/{id}/pause")
-	View pause(@PathVariable long id) {
-		this.announcements.pause(id);
+	View pause(@PathVariable long id, Authentication user) {
+		this.governance.pause(id, Actor.of(user));
 		return View.of(this.announcements.require(id));
 	}
 
 	@PostMapping("/{id}/resume")
-	View resume(@PathVariable long id) {
-		this.announcements.resume(id);
+	View resume(@PathVariable long id, Authentication user) {
+		this.governance.resume(id, Actor.of(user));
 		return View.of(this.announcements.require(id));
 	}
 
 	@PostMapping("/{id}/cancel")
-	View cancel(@PathVariable long id) {
-		this.announcements.cancel(id);
+	View cancel(@PathVariable long id, Authentication user) {
+		this.governance.cancel(id, Actor.of(user));
 		return View.of(this.announcements.require(id));
 	}
 
@@ -124,6 +159,11 @@ class AnnouncementApi {
 	 * One page of announcements; pass {@code next} as {@code before} for the next page.
 	 */
 	record Page(List<View> items, Long next) {
+	}
+
+	/** A co-author: their Entra object id (or client id) and display name. */
+	record CoAuthor(@NotBlank @jakarta.validation.constraints.Size(max = 200) String id,
+			@jakarta.validation.constraints.Size(max = 200) String name) {
 	}
 
 	/** When to start a scheduled send: wall-clock time and IANA zone of the author. */

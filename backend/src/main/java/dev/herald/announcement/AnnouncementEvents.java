@@ -34,4 +34,11 @@ public final class AnnouncementEvents {
 	public record SendCanceled(long announcementId) {
 	}
 
+	/**
+	 * The content of a draft changed: an approval given for the earlier content no longer
+	 * holds (#15).
+	 */
+	public record ContentChanged(long announcementId) {
+	}
+
 }

@@ -79,6 +79,7 @@ public class Announcements {
 			.params(contentParams(content))
 			.param("id", id)
 			.update();
+		this.events.publishEvent(new AnnouncementEvents.ContentChanged(id));
 	}
 
 	public Optional<Announcement> find(long id) {
@@ -299,7 +300,7 @@ public class Announcements {
 	@org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NOT_FOUND)
 	public static class AnnouncementNotFoundException extends RuntimeException {
 
-		AnnouncementNotFoundException(long id) {
+		public AnnouncementNotFoundException(long id) {
 			super("Announcement " + id + " does not exist");
 		}
 

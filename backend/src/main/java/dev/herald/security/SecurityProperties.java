@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param authors user names (UPN, preferred_username or sub) that are Authors regardless
  * of claims; for bootstrapping and local mode
  * @param admins user names that are Admins regardless of claims
+ * @param approverRole the app-role value that makes an Approver
+ * @param approvers user names that are Approvers regardless of claims
  * @param registrationId the OAuth2 client registration used for sign-in
  */
 @Validated
@@ -25,5 +27,6 @@ public record SecurityProperties(@NotBlank @DefaultValue("roles") String roleCla
 		@NotBlank @DefaultValue("Herald.Author") String authorRole,
 		@NotBlank @DefaultValue("Herald.Admin") String adminRole, @DefaultValue( {
 		}) List<String> authors, @DefaultValue({}) List<String> admins,
-		@NotBlank @DefaultValue("entra") String registrationId){
+		@NotBlank @DefaultValue("entra") String registrationId,
+		@NotBlank @DefaultValue("Herald.Approver") String approverRole, @DefaultValue({}) List<String> approvers){
 }
