@@ -35,11 +35,8 @@ class AdminController {
 
 	private final SecurityProperties security;
 
-	private final dev.herald.audit.AuditLog audit;
-
 	AdminController(AdminSettings settings, AppSettings audienceSettings, RetentionPurge purge,
-			SecurityProperties security, dev.herald.audit.AuditLog audit) {
-		this.audit = audit;
+			SecurityProperties security) {
 		this.settings = settings;
 		this.audienceSettings = audienceSettings;
 		this.purge = purge;
@@ -70,16 +67,11 @@ class AdminController {
 		if (errors.hasErrors()) {
 			return "admin/settings";
 		}
-		String by = authentication.getName();
-		dev.herald.security.Actor actor = dev.herald.security.Actor.of(authentication);
-		if (this.audienceSettings.proactiveInstall() != form.proactiveInstall()
-				|| this.audienceSettings.allowGuests() != form.guestsAllowed()) {
-			this.audit.record(actor, dev.herald.audit.AuditAction.SETTINGS_CHANGE, null,
-					"proactive install: " + form.proactiveInstall() + "; guests allowed: " + form.guestsAllowed());
-		}
-		this.settings.change(form.toSettings(), actor);
-		this.audienceSettings.set(AppSettings.PROACTIVE_INSTALL, form.proactiveInstall(), by);
-		this.audienceSettings.set(AppSettings.ALLOW_GUESTS, form.guestsAllowed(), by);
+		// One change, one audit row: the audience module's flags live in the same table.
+		java.util.Map<String, String> values = new java.util.LinkedHashMap<>(form.toSettings());
+		values.put(AppSettings.PROACTIVE_INSTALL, String.valueOf(form.proactiveInstall()));
+		values.put(AppSettings.ALLOW_GUESTS, String.valueOf(form.guestsAllowed()));
+		this.settings.change(values, dev.herald.security.Actor.of(authentication));
 		redirect.addFlashAttribute("message", "settings.saved");
 		return "redirect:/admin/settings";
 	}

@@ -29,8 +29,11 @@ class AdminSettingsApi {
 
 	private final AdminSettings settings;
 
-	AdminSettingsApi(AdminSettings settings) {
+	private final dev.herald.audience.AppSettings audience;
+
+	AdminSettingsApi(AdminSettings settings, dev.herald.audience.AppSettings audience) {
 		this.settings = settings;
+		this.audience = audience;
 	}
 
 	@GetMapping
@@ -39,7 +42,8 @@ class AdminSettingsApi {
 				this.settings.getInt(AdminSettings.APPROVAL_THRESHOLD).orElse(SettingsForm.DEFAULT_APPROVAL_THRESHOLD),
 				this.settings.getInt(AdminSettings.AUDIT_RETENTION_DAYS).orElse(0),
 				this.settings.getInt(AdminSettings.RATE_PER_SECOND).orElse(null),
-				SettingsForm.retentionDays(this.settings));
+				SettingsForm.retentionDays(this.settings), this.audience.allowGuests(),
+				this.audience.proactiveInstall());
 	}
 
 	@PutMapping(consumes = "application/json")
@@ -60,6 +64,12 @@ class AdminSettingsApi {
 		if (change.retentionDays() != null) {
 			values.put(AdminSettings.RETENTION_DAYS, change.retentionDays().toString());
 		}
+		if (change.allowGuests() != null) {
+			values.put(dev.herald.audience.AppSettings.ALLOW_GUESTS, change.allowGuests().toString());
+		}
+		if (change.proactiveInstall() != null) {
+			values.put(dev.herald.audience.AppSettings.PROACTIVE_INSTALL, change.proactiveInstall().toString());
+		}
 		this.settings.change(values, Actor.of(admin));
 		return get();
 	}
@@ -72,10 +82,13 @@ class AdminSettingsApi {
 	 * @param auditRetentionDays days the audit log is kept (0: forever)
 	 * @param ratePerSecond Connector calls per second for the tenant
 	 * @param retentionDays days per-recipient delivery details are kept (0: forever)
+	 * @param allowGuests whether guests may be in audiences
+	 * @param proactiveInstall whether Herald installs itself for people who lack it
 	 */
 	record Settings(@Pattern(regexp = "off|always|large") String approval,
 			@Min(0) @Max(10_000_000) Integer approvalThreshold, @Min(0) @Max(36500) Integer auditRetentionDays,
-			@Min(1) @Max(50) Integer ratePerSecond, @Min(0) @Max(3650) Integer retentionDays) {
+			@Min(1) @Max(50) Integer ratePerSecond, @Min(0) @Max(3650) Integer retentionDays, Boolean allowGuests,
+			Boolean proactiveInstall) {
 	}
 
 }

@@ -59,12 +59,13 @@ public class Owners {
 		}
 		return this.jdbc.sql("""
 				SELECT EXISTS (SELECT 1 FROM announcement_owner WHERE announcement_id = :id
-				  AND (principal_id = :principal OR lower(principal_id) = lower(:aad)
+				  AND (principal_id = :principal
+				       OR (CAST(:aad AS text) IS NOT NULL AND lower(principal_id) = lower(CAST(:aad AS text)))
 				       OR (added_by = 'migration' AND principal_id = :name)))
 				""")
 			.param("id", announcementId)
 			.param("principal", actor.id())
-			.param("aad", (actor.aadObjectId() != null) ? actor.aadObjectId() : "\u0000")
+			.param("aad", actor.aadObjectId())
 			.param("name", actor.name())
 			.query(Boolean.class)
 			.single();

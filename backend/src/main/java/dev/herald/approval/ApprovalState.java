@@ -19,6 +19,7 @@ public enum ApprovalState {
 		};
 	}
 
+	@com.fasterxml.jackson.annotation.JsonValue
 	public String dbValue() {
 		return name().toLowerCase(Locale.ROOT);
 	}

@@ -86,8 +86,10 @@ public class AuthorGuardrails {
 				   OR (subject_kind = 'group' AND lower(subject_id) IN (:groups))
 				""")
 			.param("authors", authors.stream().map((a) -> a.toLowerCase(java.util.Locale.ROOT)).toList())
+			// An empty IN list is invalid SQL; a blank group id matches no rule (ids are
+			// not blank).
 			.param("groups",
-					actor.groups().isEmpty() ? List.of("\u0000")
+					actor.groups().isEmpty() ? List.of("")
 							: actor.groups().stream().map((g) -> g.toLowerCase(java.util.Locale.ROOT)).toList())
 			.query(AuthorGuardrails::map)
 			.list();
