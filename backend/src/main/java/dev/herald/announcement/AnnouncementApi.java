@@ -130,6 +130,13 @@ class AnnouncementApi {
 		return View.of(this.announcements.require(id));
 	}
 
+	/** A scheduled announcement goes back to draft. */
+	@PostMapping("/{id}/unschedule")
+	View unschedule(@PathVariable long id, Authentication user) {
+		this.governance.unschedule(id, Actor.of(user));
+		return View.of(this.announcements.require(id));
+	}
+
 	@PostMapping("/{id}/pause")
 	View pause(@PathVariable long id, Authentication user) {
 		this.governance.pause(id, Actor.of(user));

@@ -16,12 +16,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /** The audit log page for Admins ({@code /admin/audit}), with filters and CSV export. */
 @Controller
-@RequestMapping("/admin/audit")
 class AuditController {
 
 	private static final int PAGE = 100;
@@ -32,7 +30,7 @@ class AuditController {
 		this.audit = audit;
 	}
 
-	@GetMapping
+	@GetMapping("/admin/audit")
 	String page(@RequestParam(required = false) String announcement, @RequestParam(required = false) String actor,
 			@RequestParam(required = false) String action, @RequestParam(required = false) String from,
 			@RequestParam(required = false) String to, @RequestParam(required = false) Long before, Model model) {
@@ -50,7 +48,7 @@ class AuditController {
 	}
 
 	/** The filtered log as CSV, written page by page so memory stays flat. */
-	@GetMapping(path = ".csv")
+	@GetMapping("/admin/audit.csv")
 	void csv(@RequestParam(required = false) String announcement, @RequestParam(required = false) String actor,
 			@RequestParam(required = false) String action, @RequestParam(required = false) String from,
 			@RequestParam(required = false) String to, HttpServletResponse response) throws IOException {

