@@ -78,7 +78,13 @@ public class Owners {
 	/** Refuses (403) anyone who is neither an owner nor an Admin. */
 	public void requireManage(long announcementId, Actor actor) {
 		if (!canManage(announcementId, actor)) {
-			throw new NotOwnerException(announcementId);
+			// An unknown id stays a 404, as before ownership existed.
+			boolean exists = this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM announcement WHERE id = :id)")
+				.param("id", announcementId)
+				.query(Boolean.class)
+				.single();
+			throw exists ? new NotOwnerException(announcementId)
+					: new Announcements.AnnouncementNotFoundException(announcementId);
 		}
 	}
 
