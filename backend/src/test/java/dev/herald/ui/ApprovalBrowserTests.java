@@ -132,6 +132,16 @@ class ApprovalBrowserTests extends IntegrationTest {
 		assertThat(gov.audit(id)).extracting((r) -> r.path("action").asString() + " by " + r.path("actorId").asString())
 			.containsExactly("create by nestor@contoso.example", "audience_change by nestor@contoso.example",
 					"submit by nestor@contoso.example", "approve by adele@contoso.example");
+
+		// An Admin reads who did what on the audit page.
+		this.browser.manage().deleteAllCookies();
+		TestIdentityProvider.nextSignIn("admin@contoso.example", Map.of("name", "Alex Admin"), "Herald.Admin");
+		this.browser.get(baseUrl() + "/admin/audit?announcement=" + id);
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("audit-table")));
+		assertThat(this.browser.findElements(By.cssSelector("#audit-table tbody tr"))).hasSize(4);
+		assertThat(this.browser.findElement(By.id("audit-table")).getText()).contains("adele@contoso.example")
+			.contains("approve");
+		shot("audit-log");
 	}
 
 	private void shot(String name) throws IOException {
