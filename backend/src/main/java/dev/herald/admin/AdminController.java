@@ -67,22 +67,23 @@ class AdminController {
 		if (errors.hasErrors()) {
 			return "admin/settings";
 		}
-		String by = authentication.getName();
-		this.settings.putAll(form.toSettings(), by);
-		this.audienceSettings.set(AppSettings.PROACTIVE_INSTALL, form.proactiveInstall(), by);
-		this.audienceSettings.set(AppSettings.ALLOW_GUESTS, form.guestsAllowed(), by);
+		// One change, one audit row: the audience module's flags live in the same table.
+		java.util.Map<String, String> values = new java.util.LinkedHashMap<>(form.toSettings());
+		values.put(AppSettings.PROACTIVE_INSTALL, String.valueOf(form.proactiveInstall()));
+		values.put(AppSettings.ALLOW_GUESTS, String.valueOf(form.guestsAllowed()));
+		this.settings.change(values, dev.herald.security.Actor.of(authentication));
 		redirect.addFlashAttribute("message", "settings.saved");
 		return "redirect:/admin/settings";
 	}
 
 	@PostMapping("/retention/purge")
-	String purgeNow(RedirectAttributes redirect) {
+	String purgeNow(RedirectAttributes redirect, Authentication authentication) {
 		int days = SettingsForm.retentionDays(this.settings);
 		if (days <= 0) {
 			redirect.addFlashAttribute("error", "retention.off");
 			return "redirect:/admin/settings";
 		}
-		RetentionPurge.Result result = this.purge.purge(days);
+		RetentionPurge.Result result = this.purge.purge(days, dev.herald.security.Actor.of(authentication));
 		redirect.addFlashAttribute("purgedAnnouncements", result.announcements());
 		redirect.addFlashAttribute("purgedDeliveries", result.deliveries());
 		return "redirect:/admin/settings";

@@ -23,10 +23,22 @@ public class AdminSettings {
 	/** Days after which the per-recipient ledger of finished announcements is purged. */
 	public static final String RETENTION_DAYS = "retention.days";
 
+	/** Approval before send (#15): {@code off}, {@code always} or {@code large}. */
+	public static final String APPROVAL = "approval.mode";
+
+	/** With approval {@code large}: audiences above this many people need approval. */
+	public static final String APPROVAL_THRESHOLD = "approval.large-threshold";
+
+	/** Days the audit log is kept (0 keeps it forever); read by the audit module. */
+	public static final String AUDIT_RETENTION_DAYS = "audit.retention-days";
+
 	private final AppSettings settings;
 
-	AdminSettings(AppSettings settings) {
+	private final dev.herald.audit.AuditLog audit;
+
+	AdminSettings(AppSettings settings, dev.herald.audit.AuditLog audit) {
 		this.settings = settings;
+		this.audit = audit;
 	}
 
 	public Optional<String> get(String key) {
@@ -36,6 +48,25 @@ public class AdminSettings {
 	/** A setting that holds a whole number; empty when unset or not a number. */
 	public Optional<Integer> getInt(String key) {
 		return this.settings.getInt(key);
+	}
+
+	/**
+	 * Saves settings and records one audit row naming what changed (old → new); nothing
+	 * when nothing changed.
+	 */
+	@Transactional
+	public void change(Map<String, String> values, dev.herald.security.Actor actor) {
+		java.util.List<String> changes = new java.util.ArrayList<>();
+		values.forEach((key, value) -> {
+			String before = get(key).orElse(null);
+			if (!java.util.Objects.equals(before, value)) {
+				changes.add(key + ": " + ((before != null) ? before : "(unset)") + " → " + value);
+			}
+		});
+		putAll(values, actor.name());
+		if (!changes.isEmpty()) {
+			this.audit.record(actor, dev.herald.audit.AuditAction.SETTINGS_CHANGE, null, String.join("; ", changes));
+		}
 	}
 
 	@Transactional

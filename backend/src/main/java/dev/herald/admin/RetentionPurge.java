@@ -41,14 +41,18 @@ class RetentionPurge {
 
 	private final AdminSettings settings;
 
+	private final dev.herald.audit.AuditLog audit;
+
 	RetentionPurge(LedgerRetention ledger, ResponseRetention responses, NotificationRetention notifications,
-			AudienceRetention audiences, AnnouncementImages images, AdminSettings settings) {
+			AudienceRetention audiences, AnnouncementImages images, AdminSettings settings,
+			dev.herald.audit.AuditLog audit) {
 		this.ledger = ledger;
 		this.responses = responses;
 		this.notifications = notifications;
 		this.audiences = audiences;
 		this.images = images;
 		this.settings = settings;
+		this.audit = audit;
 	}
 
 	/** Runs every night at 03:17 (server time); does nothing while retention is 0. */
@@ -56,19 +60,24 @@ class RetentionPurge {
 	void nightly() {
 		int days = SettingsForm.retentionDays(this.settings);
 		if (days > 0) {
-			Result result = purge(days);
+			Result result = purge(days, dev.herald.security.Actor.system("retention job"));
 			log.info("Retention purge: personal data of {} announcements older than {} days deleted ({} deliveries, "
 					+ "{} other rows)", result.announcements(), days, result.deliveries(), result.otherRows());
 		}
 	}
 
+	/** Purges and records one audit row (also when nothing was old enough). */
 	@Transactional
-	Result purge(int days) {
+	Result purge(int days, dev.herald.security.Actor actor) {
 		LedgerRetention.Purged purged = this.ledger.purge(days);
 		int other = this.responses.purge(purged.announcementIds(), days)
 				+ this.notifications.purge(purged.announcementIds())
 				+ this.audiences.purge(purged.announcementIds(), days) + this.images.purgeUnreferenced(days);
-		return new Result(purged.announcementIds().size(), purged.deliveries(), other);
+		Result result = new Result(purged.announcementIds().size(), purged.deliveries(), other);
+		this.audit.record(actor, dev.herald.audit.AuditAction.RETENTION_PURGE, null,
+				"personal data of " + result.announcements() + " announcements finished over " + days
+						+ " days ago deleted (" + result.deliveries() + " deliveries, " + other + " other rows)");
+		return result;
 	}
 
 	/**

@@ -15,18 +15,31 @@ import jakarta.validation.constraints.NotNull;
  * @param guestsAllowed include guests in audiences
  * @param retentionDays purge per-recipient details this many days after a send finished
  * (0 keeps them forever)
+ * @param approval approval before send: off, always or large
+ * @param approvalThreshold with "large": audiences above this many people need approval
+ * @param auditRetentionDays days the audit log is kept (0 keeps it forever)
  */
 public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Boolean proactiveInstall,
-		Boolean guestsAllowed, @NotNull @Min(0) @Max(3650) Integer retentionDays) {
+		Boolean guestsAllowed, @NotNull @Min(0) @Max(3650) Integer retentionDays,
+		@jakarta.validation.constraints.Pattern(regexp = "off|always|large") String approval,
+		@Min(0) @Max(10_000_000) Integer approvalThreshold, @Min(0) @Max(36500) Integer auditRetentionDays) {
 
 	public SettingsForm {
 		proactiveInstall = Boolean.TRUE.equals(proactiveInstall);
 		guestsAllowed = Boolean.TRUE.equals(guestsAllowed);
+		approval = (approval == null || approval.isBlank()) ? "off" : approval;
+		approvalThreshold = (approvalThreshold != null) ? approvalThreshold : DEFAULT_APPROVAL_THRESHOLD;
+		auditRetentionDays = (auditRetentionDays != null) ? auditRetentionDays : 0;
 	}
+
+	/** Audiences above this many people are "large" until an admin says otherwise. */
+	static final int DEFAULT_APPROVAL_THRESHOLD = 1000;
 
 	static SettingsForm from(AdminSettings settings, dev.herald.audience.AppSettings audience) {
 		return new SettingsForm(integer(settings, AdminSettings.RATE_PER_SECOND, 50), audience.proactiveInstall(),
-				audience.allowGuests(), retentionDays(settings));
+				audience.allowGuests(), retentionDays(settings), settings.get(AdminSettings.APPROVAL).orElse("off"),
+				integer(settings, AdminSettings.APPROVAL_THRESHOLD, DEFAULT_APPROVAL_THRESHOLD),
+				integer(settings, AdminSettings.AUDIT_RETENTION_DAYS, 0));
 	}
 
 	static int retentionDays(AdminSettings settings) {
@@ -37,6 +50,9 @@ public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Bool
 		Map<String, String> values = new LinkedHashMap<>();
 		values.put(AdminSettings.RATE_PER_SECOND, String.valueOf(this.ratePerSecond));
 		values.put(AdminSettings.RETENTION_DAYS, String.valueOf(this.retentionDays));
+		values.put(AdminSettings.APPROVAL, this.approval);
+		values.put(AdminSettings.APPROVAL_THRESHOLD, String.valueOf(this.approvalThreshold));
+		values.put(AdminSettings.AUDIT_RETENTION_DAYS, String.valueOf(this.auditRetentionDays));
 		return values;
 	}
 

@@ -2,6 +2,9 @@ package dev.herald.announcement;
 
 import java.util.Set;
 
+import dev.herald.audit.AuditAction;
+import dev.herald.audit.AuditLog;
+import dev.herald.security.Actor;
 import dev.herald.security.Roles;
 
 import org.springframework.security.access.AccessDeniedException;
@@ -18,6 +21,15 @@ import org.springframework.stereotype.Component;
 public class AfterSendPolicy {
 
 	private static final Set<String> ACTORS = Set.of("ROLE_" + Roles.AUTHOR, "ROLE_" + Roles.ADMIN);
+
+	private final Owners owners;
+
+	private final AuditLog audit;
+
+	AfterSendPolicy(Owners owners, AuditLog audit) {
+		this.owners = owners;
+		this.audit = audit;
+	}
 
 	/** What may be done after the send. */
 	public enum Act {
@@ -46,6 +58,20 @@ public class AfterSendPolicy {
 		if (!actor) {
 			throw new AccessDeniedException("Not allowed to " + act.name().toLowerCase(java.util.Locale.ROOT)
 					+ " announcement " + announcement.id());
+		}
+		// Only its owners (or Admins) act on an announcement (#15).
+		this.owners.requireManage(announcement.id(), Actor.of(user));
+	}
+
+	/** One audit row for an edit after send or a recall that was done. */
+	public void recorded(Act act, long announcementId, Authentication user, String summary) {
+		AuditAction action = switch (act) {
+			case EDIT -> AuditAction.EDIT_AFTER_SEND;
+			case RECALL -> AuditAction.RECALL;
+			default -> null;
+		};
+		if (action != null) {
+			this.audit.record(Actor.of(user), action, announcementId, summary);
 		}
 	}
 

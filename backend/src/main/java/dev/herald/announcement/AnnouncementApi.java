@@ -13,6 +13,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import dev.herald.security.Actor;
 import dev.herald.security.Roles;
 
 import org.springframework.http.HttpStatus;
@@ -39,29 +40,38 @@ class AnnouncementApi {
 
 	private final AfterSendPolicy policy;
 
-	AnnouncementApi(Announcements announcements, AfterSendPolicy policy) {
+	private final Governance governance;
+
+	AnnouncementApi(Announcements announcements, AfterSendPolicy policy, Governance governance) {
 		this.announcements = announcements;
 		this.policy = policy;
+		this.governance = governance;
 	}
 
+	/** A page of the announcements the caller may read (drafts only their own). */
 	@GetMapping
 	Page list(@RequestParam(required = false) Long before,
-			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit) {
-		List<View> items = this.announcements.list(before, limit).stream().map(View::of).toList();
-		Long next = (items.size() == limit) ? items.get(items.size() - 1).id() : null;
+			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit, Authentication user) {
+		Actor actor = Actor.of(user);
+		List<Announcement> page = this.announcements.list(before, limit);
+		List<View> items = page.stream()
+			.filter((a) -> this.governance.owners().canRead(a, actor))
+			.map(View::of)
+			.toList();
+		Long next = (page.size() == limit) ? page.get(page.size() - 1).id() : null;
 		return new Page(items, next);
 	}
 
 	@PostMapping(consumes = "application/json")
 	ResponseEntity<View> create(@Valid @RequestBody AnnouncementContent content, Authentication user) {
-		long id = this.announcements.create(content, Roles.userName(claims(user)));
+		long id = this.governance.create(content, Roles.userName(claims(user)), Actor.of(user));
 		return ResponseEntity.created(URI.create("/api/v1/announcements/" + id))
 			.body(View.of(this.announcements.require(id)));
 	}
 
 	@GetMapping("/{id}")
-	View get(@PathVariable long id) {
-		return View.of(this.announcements.require(id));
+	View get(@PathVariable long id, Authentication user) {
+		return View.of(this.governance.readable(id, Actor.of(user)));
 	}
 
 	/**
@@ -74,9 +84,39 @@ class AnnouncementApi {
 		Announcement current = this.announcements.require(id);
 		if (current.status().isEditableAfterSend()) {
 			this.policy.check(AfterSendPolicy.Act.EDIT, current, user);
+			this.announcements.edit(id, content, Roles.userName(claims(user)));
+			this.policy.recorded(AfterSendPolicy.Act.EDIT, id, user,
+					"content edited after send; delivered copies are updated");
 		}
-		this.announcements.edit(id, content, Roles.userName(claims(user)));
+		else {
+			this.governance.update(id, content, Actor.of(user));
+		}
 		return View.of(this.announcements.require(id));
+	}
+
+	/** Deletes a draft (owners and Admins). */
+	@org.springframework.web.bind.annotation.DeleteMapping("/{id}")
+	ResponseEntity<Void> delete(@PathVariable long id, Authentication user) {
+		this.governance.deleteDraft(id, Actor.of(user));
+		return ResponseEntity.noContent().build();
+	}
+
+	/** Its owners: the author and co-authors. */
+	@GetMapping("/{id}/owners")
+	List<Owners.Owner> owners(@PathVariable long id, Authentication user) {
+		this.governance.readable(id, Actor.of(user));
+		return this.governance.owners().list(id);
+	}
+
+	/**
+	 * Adds a co-author: {@code {"id": "<Entra object id>", "name": "Alex"}}; owners and
+	 * Admins only.
+	 */
+	@PostMapping(path = "/{id}/owners", consumes = "application/json")
+	List<Owners.Owner> addOwner(@PathVariable long id, @Valid @RequestBody CoAuthor coAuthor, Authentication user) {
+		this.governance.addCoAuthor(id, coAuthor.id(), (coAuthor.name() != null) ? coAuthor.name() : coAuthor.id(),
+				Actor.of(user));
+		return this.governance.owners().list(id);
 	}
 
 	/**
@@ -87,6 +127,7 @@ class AnnouncementApi {
 	ResponseEntity<View> recall(@PathVariable long id, Authentication user) {
 		this.policy.check(AfterSendPolicy.Act.RECALL, this.announcements.require(id), user);
 		this.announcements.recall(id, Roles.userName(claims(user)));
+		this.policy.recorded(AfterSendPolicy.Act.RECALL, id, user, "recalled; delivered copies are deleted");
 		return ResponseEntity.accepted().body(View.of(this.announcements.require(id)));
 	}
 
@@ -133,8 +174,8 @@ class AnnouncementApi {
 	 * {@code sending}.
 	 */
 	@PostMapping("/{id}/send")
-	ResponseEntity<View> send(@PathVariable long id) {
-		this.announcements.startSend(id);
+	ResponseEntity<View> send(@PathVariable long id, Authentication user) {
+		this.governance.send(id, Actor.of(user));
 		return ResponseEntity.accepted().body(View.of(this.announcements.require(id)));
 	}
 
@@ -143,7 +184,7 @@ class AnnouncementApi {
 	 * wall-clock time in the author's time zone.
 	 */
 	@PostMapping(path = "/{id}/schedule", consumes = "application/json")
-	View schedule(@PathVariable long id, @Valid @RequestBody ScheduleRequest request) {
+	View schedule(@PathVariable long id, @Valid @RequestBody ScheduleRequest request, Authentication user) {
 		ZoneId zone;
 		try {
 			zone = ZoneId.of(request.zone());
@@ -152,7 +193,7 @@ class AnnouncementApi {
 			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Unknown time zone " + request.zone());
 		}
 		try {
-			this.announcements.schedule(id, request.at(), zone);
+			this.governance.schedule(id, request.at(), zone, Actor.of(user));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, ex.getMessage());
@@ -160,21 +201,28 @@ class AnnouncementApi {
 		return View.of(this.announcements.require(id));
 	}
 
+	/** A scheduled announcement goes back to draft. */
+	@PostMapping("/{id}/unschedule")
+	View unschedule(@PathVariable long id, Authentication user) {
+		this.governance.unschedule(id, Actor.of(user));
+		return View.of(this.announcements.require(id));
+	}
+
 	@PostMapping("/{id}/pause")
-	View pause(@PathVariable long id) {
-		this.announcements.pause(id);
+	View pause(@PathVariable long id, Authentication user) {
+		this.governance.pause(id, Actor.of(user));
 		return View.of(this.announcements.require(id));
 	}
 
 	@PostMapping("/{id}/resume")
-	View resume(@PathVariable long id) {
-		this.announcements.resume(id);
+	View resume(@PathVariable long id, Authentication user) {
+		this.governance.resume(id, Actor.of(user));
 		return View.of(this.announcements.require(id));
 	}
 
 	@PostMapping("/{id}/cancel")
-	View cancel(@PathVariable long id) {
-		this.announcements.cancel(id);
+	View cancel(@PathVariable long id, Authentication user) {
+		this.governance.cancel(id, Actor.of(user));
 		return View.of(this.announcements.require(id));
 	}
 
@@ -200,6 +248,11 @@ class AnnouncementApi {
 	 */
 	record AutoReminder(@NotNull @Min(1) @Max(720) Integer hours, @NotNull @jakarta.validation.constraints.Pattern(
 			regexp = "not-acknowledged|not-voted|not-read") String who) {
+	}
+
+	/** A co-author: their Entra object id (or client id) and display name. */
+	record CoAuthor(@NotBlank @jakarta.validation.constraints.Size(max = 200) String id,
+			@jakarta.validation.constraints.Size(max = 200) String name) {
 	}
 
 	/** When to start a scheduled send: wall-clock time and IANA zone of the author. */

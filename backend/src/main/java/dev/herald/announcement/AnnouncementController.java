@@ -15,12 +15,14 @@ import java.util.Set;
 import jakarta.validation.Valid;
 
 import dev.herald.conversation.Conversations;
+import dev.herald.security.Actor;
 import dev.herald.security.Roles;
 
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.stereotype.Controller;
@@ -82,11 +84,14 @@ class AnnouncementController {
 
 	private final AfterSendPolicy policy;
 
+	private final Governance governance;
+
 	AnnouncementController(Announcements announcements, AnnouncementCard cards, AnnouncementImages images,
 			AnnouncementTemplates templates, Conversations conversations, TestSends testSends, ProgressStream progress,
-			MessageSource messages, AudienceSummaries audiences, AfterSendPolicy policy) {
+			MessageSource messages, AudienceSummaries audiences, AfterSendPolicy policy, Governance governance) {
 		this.policy = policy;
 		this.audiences = audiences;
+		this.governance = governance;
 		this.announcements = announcements;
 		this.cards = cards;
 		this.images = images;
@@ -113,8 +118,14 @@ class AnnouncementController {
 	}
 
 	@GetMapping
-	String list(Model model) {
-		model.addAttribute("drafts", this.announcements.listByStatus(DRAFTS, 100));
+	String list(Model model, Authentication auth) {
+		Actor actor = Actor.of(auth);
+		// Drafts are private to their owners (and Admins, and Approvers who review them).
+		model.addAttribute("drafts",
+				this.announcements.listByStatus(DRAFTS, 100)
+					.stream()
+					.filter((a) -> this.governance.owners().canRead(a, actor))
+					.toList());
 		model.addAttribute("sent", this.announcements.listByStatus(SENT, 100));
 		model.addAttribute("templates", this.templates.list());
 		return "announcements/list";
@@ -132,13 +143,20 @@ class AnnouncementController {
 	@PostMapping("/new")
 	String create(@Valid @ModelAttribute("content") AnnouncementContent content, BindingResult errors,
 			@RequestParam(name = "imageFile", required = false) MultipartFile imageFile,
-			@AuthenticationPrincipal OidcUser user, Model model, RedirectAttributes redirect, Locale locale)
-			throws IOException {
+			@AuthenticationPrincipal OidcUser user, Model model, RedirectAttributes redirect, Locale locale,
+			Authentication auth) throws IOException {
 		content = withUpload(content, imageFile, user, errors);
 		if (errors.hasErrors()) {
 			return form(null, content, model, errors, locale);
 		}
-		long id = this.announcements.create(content, Roles.userName(user.getClaims()));
+		long id;
+		try {
+			id = this.governance.create(content, Roles.userName(user.getClaims()), Actor.of(auth));
+		}
+		catch (SendPolicy.GuardrailException ex) {
+			errors.reject("guardrail.refused", new Object[] { String.join(", ", ex.refused()) }, null);
+			return form(null, content, model, errors, locale);
+		}
 		redirect.addFlashAttribute("message", "announcement.saved");
 		return "redirect:/announcements/" + id;
 	}
@@ -181,9 +199,15 @@ class AnnouncementController {
 	}
 
 	@GetMapping("/{id}")
-	String show(@PathVariable long id, Model model) {
-		Announcement announcement = this.announcements.require(id);
+	String show(@PathVariable long id, Model model, Authentication auth) {
+		Actor actor = Actor.of(auth);
+		Announcement announcement = this.governance.readable(id, actor);
 		model.addAttribute("announcement", announcement);
+		model.addAttribute("owners", this.governance.owners().list(id));
+		model.addAttribute("canManage", this.governance.owners().canManage(id, actor));
+		model.addAttribute("approvalRequired",
+				announcement.status() == AnnouncementStatus.DRAFT && this.governance.policy().approvalRequired(id));
+		model.addAttribute("approval", this.governance.policy().approval(id).orElse(null));
 		model.addAttribute("cardJson", this.cards.cardJson(id, announcement.content(), announcement.createdBy()));
 		model.addAttribute("reachable", this.audiences.everyoneWithTheApp());
 		model.addAttribute("audienceParts", this.audiences.parts(id));
@@ -194,10 +218,18 @@ class AnnouncementController {
 	/** Starts the send later, at a wall-clock time in the author's time zone. */
 	@PostMapping("/{id}/schedule")
 	String schedule(@PathVariable long id, @RequestParam(defaultValue = "") String at,
-			@RequestParam(defaultValue = "") String zone, RedirectAttributes redirect) {
+			@RequestParam(defaultValue = "") String zone, RedirectAttributes redirect, Authentication auth) {
 		try {
-			this.announcements.schedule(id, java.time.LocalDateTime.parse(at), java.time.ZoneId.of(zone));
+			this.governance.schedule(id, java.time.LocalDateTime.parse(at), java.time.ZoneId.of(zone), Actor.of(auth));
 			redirect.addFlashAttribute("message", "announcement.scheduled");
+			return "redirect:/announcements/" + id;
+		}
+		catch (SendPolicy.ApprovalRequiredException ex) {
+			redirect.addFlashAttribute("error", "approval.required");
+			return "redirect:/announcements/" + id;
+		}
+		catch (SendPolicy.GuardrailException ex) {
+			redirect.addFlashAttribute("error", "guardrail.refusedSend");
 			return "redirect:/announcements/" + id;
 		}
 		catch (java.time.DateTimeException | IllegalArgumentException ex) {
@@ -211,8 +243,8 @@ class AnnouncementController {
 	}
 
 	@PostMapping("/{id}/unschedule")
-	String unschedule(@PathVariable long id, RedirectAttributes redirect) {
-		return change(id, () -> this.announcements.unschedule(id), "announcement.unscheduled", redirect);
+	String unschedule(@PathVariable long id, RedirectAttributes redirect, Authentication auth) {
+		return change(id, () -> this.governance.unschedule(id, Actor.of(auth)), "announcement.unscheduled", redirect);
 	}
 
 	/** "2026-12-01 09:00 (Europe/Paris)": the start as the author chose it. */
@@ -226,7 +258,8 @@ class AnnouncementController {
 	}
 
 	@GetMapping("/{id}/edit")
-	String editForm(@PathVariable long id, Model model) {
+	String editForm(@PathVariable long id, Model model, Authentication auth) {
+		this.governance.owners().requireManage(id, Actor.of(auth));
 		Announcement announcement = this.announcements.require(id);
 		if (!this.policy.allows(AfterSendPolicy.Act.EDIT, announcement)) {
 			return "redirect:/announcements/" + id;
@@ -239,8 +272,9 @@ class AnnouncementController {
 	@PostMapping("/{id}/edit")
 	String update(@PathVariable long id, @Valid @ModelAttribute("content") AnnouncementContent content,
 			BindingResult errors, @RequestParam(name = "imageFile", required = false) MultipartFile imageFile,
-			@AuthenticationPrincipal OidcUser user, Model model, RedirectAttributes redirect, Locale locale)
-			throws IOException {
+			@AuthenticationPrincipal OidcUser user, Model model, RedirectAttributes redirect, Locale locale,
+			Authentication auth) throws IOException {
+		this.governance.owners().requireManage(id, Actor.of(auth));
 		content = withUpload(content, imageFile, user, errors);
 		if (errors.hasErrors()) {
 			return form(id, content, model, errors, locale);
@@ -251,10 +285,16 @@ class AnnouncementController {
 				this.policy.check(AfterSendPolicy.Act.EDIT, current,
 						SecurityContextHolder.getContext().getAuthentication());
 				this.announcements.editAfterSend(id, content, Roles.userName(user.getClaims()));
+				this.policy.recorded(AfterSendPolicy.Act.EDIT, id, auth,
+						"content edited after send; delivered copies are updated");
 				redirect.addFlashAttribute("message", "announcement.editedAfterSend");
 				return "redirect:/announcements/" + id + "/follow-ups";
 			}
-			this.announcements.update(id, content);
+			this.governance.update(id, content, Actor.of(auth));
+		}
+		catch (SendPolicy.GuardrailException ex) {
+			errors.reject("guardrail.refused", new Object[] { String.join(", ", ex.refused()) }, null);
+			return form(id, content, model, errors, locale);
 		}
 		catch (Announcements.InvalidTransitionException ex) {
 			redirect.addFlashAttribute("error", "announcement.invalidTransition");
@@ -271,23 +311,41 @@ class AnnouncementController {
 	String recall(@PathVariable long id, @AuthenticationPrincipal OidcUser user, RedirectAttributes redirect) {
 		this.policy.check(AfterSendPolicy.Act.RECALL, this.announcements.require(id),
 				SecurityContextHolder.getContext().getAuthentication());
-		change(id, () -> this.announcements.recall(id, Roles.userName(user.getClaims())), "announcement.recalled",
-				redirect);
+		change(id, () -> {
+			this.announcements.recall(id, Roles.userName(user.getClaims()));
+			this.policy.recorded(AfterSendPolicy.Act.RECALL, id, SecurityContextHolder.getContext().getAuthentication(),
+					"recalled; delivered copies are deleted");
+		}, "announcement.recalled", redirect);
 		return "redirect:/announcements/" + id + "/follow-ups";
 	}
 
 	@PostMapping("/{id}/duplicate")
-	String duplicate(@PathVariable long id, @AuthenticationPrincipal OidcUser user, RedirectAttributes redirect) {
-		Announcement original = this.announcements.require(id);
-		long copy = this.announcements.create(original.content(), Roles.userName(user.getClaims()));
+	String duplicate(@PathVariable long id, @AuthenticationPrincipal OidcUser user, RedirectAttributes redirect,
+			Authentication auth) {
+		Actor actor = Actor.of(auth);
+		Announcement original = this.governance.readable(id, actor);
+		long copy;
+		try {
+			copy = this.governance.create(original.content(), Roles.userName(user.getClaims()), actor);
+		}
+		catch (SendPolicy.GuardrailException ex) {
+			redirect.addFlashAttribute("error", "guardrail.refusedSend");
+			return "redirect:/announcements/" + id;
+		}
 		redirect.addFlashAttribute("message", "announcement.duplicated");
 		return "redirect:/announcements/" + copy + "/edit";
 	}
 
 	@PostMapping("/{id}/delete")
-	String delete(@PathVariable long id, RedirectAttributes redirect) {
-		this.announcements.require(id);
-		boolean deleted = this.announcements.deleteDraft(id);
+	String delete(@PathVariable long id, RedirectAttributes redirect, Authentication auth) {
+		boolean deleted;
+		try {
+			this.governance.deleteDraft(id, Actor.of(auth));
+			deleted = true;
+		}
+		catch (Announcements.InvalidTransitionException ex) {
+			deleted = false;
+		}
 		redirect.addFlashAttribute(deleted ? "message" : "error",
 				deleted ? "announcement.deleted" : "announcement.invalidTransition");
 		return deleted ? "redirect:/announcements" : "redirect:/announcements/" + id;
@@ -314,16 +372,20 @@ class AnnouncementController {
 	}
 
 	@PostMapping("/{id}/test")
-	String sendTest(@PathVariable long id, @AuthenticationPrincipal OidcUser user, RedirectAttributes redirect) {
-		TestSends.Outcome outcome = this.testSends.send(this.announcements.require(id), user.getClaims());
+	String sendTest(@PathVariable long id, @AuthenticationPrincipal OidcUser user, RedirectAttributes redirect,
+			Authentication auth) {
+		TestSends.Outcome outcome = this.testSends.send(this.governance.readable(id, Actor.of(auth)), user.getClaims());
 		redirect.addFlashAttribute((outcome == TestSends.Outcome.SENT) ? "message" : "error", outcome.messageKey());
 		return "redirect:/announcements/" + id;
 	}
 
 	/** The last step before sending: who will get it, and how many they are. */
 	@GetMapping("/{id}/send")
-	String confirmSend(@PathVariable long id, Model model) {
+	String confirmSend(@PathVariable long id, Model model, Authentication auth) {
+		this.governance.owners().requireManage(id, Actor.of(auth));
 		Announcement announcement = this.announcements.require(id);
+		model.addAttribute("approvalRequired",
+				announcement.status() == AnnouncementStatus.DRAFT && this.governance.policy().approvalRequired(id));
 		if (announcement.status() != AnnouncementStatus.DRAFT
 				&& announcement.status() != AnnouncementStatus.SCHEDULED) {
 			return "redirect:/announcements/" + id;
@@ -343,30 +405,30 @@ class AnnouncementController {
 	}
 
 	@PostMapping("/{id}/send")
-	String send(@PathVariable long id, RedirectAttributes redirect) {
-		return change(id, () -> this.announcements.startSend(id), "announcement.sending", redirect);
+	String send(@PathVariable long id, RedirectAttributes redirect, Authentication auth) {
+		return change(id, () -> this.governance.send(id, Actor.of(auth)), "announcement.sending", redirect);
 	}
 
 	@PostMapping("/{id}/pause")
-	String pause(@PathVariable long id, RedirectAttributes redirect) {
-		return change(id, () -> this.announcements.pause(id), "announcement.paused", redirect);
+	String pause(@PathVariable long id, RedirectAttributes redirect, Authentication auth) {
+		return change(id, () -> this.governance.pause(id, Actor.of(auth)), "announcement.paused", redirect);
 	}
 
 	@PostMapping("/{id}/resume")
-	String resume(@PathVariable long id, RedirectAttributes redirect) {
-		return change(id, () -> this.announcements.resume(id), "announcement.resumed", redirect);
+	String resume(@PathVariable long id, RedirectAttributes redirect, Authentication auth) {
+		return change(id, () -> this.governance.resume(id, Actor.of(auth)), "announcement.resumed", redirect);
 	}
 
 	@PostMapping("/{id}/cancel")
-	String cancel(@PathVariable long id, RedirectAttributes redirect) {
-		return change(id, () -> this.announcements.cancel(id), "announcement.canceled", redirect);
+	String cancel(@PathVariable long id, RedirectAttributes redirect, Authentication auth) {
+		return change(id, () -> this.governance.cancel(id, Actor.of(auth)), "announcement.canceled", redirect);
 	}
 
 	/** Live counts of one announcement, as JSON (for scripts and tests). */
 	@GetMapping(path = "/{id}/progress", produces = "application/json")
 	@ResponseBody
-	Map<String, Object> progress(@PathVariable long id) {
-		return ProgressStream.event(this.announcements.require(id));
+	Map<String, Object> progress(@PathVariable long id, Authentication auth) {
+		return ProgressStream.event(this.governance.readable(id, Actor.of(auth)));
 	}
 
 	/** Live counts of several announcements, as server-sent events. */
@@ -475,6 +537,27 @@ class AnnouncementController {
 		catch (Announcements.InvalidTransitionException ex) {
 			redirect.addFlashAttribute("error", "announcement.invalidTransition");
 		}
+		catch (SendPolicy.ApprovalRequiredException ex) {
+			redirect.addFlashAttribute("error", "approval.required");
+		}
+		catch (SendPolicy.GuardrailException ex) {
+			redirect.addFlashAttribute("error", "guardrail.refusedSend");
+		}
+		return "redirect:/announcements/" + id;
+	}
+
+	/** Adds a co-author by Entra object id (owners and Admins). */
+	@PostMapping("/{id}/owners")
+	String addOwner(@PathVariable long id, @RequestParam(defaultValue = "") String ownerId,
+			@RequestParam(defaultValue = "") String ownerName, RedirectAttributes redirect, Authentication auth) {
+		String principal = ownerId.strip();
+		String name = ownerName.isBlank() ? principal : ownerName.strip();
+		if (principal.isEmpty() || principal.length() > 200 || name.length() > 200) {
+			redirect.addFlashAttribute("error", "owners.invalid");
+			return "redirect:/announcements/" + id;
+		}
+		this.governance.addCoAuthor(id, principal, name, Actor.of(auth));
+		redirect.addFlashAttribute("message", "owners.added");
 		return "redirect:/announcements/" + id;
 	}
 

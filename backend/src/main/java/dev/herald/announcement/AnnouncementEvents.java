@@ -49,4 +49,11 @@ public final class AnnouncementEvents {
 	public record Recalled(long announcementId, String by) {
 	}
 
+	/**
+	 * The content of a draft changed: an approval given for the earlier content no longer
+	 * holds (#15).
+	 */
+	public record ContentChanged(long announcementId) {
+	}
+
 }

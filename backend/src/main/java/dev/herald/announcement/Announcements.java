@@ -81,6 +81,7 @@ public class Announcements {
 			.params(contentParams(content))
 			.param("id", id)
 			.update();
+		this.events.publishEvent(new AnnouncementEvents.ContentChanged(id));
 	}
 
 	/**
@@ -540,7 +541,7 @@ public class Announcements {
 	@org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NOT_FOUND)
 	public static class AnnouncementNotFoundException extends RuntimeException {
 
-		AnnouncementNotFoundException(long id) {
+		public AnnouncementNotFoundException(long id) {
 			super("Announcement " + id + " does not exist");
 		}
 

@@ -35,8 +35,11 @@ class ApiClientAdminApi {
 
 	private final ApiClients clients;
 
-	ApiClientAdminApi(ApiClients clients) {
+	private final dev.herald.audit.AuditLog audit;
+
+	ApiClientAdminApi(ApiClients clients, dev.herald.audit.AuditLog audit) {
 		this.clients = clients;
+		this.audit = audit;
 	}
 
 	@GetMapping
@@ -50,6 +53,7 @@ class ApiClientAdminApi {
 	}
 
 	@PostMapping(consumes = "application/json")
+	@org.springframework.transaction.annotation.Transactional
 	ResponseEntity<ApiClient> register(@Valid @RequestBody Registration registration, Authentication admin) {
 		if (registration.clientId() == null) {
 			throw ApiProblem.badRequest("clientId is required.")
@@ -58,18 +62,24 @@ class ApiClientAdminApi {
 		if (!this.clients.create(registration, adminName(admin))) {
 			throw ApiProblem.conflict("Client " + registration.clientId() + " is already registered.");
 		}
+		this.audit.record(dev.herald.security.Actor.of(admin), dev.herald.audit.AuditAction.API_CLIENT_CHANGE, null,
+				"registered API client " + registration.clientId() + " " + describe(registration));
 		return ResponseEntity.created(URI.create("/api/v1/admin/clients/" + registration.clientId()))
 			.body(require(registration.clientId()));
 	}
 
 	@PutMapping(path = "/{clientId}", consumes = "application/json")
-	ApiClient update(@PathVariable String clientId, @Valid @RequestBody Registration registration) {
+	@org.springframework.transaction.annotation.Transactional
+	ApiClient update(@PathVariable String clientId, @Valid @RequestBody Registration registration,
+			Authentication admin) {
 		if (registration.clientId() != null && !registration.clientId().equals(clientId)) {
 			throw ApiProblem.badRequest("The clientId in the body differs from the one in the path.");
 		}
 		if (!this.clients.update(clientId, registration)) {
 			throw notFound(clientId);
 		}
+		this.audit.record(dev.herald.security.Actor.of(admin), dev.herald.audit.AuditAction.API_CLIENT_CHANGE, null,
+				"changed API client " + clientId + " " + describe(registration));
 		return require(clientId);
 	}
 
@@ -79,6 +89,11 @@ class ApiClientAdminApi {
 
 	private static ApiProblem notFound(String clientId) {
 		return ApiProblem.notFound("No API client " + clientId + " is registered.");
+	}
+
+	private static String describe(Registration r) {
+		return "(enabled " + r.enabled() + ", topics " + r.allowedTopics() + ", audiences " + r.allowedAudiences()
+				+ ", per minute " + r.perMinute() + ", per day " + r.perDay() + ")";
 	}
 
 	private static String adminName(Authentication admin) {

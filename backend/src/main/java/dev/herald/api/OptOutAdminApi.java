@@ -40,7 +40,10 @@ class OptOutAdminApi {
 
 	private final String tenantId;
 
-	OptOutAdminApi(OptOuts optOuts, JdbcClient jdbc, TeamsProperties teams) {
+	private final dev.herald.audit.AuditLog audit;
+
+	OptOutAdminApi(OptOuts optOuts, JdbcClient jdbc, TeamsProperties teams, dev.herald.audit.AuditLog audit) {
+		this.audit = audit;
 		this.optOuts = optOuts;
 		this.jdbc = jdbc;
 		this.tenantId = teams.tenantId();
@@ -67,15 +70,23 @@ class OptOutAdminApi {
 
 	/** Opts a person out of every announcement. */
 	@PutMapping("/{aadObjectId}")
-	ResponseEntity<Void> optOut(@PathVariable @Pattern(regexp = AAD) String aadObjectId) {
+	@org.springframework.transaction.annotation.Transactional
+	ResponseEntity<Void> optOut(@PathVariable @Pattern(regexp = AAD) String aadObjectId,
+			org.springframework.security.core.Authentication admin) {
 		this.optOuts.optOut(this.tenantId, aadObjectId, OptOuts.ALL, OptOuts.Source.ADMIN, null);
+		this.audit.record(dev.herald.security.Actor.of(admin), dev.herald.audit.AuditAction.OPT_OUT_CHANGE, null,
+				"opted " + aadObjectId + " out of every announcement");
 		return ResponseEntity.noContent().build();
 	}
 
 	/** Opts a person back in. */
 	@DeleteMapping("/{aadObjectId}")
-	ResponseEntity<Void> optIn(@PathVariable @Pattern(regexp = AAD) String aadObjectId) {
+	@org.springframework.transaction.annotation.Transactional
+	ResponseEntity<Void> optIn(@PathVariable @Pattern(regexp = AAD) String aadObjectId,
+			org.springframework.security.core.Authentication admin) {
 		this.optOuts.optIn(this.tenantId, aadObjectId, OptOuts.ALL, OptOuts.Source.ADMIN);
+		this.audit.record(dev.herald.security.Actor.of(admin), dev.herald.audit.AuditAction.OPT_OUT_CHANGE, null,
+				"opted " + aadObjectId + " back in");
 		return ResponseEntity.noContent().build();
 	}
 

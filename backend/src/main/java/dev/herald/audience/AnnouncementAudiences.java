@@ -5,6 +5,12 @@ import java.util.List;
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementStatus;
 import dev.herald.announcement.Announcements;
+import dev.herald.announcement.Owners;
+import dev.herald.audit.AuditAction;
+import dev.herald.audit.AuditLog;
+import dev.herald.security.Actor;
+
+import org.springframework.context.ApplicationEventPublisher;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -22,9 +28,40 @@ public class AnnouncementAudiences {
 
 	private final Announcements announcements;
 
-	AnnouncementAudiences(JdbcClient jdbc, Announcements announcements) {
+	private final Owners owners;
+
+	private final AuthorGuardrails guardrails;
+
+	private final AuditLog audit;
+
+	private final ApplicationEventPublisher events;
+
+	AnnouncementAudiences(JdbcClient jdbc, Announcements announcements, Owners owners, AuthorGuardrails guardrails,
+			AuditLog audit, ApplicationEventPublisher events) {
 		this.jdbc = jdbc;
 		this.announcements = announcements;
+		this.owners = owners;
+		this.guardrails = guardrails;
+		this.audit = audit;
+		this.events = events;
+	}
+
+	/**
+	 * An author changes the audience (UI and API): owners and Admins only, within the
+	 * author's guardrails, recorded in the audit log; an approval of the earlier audience
+	 * no longer holds.
+	 */
+	@Transactional
+	public void change(long announcementId, AudienceDefinition audience, Actor actor) {
+		this.owners.requireManage(announcementId, actor);
+		this.guardrails.checkAudience(audience, actor);
+		set(announcementId, audience);
+		this.audit.record(actor, AuditAction.AUDIENCE_CHANGE, announcementId,
+				"audience set to " + (audience.isEmpty() ? "everyone who has the app"
+						: audience.entries().stream().map(AudienceAllowList::key).limit(20).toList()
+								+ ((audience.entries().size() > 20)
+										? " and " + (audience.entries().size() - 20) + " more" : "")));
+		this.events.publishEvent(new AudienceEvents.AudienceChanged(announcementId));
 	}
 
 	/** Replaces the audience of a draft or scheduled announcement. */
@@ -74,6 +111,13 @@ public class AnnouncementAudiences {
 					rs.getString(4)))
 			.list();
 		return new AudienceDefinition(entries);
+	}
+
+	/** Refuses (as not found) a reader who may not see this announcement's draft. */
+	public void requireReadable(long announcementId, Actor actor) {
+		if (!this.owners.canRead(this.announcements.require(announcementId), actor)) {
+			throw new Announcements.AnnouncementNotFoundException(announcementId);
+		}
 	}
 
 	/** The audience can no longer change: the announcement is sending or done. */

@@ -82,13 +82,15 @@ class AudienceApi {
 	}
 
 	@GetMapping("/announcements/{id}/audience")
-	AudienceDefinition audience(@PathVariable long id) {
+	AudienceDefinition audience(@PathVariable long id, org.springframework.security.core.Authentication user) {
+		this.audiences.requireReadable(id, dev.herald.security.Actor.of(user));
 		return this.audiences.get(id);
 	}
 
 	@PutMapping(path = "/announcements/{id}/audience", consumes = "application/json")
-	AudienceDefinition setAudience(@PathVariable long id, @Valid @RequestBody AudienceDefinition audience) {
-		this.audiences.set(id, audience);
+	AudienceDefinition setAudience(@PathVariable long id, @Valid @RequestBody AudienceDefinition audience,
+			org.springframework.security.core.Authentication user) {
+		this.audiences.change(id, audience, dev.herald.security.Actor.of(user));
 		return this.audiences.get(id);
 	}
 

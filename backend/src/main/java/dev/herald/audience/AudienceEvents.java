@@ -18,4 +18,11 @@ public final class AudienceEvents {
 	public record InstallsNeeded(long announcementId, int people) {
 	}
 
+	/**
+	 * The stored audience of an announcement changed: an approval given for the earlier
+	 * audience no longer holds (#15).
+	 */
+	public record AudienceChanged(long announcementId) {
+	}
+
 }

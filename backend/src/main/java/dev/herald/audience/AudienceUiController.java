@@ -85,15 +85,17 @@ class AudienceUiController {
 	}
 
 	@GetMapping(path = "/announcements/{id}/audience", produces = MediaType.APPLICATION_JSON_VALUE)
-	AudienceDefinition audience(@PathVariable long id) {
+	AudienceDefinition audience(@PathVariable long id, org.springframework.security.core.Authentication user) {
+		this.audiences.requireReadable(id, dev.herald.security.Actor.of(user));
 		return this.audiences.get(id);
 	}
 
 	/** Replaces the audience of a draft; an empty one means everyone who has the app. */
 	@PutMapping(path = "/announcements/{id}/audience", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
-	AudienceDefinition setAudience(@PathVariable long id, @Valid @RequestBody AudienceDefinition audience) {
-		this.audiences.set(id, audience);
+	AudienceDefinition setAudience(@PathVariable long id, @Valid @RequestBody AudienceDefinition audience,
+			org.springframework.security.core.Authentication user) {
+		this.audiences.change(id, audience, dev.herald.security.Actor.of(user));
 		return this.audiences.get(id);
 	}
 

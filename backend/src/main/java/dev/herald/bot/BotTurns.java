@@ -9,6 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.Announcements;
+import dev.herald.approval.TeamsApprovals;
 import dev.herald.conversation.ChannelConversation;
 import dev.herald.conversation.ConversationStatus;
 import dev.herald.conversation.Conversations;
@@ -55,9 +56,13 @@ class BotTurns {
 
 	private final String tenantId;
 
+	private final TeamsApprovals approvals;
+
 	BotTurns(Conversations conversations, TeamMembers members, OptOuts optOuts, CardResponses responses,
 			Welcomes welcomes, BotCards cards, BotTexts texts, BotOutbox outbox, TeamSync teams,
-			Announcements announcements, BotProperties properties, TeamsProperties teamsProperties) {
+			Announcements announcements, BotProperties properties, TeamsProperties teamsProperties,
+			TeamsApprovals approvals) {
+		this.approvals = approvals;
 		this.conversations = conversations;
 		this.members = members;
 		this.optOuts = optOuts;
@@ -332,6 +337,17 @@ class BotTurns {
 			// A press on a test copy: kept apart, never counted, never an opt-out.
 			this.responses.recordTest(announcementId, tenant, aad, action);
 			return new CardResult(this.cards.notice(this.texts.text("bot.test.pressed", language)));
+		}
+		if (TeamsApprovals.handles(action)) {
+			// Approve / Reject on an approval card (#15): the approval module checks who
+			// pressed it.
+			if (announcementId == null) {
+				return null;
+			}
+			String comment = Activity.text(data.path("comment"));
+			return new CardResult(this.cards
+				.notice(this.approvals.decide(action, announcementId, aad, Activity.text(data.path("hash")),
+						(comment != null && comment.length() <= 1000) ? comment : null, language.locale())));
 		}
 		switch (action) {
 			case "unsubscribe" -> {

@@ -60,10 +60,16 @@ class Notifications {
 
 	private volatile Boolean directoryPresent;
 
+	private final dev.herald.announcement.Owners owners;
+
+	private final dev.herald.audit.AuditLog audit;
+
 	Notifications(JdbcClient jdbc, ApiClients clients, Quotas quotas, IdempotencyKeys keys, Announcements announcements,
 			GivenRecipients given, ApiProperties properties, JsonMapper json, AnnouncementAudiences audiences,
-			AnnouncementTemplates templates) {
+			AnnouncementTemplates templates, dev.herald.announcement.Owners owners, dev.herald.audit.AuditLog audit) {
 		this.jdbc = jdbc;
+		this.owners = owners;
+		this.audit = audit;
 		this.templates = templates;
 		this.audiences = audiences;
 		this.clients = clients;
@@ -115,12 +121,9 @@ class Notifications {
 			}
 		}
 		if (request.audience() != null) {
-			List<String> refused = request.audience()
-				.entries()
-				.stream()
-				.map((e) -> e.kind().dbValue() + ":" + e.ref())
-				.filter((a) -> !client.allowsAudience(a))
-				.toList();
+			// The same allow-list mechanism as author guardrails.
+			List<String> refused = dev.herald.audience.AudienceAllowList.of(client.allowedAudiences())
+				.refused(request.audience());
 			if (!refused.isEmpty()) {
 				throw ApiProblem.forbidden("API client " + clientId + " may not address " + refused + ".")
 					.with("allowedAudiences", client.allowedAudiences());
@@ -136,6 +139,13 @@ class Notifications {
 
 		long id = this.announcements.create(content, client.displayName());
 		this.announcements.markFromApi(id);
+		// A notification belongs to its client; the audit row names the client too.
+		dev.herald.security.Actor caller = new dev.herald.security.Actor(dev.herald.security.Actor.Kind.CLIENT,
+				clientId, client.displayName(), null, java.util.Set.of(), List.of());
+		this.owners.add(id, clientId, client.displayName(), dev.herald.security.Actor.Kind.CLIENT, caller);
+		this.audit.record(caller, dev.herald.audit.AuditAction.NOTIFICATION, id,
+				"notification" + ((request.topic() != null) ? " on topic " + request.topic() : "") + " sent to "
+						+ ((request.audience() != null) ? "an audience" : request.recipients().size() + " recipients"));
 		this.jdbc.sql("INSERT INTO notification (announcement_id, client_id, topic) VALUES (:id, :client, :topic)")
 			.param("id", id)
 			.param("client", clientId)

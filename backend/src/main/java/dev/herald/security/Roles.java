@@ -9,12 +9,15 @@ import java.util.Set;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
-/** Herald's two roles and how they are read from token claims. */
+/** Herald's roles (Author, Approver, Admin) and how they are read from token claims. */
 public final class Roles {
 
 	public static final String AUTHOR = "AUTHOR";
 
 	public static final String ADMIN = "ADMIN";
+
+	/** Approves or rejects announcements submitted for approval (#15). */
+	public static final String APPROVER = "APPROVER";
 
 	private Roles() {
 	}
@@ -41,6 +44,9 @@ public final class Roles {
 			else if (role.equalsIgnoreCase(properties.authorRole())) {
 				roles.add(AUTHOR);
 			}
+			else if (role.equalsIgnoreCase(properties.approverRole())) {
+				roles.add(APPROVER);
+			}
 		}
 		for (String name : ids(claims, apiToken)) {
 			if (contains(properties.admins(), name)) {
@@ -49,9 +55,13 @@ public final class Roles {
 			if (contains(properties.authors(), name)) {
 				roles.add(AUTHOR);
 			}
+			if (contains(properties.approvers(), name)) {
+				roles.add(APPROVER);
+			}
 		}
 		if (roles.contains(ADMIN)) {
-			roles.add(AUTHOR); // admins can do everything authors can
+			roles.add(AUTHOR); // admins can do everything authors and approvers can
+			roles.add(APPROVER);
 		}
 		Set<GrantedAuthority> authorities = new LinkedHashSet<>();
 		roles.forEach((role) -> authorities.add(new SimpleGrantedAuthority("ROLE_" + role)));

@@ -81,7 +81,7 @@ class SecurityConfig {
 				.requestMatchers("/api/v1/notifications", "/api/v1/notifications/**")
 				.authenticated()
 				.anyRequest()
-				.hasRole(Roles.AUTHOR))
+				.hasAnyRole(Roles.AUTHOR, Roles.APPROVER))
 			.oauth2ResourceServer((rs) -> rs
 				.jwt((jwt) -> jwt.jwtAuthenticationConverter((Jwt token) -> new JwtAuthenticationToken(token,
 						Roles.from(token.getClaims(), properties, true), Roles.userName(token.getClaims()))))
@@ -95,7 +95,7 @@ class SecurityConfig {
 
 	@Bean
 	@Order(3)
-	SecurityFilterChain web(HttpSecurity http, SecurityProperties properties) throws Exception {
+	SecurityFilterChain web(HttpSecurity http, SecurityProperties properties, StaffMembers staff) throws Exception {
 		http.authorizeHttpRequests((auth) -> auth
 			.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/css/**", "/js/**",
 					"/images/**", "/webjars/**", "/favicon.ico", "/error")
@@ -108,8 +108,9 @@ class SecurityConfig {
 			.requestMatchers("/admin/**", "/actuator/**")
 			.hasRole(Roles.ADMIN)
 			.anyRequest()
-			.hasRole(Roles.AUTHOR))
-			.oauth2Login((login) -> login.userInfoEndpoint((ui) -> ui.oidcUserService(oidcUserService(properties))))
+			.hasAnyRole(Roles.AUTHOR, Roles.APPROVER))
+			.oauth2Login(
+					(login) -> login.userInfoEndpoint((ui) -> ui.oidcUserService(oidcUserService(properties, staff))))
 			.logout((logout) -> logout.logoutSuccessUrl("/signed-out").permitAll())
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
 				.frameOptions((frame) -> frame.deny())
@@ -117,14 +118,21 @@ class SecurityConfig {
 		return http.build();
 	}
 
-	private OAuth2UserService<OidcUserRequest, OidcUser> oidcUserService(SecurityProperties properties) {
+	private OAuth2UserService<OidcUserRequest, OidcUser> oidcUserService(SecurityProperties properties,
+			StaffMembers staff) {
 		OidcUserService delegate = new OidcUserService();
 		return (request) -> {
 			OidcUser user = delegate.loadUser(request);
 			Map<String, Object> claims = new HashMap<>(user.getClaims());
 			Set<GrantedAuthority> authorities = Roles.from(claims, properties);
 			authorities.addAll(user.getAuthorities());
-			return new DefaultOidcUser(authorities, user.getIdToken(), user.getUserInfo(), "sub");
+			DefaultOidcUser signedIn = new DefaultOidcUser(authorities, user.getIdToken(), user.getUserInfo(), "sub");
+			// Remembered so that a Teams card action can be matched to the presser's
+			// role.
+			staff.signedIn(
+					Actor.of(new org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken(
+							signedIn, authorities, request.getClientRegistration().getRegistrationId())));
+			return signedIn;
 		};
 	}
 

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * {@code oid}, as in local mode) and API clients' app ids (app-only tokens only); never
  * names or e-mail addresses, which change and can be reused
  * @param admins immutable ids that are Admins regardless of claims
+ * @param approverRole the app-role value that makes an Approver
+ * @param approvers immutable ids that are Approvers regardless of claims
  * @param registrationId the OAuth2 client registration used for sign-in
  */
 @Validated
@@ -27,5 +29,6 @@ public record SecurityProperties(@NotBlank @DefaultValue("roles") String roleCla
 		@NotBlank @DefaultValue("Herald.Author") String authorRole,
 		@NotBlank @DefaultValue("Herald.Admin") String adminRole, @DefaultValue( {
 		}) List<String> authors, @DefaultValue({}) List<String> admins,
-		@NotBlank @DefaultValue("entra") String registrationId){
+		@NotBlank @DefaultValue("entra") String registrationId,
+		@NotBlank @DefaultValue("Herald.Approver") String approverRole, @DefaultValue({}) List<String> approvers){
 }

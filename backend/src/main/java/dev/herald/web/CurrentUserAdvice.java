@@ -27,4 +27,11 @@ class CurrentUserAdvice {
 			.anyMatch((a) -> ("ROLE_" + Roles.ADMIN).equals(a.getAuthority()));
 	}
 
+	@ModelAttribute("isApprover")
+	boolean isApprover(Authentication authentication) {
+		return authentication != null && authentication.getAuthorities()
+			.stream()
+			.anyMatch((a) -> ("ROLE_" + Roles.APPROVER).equals(a.getAuthority()));
+	}
+
 }

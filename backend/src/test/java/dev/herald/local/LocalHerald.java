@@ -66,7 +66,8 @@ public final class LocalHerald {
 		properties.put("spring.security.oauth2.resourceserver.jwt.audiences", "api");
 		// Local sign-ins have no Entra object id: their sub (the name typed) stands in.
 		properties.put("herald.security.authors", "author,herald-cli");
-		properties.put("herald.security.admins", "admin");
+		properties.put("herald.security.approvers", "approver,herald-approver-cli");
+		properties.put("herald.security.admins", "admin,herald-admin-cli");
 		properties.forEach((key, value) -> System.setProperty(key, String.valueOf(value)));
 
 		// run() returns once Herald accepts requests, so the simulator's callbacks find
@@ -77,9 +78,10 @@ public final class LocalHerald {
 				"""
 
 						  Herald is running at http://localhost:{}
-						    Sign in as "author" (Author) or "admin" (Admin) on the local sign-in page: type the name, press Sign-in.
+						    Sign in as "author" (Author), "approver" (Approver) or "admin" (Admin) on the local sign-in page: type the name, press Sign-in.
 						    Employees' Teams chats (simulator): http://localhost:{}/_sim/
 						    API token: curl -s -d grant_type=client_credentials -d client_id=herald-cli -d client_secret=x -d scope=api {}/token
+						      (client_id herald-cli is an Author, herald-approver-cli an Approver, herald-admin-cli an Admin)
 						""",
 				heraldPort, simulatorPort, issuer);
 		// Most demo users already have the app: Teams tells Herald through signed

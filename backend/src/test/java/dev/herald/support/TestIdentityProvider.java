@@ -63,6 +63,19 @@ public final class TestIdentityProvider {
 			.serialize();
 	}
 
+	/**
+	 * A bearer token with extra claims, e.g. {@code scp} (a person's delegated token) or
+	 * {@code groups}.
+	 */
+	public static String accessToken(String subject, Map<String, Object> extraClaims, String... roles) {
+		Map<String, Object> claims = new java.util.HashMap<>(extraClaims);
+		claims.put("roles", List.of(roles));
+		return get()
+			.issueToken(ISSUER_ID, subject,
+					new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of("herald-api"), claims, 3600))
+			.serialize();
+	}
+
 	/** The next interactive sign-in will be this person with these app roles. */
 	public static void nextSignIn(String subject, String... roles) {
 		nextSignIn(subject, Map.of(), roles);

@@ -1,0 +1,440 @@
+package dev.herald.approval;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.herald.admin.AdminSettings;
+import dev.herald.announcement.Announcement;
+import dev.herald.announcement.AnnouncementEvents;
+import dev.herald.announcement.AnnouncementStatus;
+import dev.herald.announcement.Announcements;
+import dev.herald.announcement.Owners;
+import dev.herald.announcement.SendPolicy;
+import dev.herald.audience.AnnouncementAudiences;
+import dev.herald.audience.AudienceDefinition;
+import dev.herald.audience.AudienceEntry;
+import dev.herald.audience.AudienceEvents;
+import dev.herald.audience.AudienceKind;
+import dev.herald.audience.AudienceResolver;
+import dev.herald.audience.AuthorGuardrails;
+import dev.herald.audit.AuditAction;
+import dev.herald.audit.AuditLog;
+import dev.herald.security.Actor;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Approval before send: whether it applies, submit, approve, reject, and the hash that
+ * binds an approval to the exact content and audience submitted. Any change to either
+ * withdraws the request and returns the announcement to draft.
+ */
+@Component
+public class Approvals implements SendPolicy {
+
+	/** Audiences above this many people are "large" unless an admin sets otherwise. */
+	static final int DEFAULT_THRESHOLD = 1000;
+
+	static final int MAX_COMMENT = 1000;
+
+	private final JdbcClient jdbc;
+
+	private final Announcements announcements;
+
+	private final Owners owners;
+
+	private final AnnouncementAudiences audiences;
+
+	private final AudienceResolver resolver;
+
+	private final AuthorGuardrails guardrails;
+
+	private final AdminSettings settings;
+
+	private final AuditLog audit;
+
+	private final ApplicationEventPublisher events;
+
+	Approvals(JdbcClient jdbc, Announcements announcements, Owners owners, AnnouncementAudiences audiences,
+			AudienceResolver resolver, AuthorGuardrails guardrails, AdminSettings settings, AuditLog audit,
+			ApplicationEventPublisher events) {
+		this.jdbc = jdbc;
+		this.announcements = announcements;
+		this.owners = owners;
+		this.audiences = audiences;
+		this.resolver = resolver;
+		this.guardrails = guardrails;
+		this.settings = settings;
+		this.audit = audit;
+		this.events = events;
+	}
+
+	public ApprovalMode mode() {
+		return this.settings.get(AdminSettings.APPROVAL).map(ApprovalMode::parse).orElse(ApprovalMode.OFF);
+	}
+
+	public int threshold() {
+		return this.settings.getInt(AdminSettings.APPROVAL_THRESHOLD).filter((n) -> n >= 0).orElse(DEFAULT_THRESHOLD);
+	}
+
+	@Override
+	public void checkContent(dev.herald.announcement.AnnouncementContent content, Actor actor) {
+		this.guardrails.checkCritical(content.isCritical(), actor);
+	}
+
+	@Override
+	public void checkSend(long announcementId, Actor actor) {
+		checkGuardrails(this.announcements.require(announcementId), actor);
+		if (approvalRequired(announcementId) && !approvedAsIs(announcementId)) {
+			throw new ApprovalRequiredException(announcementId);
+		}
+	}
+
+	@Override
+	public boolean approvalRequired(long announcementId) {
+		return switch (mode()) {
+			case OFF -> false;
+			case ALWAYS -> true;
+			case LARGE -> isLarge(this.announcements.require(announcementId), this.audiences.get(announcementId));
+		};
+	}
+
+	@Override
+	public Optional<Approval> approval(long announcementId) {
+		return find(announcementId)
+			.map((r) -> new Approval(r.state().dbValue(), r.submittedName(), r.decidedName(), r.comment()));
+	}
+
+	/**
+	 * Large: CRITICAL, everyone (an empty audience is everyone who has the app), more
+	 * people than the threshold, or a channel of a team with more members than that (an
+	 * org-wide team). An audience that cannot be counted now is treated as large.
+	 */
+	boolean isLarge(Announcement announcement, AudienceDefinition audience) {
+		if (announcement.content().isCritical() || audience.isEmpty()
+				|| audience.entries().stream().anyMatch((e) -> e.kind() == AudienceKind.EVERYONE)) {
+			return true;
+		}
+		int threshold = threshold();
+		try {
+			if (this.resolver.preview(audience).people() > threshold) {
+				return true;
+			}
+			for (AudienceEntry entry : audience.entries()) {
+				if (entry.kind() == AudienceKind.CHANNEL && entry.teamId() != null
+						&& this.resolver
+							.preview(new AudienceDefinition(
+									List.of(new AudienceEntry(AudienceKind.TEAM, entry.teamId(), null, null))))
+							.people() > threshold) {
+					return true;
+				}
+			}
+			return false;
+		}
+		catch (RuntimeException ex) {
+			return true; // fail closed
+		}
+	}
+
+	/** Submits a draft for approval; starts at once or at {@code at} once approved. */
+	@Transactional
+	public Request submit(long id, Actor actor, LocalDateTime at, ZoneId zone) {
+		Announcement announcement = lock(id);
+		this.owners.requireManage(id, actor);
+		if (announcement.status() != AnnouncementStatus.DRAFT) {
+			throw new ResponseStatusException(HttpStatus.CONFLICT, "Announcement " + id + " is "
+					+ announcement.status().dbValue() + "; only a draft can be submitted.");
+		}
+		checkGuardrails(announcement, actor);
+		Instant start = null;
+		if (at != null) {
+			start = at.atZone(zone).toInstant();
+			if (!start.isAfter(Instant.now())) {
+				throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+						"The scheduled time " + at + " " + zone + " is in the past");
+			}
+		}
+		AudienceDefinition audience = this.audiences.get(id);
+		Integer size = null;
+		try {
+			size = audience.isEmpty() ? null : this.resolver.preview(audience).people();
+		}
+		catch (RuntimeException ex) {
+			// The approver sees "unknown"; the send counts again when it starts.
+		}
+		this.jdbc.sql("""
+				INSERT INTO approval_request (announcement_id, state, content_hash, audience_size, scheduled_at,
+				                              scheduled_zone, submitted_by, submitted_name)
+				VALUES (:id, 'pending', :hash, :size, :at, :zone, :by, :name)
+				ON CONFLICT (announcement_id) DO UPDATE SET state = 'pending', content_hash = EXCLUDED.content_hash,
+				  audience_size = EXCLUDED.audience_size, scheduled_at = EXCLUDED.scheduled_at,
+				  scheduled_zone = EXCLUDED.scheduled_zone, submitted_by = EXCLUDED.submitted_by,
+				  submitted_name = EXCLUDED.submitted_name, submitted_at = now(), decided_by = NULL,
+				  decided_name = NULL, decided_at = NULL, comment = NULL
+				""")
+			.param("id", id)
+			.param("hash", hash(announcement, audience))
+			.param("size", size)
+			.param("at", (start != null) ? Timestamp.from(start) : null)
+			.param("zone", (start != null) ? zone.getId() : null)
+			.param("by", actor.id())
+			.param("name", actor.name())
+			.update();
+		this.audit.record(actor, AuditAction.SUBMIT, id, "submitted for approval"
+				+ ((start != null) ? ", to start at " + at + " " + zone.getId() : ", to send at once"));
+		this.events.publishEvent(new ApprovalRequested(id));
+		return find(id).orElseThrow();
+	}
+
+	/**
+	 * An Approver who is not an owner approves: the announcement starts at once, or is
+	 * scheduled for the time submitted.
+	 */
+	@Transactional
+	public Request approve(long id, Actor actor, String comment) {
+		Announcement announcement = lock(id);
+		Request request = pendingFor(id, actor);
+		requireUnchanged(announcement, request);
+		String note = clean(comment);
+		decide(id, ApprovalState.APPROVED, actor, note);
+		String outcome;
+		if (request.scheduledAt() != null && request.scheduledAt().isAfter(Instant.now())) {
+			ZoneId zone = ZoneId.of(request.scheduledZone());
+			this.announcements.schedule(id, LocalDateTime.ofInstant(request.scheduledAt(), zone), zone);
+			outcome = "scheduled for " + request.scheduledAt();
+		}
+		else {
+			this.announcements.startSend(id);
+			outcome = "sending now";
+		}
+		this.audit.record(actor, AuditAction.APPROVE, id,
+				"approved; " + outcome + ((note != null) ? "; comment: " + note : ""));
+		return find(id).orElseThrow();
+	}
+
+	/** An Approver who is not an owner rejects, with a comment for the author. */
+	@Transactional
+	public Request reject(long id, Actor actor, String comment) {
+		lock(id);
+		String note = clean(comment);
+		if (note == null) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "A rejection needs a comment for the author.");
+		}
+		pendingFor(id, actor);
+		decide(id, ApprovalState.REJECTED, actor, note);
+		this.audit.record(actor, AuditAction.REJECT, id, "rejected; comment: " + note);
+		return find(id).orElseThrow();
+	}
+
+	/** Pending requests, oldest first: the approvers' queue. */
+	public List<Queued> queue() {
+		return this.jdbc.sql("""
+				SELECT r.announcement_id, a.title, a.importance, r.audience_size, r.submitted_name, r.submitted_at,
+				       r.scheduled_at, r.content_hash
+				FROM approval_request r JOIN announcement a ON a.id = r.announcement_id
+				WHERE r.state = 'pending' ORDER BY r.submitted_at LIMIT 500
+				""")
+			.query((rs, i) -> new Queued(rs.getLong(1), rs.getString(2), "critical".equals(rs.getString(3)),
+					(Integer) rs.getObject(4), rs.getString(5), rs.getTimestamp(6).toInstant(),
+					(rs.getTimestamp(7) != null) ? rs.getTimestamp(7).toInstant() : null, rs.getString(8)))
+			.list();
+	}
+
+	public Optional<Request> find(long id) {
+		return this.jdbc.sql("""
+				SELECT announcement_id, state, content_hash, audience_size, scheduled_at, scheduled_zone, submitted_by,
+				       submitted_name, submitted_at, decided_by, decided_name, decided_at, comment
+				FROM approval_request WHERE announcement_id = :id
+				""")
+			.param("id", id)
+			.query((rs, i) -> new Request(rs.getLong(1), ApprovalState.fromDb(rs.getString(2)), rs.getString(3),
+					(Integer) rs.getObject(4), instant(rs.getTimestamp(5)), rs.getString(6), rs.getString(7),
+					rs.getString(8), instant(rs.getTimestamp(9)), rs.getString(10), rs.getString(11),
+					instant(rs.getTimestamp(12)), rs.getString(13)))
+			.optional();
+	}
+
+	/** The content changed: an approval (or a pending request) no longer holds. */
+	@EventListener
+	void onContentChanged(AnnouncementEvents.ContentChanged event) {
+		withdraw(event.announcementId());
+	}
+
+	/** The audience changed: likewise. */
+	@EventListener
+	void onAudienceChanged(AudienceEvents.AudienceChanged event) {
+		withdraw(event.announcementId());
+	}
+
+	/**
+	 * Withdraws a pending or approved request; an announcement scheduled by its approval
+	 * goes back to draft, so nothing unapproved can start by itself.
+	 */
+	void withdraw(long id) {
+		int withdrawn = this.jdbc.sql("""
+				UPDATE approval_request SET state = 'withdrawn' WHERE announcement_id = :id
+				  AND state IN ('pending', 'approved')
+				""").param("id", id).update();
+		if (withdrawn == 1 && this.announcements.require(id).status() == AnnouncementStatus.SCHEDULED) {
+			this.announcements.unschedule(id);
+		}
+	}
+
+	/** Whether the current content and audience are exactly the ones approved. */
+	boolean approvedAsIs(long id) {
+		return find(id).filter((r) -> r.state() == ApprovalState.APPROVED)
+			.map((r) -> r.contentHash().equals(currentHash(id)))
+			.orElse(false);
+	}
+
+	String currentHash(long id) {
+		return hash(this.announcements.require(id), this.audiences.get(id));
+	}
+
+	/**
+	 * SHA-256 over the content and the audience entries (labels left out: they are only
+	 * what the author saw).
+	 */
+	static String hash(Announcement announcement, AudienceDefinition audience) {
+		Map<String, Object> bound = new LinkedHashMap<>();
+		bound.put("content", announcement.content());
+		bound.put("audience",
+				audience.entries()
+					.stream()
+					.map((e) -> e.kind().dbValue() + ":" + e.ref() + ":" + ((e.teamId() != null) ? e.teamId() : ""))
+					.sorted()
+					.toList());
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256")
+				.digest(JsonMapper.shared().writeValueAsString(bound).getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(digest);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private void checkGuardrails(Announcement announcement, Actor actor) {
+		this.guardrails.checkCritical(announcement.content().isCritical(), actor);
+		this.guardrails.checkAudience(this.audiences.get(announcement.id()), actor);
+	}
+
+	/**
+	 * The pending request, if this actor may decide it: an Approver who is not an owner.
+	 */
+	private Request pendingFor(long id, Actor actor) {
+		if (!actor.isApprover()) {
+			throw new ResponseStatusException(HttpStatus.FORBIDDEN, "Only Approvers approve or reject.");
+		}
+		if (this.owners.isOwner(id, actor)) {
+			throw new ResponseStatusException(HttpStatus.FORBIDDEN,
+					"An owner of announcement " + id + " cannot approve or reject it; another Approver must.");
+		}
+		Request request = find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.CONFLICT,
+				"Announcement " + id + " was not submitted for approval."));
+		if (request.state() != ApprovalState.PENDING) {
+			throw new ResponseStatusException(HttpStatus.CONFLICT, "Announcement " + id
+					+ " has no pending approval request (it is " + request.state().dbValue() + ").");
+		}
+		return request;
+	}
+
+	private void requireUnchanged(Announcement announcement, Request request) {
+		if (announcement.status() != AnnouncementStatus.DRAFT
+				|| !request.contentHash().equals(hash(announcement, this.audiences.get(announcement.id())))) {
+			withdraw(announcement.id());
+			throw new ResponseStatusException(HttpStatus.CONFLICT, "Announcement " + announcement.id()
+					+ " changed after it was submitted; the author must submit it again.");
+		}
+	}
+
+	private void decide(long id, ApprovalState target, Actor actor, String comment) {
+		List<String> from = target.allowedFrom().stream().map(ApprovalState::dbValue).toList();
+		int updated = this.jdbc.sql("""
+				UPDATE approval_request SET state = :target, decided_by = :by, decided_name = :name, decided_at = now(),
+				  comment = :comment
+				WHERE announcement_id = :id AND state IN (:from)
+				""")
+			.param("target", target.dbValue())
+			.param("by", actor.id())
+			.param("name", actor.name())
+			.param("comment", comment)
+			.param("id", id)
+			.param("from", from)
+			.update();
+		if (updated != 1) {
+			throw new ResponseStatusException(HttpStatus.CONFLICT, "The approval request changed meanwhile.");
+		}
+	}
+
+	/** Locks the announcement row: decisions, edits and starts on it are serialized. */
+	private Announcement lock(long id) {
+		this.jdbc.sql("SELECT id FROM announcement WHERE id = :id FOR UPDATE").param("id", id).query().rowSet();
+		return this.announcements.require(id);
+	}
+
+	private static String clean(String comment) {
+		if (comment == null || comment.isBlank()) {
+			return null;
+		}
+		String c = comment.strip();
+		if (c.length() > MAX_COMMENT) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+					"A comment has at most " + MAX_COMMENT + " characters.");
+		}
+		return c;
+	}
+
+	private static Instant instant(Timestamp ts) {
+		return (ts != null) ? ts.toInstant() : null;
+	}
+
+	/** Published inside the submit's transaction; approvers are told after it commits. */
+	record ApprovalRequested(long announcementId) {
+	}
+
+	/**
+	 * One approval request.
+	 *
+	 * @param announcementId the announcement
+	 * @param state where it is
+	 * @param contentHash what was submitted (content and audience)
+	 * @param audienceSize people in the audience at submit, when it could be counted
+	 * @param scheduledAt when to start once approved (null: at once)
+	 * @param scheduledZone the author's zone for that time
+	 * @param submittedBy who submitted (id)
+	 * @param submittedName who submitted (name)
+	 * @param submittedAt when
+	 * @param decidedBy the approver (id)
+	 * @param decidedName the approver (name)
+	 * @param decidedAt when
+	 * @param comment the approver's comment
+	 */
+	public record Request(long announcementId, ApprovalState state, String contentHash, Integer audienceSize,
+			Instant scheduledAt, String scheduledZone, String submittedBy, String submittedName, Instant submittedAt,
+			String decidedBy, String decidedName, Instant decidedAt, String comment) {
+	}
+
+	/** A pending request in the queue. */
+	public record Queued(long announcementId, String title, boolean critical, Integer audienceSize, String submittedBy,
+			Instant submittedAt, Instant scheduledAt, String contentHash) {
+	}
+
+}

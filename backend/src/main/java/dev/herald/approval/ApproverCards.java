@@ -1,0 +1,193 @@
+package dev.herald.approval;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.herald.announcement.Announcement;
+import dev.herald.announcement.AnnouncementCard;
+import dev.herald.announcement.Announcements;
+import dev.herald.announcement.Owners;
+import dev.herald.security.Actor;
+import dev.herald.security.StaffMembers;
+import dev.herald.teams.ConnectorClient;
+import dev.herald.teams.ConnectorReply;
+
+import org.springframework.context.MessageSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * Tells approvers in Teams, from Herald's own bot: a card with the preview of the
+ * announcement, its audience size, a comment box and Approve / Reject buttons
+ * ({@code Action.Execute}, handled by the bot endpoint). Sent after the submit commits,
+ * to every approver who signed in to Herald, has a chat with it and is not an owner.
+ */
+@Component
+class ApproverCards {
+
+	static final String APPROVE = "herald.approve";
+
+	static final String REJECT = "herald.reject";
+
+	private static final Logger log = LoggerFactory.getLogger(ApproverCards.class);
+
+	private final JdbcClient jdbc;
+
+	private final Approvals approvals;
+
+	private final Announcements announcements;
+
+	private final Owners owners;
+
+	private final StaffMembers staff;
+
+	private final AnnouncementCard cards;
+
+	private final ConnectorClient connector;
+
+	private final MessageSource messages;
+
+	ApproverCards(JdbcClient jdbc, Approvals approvals, Announcements announcements, Owners owners, StaffMembers staff,
+			AnnouncementCard cards, ConnectorClient connector, MessageSource messages) {
+		this.jdbc = jdbc;
+		this.approvals = approvals;
+		this.announcements = announcements;
+		this.owners = owners;
+		this.staff = staff;
+		this.cards = cards;
+		this.connector = connector;
+		this.messages = messages;
+	}
+
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+	void onSubmitted(Approvals.ApprovalRequested event) {
+		long id = event.announcementId();
+		Approvals.Request request = this.approvals.find(id).orElse(null);
+		if (request == null || request.state() != ApprovalState.PENDING) {
+			return;
+		}
+		Announcement announcement = this.announcements.require(id);
+		int told = 0;
+		for (Actor approver : this.staff.approvers()) {
+			if (this.owners.isOwner(id, approver)) {
+				continue;
+			}
+			Chat chat = chat(approver.aadObjectId());
+			if (chat == null) {
+				continue;
+			}
+			Locale locale = (chat.locale() != null) ? Locale.forLanguageTag(chat.locale()) : Locale.ENGLISH;
+			byte[] activity = JsonMapper.shared()
+				.writeValueAsBytes(Map.of("type", "message", "summary", text("approval.card.title", locale),
+						"attachments", List.of(Map.of("contentType", "application/vnd.microsoft.card.adaptive",
+								"content", card(announcement, request, locale)))));
+			try {
+				ConnectorReply reply = this.connector.sendActivity(chat.serviceUrl(), chat.conversationId(), activity);
+				told += reply.isSuccess() ? 1 : 0;
+			}
+			catch (RuntimeException ex) {
+				log.warn("Approval card for announcement {} not delivered to an approver: {}", id, ex.toString());
+			}
+		}
+		log.info("Announcement {} submitted for approval; {} approvers told in Teams", id, told);
+	}
+
+	Map<String, Object> card(Announcement announcement, Approvals.Request request, Locale locale) {
+		List<Object> body = new ArrayList<>();
+		body.add(Map.of("type", "TextBlock", "text", text("approval.card.title", locale), "size", "Large", "weight",
+				"Bolder", "wrap", true));
+		body.add(Map.of("type", "TextBlock", "wrap", true, "text",
+				text("approval.card.intro", locale, request.submittedName())));
+		List<Object> facts = new ArrayList<>();
+		facts.add(Map.of("title", text("approval.card.audience", locale), "value",
+				(request.audienceSize() != null) ? text("approval.card.people", locale, request.audienceSize())
+						: text("approval.card.everyone", locale)));
+		facts.add(Map.of("title", text("approval.card.when", locale), "value", (request.scheduledAt() != null)
+				? request.scheduledAt().toString() : text("approval.card.now", locale)));
+		body.add(Map.of("type", "FactSet", "facts", facts));
+		// The preview: the announcement's own card body, without ids (so it is not
+		// counted as a delivery) and without its buttons (it is not sent yet).
+		Map<String, Object> preview = new LinkedHashMap<>();
+		preview.put("type", "Container");
+		preview.put("style", "emphasis");
+		preview.put("items", inert(
+				this.cards.card(announcement.id(), announcement.content(), announcement.createdBy()).get("body")));
+		body.add(preview);
+		body.add(Map.of("type", "Input.Text", "id", "comment", "isMultiline", true, "maxLength", Approvals.MAX_COMMENT,
+				"placeholder", text("approval.card.comment", locale)));
+		Map<String, Object> data = Map.of("announcementId", announcement.id(), "hash", request.contentHash());
+		List<Object> actions = List.of(action(APPROVE, text("approval.card.approve", locale), data),
+				action(REJECT, text("approval.card.reject", locale), data));
+		Map<String, Object> card = new LinkedHashMap<>();
+		card.put("type", "AdaptiveCard");
+		card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+		card.put("version", "1.4");
+		card.put("body", body);
+		card.put("actions", actions);
+		return card;
+	}
+
+	private static Map<String, Object> action(String verb, String title, Map<String, Object> data) {
+		Map<String, Object> all = new LinkedHashMap<>(data);
+		all.put("action", verb);
+		return Map.of("type", "Action.Execute", "title", title, "verb", verb, "data", all);
+	}
+
+	/** A copy of card elements with ids, inputs and actions left out. */
+	@SuppressWarnings("unchecked")
+	static Object inert(Object element) {
+		if (element instanceof List<?> list) {
+			List<Object> copy = new ArrayList<>();
+			for (Object item : list) {
+				if (item instanceof Map<?, ?> m && m.get("type") instanceof String type
+						&& (type.equals("ActionSet") || type.startsWith("Input."))) {
+					continue;
+				}
+				copy.add(inert(item));
+			}
+			return copy;
+		}
+		if (element instanceof Map<?, ?> map) {
+			Map<String, Object> copy = new LinkedHashMap<>();
+			((Map<String, Object>) map).forEach((key, value) -> {
+				if (!key.equals("id") && !key.equals("selectAction") && !key.equals("actions")) {
+					copy.put(key, inert(value));
+				}
+			});
+			return copy;
+		}
+		return element;
+	}
+
+	private Chat chat(String aadObjectId) {
+		if (aadObjectId == null) {
+			return null;
+		}
+		return this.jdbc.sql("""
+				SELECT conversation_id, service_url, locale FROM conversation
+				WHERE kind = 'personal' AND status = 'active' AND lower(aad_object_id) = lower(:aad)
+				ORDER BY updated_at DESC LIMIT 1
+				""")
+			.param("aad", aadObjectId)
+			.query((rs, i) -> new Chat(rs.getString(1), rs.getString(2), rs.getString(3)))
+			.optional()
+			.orElse(null);
+	}
+
+	private String text(String key, Locale locale, Object... args) {
+		return this.messages.getMessage(key, args, locale);
+	}
+
+	private record Chat(String conversationId, String serviceUrl, String locale) {
+	}
+
+}
