@@ -208,7 +208,7 @@ final class ConnectorApi {
 		// Teams creates the 1:1 only for someone who has the app personally or shares a
 		// team with the installed bot; creating it then puts the bot in their chat list.
 		if (this.sim.requireInstall && !this.sim.isInstalled(user.id())) {
-			if (!this.sim.sharesTeamWithBot(user)) {
+			if (!this.sim.sharesTeamWithBot(user) || this.sim.unlicensed(user)) {
 				this.sim.stats.forbidden403.incrementAndGet();
 				return error(403, "BotNotInConversationRoster", "The bot isn't part of the conversation roster.");
 			}
