@@ -227,6 +227,13 @@ public class Announcements {
 	}
 
 	/** Called by the dispatcher once every recipient has a final state. */
+	/** Whether any announcement is being sent now (the broadcast has the budget). */
+	public boolean anySending() {
+		return this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM announcement WHERE status = 'sending')")
+			.query(Boolean.class)
+			.single();
+	}
+
 	public boolean markSentIfComplete(long id) {
 		return this.jdbc.sql("""
 				UPDATE announcement SET status = 'sent', finished_at = now(), updated_at = now()

@@ -31,10 +31,14 @@ import org.springframework.validation.annotation.Validated;
  * @param keysMinRefreshInterval the least time between two fetches triggered by an
  * unknown key id, so forged tokens cannot make Herald hammer the JWKS endpoint
  * @param welcome whether new users and teams are greeted
- * @param welcomeRatePerSecond welcomes posted per second at most, leaving the tenant
- * budget to broadcasts
+ * @param welcomeRatePerSecond welcomes posted per second at most, by all instances
+ * together, leaving the tenant budget to broadcasts
  * @param rosterPageSize page size of roster fetches (Teams caps it at 500)
  * @param app the Teams app package
+ * @param welcomeRateDuringBroadcast welcomes per second while an announcement is being
+ * sent: the broadcast keeps the Connector budget (a rollout's proactive installs would
+ * otherwise spend a fifth of it on greetings); newest first, so someone who has just
+ * installed is still greeted within seconds
  */
 @Validated
 @ConfigurationProperties("herald.bot")
@@ -43,7 +47,7 @@ public record BotProperties(@DefaultValue("") String orgName, @DefaultValue("") 
 		@NotNull @DefaultValue("12h") Duration keysRefreshInterval,
 		@NotNull @DefaultValue("5m") Duration keysMinRefreshInterval, @DefaultValue("true") boolean welcome,
 		@Positive @DefaultValue("10") int welcomeRatePerSecond, @Positive @DefaultValue("500") int rosterPageSize,
-		@Valid @NotNull @DefaultValue App app) {
+		@Valid @NotNull @DefaultValue App app, @Positive @DefaultValue("1") int welcomeRateDuringBroadcast) {
 
 	@AssertTrue(message = "herald.bot.keys-refresh-interval must be between 1 minute and 24 hours")
 	boolean isKeysRefreshIntervalValid() {

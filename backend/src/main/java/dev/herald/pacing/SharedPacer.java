@@ -46,6 +46,13 @@ public final class SharedPacer {
 	private volatile long pausedUntil = System.nanoTime();
 
 	/**
+	 * This instance's own calls, kept evenly spaced at the same rate: slots reserved in
+	 * separate statements can come out closer than one interval (the database's answer
+	 * takes a varying time), and the service's one-second window would see a burst.
+	 */
+	private final EvenPacer local;
+
+	/**
 	 * @param jdbc the shared database
 	 * @param name the budget's name ({@code rate_budget.name})
 	 * @param ratePerSecond calls per second for all instances together (0 = unlimited)
@@ -54,11 +61,13 @@ public final class SharedPacer {
 		this.jdbc = jdbc;
 		this.name = name;
 		this.rate = ratePerSecond;
+		this.local = new EvenPacer(ratePerSecond);
 	}
 
 	public void setRate(double ratePerSecond) {
 		if (ratePerSecond != this.rate) {
 			this.rate = ratePerSecond;
+			this.local.setRate(ratePerSecond);
 			synchronized (this) {
 				this.slots.clear();
 			}
@@ -98,6 +107,7 @@ public final class SharedPacer {
 						throw new InterruptedException();
 					}
 				}
+				this.local.acquire();
 				return;
 			}
 		}
@@ -146,7 +156,8 @@ public final class SharedPacer {
 			.param("interval", intervalMicros)
 			.query(Double.class)
 			.single();
-		long first = asked + (long) (firstInMillis * 1_000_000);
+		// The database read its clock about halfway through the round trip.
+		long first = asked + (System.nanoTime() - asked) / 2 + (long) (firstInMillis * 1_000_000);
 		synchronized (this) {
 			for (int i = 0; i < count; i++) {
 				this.slots.add(first + i * intervalMicros * 1000);

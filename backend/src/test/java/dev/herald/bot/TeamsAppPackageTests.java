@@ -35,7 +35,8 @@ class TeamsAppPackageTests {
 					Duration.ofHours(12), Duration.ofMinutes(5), true, 10, 500,
 					new BotProperties.App("", "1.2.3", "Herald", "Contoso", URI.create("https://contoso.example"),
 							URI.create("https://contoso.example/privacy"), URI.create("https://contoso.example/terms"),
-							"#4F46E5")));
+							"#4F46E5"),
+					1));
 
 	@Test
 	void zipHoldsManifestAndIconsAtTheRequiredSizes() throws IOException {
