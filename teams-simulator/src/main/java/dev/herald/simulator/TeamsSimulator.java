@@ -265,6 +265,17 @@ public final class TeamsSimulator implements AutoCloseable {
 		this.clientSecrets.put(clientId, secret);
 	}
 
+	private final Map<String, java.security.PublicKey> clientCertificates = new ConcurrentHashMap<>();
+
+	/** Registers an app's certificate credential, for strict mode. */
+	public void registerClientCertificate(String clientId, java.security.cert.X509Certificate certificate) {
+		this.clientCertificates.put(clientId, certificate.getPublicKey());
+	}
+
+	java.security.PublicKey clientCertificateKey(String clientId) {
+		return (clientId != null) ? this.clientCertificates.get(clientId) : null;
+	}
+
 	boolean clientValid(String clientId, String secret) {
 		return clientId != null && secret != null && secret.equals(this.clientSecrets.get(clientId));
 	}
