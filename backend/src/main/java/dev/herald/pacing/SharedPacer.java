@@ -25,8 +25,15 @@ public final class SharedPacer {
 
 	private static final long RECOVER_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-	/** Slots reserved per statement: a fifth of a second's worth. */
+	/**
+	 * Slots reserved per statement: a fifth of a second's worth, or twice the last round
+	 * trip to the database when that is slower (a busy database must not cap the pace).
+	 */
 	private static final double RESERVE_SECONDS = 0.2;
+
+	private static final double MAX_RESERVE_SECONDS = 2.0;
+
+	private volatile double lastRoundTripSeconds;
 
 	private final JdbcClient jdbc;
 
@@ -138,7 +145,8 @@ public final class SharedPacer {
 			effective = this.rate * this.factor;
 		}
 		long intervalMicros = Math.max(1, (long) (1_000_000 / effective));
-		int count = Math.max(1, (int) Math.round(effective * RESERVE_SECONDS));
+		double seconds = Math.min(MAX_RESERVE_SECONDS, Math.max(RESERVE_SECONDS, 2 * this.lastRoundTripSeconds));
+		int count = Math.max(1, (int) Math.round(effective * seconds));
 		long asked = System.nanoTime();
 		// Slots that passed unused are not handed out late: that would bunch calls.
 		Double firstInMillis = this.jdbc.sql("""
@@ -156,8 +164,10 @@ public final class SharedPacer {
 			.param("interval", intervalMicros)
 			.query(Double.class)
 			.single();
+		long answered = System.nanoTime();
+		this.lastRoundTripSeconds = (answered - asked) / 1e9;
 		// The database read its clock about halfway through the round trip.
-		long first = asked + (System.nanoTime() - asked) / 2 + (long) (firstInMillis * 1_000_000);
+		long first = asked + (answered - asked) / 2 + (long) (firstInMillis * 1_000_000);
 		synchronized (this) {
 			for (int i = 0; i < count; i++) {
 				this.slots.add(first + i * intervalMicros * 1000);
