@@ -58,9 +58,12 @@ class SharedPacerTests extends IntegrationTest {
 			}
 			worst = Math.max(worst, i - j + 1);
 		}
-		assertThat(worst).as("calls in the busiest second of both instances together").isLessThanOrEqualTo(rate);
-		// Without the shared budget each instance alone would make ~80 calls in 4 s.
-		assertThat(sorted.size()).as("calls in 4 s").isBetween(rate * 4 * 8 / 10, rate * 4 + rate);
+		// Unshared, the two would make 2 × 20 calls in a second. The timestamps are taken
+		// after each caller wakes up, so on a loaded host a late wake-up can bunch two
+		// recorded calls: 10 % is allowed for that, not more.
+		assertThat(worst).as("calls in the busiest second of both instances together")
+			.isLessThanOrEqualTo(rate + rate / 10);
+		assertThat(sorted.size()).as("calls in 4 s (unshared: 160)").isBetween(rate * 4 * 7 / 10, rate * 4 + rate / 2);
 	}
 
 	@Test
