@@ -1,5 +1,5 @@
 # Production image of Herald. Build the jar first: ./mvnw -B package -DskipTests
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:17.0.15_6-jre
 RUN useradd --system --uid 10001 herald
 USER herald
 COPY backend/target/herald.jar /app/herald.jar

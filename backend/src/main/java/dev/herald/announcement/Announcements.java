@@ -445,6 +445,13 @@ public class Announcements {
 		this.events.publishEvent(new AnnouncementEvents.SendCanceled(id));
 	}
 
+	/** Whether any announcement is being sent now (the broadcast has the budget). */
+	public boolean anySending() {
+		return this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM announcement WHERE status = 'sending')")
+			.query(Boolean.class)
+			.single();
+	}
+
 	/**
 	 * Called by the dispatcher: a sending announcement whose recipients all have a final
 	 * state ({@link Announcement.DeliveryCounts#isComplete()}) is sent. The row is locked

@@ -33,10 +33,14 @@ import org.springframework.validation.annotation.Validated;
  * @param keysMaxAge how long keys that cannot be refreshed stay trusted; older keys are
  * not, every token is refused and health reports DOWN until a refresh succeeds
  * @param welcome whether new users and teams are greeted
- * @param welcomeRatePerSecond welcomes posted per second at most, leaving the tenant
- * budget to broadcasts
+ * @param welcomeRatePerSecond welcomes posted per second at most, by all instances
+ * together, leaving the tenant budget to broadcasts
  * @param rosterPageSize page size of roster fetches (Teams caps it at 500)
  * @param app the Teams app package
+ * @param welcomeRateDuringBroadcast welcomes per second while an announcement is being
+ * sent: the broadcast keeps the Connector budget (a rollout's proactive installs would
+ * otherwise spend a fifth of it on greetings); newest first, so someone who has just
+ * installed is still greeted within seconds
  */
 @Validated
 @ConfigurationProperties("herald.bot")
@@ -45,7 +49,8 @@ public record BotProperties(@DefaultValue("") String orgName, @DefaultValue("") 
 		@NotNull @DefaultValue("12h") Duration keysRefreshInterval,
 		@NotNull @DefaultValue("5m") Duration keysMinRefreshInterval, @NotNull @DefaultValue("24h") Duration keysMaxAge,
 		@DefaultValue("true") boolean welcome, @Positive @DefaultValue("10") int welcomeRatePerSecond,
-		@Positive @DefaultValue("500") int rosterPageSize, @Valid @NotNull @DefaultValue App app) {
+		@Positive @DefaultValue("500") int rosterPageSize, @Valid @NotNull @DefaultValue App app,
+		@Positive @DefaultValue("1") int welcomeRateDuringBroadcast) {
 
 	@AssertTrue(message = "herald.bot.keys-refresh-interval must be between 1 minute and 24 hours")
 	boolean isKeysRefreshIntervalValid() {

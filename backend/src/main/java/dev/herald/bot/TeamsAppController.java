@@ -8,8 +8,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Download of the Teams app package. Admins only: {@code SecurityConfig} restricts
- * {@code /admin/**} to the Admin role.
+ * Download of the Teams app package, in the UI and over the API (to automate its upload
+ * to the Teams app catalog). Admins only: {@code SecurityConfig} restricts
+ * {@code /admin/**} and {@code /api/v1/admin/**} to the Admin role.
  */
 @RestController
 class TeamsAppController {
@@ -20,7 +21,7 @@ class TeamsAppController {
 		this.appPackage = appPackage;
 	}
 
-	@GetMapping("/admin/teams-app.zip")
+	@GetMapping({ "/admin/teams-app.zip", "/api/v1/admin/teams-app.zip" })
 	ResponseEntity<byte[]> download() {
 		return ResponseEntity.ok()
 			.contentType(MediaType.parseMediaType("application/zip"))

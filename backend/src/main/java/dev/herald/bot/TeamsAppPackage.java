@@ -63,6 +63,9 @@ public class TeamsAppPackage {
 		return bytes.toByteArray();
 	}
 
+	/** The RSC permission Teams needs in the manifest to send read receipts. */
+	static final String READ_RECEIPT_PERMISSION = "ChatMessageReadReceipt.Read.Chat";
+
 	Map<String, Object> manifest() {
 		BotProperties.App app = this.bot.app();
 		String botId = this.teams.botAppId();
@@ -98,6 +101,10 @@ public class TeamsAppPackage {
 		// Graph's proactive install (TeamsAppInstallation.ReadWriteSelfForUser.All) only
 		// sees apps whose webApplicationInfo.id is the calling app.
 		m.put("webApplicationInfo", Map.of("id", botId, "resource", "api://botid-" + botId));
+		// Without this resource-specific permission Teams sends the bot no read receipts
+		// (RSC is granted with the app's install, no admin consent step).
+		m.put("authorization", Map.of("permissions",
+				Map.of("resourceSpecific", List.of(Map.of("name", READ_RECEIPT_PERMISSION, "type", "Application")))));
 		return m;
 	}
 

@@ -9,15 +9,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.herald.dispatch.RetryPolicy;
+import dev.herald.announcement.Announcements;
+import dev.herald.pacing.SharedPacer;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Posts due welcomes from the queue, a few per second so that broadcasts keep most of the
- * tenant budget, honouring Retry-After and retrying transient failures with backoff.
+ * Posts due welcomes from the queue, newest first, a few per second for all instances
+ * together (a budget shared through the database) so that broadcasts keep most of the
+ * tenant budget, and fewer while a broadcast runs; honours Retry-After and retries
+ * transient failures with backoff.
  */
 @Component
 class WelcomeSender {
@@ -37,10 +42,18 @@ class WelcomeSender {
 
 	private volatile Instant pausedUntil = Instant.EPOCH;
 
-	WelcomeSender(Welcomes welcomes, ConnectorClient connector, BotProperties properties) {
+	private final Announcements announcements;
+
+	/** The welcome budget, shared by every instance through the database. */
+	private final SharedPacer pacer;
+
+	WelcomeSender(Welcomes welcomes, ConnectorClient connector, BotProperties properties, Announcements announcements,
+			JdbcClient jdbc) {
 		this.welcomes = welcomes;
 		this.connector = connector;
 		this.properties = properties;
+		this.announcements = announcements;
+		this.pacer = new SharedPacer(jdbc, "welcome", properties.welcomeRatePerSecond());
 	}
 
 	@Scheduled(fixedDelayString = "${herald.bot.welcome-poll:1s}")
@@ -48,19 +61,16 @@ class WelcomeSender {
 		if (Instant.now().isBefore(this.pausedUntil)) {
 			return;
 		}
-		int rate = Math.max(1, this.properties.welcomeRatePerSecond());
-		long spacingNanos = 1_000_000_000L / rate;
 		try {
+			int rate = Math.max(1, this.announcements.anySending() ? this.properties.welcomeRateDuringBroadcast()
+					: this.properties.welcomeRatePerSecond());
+			this.pacer.setRate(rate);
 			for (Welcomes.Due due : this.welcomes.claimDue(rate, Duration.ofMinutes(2))) {
-				long started = System.nanoTime();
+				this.pacer.acquire();
 				send(due);
 				if (Instant.now().isBefore(this.pausedUntil)) {
 					return; // the rest of the claimed rows come due again when their
 							// lease ends
-				}
-				long left = spacingNanos - (System.nanoTime() - started);
-				if (left > 0) {
-					Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
 				}
 			}
 		}

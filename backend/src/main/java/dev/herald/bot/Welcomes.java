@@ -52,7 +52,10 @@ class Welcomes {
 			.update() == 1;
 	}
 
-	/** Claims due welcomes for sending (other instances skip the locked rows). */
+	/**
+	 * Claims due welcomes for sending, newest first (other instances skip the locked
+	 * rows).
+	 */
 	List<Due> claimDue(int limit, Duration lease) {
 		return this.jdbc.sql("""
 				UPDATE bot_welcome w SET attempts = w.attempts + 1,
@@ -60,7 +63,9 @@ class Welcomes {
 				WHERE (w.tenant_id, w.scope, w.subject_id) IN (
 				  SELECT tenant_id, scope, subject_id FROM bot_welcome
 				  WHERE status = 'due' AND next_attempt_at <= now()
-				  ORDER BY next_attempt_at LIMIT :limit FOR UPDATE SKIP LOCKED)
+				  -- newest first: during a rollout backlog, whoever has just installed is
+				  -- greeted within seconds instead of hours
+				  ORDER BY next_attempt_at DESC LIMIT :limit FOR UPDATE SKIP LOCKED)
 				RETURNING w.tenant_id, w.scope, w.subject_id, w.service_url, w.conversation_id, w.activity::text,
 				          w.attempts
 				""")

@@ -17,8 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * says whether this instance takes part.
  *
  * @param enabled whether this instance runs installs
- * @param ratePerSecond Graph's per-tenant limit for app installs (and for the GETs of the
- * chat-id fallback, a separate budget)
+ * @param ratePerSecond Graph's per-tenant limit for app installs, shared by all instances
+ * (and for the GETs of the chat-id fallback, a separate budget)
  * @param utilization share of the limit used, below 1 so network jitter never makes Graph
  * see a burst over it
  * @param concurrency install calls in flight at once (enough to hide Graph latency)
@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxAttempts attempts for transient failures before an install fails
  * @param maxThrottledAttempts attempts for an install that keeps getting 429
  * @param initialBackoff first retry delay (then exponential)
+ * @param createConcurrency conversation creations in flight at once (the roster route)
  */
 @Validated
 @ConfigurationProperties("herald.install")
@@ -39,7 +40,8 @@ public record InstallProperties(@DefaultValue("true") boolean enabled,
 		@Min(1) @Max(256) @DefaultValue("16") int concurrency, @Min(1) @Max(5_000) @DefaultValue("200") int batchSize,
 		@NotNull @DefaultValue("2m") Duration lease, @NotNull @DefaultValue("10s") Duration conversationWait,
 		@NotNull @DefaultValue("200ms") Duration pollInterval, @Min(1) @DefaultValue("5") int maxAttempts,
-		@Min(1) @DefaultValue("20") int maxThrottledAttempts, @NotNull @DefaultValue("2s") Duration initialBackoff) {
+		@Min(1) @DefaultValue("20") int maxThrottledAttempts, @NotNull @DefaultValue("2s") Duration initialBackoff,
+		@Min(1) @Max(64) @DefaultValue("4") int createConcurrency) {
 
 	double pacedRate() {
 		return this.ratePerSecond * this.utilization;

@@ -7,6 +7,8 @@ import java.util.List;
 
 import dev.herald.dispatch.DeliveryState;
 import dev.herald.dispatch.InstallWaits;
+import dev.herald.conversation.Conversations;
+import dev.herald.conversation.PersonalConversation;
 import dev.herald.teams.TeamsProperties;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,27 +33,45 @@ class InstallQueue {
 
 	private final String tenantId;
 
-	InstallQueue(JdbcClient jdbc, JdbcTemplate template, InstallWaits waits, TeamsProperties teams) {
+	private final Conversations conversations;
+
+	InstallQueue(JdbcClient jdbc, JdbcTemplate template, InstallWaits waits, TeamsProperties teams,
+			Conversations conversations) {
 		this.jdbc = jdbc;
 		this.template = template;
 		this.waits = waits;
+		this.conversations = conversations;
 		this.tenantId = teams.tenantId();
 	}
 
 	/**
 	 * Requests installs for an announcement's waiting people. Someone whose earlier
 	 * install failed or whose chat was since removed is tried again: licences and people
-	 * change.
+	 * change. People known by Teams user id from a team Herald is installed in (roster,
+	 * channel senders, mentions) are marked for the roster route: their 1:1 conversation
+	 * can be created without an install.
 	 */
 	int enqueue(long announcementId) {
 		return this.jdbc.sql("""
-				INSERT INTO app_install (aad_object_id)
-				SELECT DISTINCT d.recipient FROM delivery d
-				WHERE d.announcement_id = :id AND d.state = :installing AND d.recipient_kind = 'person'
+				INSERT INTO app_install (aad_object_id, teams_user_id)
+				SELECT w.recipient, (
+				  SELECT m.teams_user_id FROM team_member m
+				  WHERE m.tenant_id = :tenant AND lower(m.aad_object_id) = w.recipient AND NOT m.removed
+				    AND EXISTS (SELECT 1 FROM conversation c WHERE c.kind = 'channel' AND c.tenant_id = :tenant
+				                AND c.team_id = m.team_id AND c.status = 'active')
+				  LIMIT 1)
+				FROM (SELECT DISTINCT d.recipient FROM delivery d
+				      WHERE d.announcement_id = :id AND d.state = :installing AND d.recipient_kind = 'person') w
 				ON CONFLICT (aad_object_id) DO UPDATE SET state = 'requested', attempts = 0, next_attempt_at = now(),
-				  lease_until = NULL, reason = NULL, last_status = NULL, updated_at = now()
+				  lease_until = NULL, reason = NULL, last_status = NULL, updated_at = now(),
+				  teams_user_id = COALESCE(EXCLUDED.teams_user_id, app_install.teams_user_id), roster_refused = false,
+				  resolved_by = NULL
 				WHERE app_install.state IN ('failed', 'resolved')
-				""").param("id", announcementId).param("installing", DeliveryState.INSTALLING.dbValue()).update();
+				""")
+			.param("id", announcementId)
+			.param("tenant", this.tenantId)
+			.param("installing", DeliveryState.INSTALLING.dbValue())
+			.update();
 	}
 
 	/** Fails an announcement's waiting rows at once (proactive install is off). */
@@ -65,7 +85,8 @@ class InstallQueue {
 				WITH picked AS (
 				  SELECT aad_object_id FROM app_install
 				  WHERE state = 'requested' AND next_attempt_at <= now()
-				  ORDER BY next_attempt_at LIMIT :limit
+				  -- people only Graph can reach first; roster people when Graph has room
+				  ORDER BY (teams_user_id IS NOT NULL AND NOT roster_refused), next_attempt_at LIMIT :limit
 				  FOR UPDATE SKIP LOCKED
 				)
 				UPDATE app_install a SET state = 'installing', attempts = a.attempts + 1,
@@ -79,9 +100,52 @@ class InstallQueue {
 			.list();
 	}
 
+	/**
+	 * Claims up to {@code limit} due people for the roster route (their 1:1 conversation
+	 * is created through the Connector).
+	 */
+	List<RosterClaim> claimRoster(int limit, Duration lease) {
+		return this.jdbc.sql("""
+				WITH picked AS (
+				  SELECT aad_object_id FROM app_install
+				  WHERE state = 'requested' AND teams_user_id IS NOT NULL AND NOT roster_refused
+				    AND next_attempt_at <= now()
+				  ORDER BY next_attempt_at LIMIT :limit
+				  FOR UPDATE SKIP LOCKED
+				)
+				UPDATE app_install a SET state = 'installing', attempts = a.attempts + 1,
+				  lease_until = now() + :lease * interval '1 millisecond', updated_at = now()
+				FROM picked p WHERE a.aad_object_id = p.aad_object_id
+				RETURNING a.aad_object_id, a.teams_user_id, a.attempts
+				""")
+			.param("limit", limit)
+			.param("lease", lease.toMillis())
+			.query((rs, i) -> new RosterClaim(rs.getString(1), rs.getString(2), rs.getInt(3)))
+			.list();
+	}
+
 	/** Graph installed the app (or it was there): now wait for the conversation. */
 	void installed(String aad, int status) {
-		move(aad, InstallState.INSTALLED, status, null, null, ", installed_at = now()");
+		move(aad, InstallState.INSTALLED, status, null, null, ", installed_at = now(), resolved_by = 'graph'");
+	}
+
+	/**
+	 * The 1:1 conversation was created: stored together with the end of the person's
+	 * install, so nothing sees one without the other; the next promote moves the person's
+	 * ledger rows.
+	 */
+	@Transactional
+	void created(String aad, int status, PersonalConversation conversation) {
+		this.conversations.upsertPersonal(conversation);
+		move(aad, InstallState.RESOLVED, status, null, null, ", resolved_by = 'conversation'");
+	}
+
+	/**
+	 * Teams refused to create the conversation (the person shares no team with Herald any
+	 * more, or the id is stale): the person goes to Graph like anyone unknown.
+	 */
+	void rosterRefused(String aad, int status, String reason) {
+		move(aad, InstallState.REQUESTED, status, reason, Instant.now(), ", roster_refused = true, attempts = 0");
 	}
 
 	void retry(String aad, Integer status, String reason, Instant at) {
@@ -125,7 +189,10 @@ class InstallQueue {
 		List<String> moved = this.waits.promoteReachable(this.tenantId);
 		if (!moved.isEmpty()) {
 			this.template.update("""
-					UPDATE app_install a SET state = 'resolved', lease_until = NULL, updated_at = now()
+					UPDATE app_install a SET state = 'resolved', lease_until = NULL, updated_at = now(),
+					  -- the conversationUpdate of a Graph install may overtake the worker's own record
+					  resolved_by = COALESCE(a.resolved_by,
+					    CASE WHEN a.state IN ('installing', 'installed') THEN 'graph' END)
 					WHERE a.aad_object_id = ANY (?::text[]) AND a.state <> 'resolved'
 					""", (ps) -> ps.setArray(1,
 					ps.getConnection().createArrayOf("text", moved.stream().distinct().toArray())));
@@ -153,11 +220,14 @@ class InstallQueue {
 		return this.waits.failWaitingFor(failures);
 	}
 
-	/** Fails every queued install (an admin switched proactive install off). */
+	/**
+	 * Fails every queued install no created conversation can replace (an admin switched
+	 * proactive install off).
+	 */
 	int failQueued(String reason) {
 		return this.jdbc.sql("""
 				UPDATE app_install SET state = 'failed', reason = :reason, lease_until = NULL, updated_at = now()
-				WHERE state = 'requested'
+				WHERE state = 'requested' AND (teams_user_id IS NULL OR roster_refused)
 				""").param("reason", reason).update();
 	}
 
@@ -216,6 +286,9 @@ class InstallQueue {
 	}
 
 	record Claim(String aadObjectId, int attempts) {
+	}
+
+	record RosterClaim(String aadObjectId, String teamsUserId, int attempts) {
 	}
 
 	record Person(String displayName, String language) {

@@ -29,13 +29,15 @@ class InstallRequests {
 
 	@EventListener
 	void on(AudienceEvents.InstallsNeeded event) {
+		int requested = this.queue.enqueue(event.announcementId());
 		if (!this.settings.proactiveInstall()) {
-			int failed = this.queue.failWaiting(event.announcementId(), Installer.SWITCHED_OFF);
-			log.info("Announcement {}: {} people without Herald failed, proactive install is off",
-					event.announcementId(), failed);
+			// Only people known from a team roster can still be reached (a created chat).
+			this.queue.failQueued(Installer.SWITCHED_OFF);
+			this.queue.failFromInstalls();
+			log.info("Announcement {}: {} people wait for Herald; proactive install is off, so only those known "
+					+ "from a team roster are reached", event.announcementId(), event.people());
 			return;
 		}
-		int requested = this.queue.enqueue(event.announcementId());
 		log.info("Announcement {}: {} people wait for Herald, {} new install requests", event.announcementId(),
 				event.people(), requested);
 	}

@@ -27,9 +27,11 @@ import dev.herald.conversation.PersonalConversation;
 import dev.herald.graph.GraphFailure;
 import dev.herald.graph.TeamsAppCatalog;
 import dev.herald.pacing.EvenPacer;
+import dev.herald.pacing.SharedPacer;
 import dev.herald.teams.TeamsProperties;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -72,7 +74,8 @@ class Installer implements SmartLifecycle {
 
 	private final String tenantId;
 
-	private final EvenPacer installPacer;
+	/** Graph's install budget, shared by every instance through the database. */
+	private final SharedPacer installPacer;
 
 	private final EvenPacer readPacer;
 
@@ -86,7 +89,7 @@ class Installer implements SmartLifecycle {
 
 	Installer(InstallProperties properties, InstallQueue queue, GraphServiceClient graph, TeamsAppCatalog catalog,
 			AppSettings settings, Conversations conversations, Announcements announcements, TenantServiceUrl serviceUrl,
-			MeterRegistry meters, TeamsProperties teams) {
+			MeterRegistry meters, TeamsProperties teams, JdbcClient jdbc) {
 		this.properties = properties;
 		this.queue = queue;
 		this.graph = graph;
@@ -97,7 +100,7 @@ class Installer implements SmartLifecycle {
 		this.serviceUrl = serviceUrl;
 		this.meters = meters;
 		this.tenantId = teams.tenantId();
-		this.installPacer = new EvenPacer(properties.pacedRate());
+		this.installPacer = new SharedPacer(jdbc, "graph-install", properties.pacedRate());
 		this.readPacer = new EvenPacer(properties.pacedRate());
 		this.work = new ArrayBlockingQueue<>(Math.max(properties.batchSize(), properties.concurrency()) * 2);
 		this.overdue = new ArrayBlockingQueue<>(properties.batchSize());
@@ -149,18 +152,19 @@ class Installer implements SmartLifecycle {
 	}
 
 	private void claimLoop() {
+		// Hold about half a second of work: the rest of the queue stays free for the
+		// roster route, so each person goes to whichever route has room.
+		int want = Math.max(1, Math.min(this.properties.batchSize(), (int) Math.ceil(this.properties.pacedRate() / 2)));
 		while (this.running) {
 			try {
-				int room = this.work.remainingCapacity();
-				List<InstallQueue.Claim> claimed = (room >= this.properties.batchSize() / 2
-						&& this.settings.proactiveInstall())
-								? this.queue.claim(Math.min(room, this.properties.batchSize()), this.properties.lease())
-								: List.of();
+				List<InstallQueue.Claim> claimed = (this.work.size() < want && this.settings.proactiveInstall())
+						? this.queue.claim(Math.min(this.work.remainingCapacity(), want), this.properties.lease())
+						: List.of();
 				for (InstallQueue.Claim claim : claimed) {
 					this.work.put(claim);
 				}
 				if (claimed.isEmpty()) {
-					Thread.sleep(this.properties.pollInterval().toMillis());
+					Thread.sleep(Math.min(100, this.properties.pollInterval().toMillis()));
 				}
 			}
 			catch (InterruptedException ex) {

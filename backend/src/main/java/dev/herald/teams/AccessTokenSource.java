@@ -1,6 +1,10 @@
 package dev.herald.teams;
 
 import java.net.URI;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.credential.TokenRequestContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,16 +46,43 @@ public final class AccessTokenSource {
 
 	private final ReentrantLock refreshLock = new ReentrantLock();
 
+	/** Set for a certificate credential: a client assertion replaces the secret. */
+	private final ClientCertificate certificate;
+
+	/** Set for managed identity and workload identity federation (azure-identity). */
+	private final TokenCredential azure;
+
 	private volatile Token current;
 
 	public AccessTokenSource(RestClient http, URI tokenUrl, String clientId, String clientSecret, String scope,
 			Clock clock) {
+		this(http, tokenUrl, clientId, clientSecret, null, null, scope, clock);
+	}
+
+	private AccessTokenSource(RestClient http, URI tokenUrl, String clientId, String clientSecret,
+			ClientCertificate certificate, TokenCredential azure, String scope, Clock clock) {
 		this.http = http;
 		this.tokenUrl = tokenUrl;
 		this.clientId = clientId;
 		this.clientSecret = (clientSecret != null) ? clientSecret : "";
+		this.certificate = certificate;
+		this.azure = azure;
 		this.scope = scope;
 		this.clock = clock;
+	}
+
+	/** Client credentials with a certificate (a signed client assertion). */
+	public static AccessTokenSource withCertificate(RestClient http, URI tokenUrl, String clientId,
+			ClientCertificate certificate, String scope, Clock clock) {
+		return new AccessTokenSource(http, tokenUrl, clientId, null, certificate, null, scope, clock);
+	}
+
+	/**
+	 * Tokens from an azure-identity credential (managed identity, workload identity
+	 * federation): no secret or key in Herald's configuration at all.
+	 */
+	public static AccessTokenSource withAzureCredential(TokenCredential credential, String scope, Clock clock) {
+		return new AccessTokenSource(null, null, null, null, null, credential, scope, clock);
 	}
 
 	/** A valid bearer token, fetched or refreshed when needed. */
@@ -80,10 +111,26 @@ public final class AccessTokenSource {
 	}
 
 	private Token fetch() {
+		if (this.azure != null) {
+			try {
+				AccessToken token = this.azure.getTokenSync(new TokenRequestContext().addScopes(this.scope));
+				return new Token(token.getToken(), token.getExpiresAt().toInstant());
+			}
+			catch (RuntimeException ex) {
+				throw new TokenException("Managed identity token not obtained: " + abbreviate(ex.getMessage()), ex);
+			}
+		}
 		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
 		form.add("grant_type", "client_credentials");
 		form.add("client_id", this.clientId);
-		form.add("client_secret", this.clientSecret);
+		if (this.certificate != null) {
+			form.add("client_assertion_type", ClientCertificate.ASSERTION_TYPE);
+			form.add("client_assertion",
+					this.certificate.assertion(this.clientId, this.tokenUrl, this.clock.instant()));
+		}
+		else {
+			form.add("client_secret", this.clientSecret);
+		}
 		form.add("scope", this.scope);
 		try {
 			JsonNode body = this.http.post()

@@ -85,8 +85,7 @@ public class ConnectorClient implements AutoCloseable {
 		HttpClient tokenClient = HttpClient.newBuilder().connectTimeout(properties.connectTimeout()).build();
 		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(tokenClient);
 		factory.setReadTimeout(properties.readTimeout());
-		this.tokens = new AccessTokenSource(builder.clone().requestFactory(factory).build(), properties.tokenUrl(),
-				properties.botAppId(), properties.botAppPassword(), properties.tokenScope(), Clock.systemUTC());
+		this.tokens = tokens(builder.clone().requestFactory(factory).build(), properties);
 		// Connector calls use a blocking client: the calling thread writes the request to
 		// the socket itself, no hand-offs between threads, so a call reaches Teams within
 		// microseconds of its pacer slot (hand-offs under load cost milliseconds of
@@ -115,6 +114,27 @@ public class ConnectorClient implements AutoCloseable {
 			.disableContentCompression()
 			.evictIdleConnections(TimeValue.ofSeconds(20))
 			.build();
+	}
+
+	/** The bot's token source for the configured kind of credential. */
+	static AccessTokenSource tokens(RestClient http, TeamsProperties properties) {
+		return switch (properties.credential()) {
+			case SECRET -> new AccessTokenSource(http, properties.effectiveTokenUrl(), properties.botAppId(),
+					properties.botAppPassword(), properties.tokenScope(), Clock.systemUTC());
+			case CERTIFICATE ->
+				AccessTokenSource.withCertificate(http, properties.effectiveTokenUrl(), properties.botAppId(),
+						ClientCertificate.load(properties.certificatePath(), properties.certificatePassword()),
+						properties.tokenScope(), Clock.systemUTC());
+			case MANAGED_IDENTITY -> AccessTokenSource.withAzureCredential(
+					new com.azure.identity.ManagedIdentityCredentialBuilder().clientId(properties.identityClientId())
+						.build(),
+					properties.tokenScope(), Clock.systemUTC());
+			case WORKLOAD_IDENTITY -> AccessTokenSource.withAzureCredential(
+					new com.azure.identity.WorkloadIdentityCredentialBuilder().tenantId(properties.tenantId())
+						.clientId(properties.identityClientId())
+						.build(),
+					properties.tokenScope(), Clock.systemUTC());
+		};
 	}
 
 	@Override

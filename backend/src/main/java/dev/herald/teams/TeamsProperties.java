@@ -19,24 +19,69 @@ import org.springframework.validation.annotation.Validated;
  * @param botAppId the Entra application (client) id of the bot
  * @param botAppPassword its client secret
  * @param tenantId the tenant Herald serves
- * @param tokenUrl Entra token endpoint for the Connector scope
+ * @param tokenUrl Entra token endpoint for the Connector scope; empty means the
+ * configured tenant's endpoint (a single-tenant bot or a user-assigned managed identity,
+ * the only kinds Azure creates since July 2025); the multi-tenant
+ * {@code botframework.com} endpoint only for bots registered as multi-tenant before
  * @param tokenScope scope of the Connector token
  * @param allowedServiceHosts hosts a Connector bearer token may be sent to (SSRF guard)
  * @param openIdMetadataUrl Bot Framework channel OpenID metadata, for inbound tokens
  * @param channelIssuer issuer of inbound channel tokens
  * @param connectTimeout connect timeout of Connector calls
  * @param readTimeout read timeout of Connector calls
+ * @param credential how the bot proves its identity to Entra ID
+ * @param certificatePath PKCS#12 file of the certificate credential
+ * @param certificatePassword its password
+ * @param managedIdentityClientId client id of the user-assigned managed identity (or of
+ * the app trusted by workload identity federation); empty means the bot app id, which is
+ * the identity's client id for a bot of type UserAssignedMSI
  */
 @Validated
 @ConfigurationProperties("herald.teams")
-public record TeamsProperties(@NotBlank String botAppId, String botAppPassword, @NotBlank String tenantId,
-		@NotNull @DefaultValue("https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token") URI tokenUrl,
+public record TeamsProperties(@NotBlank String botAppId, String botAppPassword, @NotBlank String tenantId, URI tokenUrl,
 		@NotBlank @DefaultValue("https://api.botframework.com/.default") String tokenScope, @NotEmpty @DefaultValue( {
 				"smba.trafficmanager.net", "smba.infra.gcc.teams.microsoft.com", "smba.infra.gov.teams.microsoft.us",
 				"smba.infra.dod.teams.microsoft.us" }) List<String> allowedServiceHosts,
 		@NotNull @DefaultValue("https://login.botframework.com/v1/.well-known/openidconfiguration") URI openIdMetadataUrl,
 		@NotBlank @DefaultValue("https://api.botframework.com") String channelIssuer,
-		@NotNull @DefaultValue("5s") Duration connectTimeout, @NotNull @DefaultValue("30s") Duration readTimeout){
+		@NotNull @DefaultValue("5s") Duration connectTimeout, @NotNull @DefaultValue("30s") Duration readTimeout,
+		@NotNull @DefaultValue("secret") Credential credential, java.nio.file.Path certificatePath,
+		String certificatePassword, String managedIdentityClientId){
+
+	/** The kinds of bot credential Entra ID accepts. */
+	public enum Credential {
+
+		/** A client secret ({@code bot-app-password}). */
+		SECRET,
+		/** A certificate: a client assertion signed with its key. */
+		CERTIFICATE,
+		/** A user-assigned managed identity (Azure hosts), through azure-identity. */
+		MANAGED_IDENTITY,
+		/**
+		 * Workload identity federation (e.g. Kubernetes), through azure-identity, which
+		 * reads {@code AZURE_FEDERATED_TOKEN_FILE}.
+		 */
+		WORKLOAD_IDENTITY
+
+	}
+
+	@jakarta.validation.constraints.AssertTrue(
+			message = "herald.teams.certificate-path is required when herald.teams.credential is certificate")
+	boolean isCertificateConfigured() {
+		return this.credential != Credential.CERTIFICATE || this.certificatePath != null;
+	}
+
+	/** The client id azure-identity asks a token for. */
+	public String identityClientId() {
+		return (this.managedIdentityClientId != null && !this.managedIdentityClientId.isBlank())
+				? this.managedIdentityClientId : this.botAppId;
+	}
+
+	/** The token endpoint: the configured one, else the tenant's own. */
+	public URI effectiveTokenUrl() {
+		return (this.tokenUrl != null) ? this.tokenUrl
+				: URI.create("https://login.microsoftonline.com/" + this.tenantId + "/oauth2/v2.0/token");
+	}
 
 	/**
 	 * Whether a bearer token may be sent to this serviceUrl: an allowed host, over https

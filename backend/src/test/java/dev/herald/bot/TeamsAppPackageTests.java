@@ -30,12 +30,14 @@ class TeamsAppPackageTests {
 	private final TeamsAppPackage appPackage = new TeamsAppPackage(
 			new TeamsProperties(BOT_ID, "secret", "tenant", URI.create("https://login.example/token"), "scope",
 					List.of("smba.trafficmanager.net"), URI.create("https://login.example/meta"),
-					"https://api.botframework.com", Duration.ofSeconds(5), Duration.ofSeconds(30)),
+					"https://api.botframework.com", Duration.ofSeconds(5), Duration.ofSeconds(30),
+					dev.herald.teams.TeamsProperties.Credential.SECRET, null, null, null),
 			new BotProperties("Contoso", "Internal Comms", DataSize.ofKilobytes(256), Duration.ofMinutes(5),
 					Duration.ofHours(12), Duration.ofMinutes(5), Duration.ofHours(24), true, 10, 500,
 					new BotProperties.App("", "1.2.3", "Herald", "Contoso", URI.create("https://contoso.example"),
 							URI.create("https://contoso.example/privacy"), URI.create("https://contoso.example/terms"),
-							"#4F46E5")));
+							"#4F46E5"),
+					1));
 
 	@Test
 	void zipHoldsManifestAndIconsAtTheRequiredSizes() throws IOException {

@@ -17,6 +17,7 @@ import dev.herald.audience.AudienceDefinition;
 import dev.herald.audience.AudienceEntry;
 import dev.herald.audience.AudienceKind;
 import dev.herald.audience.DirectorySync;
+import dev.herald.simulator.SimTeam;
 import dev.herald.simulator.SimulatorConfig;
 import dev.herald.simulator.TeamsSimulator;
 import dev.herald.support.HeraldTestProperties;
@@ -41,9 +42,13 @@ public final class ColdInstallBenchmark {
 
 	public static void main(String[] args) throws Exception {
 		int users = 2000;
+		double knownFromRoster = 0;
 		for (int i = 0; i < args.length - 1; i++) {
 			if (args[i].equals("--users")) {
 				users = Integer.parseInt(args[i + 1]);
+			}
+			if (args[i].equals("--known-from-roster")) {
+				knownFromRoster = Double.parseDouble(args[i + 1]);
 			}
 		}
 		TestDatabase.Connection db = TestDatabase.startEmbedded(null);
@@ -63,6 +68,28 @@ public final class ColdInstallBenchmark {
 		simulator.setBotEndpoint("http://localhost:" + port + "/api/messages");
 
 		herald.getBean(DirectorySync.class).syncNow();
+		JdbcClient jdbc = herald.getBean(JdbcClient.class);
+		// Herald joins department teams (every user is in exactly one) until the share of
+		// people known from a roster is reached; Teams posts the team conversationUpdate
+		// and
+		// Herald reads the roster.
+		long known = 0;
+		for (SimTeam team : simulator.tenant().teams()) {
+			if (known >= knownFromRoster * users || !team.displayName().startsWith("Dept ")) {
+				continue;
+			}
+			simulator.installInTeam(team.id());
+			known += team.memberUserIds().size();
+		}
+		long deadlineRoster = System.nanoTime() + 300_000_000_000L;
+		while (jdbc.sql("SELECT count(*) FROM team_member").query(Long.class).single() < known
+				&& System.nanoTime() < deadlineRoster) {
+			Thread.sleep(200);
+		}
+		// Team welcomes and roster reads are done; count from here.
+		Thread.sleep(2000);
+		long createdBefore = ((Number) simulator.stats().get("conversationsCreated")).longValue();
+		long graphInstallsBefore = ((Number) simulator.stats().get("graphInstalls")).longValue();
 		Announcements announcements = herald.getBean(Announcements.class);
 		String marker = "cold-" + UUID.randomUUID();
 		long id = announcements.create(new AnnouncementContent(marker, "Cold install benchmark", null, null, null),
@@ -79,10 +106,8 @@ public final class ColdInstallBenchmark {
 			Thread.sleep(200);
 		}
 		double seconds = (System.nanoTime() - started) / 1e9;
-		JdbcClient jdbc = herald.getBean(JdbcClient.class);
-		long installed = jdbc.sql("SELECT count(*) FROM app_install WHERE installed_at IS NOT NULL")
-			.query(Long.class)
-			.single();
+		long installed = ((Number) simulator.stats().get("graphInstalls")).longValue() - graphInstallsBefore;
+		long created = ((Number) simulator.stats().get("conversationsCreated")).longValue() - createdBefore;
 		double installSeconds = jdbc
 			.sql("SELECT EXTRACT(EPOCH FROM max(installed_at) - min(created_at)) FROM app_install")
 			.query(Double.class)
@@ -94,14 +119,22 @@ public final class ColdInstallBenchmark {
 		long conversations = ((Number) received.get("conversations")).longValue();
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("users", users);
+		result.put("known_from_roster", knownFromRoster);
+		result.put("people_known_from_roster", known);
 		result.put("recipients", counts.recipients());
 		result.put("installed", installed);
+		result.put("conversations_created", created);
 		result.put("delivered", counts.delivered());
 		result.put("failed", counts.failed());
 		result.put("lost", expected - conversations);
 		result.put("duplicates", ((Number) received.get("duplicated")).longValue());
 		result.put("install_limit_per_s", 30);
 		result.put("install_per_s", round((installSeconds > 0) ? installed / installSeconds : 0));
+		result.put("people_per_s", round(counts.delivered() / seconds));
+		result.put("target_people_per_s", (knownFromRoster >= 1.0) ? 38.0 : 28.5);
+		Map<?, ?> throttled = (Map<?, ?>) simulator.stats().get("throttled429");
+		result.put("throttled_429", throttled.get("total"));
+		result.put("throttled_429_graph_installs", throttled.get("graphInstalls"));
 		result.put("seconds", round(seconds));
 		result.put("target_seconds", round(1.05 * users / 30.0));
 		result.put("heap_max_mb", heapMax / (1024 * 1024));

@@ -89,6 +89,34 @@ public final class LocalHerald {
 		int installs = simulator.installForExisting();
 		log.info("Simulator: the app is installed for {} demo users; their conversations are in Herald's store",
 				installs);
+		publishAppPackage(oidc, heraldPort, simulator);
+	}
+
+	/**
+	 * Uploads Herald's app package to the simulated catalog, the way an admin automates
+	 * it, so Teams grants what its manifest requests (read receipts).
+	 */
+	private static void publishAppPackage(MockOAuth2Server oidc, int heraldPort, TeamsSimulator simulator) {
+		try {
+			String token = oidc
+				.issueToken(IDP_ISSUER, "local-admin", "api", Map.of("roles", java.util.List.of("Herald.Admin")))
+				.serialize();
+			java.net.http.HttpResponse<byte[]> zip = java.net.http.HttpClient.newHttpClient()
+				.send(java.net.http.HttpRequest
+					.newBuilder(java.net.URI.create("http://localhost:" + heraldPort + "/api/v1/admin/teams-app.zip"))
+					.header("Authorization", "Bearer " + token)
+					.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+			if (zip.statusCode() == 200) {
+				simulator.publishApp(zip.body());
+				log.info("Simulator: Herald's Teams app package is in the catalog");
+			}
+			else {
+				log.warn("Teams app package not fetched: HTTP {}", zip.statusCode());
+			}
+		}
+		catch (Exception ex) {
+			log.warn("Teams app package not uploaded to the simulator: {}", ex.toString());
+		}
 	}
 
 	static final String IDP_ISSUER = "herald";

@@ -14,7 +14,8 @@ class ConnectorReplyTests {
 		ConnectorClient client = new ConnectorClient(org.springframework.web.client.RestClient.builder(),
 				new TeamsProperties("bot", "secret", "tenant", java.net.URI.create("http://localhost/token"), "scope",
 						java.util.List.of("localhost"), java.net.URI.create("http://localhost/meta"), "issuer",
-						Duration.ofSeconds(1), Duration.ofSeconds(1)));
+						Duration.ofSeconds(1), Duration.ofSeconds(1), TeamsProperties.Credential.SECRET, null, null,
+						null));
 		JsonMapper json = JsonMapper.shared();
 		assertThat(client.errorCode(json.readTree("{\"error\":{\"code\":\"ConversationNotFound\",\"message\":\"x\"}}")))
 			.isEqualTo("ConversationNotFound");
@@ -36,7 +37,7 @@ class ConnectorReplyTests {
 	void trustsOnlyConfiguredServiceHosts() {
 		TeamsProperties properties = new TeamsProperties("bot", "s", "t", java.net.URI.create("http://x"), "scope",
 				java.util.List.of("smba.trafficmanager.net"), java.net.URI.create("http://x"), "i",
-				Duration.ofSeconds(1), Duration.ofSeconds(1));
+				Duration.ofSeconds(1), Duration.ofSeconds(1), TeamsProperties.Credential.SECRET, null, null, null);
 		assertThat(properties.isTrustedServiceUrl("https://smba.trafficmanager.net/amer/")).isTrue();
 		assertThat(properties.isTrustedServiceUrl("https://evil.example/amer/")).isFalse();
 		assertThat(properties.isTrustedServiceUrl("https://smba.trafficmanager.net.evil.example/")).isFalse();

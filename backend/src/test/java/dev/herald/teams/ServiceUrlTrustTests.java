@@ -14,7 +14,7 @@ class ServiceUrlTrustTests {
 	private final TeamsProperties properties = new TeamsProperties("bot", "secret", "tenant",
 			URI.create("https://login.example/token"), "scope", List.of("smba.trafficmanager.net", "localhost"),
 			URI.create("https://login.example/meta"), "https://api.botframework.com", Duration.ofSeconds(5),
-			Duration.ofSeconds(30));
+			Duration.ofSeconds(30), TeamsProperties.Credential.SECRET, null, null, null);
 
 	@Test
 	void httpsToAnAllowedHostOnly() {

@@ -58,6 +58,20 @@ final class AdminApi {
 				(req) -> botResult(this.actions.act(user(req), requireJson(req))));
 		r.add("POST", "/_sim/users/{aad}/messages", Kind.SIM,
 				(req) -> botResult(this.actions.message(user(req), Json.str(requireJson(req).get("text")))));
+		r.add("POST", "/_sim/teams/{teamId}/install", Kind.SIM,
+				(req) -> this.sim.installInTeam(req.param(0))
+						? Resp.json(200, Json.obj("team", req.param(0), "installed", true))
+						: Resp.json(404, Json.obj("error", Json.obj("code", "NotFound", "message", "Unknown team"))));
+		r.add("POST", "/_sim/app", Kind.SIM, (req) -> {
+			this.sim.publishApp(req.body);
+			return Resp.json(200, Json.obj("readReceipts", this.sim.appHasPermission(UserActions.READ_RECEIPT_RSC)));
+		});
+		r.add("POST", "/_sim/users/{aad}/read-receipts", Kind.SIM, (req) -> {
+			Map<String, Object> body = requireJson(req);
+			boolean on = !Boolean.FALSE.equals(body.get("enabled"));
+			this.sim.setReadReceipts(user(req).id(), on);
+			return Resp.json(200, Json.obj("readReceipts", on));
+		});
 		r.add("POST", "/_sim/users/{aad}/read", Kind.SIM, (req) -> {
 			Map<String, Object> body = req.json();
 			return botResult(this.actions.readReceipt(user(req),

@@ -171,6 +171,19 @@ final class BotClient implements AutoCloseable {
 		return List.of(install, update);
 	}
 
+	/** The conversationUpdate Teams posts when the app is added to a team. */
+	Map<String, Object> teamInstallActivity(SimTeam team, SimUser by) {
+		Map<String, Object> update = base("conversationUpdate", eventId(), by);
+		update.put("membersAdded", List.of(Json.obj("id", "28:" + this.sim.botAppId())));
+		update.put("conversation", Json.obj("isGroup", true, "conversationType", "channel", "tenantId",
+				this.sim.tenantId(), "id", team.general().id()));
+		update.put("channelData",
+				Json.obj("team",
+						Json.obj("id", team.threadId(), "name", team.displayName(), "aadGroupId", team.groupId()),
+						"eventType", "teamMemberAdded", "tenant", Json.obj("id", this.sim.tenantId())));
+		return update;
+	}
+
 	List<Map<String, Object>> uninstallActivities(SimUser user) {
 		Map<String, Object> install = base("installationUpdate", eventId(), user);
 		install.put("action", "remove");

@@ -205,9 +205,14 @@ final class ConnectorApi {
 		if (limited != null) {
 			return limited;
 		}
+		// Teams creates the 1:1 only for someone who has the app personally or shares a
+		// team with the installed bot; creating it then puts the bot in their chat list.
 		if (this.sim.requireInstall && !this.sim.isInstalled(user.id())) {
-			this.sim.stats.forbidden403.incrementAndGet();
-			return error(403, "ForbiddenOperationException", "Bot is not installed in user's personal scope");
+			if (!this.sim.sharesTeamWithBot(user) || this.sim.unlicensed(user)) {
+				this.sim.stats.forbidden403.incrementAndGet();
+				return error(403, "BotNotInConversationRoster", "The bot isn't part of the conversation roster.");
+			}
+			this.sim.markInstalled(user);
 		}
 		if (activity != null) {
 			Resp bad = checkActivity(c, activity, utf16Bytes(activity));

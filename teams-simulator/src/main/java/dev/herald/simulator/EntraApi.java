@@ -61,7 +61,16 @@ final class EntraApi {
 			return error(400, "invalid_tenant", 90002, "AADSTS90002: Tenant '" + tenant
 					+ "' not found. Check to make sure you have the correct tenant ID.");
 		}
-		if (this.sim.config().strictAuth() && !this.sim.clientValid(clientId, secret)) {
+		String assertion = form.get("client_assertion");
+		boolean certified = false;
+		if (assertion != null) {
+			Resp refused = checkAssertion(clientId, form.get("client_assertion_type"), assertion);
+			if (refused != null) {
+				return refused;
+			}
+			certified = true;
+		}
+		if (this.sim.config().strictAuth() && !certified && !this.sim.clientValid(clientId, secret)) {
 			if (!this.sim.clientRegistered(clientId)) {
 				return error(400, "unauthorized_client", 700016, "AADSTS700016: Application with identifier '"
 						+ clientId + "' was not found in the directory '" + tenant + "'.");
@@ -91,6 +100,37 @@ final class EntraApi {
 		this.sim.stats.tokensIssued.incrementAndGet();
 		return Resp.json(200, Json.obj("token_type", "Bearer", "expires_in", LIFETIME, "ext_expires_in", LIFETIME,
 				"access_token", token));
+	}
+
+	/**
+	 * A certificate credential (RFC 7523 client assertion): issuer and subject are the
+	 * client, it has not expired, and in strict mode its signature verifies with the
+	 * certificate registered for the client.
+	 */
+	private Resp checkAssertion(String clientId, String type, String assertion) {
+		if (!"urn:ietf:params:oauth:client-assertion-type:jwt-bearer".equals(type)) {
+			return error(400, "invalid_request", 50027, "AADSTS50027: Invalid client_assertion_type.");
+		}
+		try {
+			com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(assertion);
+			var claims = jwt.getJWTClaimsSet();
+			if (!clientId.equals(claims.getIssuer()) || !clientId.equals(claims.getSubject())
+					|| claims.getExpirationTime() == null
+					|| claims.getExpirationTime().toInstant().isBefore(Instant.now())) {
+				return error(401, "invalid_client", 700023,
+						"AADSTS700023: Client assertion audience, issuer, subject or lifetime is invalid.");
+			}
+			java.security.PublicKey key = this.sim.clientCertificateKey(clientId);
+			if (this.sim.config().strictAuth() && (key == null || !jwt
+				.verify(new com.nimbusds.jose.crypto.RSASSAVerifier((java.security.interfaces.RSAPublicKey) key)))) {
+				return error(401, "invalid_client", 700027, "AADSTS700027: The certificate with identifier used to "
+						+ "sign the client assertion is not registered on application '" + clientId + "'.");
+			}
+			return null;
+		}
+		catch (java.text.ParseException | com.nimbusds.jose.JOSEException ex) {
+			return error(400, "invalid_client", 50012, "AADSTS50012: Client assertion is not a valid JWT.");
+		}
 	}
 
 	private static Resp error(int status, String error, int code, String description) {

@@ -70,6 +70,7 @@ final class GraphApi {
 		r.add("GET", "/v1.0/teams/{id}/channels", Kind.GRAPH, this::channels);
 		r.add("GET", "/v1.0/teams/{id}/channels/{channelId}", Kind.GRAPH, this::channel);
 		r.add("GET", "/v1.0/appCatalogs/teamsApps", Kind.GRAPH, this::teamsApps);
+		r.add("POST", "/v1.0/appCatalogs/teamsApps", Kind.GRAPH, this::publishApp);
 		r.add("GET", "/v1.0/appCatalogs/teamsApps/{id}", Kind.GRAPH, this::teamsApp);
 	}
 
@@ -847,6 +848,23 @@ final class GraphApi {
 		catch (GraphError ex) {
 			return error(ex.status, ex.code, ex.getMessage());
 		}
+	}
+
+	/**
+	 * Publishes the app package to the organisation's catalog (body: the zip,
+	 * {@code Content-Type: application/zip}); the simulator keeps its manifest.
+	 */
+	private Resp publishApp(Req req) {
+		Resp g = guard(req);
+		if (g != null) {
+			return g;
+		}
+		String type = req.header("Content-Type");
+		if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/zip")) {
+			return error(415, "UnsupportedMediaType", "The app package must be sent as application/zip.");
+		}
+		this.sim.publishApp(req.body);
+		return ok(201, teamsAppJson());
 	}
 
 	private Map<String, Object> appWithExpand(String expand) {

@@ -107,6 +107,18 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	private final Set<String> uninstalled = ConcurrentHashMap.newKeySet();
 
+	/** Teams (by Graph id) the app is installed in. */
+	private final Set<String> teamsWithBot = ConcurrentHashMap.newKeySet();
+
+	/** Users who share at least one team with the installed bot. */
+	private final Set<String> sharingTeamWithBot = ConcurrentHashMap.newKeySet();
+
+	/** The manifest of the app package uploaded to the catalog, null until one is. */
+	private volatile Map<String, Object> installedManifest;
+
+	/** Users who switched read receipts off in Teams' privacy settings. */
+	private final Set<String> receiptsOff = ConcurrentHashMap.newKeySet();
+
 	private final AtomicLong activityIds = new AtomicLong(1_700_000_000_000L);
 
 	private SlidingWindows tenantLimiter;
@@ -251,6 +263,17 @@ public final class TeamsSimulator implements AutoCloseable {
 	/** Registers (or replaces) an app's client secret, for strict mode. */
 	public void registerClient(String clientId, String secret) {
 		this.clientSecrets.put(clientId, secret);
+	}
+
+	private final Map<String, java.security.PublicKey> clientCertificates = new ConcurrentHashMap<>();
+
+	/** Registers an app's certificate credential, for strict mode. */
+	public void registerClientCertificate(String clientId, java.security.cert.X509Certificate certificate) {
+		this.clientCertificates.put(clientId, certificate.getPublicKey());
+	}
+
+	java.security.PublicKey clientCertificateKey(String clientId) {
+		return (clientId != null) ? this.clientCertificates.get(clientId) : null;
 	}
 
 	boolean clientValid(String clientId, String secret) {
@@ -473,6 +496,67 @@ public final class TeamsSimulator implements AutoCloseable {
 			this.uninstalled.add(u.id());
 		}
 		return removed;
+	}
+
+	/**
+	 * As if a team owner added the app to a team: the bot becomes part of the team (its
+	 * members may now be messaged 1:1 through a created conversation) and Teams posts the
+	 * team's {@code conversationUpdate} (bot in {@code membersAdded},
+	 * {@code eventType: teamMemberAdded}) to the bot; waits for the first delivery
+	 * attempt. Accepts the Graph id or the thread id; returns false for an unknown team.
+	 */
+	public boolean installInTeam(String teamId) {
+		SimTeam team = this.tenant.team(teamId);
+		if (team == null) {
+			return false;
+		}
+		this.teamsWithBot.add(team.id());
+		this.sharingTeamWithBot.addAll(team.memberUserIds());
+		SimUser by = this.tenant
+			.user(team.ownerUserIds().isEmpty() ? team.memberUserIds().get(0) : team.ownerUserIds().get(0));
+		this.bot.deliver(List.of(this.bot.teamInstallActivity(team, by))).join();
+		return true;
+	}
+
+	/** Whether the app is installed in this team (Graph id or thread id). */
+	public boolean isInstalledInTeam(String teamId) {
+		SimTeam team = this.tenant.team(teamId);
+		return team != null && this.teamsWithBot.contains(team.id());
+	}
+
+	/**
+	 * Teams' rule for creating a 1:1 conversation: the bot and the person share a team.
+	 */
+	boolean sharesTeamWithBot(SimUser u) {
+		return this.sharingTeamWithBot.contains(u.id());
+	}
+
+	/**
+	 * The app package uploaded to the catalog ({@code POST /v1.0/appCatalogs/teamsApps},
+	 * a zip holding {@code manifest.json}); what Teams grants the bot follows from it.
+	 */
+	public void publishApp(byte[] zip) {
+		this.installedManifest = AppPackages.manifest(zip);
+	}
+
+	/** Whether the uploaded manifest requests this resource-specific permission. */
+	public boolean appHasPermission(String name) {
+		return AppPackages.hasResourceSpecificPermission(this.installedManifest, name);
+	}
+
+	/** A person's read-receipt privacy setting (on by default). */
+	public void setReadReceipts(String aadObjectId, boolean on) {
+		SimUser u = requireUser(aadObjectId);
+		if (on) {
+			this.receiptsOff.remove(u.id());
+		}
+		else {
+			this.receiptsOff.add(u.id());
+		}
+	}
+
+	boolean readReceiptsOn(SimUser u) {
+		return !this.receiptsOff.contains(u.id());
 	}
 
 	SimUser requireUser(String aadObjectId) {
@@ -784,6 +868,7 @@ public final class TeamsSimulator implements AutoCloseable {
 		}
 		m.put("conversationsWithActivities", active);
 		m.put("installedUsers", this.installed.size());
+		m.put("teamsWithApp", this.teamsWithBot.size());
 		return m;
 	}
 

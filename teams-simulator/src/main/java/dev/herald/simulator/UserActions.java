@@ -133,7 +133,22 @@ final class UserActions {
 		return result;
 	}
 
+	/** The RSC permission without which Teams sends a bot no read receipts. */
+	static final String READ_RECEIPT_RSC = "ChatMessageReadReceipt.Read.Chat";
+
+	/**
+	 * The person reads their chat with the bot: Teams posts a read receipt only when the
+	 * installed app's manifest requests {@value #READ_RECEIPT_RSC} and the person has
+	 * read receipts on; otherwise nothing reaches the bot.
+	 */
 	Map<String, Object> readReceipt(SimUser user, String lastReadMessageId) {
+		if (!this.sim.appHasPermission(READ_RECEIPT_RSC) || !this.sim.readReceiptsOn(user)) {
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("status", "not_sent");
+			result.put("reason", this.sim.readReceiptsOn(user)
+					? "The app's manifest does not request " + READ_RECEIPT_RSC : "The person has read receipts off");
+			return result;
+		}
 		String last = lastReadMessageId;
 		if (last == null) {
 			List<Map<String, Object>> inbox = this.sim.inbox(user.id());

@@ -91,6 +91,7 @@ class UserActionsTest {
 		this.http.post(this.sim.baseUrl() + "/_sim/users/" + this.user.id() + "/messages", null,
 				Map.of("text", "stop"));
 		assertThat(this.bot.take().activity()).containsEntry("type", "message").containsEntry("text", "stop");
+		this.sim.publishApp(RosterAndReceiptsTest.appPackage(true));
 		this.http.post(this.sim.baseUrl() + "/_sim/users/" + this.user.id() + "/read", null, Map.of());
 		FakeBot.Received read = this.bot.take();
 		assertThat(read.activity()).containsEntry("type", "event")

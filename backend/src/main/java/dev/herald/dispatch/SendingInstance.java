@@ -1,0 +1,34 @@
+package dev.herald.dispatch;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * What other modules may know of the dispatcher's hold on the Connector budget: whether
+ * this instance holds the tenant send lease (so its pacer is the one that paces the
+ * tenant's Connector calls) and the pace it keeps. Connector calls made outside the
+ * dispatcher in bulk (conversation creation) run only on the holder, so all instances
+ * together stay in one budget.
+ */
+@Component
+public class SendingInstance {
+
+	private final SendLease lease;
+
+	private final Pacer pacer;
+
+	SendingInstance(SendLease lease, Pacer pacer) {
+		this.lease = lease;
+		this.pacer = pacer;
+	}
+
+	/** Whether this instance paces the tenant's Connector calls now. */
+	public boolean holdsSendLease() {
+		return this.lease.isHeld();
+	}
+
+	/** The Connector pace in calls per second (0 = unlimited), after 429 adjustments. */
+	public double connectorRate() {
+		return this.pacer.currentRate();
+	}
+
+}
