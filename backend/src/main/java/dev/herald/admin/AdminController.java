@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.validation.Valid;
 
 import dev.herald.audience.AppSettings;
+import dev.herald.dispatch.LedgerRetention;
 import dev.herald.security.SecurityProperties;
 
 import org.springframework.security.core.Authentication;
@@ -82,7 +83,7 @@ class AdminController {
 			redirect.addFlashAttribute("error", "retention.off");
 			return "redirect:/admin/settings";
 		}
-		RetentionPurge.Result result = this.purge.purge(days);
+		LedgerRetention.Purged result = this.purge.purge(days);
 		redirect.addFlashAttribute("purgedAnnouncements", result.announcements());
 		redirect.addFlashAttribute("purgedDeliveries", result.deliveries());
 		return "redirect:/admin/settings";

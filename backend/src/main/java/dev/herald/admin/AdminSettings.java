@@ -1,60 +1,46 @@
 package dev.herald.admin;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
+import dev.herald.audience.AppSettings;
+import dev.herald.dispatch.DispatchProperties;
+
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The admin page's settings in the shared {@code app_setting} key/value table (created by
- * the audience module). Guests and proactive install belong to the audience module and
- * are changed through its {@link dev.herald.audience.AppSettings}; the send rate and the
- * retention are this module's keys.
+ * The admin page's settings in the shared {@code app_setting} key/value table, which the
+ * audience module owns and writes ({@link AppSettings}). Guests and proactive install are
+ * the audience module's keys; the send rate and the retention are this module's.
  */
 @Component
 public class AdminSettings {
 
 	/** Connector calls per second for the whole tenant (Teams allows 50). */
-	public static final String RATE_PER_SECOND = "dispatch.rate-per-second";
+	public static final String RATE_PER_SECOND = DispatchProperties.RATE_SETTING;
 
 	/** Days after which the per-recipient ledger of finished announcements is purged. */
 	public static final String RETENTION_DAYS = "retention.days";
 
-	private final JdbcClient jdbc;
+	private final AppSettings settings;
 
-	AdminSettings(JdbcClient jdbc) {
-		this.jdbc = jdbc;
+	AdminSettings(AppSettings settings) {
+		this.settings = settings;
 	}
 
 	public Optional<String> get(String key) {
-		return this.jdbc.sql("SELECT value FROM app_setting WHERE key = :key")
-			.param("key", key)
-			.query(String.class)
-			.optional();
+		return this.settings.get(key);
 	}
 
 	/** A setting that holds a whole number; empty when unset or not a number. */
 	public Optional<Integer> getInt(String key) {
-		return get(key).flatMap((value) -> {
-			try {
-				return Optional.of(Integer.parseInt(value.trim()));
-			}
-			catch (NumberFormatException ex) {
-				return Optional.empty();
-			}
-		});
+		return this.settings.getInt(key);
 	}
 
 	@Transactional
 	public void putAll(Map<String, String> values, String by) {
-		values.forEach((key, value) -> this.jdbc.sql("""
-				INSERT INTO app_setting (key, value, updated_by) VALUES (:key, :value, :by)
-				ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by,
-				  updated_at = now()
-				""").param("key", key).param("value", value).param("by", by).update());
+		values.forEach((key, value) -> this.settings.put(key, value, by));
 	}
 
 }

@@ -1,31 +1,29 @@
 package dev.herald.admin;
 
-import java.util.List;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
+import dev.herald.dispatch.LedgerRetention;
+
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Deletes the per-recipient ledger of announcements that finished more than the
- * configured number of days ago. The counts on the announcement stay, so reports keep
- * their totals; the announcement is marked with when its details were purged.
+ * Purges, every night, the per-recipient ledger of announcements that finished more than
+ * the configured number of days ago. The dispatcher, which owns the ledger, deletes the
+ * rows ({@link LedgerRetention}); the counts on the announcement stay.
  */
 @Component
 class RetentionPurge {
 
 	private static final Logger log = LoggerFactory.getLogger(RetentionPurge.class);
 
-	private final JdbcClient jdbc;
+	private final LedgerRetention ledger;
 
 	private final AdminSettings settings;
 
-	RetentionPurge(JdbcClient jdbc, AdminSettings settings) {
-		this.jdbc = jdbc;
+	RetentionPurge(LedgerRetention ledger, AdminSettings settings) {
+		this.ledger = ledger;
 		this.settings = settings;
 	}
 
@@ -34,31 +32,14 @@ class RetentionPurge {
 	void nightly() {
 		int days = SettingsForm.retentionDays(this.settings);
 		if (days > 0) {
-			Result result = purge(days);
+			LedgerRetention.Purged result = purge(days);
 			log.info("Retention purge: {} deliveries of {} announcements older than {} days deleted",
 					result.deliveries(), result.announcements(), days);
 		}
 	}
 
-	@Transactional
-	Result purge(int days) {
-		List<Long> ids = this.jdbc.sql("""
-				SELECT id FROM announcement
-				WHERE status IN ('sent', 'canceled') AND ledger_purged_at IS NULL
-				  AND finished_at < now() - make_interval(days => :days)
-				FOR UPDATE
-				""").param("days", days).query(Long.class).list();
-		if (ids.isEmpty()) {
-			return new Result(0, 0);
-		}
-		int deliveries = this.jdbc.sql("DELETE FROM delivery WHERE announcement_id IN (:ids)")
-			.param("ids", ids)
-			.update();
-		this.jdbc.sql("UPDATE announcement SET ledger_purged_at = now() WHERE id IN (:ids)").param("ids", ids).update();
-		return new Result(ids.size(), deliveries);
-	}
-
-	record Result(int announcements, int deliveries) {
+	LedgerRetention.Purged purge(int days) {
+		return this.ledger.purge(days);
 	}
 
 }

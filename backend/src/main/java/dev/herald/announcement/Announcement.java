@@ -33,9 +33,19 @@ public record Announcement(long id, AnnouncementContent content, AnnouncementSta
 	 */
 	public record DeliveryCounts(int recipients, int delivered, int failed, int blocked, int optedOut, int canceled) {
 
+		/**
+		 * Recipients without a final state yet. The one place that says which counts are
+		 * final: recipients = delivered + failed + blocked + opted out + canceled once a
+		 * send is complete.
+		 */
 		public int pending() {
 			return Math.max(0,
 					this.recipients - this.delivered - this.failed - this.blocked - this.optedOut - this.canceled);
+		}
+
+		/** Every recipient has a final state. */
+		public boolean isComplete() {
+			return pending() == 0;
 		}
 
 		public int percentDone() {

@@ -61,6 +61,14 @@ public class Announcements {
 			.single();
 	}
 
+	/**
+	 * Marks a draft as made by another system through the API rather than by an author
+	 * (its {@code source}).
+	 */
+	public void markFromApi(long id) {
+		this.jdbc.sql("UPDATE announcement SET source = 'api' WHERE id = :id").param("id", id).update();
+	}
+
 	/** Changes a draft; anything scheduled, recalled or canceled is immutable. */
 	@Transactional
 	public void update(long id, AnnouncementContent content) {
@@ -357,12 +365,27 @@ public class Announcements {
 		this.events.publishEvent(new AnnouncementEvents.SendCanceled(id));
 	}
 
-	/** Called by the dispatcher once every recipient has a final state. */
+	/**
+	 * Called by the dispatcher: a sending announcement whose recipients all have a final
+	 * state ({@link Announcement.DeliveryCounts#isComplete()}) is sent. The row is locked
+	 * between reading the counts and changing the status.
+	 */
+	@Transactional
 	public boolean markSentIfComplete(long id) {
-		return this.jdbc.sql("""
+		boolean complete = this.jdbc.sql("""
+				SELECT recipients, delivered, failed, blocked, opted_out, canceled FROM announcement
+				WHERE id = :id AND status = 'sending'
+				FOR UPDATE
+				""")
+			.param("id", id)
+			.query((rs, i) -> new Announcement.DeliveryCounts(rs.getInt("recipients"), rs.getInt("delivered"),
+					rs.getInt("failed"), rs.getInt("blocked"), rs.getInt("opted_out"), rs.getInt("canceled")))
+			.optional()
+			.map(Announcement.DeliveryCounts::isComplete)
+			.orElse(false);
+		return complete && this.jdbc.sql("""
 				UPDATE announcement SET status = 'sent', finished_at = now(), updated_at = now()
 				WHERE id = :id AND status = 'sending'
-				  AND recipients = delivered + failed + blocked + opted_out + canceled
 				""").param("id", id).update() == 1;
 	}
 

@@ -7,8 +7,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Admin settings kept in {@code app_setting}. Read on every use (a primary-key lookup),
- * so a change applies at once on every instance without a cache to invalidate.
+ * Admin settings kept in {@code app_setting}, a key/value table this module owns: every
+ * feature reads and writes its own keys through here. Read on every use (a primary-key
+ * lookup), so a change applies at once on every instance without a cache to invalidate.
  */
 @Component
 public class AppSettings {
@@ -42,19 +43,42 @@ public class AppSettings {
 	}
 
 	public void set(String key, boolean value, String by) {
+		put(key, String.valueOf(value), by);
+	}
+
+	/** Any feature's setting, as stored; empty when unset. */
+	public Optional<String> get(String key) {
+		return this.jdbc.sql("SELECT value FROM app_setting WHERE key = :key")
+			.param("key", key)
+			.query(String.class)
+			.optional();
+	}
+
+	/** A setting that holds a whole number; empty when unset or not a number. */
+	public Optional<Integer> getInt(String key) {
+		return get(key).flatMap((value) -> {
+			try {
+				return Optional.of(Integer.parseInt(value.trim()));
+			}
+			catch (NumberFormatException ex) {
+				return Optional.empty();
+			}
+		});
+	}
+
+	/**
+	 * Stores any feature's setting (this module owns the table; features own their keys).
+	 */
+	public void put(String key, String value, String by) {
 		this.jdbc.sql("""
 				INSERT INTO app_setting (key, value, updated_by) VALUES (:key, :value, :by)
 				ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by,
 				  updated_at = now()
-				""").param("key", key).param("value", String.valueOf(value)).param("by", by).update();
+				""").param("key", key).param("value", value).param("by", by).update();
 	}
 
 	private boolean flag(String key, boolean fallback) {
-		Optional<String> value = this.jdbc.sql("SELECT value FROM app_setting WHERE key = :key")
-			.param("key", key)
-			.query(String.class)
-			.optional();
-		return value.map(Boolean::parseBoolean).orElse(fallback);
+		return get(key).map(Boolean::parseBoolean).orElse(fallback);
 	}
 
 }

@@ -53,4 +53,11 @@ public record DispatchProperties(@DefaultValue("true") boolean enabled,
 		@NotNull @DefaultValue("60s") Duration maxBackoff, @NotNull @DefaultValue("250ms") Duration pollInterval,
 		@Min(10) @DefaultValue("200") int failureWindow,
 		@DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.5") double failureThreshold) {
+
+	/**
+	 * The {@code app_setting} key of a send rate saved on the admin Settings page; it
+	 * overrides {@link #ratePerSecond()}.
+	 */
+	public static final String RATE_SETTING = "dispatch.rate-per-second";
+
 }

@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.herald.admin.AdminSettings;
 import dev.herald.announcement.Announcements;
+import dev.herald.audience.AppSettings;
 
 import org.springframework.stereotype.Component;
 
@@ -32,7 +32,7 @@ class LeaseKeeper {
 
 	private final Announcements announcements;
 
-	private final AdminSettings settings;
+	private final AppSettings settings;
 
 	private final MeterRegistry meters;
 
@@ -40,7 +40,7 @@ class LeaseKeeper {
 	private int appliedRate = -1;
 
 	LeaseKeeper(DispatchProperties properties, SendLease lease, Pacer pacer, Ledger ledger, Announcements announcements,
-			AdminSettings settings, MeterRegistry meters) {
+			AppSettings settings, MeterRegistry meters) {
 		this.properties = properties;
 		this.lease = lease;
 		this.pacer = pacer;
@@ -108,7 +108,7 @@ class LeaseKeeper {
 	 * through any other.
 	 */
 	private void followRateSetting() {
-		int rate = this.settings.getInt(AdminSettings.RATE_PER_SECOND)
+		int rate = this.settings.getInt(DispatchProperties.RATE_SETTING)
 			.filter((r) -> r > 0)
 			.orElse(this.properties.ratePerSecond());
 		if (rate != this.appliedRate) {

@@ -52,7 +52,7 @@ class Ledger {
 		return this.jdbc.sql("""
 				WITH frozen AS (
 				  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)
-				  SELECT :id, c.aad_object_id, 'person', c.id, %s
+				  SELECT :id, c.aad_object_id, 'person', c.id, CASE WHEN %s THEN :pending ELSE :optedOut END
 				  FROM conversation c %s
 				  WHERE c.kind = 'personal' AND c.status = 'active'
 				  ORDER BY c.aad_object_id
@@ -61,11 +61,13 @@ class Ledger {
 				)
 				UPDATE announcement
 				SET recipients = recipients + (SELECT count(*) FROM frozen),
-				    opted_out = opted_out + (SELECT count(*) FROM frozen WHERE state = 'opted_out')
+				    opted_out = opted_out + (SELECT count(*) FROM frozen WHERE state = :optedOut)
 				WHERE id = :id
 				RETURNING recipients
-				""".formatted(OptOuts.DELIVERY_STATE, OptOuts.JOIN))
+				""".formatted(OptOuts.NOT_OPTED_OUT, OptOuts.JOIN))
 			.param("id", announcementId)
+			.param("pending", DeliveryState.PENDING.dbValue())
+			.param("optedOut", DeliveryState.OPTED_OUT.dbValue())
 			.query(Integer.class)
 			.single();
 	}
@@ -84,7 +86,8 @@ class Ledger {
 		List<String[]> frozen = this.jdbc.sql("""
 				WITH inserted AS (
 				  INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)
-				  SELECT DISTINCT ON (lower(c.aad_object_id)) :id, c.aad_object_id, 'person', c.id, %s
+				  SELECT DISTINCT ON (lower(c.aad_object_id)) :id, c.aad_object_id, 'person', c.id,
+				         CASE WHEN %s THEN :pending ELSE :optedOut END
 				  FROM conversation c %s
 				  WHERE c.kind = 'personal' AND c.status = 'active' AND lower(c.aad_object_id) IN (:ids)
 				  ORDER BY lower(c.aad_object_id), c.id
@@ -92,8 +95,10 @@ class Ledger {
 				  RETURNING recipient, state
 				)
 				SELECT lower(recipient), state FROM inserted
-				""".formatted(OptOuts.DELIVERY_STATE, OptOuts.JOIN))
+				""".formatted(OptOuts.NOT_OPTED_OUT, OptOuts.JOIN))
 			.param("id", announcementId)
+			.param("pending", DeliveryState.PENDING.dbValue())
+			.param("optedOut", DeliveryState.OPTED_OUT.dbValue())
 			.param("ids", aadObjectIds.stream().map((id) -> id.toLowerCase(Locale.ROOT)).distinct().toList())
 			.query((rs, i) -> new String[] { rs.getString(1), rs.getString(2) })
 			.list();
@@ -101,7 +106,8 @@ class Ledger {
 				UPDATE announcement SET recipients = recipients + :n, opted_out = opted_out + :optedOut WHERE id = :id
 				""")
 			.param("n", frozen.size())
-			.param("optedOut", frozen.stream().filter((row) -> "opted_out".equals(row[1])).count())
+			.param("optedOut",
+					frozen.stream().filter((row) -> DeliveryState.OPTED_OUT.dbValue().equals(row[1])).count())
 			.param("id", announcementId)
 			.update();
 		return frozen.stream().map((row) -> row[0]).toList();

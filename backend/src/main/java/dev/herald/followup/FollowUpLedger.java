@@ -127,24 +127,6 @@ class FollowUpLedger {
 	}
 
 	/**
-	 * Rows of recalled announcements that could still be sent (handed back by a sender
-	 * after the recall, or recovered after a crash) are canceled and counted.
-	 */
-	int cancelPendingDeliveriesOfRecalled() {
-		return this.jdbc.sql("""
-				WITH canceled AS (
-				  UPDATE delivery d SET state = 'canceled', updated_at = now()
-				  FROM announcement a
-				  WHERE a.id = d.announcement_id AND a.status = 'recalled' AND d.state IN ('pending', 'installing')
-				  RETURNING d.announcement_id
-				)
-				UPDATE announcement a SET canceled = a.canceled + c.n
-				FROM (SELECT announcement_id, count(*) AS n FROM canceled GROUP BY announcement_id) c
-				WHERE a.id = c.announcement_id
-				""").update();
-	}
-
-	/**
 	 * Reminder items: every person {@code who} names among those with a delivered copy.
 	 */
 	int planReminder(long followUpId, long announcementId, ReminderTarget who) {

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementCard;
 import dev.herald.announcement.Announcements;
+import dev.herald.dispatch.RecalledSends;
 import dev.herald.dispatch.RetryPolicy;
 import dev.herald.dispatch.SendLease;
 import dev.herald.teams.ConnectorClient;
@@ -51,6 +52,8 @@ class FollowUpWorker implements SmartLifecycle {
 
 	private final SendLease lease;
 
+	private final RecalledSends recalledSends;
+
 	private final Announcements announcements;
 
 	private final AnnouncementCard cards;
@@ -71,7 +74,9 @@ class FollowUpWorker implements SmartLifecycle {
 	private volatile boolean running;
 
 	FollowUpWorker(FollowUpLedger ledger, FollowUps followUps, FollowUpProperties properties, SendLease lease,
-			Announcements announcements, AnnouncementCard cards, ConnectorClient connector, MeterRegistry meters) {
+			RecalledSends recalledSends, Announcements announcements, AnnouncementCard cards, ConnectorClient connector,
+			MeterRegistry meters) {
+		this.recalledSends = recalledSends;
 		this.ledger = ledger;
 		this.followUps = followUps;
 		this.properties = properties;
@@ -170,7 +175,7 @@ class FollowUpWorker implements SmartLifecycle {
 				log.warn("Announcement {}: automatic reminder not sent: {}", due.getKey(), ex.getMessage());
 			}
 		}
-		this.ledger.cancelPendingDeliveriesOfRecalled();
+		this.recalledSends.cancelLeftovers();
 		for (long op : this.ledger.planning()) {
 			int added = this.ledger.planCopies(op);
 			if (added > 0) {

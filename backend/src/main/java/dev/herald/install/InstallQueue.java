@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.sql.Timestamp;
 import java.util.List;
 
+import dev.herald.dispatch.DeliveryState;
+import dev.herald.dispatch.InstallWaits;
 import dev.herald.teams.TeamsProperties;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -14,18 +17,24 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The install work queue ({@code app_install}, one row per person) and the moves it
  * causes in the ledger. Installs are claimed with {@code FOR UPDATE SKIP LOCKED}, so
- * instances share the work; every ledger move is one set-based statement that also moves
- * the live counts.
+ * instances share the work; the ledger rows waiting for an install are moved by the
+ * dispatcher ({@link InstallWaits}), which owns the ledger and its counts.
  */
 @Component
 class InstallQueue {
 
 	private final JdbcClient jdbc;
 
+	private final JdbcTemplate template;
+
+	private final InstallWaits waits;
+
 	private final String tenantId;
 
-	InstallQueue(JdbcClient jdbc, TeamsProperties teams) {
+	InstallQueue(JdbcClient jdbc, JdbcTemplate template, InstallWaits waits, TeamsProperties teams) {
 		this.jdbc = jdbc;
+		this.template = template;
+		this.waits = waits;
 		this.tenantId = teams.tenantId();
 	}
 
@@ -38,26 +47,16 @@ class InstallQueue {
 		return this.jdbc.sql("""
 				INSERT INTO app_install (aad_object_id)
 				SELECT DISTINCT d.recipient FROM delivery d
-				WHERE d.announcement_id = :id AND d.state = 'installing' AND d.recipient_kind = 'person'
+				WHERE d.announcement_id = :id AND d.state = :installing AND d.recipient_kind = 'person'
 				ON CONFLICT (aad_object_id) DO UPDATE SET state = 'requested', attempts = 0, next_attempt_at = now(),
 				  lease_until = NULL, reason = NULL, last_status = NULL, updated_at = now()
 				WHERE app_install.state IN ('failed', 'resolved')
-				""").param("id", announcementId).update();
+				""").param("id", announcementId).param("installing", DeliveryState.INSTALLING.dbValue()).update();
 	}
 
 	/** Fails an announcement's waiting rows at once (proactive install is off). */
-	@Transactional
 	int failWaiting(long announcementId, String reason) {
-		return this.jdbc.sql("""
-				WITH changed AS (
-				  UPDATE delivery SET state = 'failed', reason = :reason, updated_at = now()
-				  WHERE announcement_id = :id AND state = 'installing'
-				  RETURNING 1
-				)
-				UPDATE announcement SET failed = failed + (SELECT count(*) FROM changed), updated_at = now()
-				WHERE id = :id
-				RETURNING (SELECT count(*) FROM changed)
-				""").param("id", announcementId).param("reason", reason).query(Integer.class).single();
+		return this.waits.failWaiting(announcementId, reason);
 	}
 
 	/** Claims up to {@code limit} due installs. */
@@ -123,22 +122,15 @@ class InstallQueue {
 	 */
 	@Transactional
 	int promote() {
-		return this.jdbc.sql("""
-				WITH moved AS (
-				  UPDATE delivery d SET state = 'pending', conversation_ref = c.id, next_attempt_at = now(),
-				    updated_at = now()
-				  FROM conversation c
-				  WHERE d.state = 'installing' AND d.recipient_kind = 'person'
-				    AND c.kind = 'personal' AND c.tenant_id = :tenant AND lower(c.aad_object_id) = d.recipient
-				    AND c.status = 'active'
-				  RETURNING d.recipient
-				), closed AS (
-				  UPDATE app_install a SET state = 'resolved', lease_until = NULL, updated_at = now()
-				  FROM (SELECT DISTINCT recipient FROM moved) m
-				  WHERE a.aad_object_id = m.recipient AND a.state <> 'resolved'
-				)
-				SELECT count(*) FROM moved
-				""").param("tenant", this.tenantId).query(Integer.class).single();
+		List<String> moved = this.waits.promoteReachable(this.tenantId);
+		if (!moved.isEmpty()) {
+			this.template.update("""
+					UPDATE app_install a SET state = 'resolved', lease_until = NULL, updated_at = now()
+					WHERE a.aad_object_id = ANY (?::text[]) AND a.state <> 'resolved'
+					""", (ps) -> ps.setArray(1,
+					ps.getConnection().createArrayOf("text", moved.stream().distinct().toArray())));
+		}
+		return moved.size();
 	}
 
 	/**
@@ -147,20 +139,18 @@ class InstallQueue {
 	 */
 	@Transactional
 	List<Long> failFromInstalls() {
-		return this.jdbc.sql("""
-				WITH failed AS (
-				  UPDATE delivery d SET state = 'failed', reason = a.reason, last_status = a.last_status,
-				    updated_at = now()
-				  FROM app_install a
-				  WHERE d.state = 'installing' AND d.recipient_kind = 'person'
-				    AND a.aad_object_id = d.recipient AND a.state = 'failed'
-				  RETURNING d.announcement_id
-				)
-				UPDATE announcement an SET failed = an.failed + f.n, updated_at = now()
-				FROM (SELECT announcement_id, count(*) AS n FROM failed GROUP BY announcement_id) f
-				WHERE an.id = f.announcement_id
-				RETURNING an.id
-				""").query(Long.class).list();
+		List<InstallWaits.InstallFailure> failures = this.jdbc
+			.sql("""
+					SELECT a.aad_object_id, a.last_status, a.reason FROM app_install a
+					WHERE a.state = 'failed'
+					  AND EXISTS (SELECT 1 FROM delivery d
+					              WHERE d.recipient = a.aad_object_id AND d.state = :installing AND d.recipient_kind = 'person')
+					""")
+			.param("installing", DeliveryState.INSTALLING.dbValue())
+			.query((rs, i) -> new InstallWaits.InstallFailure(rs.getString(1), (Integer) rs.getObject(2),
+					rs.getString(3)))
+			.list();
+		return this.waits.failWaitingFor(failures);
 	}
 
 	/** Fails every queued install (an admin switched proactive install off). */
@@ -181,7 +171,7 @@ class InstallQueue {
 				  SELECT a.aad_object_id FROM app_install a
 				  WHERE a.state = 'installed' AND a.installed_at < now() - :wait * interval '1 millisecond'
 				    AND a.next_attempt_at <= now() AND (a.lease_until IS NULL OR a.lease_until < now())
-				    AND EXISTS (SELECT 1 FROM delivery d WHERE d.recipient = a.aad_object_id AND d.state = 'installing')
+				    AND EXISTS (SELECT 1 FROM delivery d WHERE d.recipient = a.aad_object_id AND d.state = :installing)
 				  ORDER BY a.installed_at LIMIT :limit
 				  FOR UPDATE OF a SKIP LOCKED
 				)
@@ -190,6 +180,7 @@ class InstallQueue {
 				RETURNING a.aad_object_id
 				""")
 			.param("wait", wait.toMillis())
+			.param("installing", DeliveryState.INSTALLING.dbValue())
 			.param("limit", limit)
 			.param("lease", lease.toMillis())
 			.query(String.class)

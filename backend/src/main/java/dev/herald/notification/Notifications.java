@@ -129,7 +129,7 @@ class Notifications {
 		this.quotas.check(client);
 
 		long id = this.announcements.create(content(request, client), client.displayName());
-		this.jdbc.sql("UPDATE announcement SET source = 'api' WHERE id = :id").param("id", id).update();
+		this.announcements.markFromApi(id);
 		this.jdbc.sql("INSERT INTO notification (announcement_id, client_id, topic) VALUES (:id, :client, :topic)")
 			.param("id", id)
 			.param("client", clientId)

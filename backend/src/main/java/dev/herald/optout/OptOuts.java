@@ -8,10 +8,11 @@ import org.springframework.stereotype.Component;
  * <p>
  * <b>Contract with the dispatcher.</b> A freeze over {@code conversation c} (announcement
  * id bound as {@code :id}) adds {@link #JOIN}, then excludes opted-out people with
- * {@link #NOT_OPTED_OUT} or, to keep an audit row and the {@code opted_out} count, marks
- * them with {@link #DELIVERY_STATE}; {@code OptOutExclusionIntegrationTests} runs both
- * forms. The rule itself is the SQL function {@code herald_opted_out_people} (V61): a
- * relation, so a million-person freeze hash-joins it instead of asking person by person.
+ * {@link #NOT_OPTED_OUT} or, to keep an audit row and the {@code opted_out} count, gives
+ * them the dispatcher's opted-out state where {@link #NOT_OPTED_OUT} is false;
+ * {@code OptOutExclusionIntegrationTests} runs both forms. The rule itself is the SQL
+ * function {@code herald_opted_out_people} (V61): a relation, so a million-person freeze
+ * hash-joins it instead of asking person by person.
  */
 @Component
 public class OptOuts {
@@ -32,12 +33,6 @@ public class OptOuts {
 
 	/** Condition, after {@link #JOIN}: the person has not opted out. */
 	public static final String NOT_OPTED_OUT = "oo.aad IS NULL";
-
-	/**
-	 * Initial ledger state for a row, after {@link #JOIN}: {@code 'opted_out'} for people
-	 * who opted out, {@code 'pending'} otherwise.
-	 */
-	public static final String DELIVERY_STATE = "CASE WHEN " + NOT_OPTED_OUT + " THEN 'pending' ELSE 'opted_out' END";
 
 	private final JdbcClient jdbc;
 

@@ -9,6 +9,7 @@ import dev.herald.announcement.AnnouncementContent;
 import dev.herald.announcement.Announcements;
 import dev.herald.conversation.Conversations;
 import dev.herald.conversation.PersonalConversation;
+import dev.herald.dispatch.DeliveryState;
 import dev.herald.support.IntegrationTest;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,7 +36,9 @@ class OptOutExclusionIntegrationTests extends IntegrationTest {
 	/** The variant that keeps an audit row per opted-out person (state 'opted_out'). */
 	static final String FREEZE_MARKING = """
 			INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)
-			SELECT :id, c.aad_object_id, 'person', c.id, """ + OptOuts.DELIVERY_STATE + """
+			SELECT :id, c.aad_object_id, 'person', c.id,
+			       CASE WHEN\s""" + OptOuts.NOT_OPTED_OUT + """
+			 THEN :pending ELSE :optedOut END
 
 			FROM conversation c """ + OptOuts.JOIN + """
 			WHERE c.kind = 'personal' AND c.status = 'active' AND c.tenant_id = :tenant
@@ -77,7 +80,12 @@ class OptOutExclusionIntegrationTests extends IntegrationTest {
 		List<String> people = people(tenant, 2);
 		this.optOuts.optOut(tenant, people.get(0), OptOuts.ALL, OptOuts.Source.COMMAND, null);
 		long id = announcement();
-		this.jdbc.sql(FREEZE_MARKING).param("id", id).param("tenant", tenant).update();
+		this.jdbc.sql(FREEZE_MARKING)
+			.param("id", id)
+			.param("tenant", tenant)
+			.param("pending", DeliveryState.PENDING.dbValue())
+			.param("optedOut", DeliveryState.OPTED_OUT.dbValue())
+			.update();
 		assertThat(recipients(id, "opted_out")).containsExactly(people.get(0));
 		assertThat(recipients(id, "pending")).containsExactly(people.get(1));
 	}
