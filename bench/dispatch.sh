@@ -9,7 +9,9 @@
 # Options: --recipients N, --limit R (0 = simulator limits off, Herald unlimited), --latency-ms MIN-MAX,
 # --instances K, --faults 5xx=X,timeout=X,reset=X,blocked=X,412=X, --xmx (Herald heap, default 256m),
 # --concurrency (Herald senders, default 64), --gc serial|zgc|g1 (Herald collector; zgc paced, serial unlimited),
-# --warmup N (an unmeasured broadcast to N people first; default 10000 with --limit 0, else 0).
+# --warmup N (an unmeasured broadcast to N people first; default 10000 with --limit 0, else 0),
+# --then update|recall (after the broadcast, edit it so every copy is updated in place, or recall it so every copy
+# is deleted; the result gains a "then" object: rate, missed and doubled counted from the simulator).
 # Logs of each run go to bench/out/<time>/ (Herald nodes; PostgreSQL's log with slow plans and autovacuum in pglog/).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementCard;
 import dev.herald.announcement.Announcements;
-import dev.herald.dispatch.RecalledDeliveries;
+import dev.herald.dispatch.RecalledSends;
 import dev.herald.dispatch.RetryPolicy;
 import dev.herald.dispatch.SendLease;
 import dev.herald.teams.ConnectorClient;
@@ -46,13 +46,13 @@ class FollowUpWorker implements SmartLifecycle {
 
 	private final FollowUpLedger ledger;
 
-	private final RecalledDeliveries recalled;
-
 	private final FollowUps followUps;
 
 	private final FollowUpProperties properties;
 
 	private final SendLease lease;
+
+	private final RecalledSends recalledSends;
 
 	private final Announcements announcements;
 
@@ -74,10 +74,10 @@ class FollowUpWorker implements SmartLifecycle {
 	private volatile boolean running;
 
 	FollowUpWorker(FollowUpLedger ledger, FollowUps followUps, FollowUpProperties properties, SendLease lease,
-			Announcements announcements, AnnouncementCard cards, ConnectorClient connector, MeterRegistry meters,
-			RecalledDeliveries recalled) {
+			RecalledSends recalledSends, Announcements announcements, AnnouncementCard cards, ConnectorClient connector,
+			MeterRegistry meters) {
+		this.recalledSends = recalledSends;
 		this.ledger = ledger;
-		this.recalled = recalled;
 		this.followUps = followUps;
 		this.properties = properties;
 		this.lease = lease;
@@ -175,7 +175,7 @@ class FollowUpWorker implements SmartLifecycle {
 				log.warn("Announcement {}: automatic reminder not sent: {}", due.getKey(), ex.getMessage());
 			}
 		}
-		this.recalled.cancelPending();
+		this.recalledSends.cancelLeftovers();
 		for (long op : this.ledger.planning()) {
 			int added = this.ledger.planCopies(op);
 			if (added > 0) {

@@ -20,13 +20,13 @@ import dev.herald.simulator.TeamsSimulator;
 
 /**
  * One broadcast, measured: {@code bench/dispatch.sh --recipients N --limit R --latency-ms
- * MIN-MAX [--instances K] [--faults SPEC] [--xmx 256m]}. Starts an embedded PostgreSQL
- * and the Teams simulator (in this JVM, bound to 127.0.0.1; the same code as the
- * standalone jar), K Herald processes with the given heap, seeds N conversations, sends
- * one announcement through the public API, and prints as its last line one JSON object.
- * "lost" and "duplicates" come from what the simulator received, not from Herald's
- * ledger. {@code --limit 0} turns the simulator's limits off and Herald's budget to
- * unlimited.
+ * MIN-MAX [--instances K] [--faults SPEC] [--xmx 256m] [--then update|recall]}. Starts an
+ * embedded PostgreSQL and the Teams simulator (in this JVM, bound to 127.0.0.1; the same
+ * code as the standalone jar), K Herald processes with the given heap, seeds N
+ * conversations, sends one announcement through the public API, and prints as its last
+ * line one JSON object. "lost" and "duplicates" come from what the simulator received,
+ * not from Herald's ledger. {@code --limit 0} turns the simulator's limits off and
+ * Herald's budget to unlimited.
  */
 public final class DispatchBench {
 
@@ -212,6 +212,10 @@ public final class DispatchBench {
 			result.put("latency_ms", minLatency + "-" + maxLatency);
 			result.put("faults", faults);
 			result.put("warmup", warmup);
+			String then = options.get("then");
+			if (then != null) {
+				result.put("then", followUp(cluster, simulator, api, id, then));
+			}
 			json = JsonMapper.shared().writeValueAsString(result);
 			// A clean stop, so a flight recording (--jvm-opts) is written.
 			nodes.forEach(Cluster.Node::stop);
@@ -227,6 +231,71 @@ public final class DispatchBench {
 		System.err.flush();
 		System.out.println(json);
 		System.exit(exit);
+	}
+
+	/**
+	 * {@code --then update|recall}: after the broadcast, edits the announcement (every
+	 * delivered copy is updated in place) or recalls it (every copy deleted), and
+	 * measures that operation. Missed and doubled are counted from what the simulator
+	 * holds: copies not updated (or still there), copies updated more than once (or
+	 * deleted twice: a 404 for a message already gone).
+	 */
+	private static Map<String, Object> followUp(Cluster cluster, TeamsSimulator simulator, Cluster.Node api, long id,
+			String then) {
+		long missingBefore = stat(simulator, "activityMissing404");
+		long throttledBefore = throttled(simulator);
+		long start = System.nanoTime();
+		switch (then) {
+			case "update" -> cluster.api(api, "PUT", "/api/v1/announcements/" + id,
+					"{\"title\":\"Benchmark (edited)\",\"summary\":\"Dispatcher run, edited\"}");
+			case "recall" -> cluster.api(api, "POST", "/api/v1/announcements/" + id + "/recall", null);
+			default -> throw new IllegalArgumentException("--then update|recall");
+		}
+		long deadline = start + Duration.ofMinutes(30).toNanos();
+		long lastLog = 0;
+		while (cluster.queryLong("SELECT count(*) FROM follow_up WHERE announcement_id = ? AND status = 'done'",
+				id) == 0 && System.nanoTime() < deadline) {
+			if (System.nanoTime() - lastLog > Duration.ofSeconds(10).toNanos()) {
+				log("%s: %,d of %,d done after %.0f s", then,
+						cluster.queryLong("SELECT COALESCE(sum(done), 0) FROM follow_up WHERE announcement_id = ?", id),
+						cluster.queryLong("SELECT COALESCE(sum(targets), 0) FROM follow_up WHERE announcement_id = ?",
+								id),
+						(System.nanoTime() - start) / 1e9);
+				lastLog = System.nanoTime();
+			}
+			Cluster.sleep(500);
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		long targets = cluster.queryLong("SELECT COALESCE(sum(targets), 0) FROM follow_up WHERE announcement_id = ?",
+				id);
+		long done = cluster.queryLong("SELECT COALESCE(sum(done), 0) FROM follow_up WHERE announcement_id = ?", id);
+		long failed = cluster.queryLong("SELECT COALESCE(sum(failed), 0) FROM follow_up WHERE announcement_id = ?", id);
+		// From the first call's start to the last outcome: the operation's own rate.
+		double callSeconds = cluster.queryLong("""
+				SELECT CAST(1000 * extract(epoch FROM max(i.updated_at) - min(i.call_started_at)) AS bigint)
+				FROM follow_up_item i JOIN follow_up f ON f.id = i.follow_up_id WHERE f.announcement_id = ?
+				""", id) / 1000.0;
+		JsonNode seen = cluster.deliveries(id);
+		long copies = seen.path("activities").asLong();
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("operation", then);
+		m.put("targets", targets);
+		m.put("done", done);
+		m.put("failed", failed);
+		if ("update".equals(then)) {
+			m.put("missed", copies - seen.path("updated").asLong());
+			m.put("doubled", seen.path("updatedMoreThanOnce").asLong());
+		}
+		else {
+			m.put("missed", copies);
+			m.put("deleted", seen.path("deleted").asLong());
+			m.put("doubled", stat(simulator, "activityMissing404") - missingBefore);
+		}
+		m.put("throttled_429", throttled(simulator) - throttledBefore);
+		m.put("achieved_per_s", round(done / callSeconds));
+		m.put("call_seconds", round(callSeconds));
+		m.put("end_to_end_seconds", round(seconds));
+		return m;
 	}
 
 	private static void deleteDatabase(Path directory) {

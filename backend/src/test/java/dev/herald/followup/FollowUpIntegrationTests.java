@@ -278,9 +278,22 @@ class FollowUpIntegrationTests extends IntegrationTest {
 		send(id);
 		Await.until(Duration.ofSeconds(30), "sent", () -> "sent".equals(status(id)));
 		BrowserSession browser = BrowserSession.signIn(baseUrl(), "megan@contoso.example", "Herald.Author");
+		// Edit through the form: the page warns that delivered copies change, and they
+		// do.
+		assertThat(browser.get("/announcements/" + id + "/edit").body()).contains("id=\"edit-after-send\"");
+		HttpResponse<String> edited = browser.submit("/announcements/" + id + "/edit", "/announcements/" + id + "/edit",
+				Map.of("title", "Page test v2", "acknowledge", "true"));
+		assertThat(edited.statusCode()).isLessThan(400);
+		awaitDone(id, "update");
+		for (SimUser person : people) {
+			assertThat(JSON.writeValueAsString(copies(person, id))).contains("Page test v2");
+		}
 		String page = browser.get("/announcements/" + id + "/follow-ups").body();
 		assertThat(page).contains("id=\"recall-count\"").contains("data-copies=\"5\"");
 		assertThat(page).contains("data-reach-not-acknowledged=\"5\"");
+		// A forged form (no CSRF token) recalls nothing.
+		assertThat(browser.post("/announcements/" + id + "/recall", Map.of()).statusCode()).isEqualTo(403);
+		assertThat(status(id)).isEqualTo("sent");
 		HttpResponse<String> recalled = browser.submit("/announcements/" + id + "/follow-ups",
 				"/announcements/" + id + "/recall", Map.of());
 		assertThat(recalled.statusCode()).isLessThan(400);
@@ -292,6 +305,45 @@ class FollowUpIntegrationTests extends IntegrationTest {
 		assertThat(browser.get("/announcements/" + id + "/follow-ups").body()).contains("5 / 5");
 		assertThat(browser.get("/announcements/" + id + "/report").body()).contains("id=\"report-follow-ups\"")
 			.contains("deleted 5 of 5");
+	}
+
+	/**
+	 * An automatic reminder N hours after the send goes once, by itself, to the people it
+	 * names. (The send's start is moved back in the database instead of waiting an hour.)
+	 */
+	@Test
+	void anAutomaticReminderGoesOnceWhenItsTimeHasCome() {
+		List<SimUser> people = seed(4);
+		long id = create("{\"title\":\"Benefits enrolment closes soon\"}");
+		ok(api("PUT", "/api/v1/announcements/" + id + "/after-send", AUTHOR,
+				"{\"autoReminder\":{\"hours\":1,\"who\":\"not-read\"}}"));
+		assertThat(api("PUT", "/api/v1/announcements/" + id + "/after-send", AUTHOR,
+				"{\"autoReminder\":{\"hours\":0,\"who\":\"not-read\"}}")
+			.statusCode()).isEqualTo(400);
+		send(id);
+		Await.until(Duration.ofSeconds(30), "sent", () -> "sent".equals(status(id)));
+		assertThat(this.jdbc.sql("SELECT count(*) FROM follow_up WHERE announcement_id = :id")
+			.param("id", id)
+			.query(Long.class)
+			.single()).as("not before its time").isZero();
+
+		this.jdbc.sql("UPDATE announcement SET started_at = now() - interval '61 minutes' WHERE id = :id")
+			.param("id", id)
+			.update();
+		JsonNode op = awaitDone(id, "remind");
+		assertThat(op.path("requestedBy").asString()).isEqualTo("auto-reminder");
+		assertThat(op.path("who").asString()).isEqualTo("not-read");
+		assertThat(op.path("done").asInt()).isEqualTo(people.size());
+		for (SimUser person : people) {
+			String original = copies(person, id).get(0).get("id").toString();
+			assertThat(this.simulator.inbox(person.id()).stream().filter((a) -> original.equals(a.get("replyToId"))))
+				.as(person.id())
+				.hasSize(1);
+		}
+		assertThat(this.jdbc.sql("SELECT count(*) FROM follow_up WHERE announcement_id = :id")
+			.param("id", id)
+			.query(Long.class)
+			.single()).as("only once").isEqualTo(1);
 	}
 
 	// ---- helpers ----
