@@ -60,6 +60,17 @@ class ReportIntegrationTests extends IntegrationTest {
 		assertThat(failed.path("items").size()).isEqualTo(2);
 		assertThat(failed.path("items").get(0).path("state").asString()).isEqualTo("failed");
 
+		// The report page's failure reasons come from the tally the ledger's trigger
+		// keeps.
+		String page = dev.herald.support.BrowserSession.signIn(baseUrl(), "report-author", "Herald.Author")
+			.get("/announcements/" + id + "/report")
+			.body();
+		assertThat(page).contains("=HYPERLINK(&quot;x&quot;), said Teams").doesNotContain("=HYPERLINK(\"x\")");
+		assertThat(this.jdbc.sql("SELECT sum(n) FROM failure_tally WHERE announcement_id = :id AND state = 'failed'")
+			.param("id", id)
+			.query(Long.class)
+			.single()).isEqualTo(2);
+
 		HttpResponse<String> csv = http
 			.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/announcements/" + id + "/deliveries.csv"))
 				.header("Authorization", "Bearer " + this.author)

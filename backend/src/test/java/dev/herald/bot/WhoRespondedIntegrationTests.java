@@ -125,6 +125,16 @@ class WhoRespondedIntegrationTests extends IntegrationTest {
 		assertThat(line(lines, voteNo)).matches(".*Z,,No,20\\d\\d-[^,]+Z$");
 		assertThat(line(lines, nothing)).endsWith(",,,");
 
+		// Read receipts (ids of the copies as the simulator stored them) are counted as
+		// they
+		// come, once per copy; a receipt that does not reach the copy counts nothing.
+		readUpTo(activities, ackOnly, copyId(ackOnly, marker));
+		readUpTo(activities, ackOnly, copyId(ackOnly, marker));
+		readUpTo(activities, nothing, "1");
+		assertThat(read(http.call("GET", base + "/report", this.author, null)).path("reads").asLong()).isEqualTo(1);
+		readUpTo(activities, nothing, copyId(nothing, marker));
+		assertThat(read(http.call("GET", base + "/report", this.author, null)).path("reads").asLong()).isEqualTo(2);
+
 		// The report page: the same lists, the rate chart from the rollup.
 		BrowserSession browser = BrowserSession.signIn(baseUrl(), "responses-author", "Herald.Author");
 		String page = browser.get("/announcements/" + id + "/report").body();
@@ -156,6 +166,22 @@ class WhoRespondedIntegrationTests extends IntegrationTest {
 		assertProblem(http.call("GET", "/api/v1/announcements/abc/acknowledgements", this.author, null), 400);
 		assertProblem(http.call("GET", base, TestIdentityProvider.accessToken("no-role-app"), null), 403);
 		assertProblem(http.call("GET", base, null, null), 401);
+	}
+
+	private static void readUpTo(Activities activities, SimUser user, String messageId) {
+		Map<String, Object> event = activities.personal("event", user);
+		event.put("name", "application/vnd.microsoft.readReceipt");
+		event.put("value", Map.of("lastReadMessageId", messageId));
+		assertThat(activities.post(event).status()).isEqualTo(200);
+	}
+
+	private String copyId(SimUser user, String marker) {
+		return this.simulator.inbox(user.id())
+			.stream()
+			.filter((a) -> String.valueOf(a).contains(marker))
+			.map((a) -> String.valueOf(a.get("id")))
+			.findFirst()
+			.orElseThrow();
 	}
 
 	private static void press(Activities activities, SimUser user, Map<String, Object> data) {
