@@ -41,9 +41,12 @@ public class Announcements {
 
 	private final ApplicationEventPublisher events;
 
-	Announcements(JdbcClient jdbc, ApplicationEventPublisher events) {
+	private final dev.herald.audit.AuditLog audit;
+
+	Announcements(JdbcClient jdbc, ApplicationEventPublisher events, dev.herald.audit.AuditLog audit) {
 		this.jdbc = jdbc;
 		this.events = events;
+		this.audit = audit;
 	}
 
 	public long create(AnnouncementContent content, String author) {
@@ -178,7 +181,11 @@ public class Announcements {
 				SELECT id FROM announcement WHERE status = 'scheduled' AND scheduled_at <= now()
 				ORDER BY scheduled_at FOR UPDATE SKIP LOCKED
 				""").query(Long.class).list();
-		due.forEach(this::startSend);
+		due.forEach((id) -> {
+			startSend(id);
+			this.audit.record(dev.herald.security.Actor.system("scheduler"), dev.herald.audit.AuditAction.SEND, id,
+					"scheduled start");
+		});
 		return due;
 	}
 
@@ -204,6 +211,7 @@ public class Announcements {
 	 * reason is kept for the author until the send is resumed. Returns false when the
 	 * send was no longer running.
 	 */
+	@Transactional
 	public boolean pauseAutomatically(long id, String reason) {
 		boolean paused = this.jdbc.sql("""
 				UPDATE announcement SET status = 'paused', pause_reason = :reason, updated_at = now()
@@ -211,6 +219,8 @@ public class Announcements {
 				""").param("id", id).param("reason", reason).update() == 1;
 		if (paused) {
 			this.events.publishEvent(new AnnouncementEvents.SendPaused(id));
+			this.audit.record(dev.herald.security.Actor.system("dispatcher"), dev.herald.audit.AuditAction.PAUSE, id,
+					"paused automatically: " + reason);
 		}
 		return paused;
 	}
