@@ -41,9 +41,12 @@ public class Announcements {
 
 	private final ApplicationEventPublisher events;
 
-	Announcements(JdbcClient jdbc, ApplicationEventPublisher events) {
+	private final dev.herald.audit.AuditLog audit;
+
+	Announcements(JdbcClient jdbc, ApplicationEventPublisher events, dev.herald.audit.AuditLog audit) {
 		this.jdbc = jdbc;
 		this.events = events;
+		this.audit = audit;
 	}
 
 	public long create(AnnouncementContent content, String author) {
@@ -329,6 +332,8 @@ public class Announcements {
 				""").param("id", id).query(Long.class).optional().isPresent();
 		if (due) {
 			startSend(id);
+			this.audit.record(dev.herald.security.Actor.system("scheduler"), dev.herald.audit.AuditAction.SEND, id,
+					"scheduled start");
 		}
 		return due;
 	}
@@ -414,6 +419,7 @@ public class Announcements {
 	 * reason is kept for the author until the send is resumed. Returns false when the
 	 * send was no longer running.
 	 */
+	@Transactional
 	public boolean pauseAutomatically(long id, String reason) {
 		boolean paused = this.jdbc.sql("""
 				UPDATE announcement SET status = 'paused', pause_reason = :reason, updated_at = now()
@@ -421,6 +427,8 @@ public class Announcements {
 				""").param("id", id).param("reason", reason).update() == 1;
 		if (paused) {
 			this.events.publishEvent(new AnnouncementEvents.SendPaused(id));
+			this.audit.record(dev.herald.security.Actor.system("dispatcher"), dev.herald.audit.AuditAction.PAUSE, id,
+					"paused automatically: " + reason);
 		}
 		return paused;
 	}

@@ -100,6 +100,24 @@ class AuditLogIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void aScheduledStartIsRecordedAsHeraldsOwnAct() {
+		List<SimUser> people = installApp(0, 1);
+		GovernanceApi gov = gov();
+		String author = token("audit-scheduler", "Herald.Author");
+		long id = gov.create(author, "Starts by itself");
+		gov.setPeople(author, id, List.of(people.get(0).id()));
+		gov.ok("POST", "/api/v1/announcements/" + id + "/schedule", author, "{\"at\":\""
+				+ LocalDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(3).withNano(0) + "\",\"zone\":\"UTC\"}");
+		Await.until(Duration.ofSeconds(60), "scheduled start", () -> !gov.status(id).equals("scheduled"));
+		assertThat(gov.audit(id))
+			.extracting((r) -> r.path("action").asString() + " by " + r.path("actorId").asString() + " ("
+					+ r.path("actorName").asString() + ")")
+			.containsExactly("create by audit-scheduler (audit-scheduler)",
+					"audience_change by audit-scheduler (audit-scheduler)",
+					"schedule by audit-scheduler (audit-scheduler)", "send by herald (scheduler)");
+	}
+
+	@Test
 	void everyAdminActLeavesExactlyOneRowWithTheRightActor() {
 		GovernanceApi gov = gov();
 		SimUser person = this.simulator.tenant().users().get(3);
