@@ -5,10 +5,10 @@ import org.slf4j.LoggerFactory;
 
 import dev.herald.announcement.AnnouncementImages;
 import dev.herald.audience.AudienceRetention;
-import dev.herald.bot.ResponseRetention;
 import dev.herald.dispatch.LedgerRetention;
 import dev.herald.notification.NotificationRetention;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -31,7 +31,7 @@ class RetentionPurge {
 
 	private final LedgerRetention ledger;
 
-	private final ResponseRetention responses;
+	private final ApplicationEventPublisher events;
 
 	private final NotificationRetention notifications;
 
@@ -43,11 +43,11 @@ class RetentionPurge {
 
 	private final dev.herald.audit.AuditLog audit;
 
-	RetentionPurge(LedgerRetention ledger, ResponseRetention responses, NotificationRetention notifications,
+	RetentionPurge(LedgerRetention ledger, ApplicationEventPublisher events, NotificationRetention notifications,
 			AudienceRetention audiences, AnnouncementImages images, AdminSettings settings,
 			dev.herald.audit.AuditLog audit) {
 		this.ledger = ledger;
-		this.responses = responses;
+		this.events = events;
 		this.notifications = notifications;
 		this.audiences = audiences;
 		this.images = images;
@@ -70,8 +70,10 @@ class RetentionPurge {
 	@Transactional
 	Result purge(int days, dev.herald.security.Actor actor) {
 		LedgerRetention.Purged purged = this.ledger.purge(days);
-		int other = this.responses.purge(purged.announcementIds(), days)
-				+ this.notifications.purge(purged.announcementIds())
+		PersonalDataExpired expired = new PersonalDataExpired(purged.announcementIds(), days,
+				new java.util.concurrent.atomic.AtomicInteger());
+		this.events.publishEvent(expired);
+		int other = expired.deleted().get() + this.notifications.purge(purged.announcementIds())
 				+ this.audiences.purge(purged.announcementIds(), days) + this.images.purgeUnreferenced(days);
 		Result result = new Result(purged.announcementIds().size(), purged.deliveries(), other);
 		this.audit.record(actor, dev.herald.audit.AuditAction.RETENTION_PURGE, null,

@@ -2,6 +2,9 @@ package dev.herald.bot;
 
 import java.util.List;
 
+import dev.herald.admin.PersonalDataExpired;
+
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -11,7 +14,7 @@ import org.springframework.stereotype.Component;
  * The bot owns these rows; the admin module's purge decides when.
  */
 @Component
-public class ResponseRetention {
+class ResponseRetention {
 
 	private final JdbcClient jdbc;
 
@@ -19,8 +22,13 @@ public class ResponseRetention {
 		this.jdbc = jdbc;
 	}
 
-	/** Runs in the caller's transaction; answers the rows deleted. */
-	public int purge(List<Long> announcementIds, int days) {
+	/** Runs in the purge's transaction. */
+	@EventListener
+	void on(PersonalDataExpired expired) {
+		expired.deleted().addAndGet(purge(expired.announcementIds(), expired.days()));
+	}
+
+	int purge(List<Long> announcementIds, int days) {
 		int deleted = 0;
 		if (!announcementIds.isEmpty()) {
 			for (String sql : List.of("DELETE FROM card_response WHERE announcement_id IN (:ids)",

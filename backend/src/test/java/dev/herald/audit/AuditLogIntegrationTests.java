@@ -59,6 +59,13 @@ class AuditLogIntegrationTests extends IntegrationTest {
 		this.simulator.setLatency(new SimulatorConfig.Latency(4000, 4000));
 		try {
 			gov.ok("POST", "/api/v1/announcements/" + id + "/send", author, null);
+			// The send answers while the audience is prepared; it can be paused once
+			// sending.
+			Await.until(Duration.ofSeconds(30), "announcement sending",
+					() -> "sending".equals(this.jdbc.sql("SELECT status FROM announcement WHERE id = :id")
+						.param("id", id)
+						.query(String.class)
+						.single()));
 			gov.ok("POST", "/api/v1/announcements/" + id + "/pause", coAuthor, null);
 			gov.ok("POST", "/api/v1/announcements/" + id + "/resume", author, null);
 			gov.ok("POST", "/api/v1/announcements/" + id + "/cancel", coAuthor, null);

@@ -56,7 +56,9 @@ class TrustBotIntegrationTests extends IntegrationTest {
 	@Test
 	void buttonsOnATestCopyAreRecordedAsTestAndChangeNothing() {
 		SimUser author = installApp(121, 1).get(0);
-		String token = TestIdentityProvider.accessToken("test-copy-author", "Herald.Author");
+		// The same person in the API and the browser (by oid), so they own the draft.
+		String token = TestIdentityProvider.accessToken("test-copy-author", Map.of("oid", author.id()),
+				"Herald.Author");
 		HttpResponse created = new HttpResponse(api("POST", "/api/v1/announcements", token, """
 				{"title":"Test copy trial","summary":"Press the buttons","acknowledge":true,
 				 "pollQuestion":"Lunch?","pollChoices":["Yes","No"]}

@@ -54,6 +54,8 @@ public final class TestIdentityProvider {
 			String... roles) {
 		Map<String, Object> claims = new java.util.HashMap<>(extraClaims);
 		claims.put("roles", List.of(roles));
+		// The simulators' tenant, as for every API token (Herald checks tid).
+		claims.putIfAbsent("tid", dev.herald.simulator.SimulatorConfig.DEFAULT_TENANT_ID);
 		if (tenantId != null) {
 			claims.put("tid", tenantId);
 		}
