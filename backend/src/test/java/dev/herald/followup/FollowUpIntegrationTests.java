@@ -277,6 +277,10 @@ class FollowUpIntegrationTests extends IntegrationTest {
 		long id = create("{\"title\":\"Page test\",\"acknowledge\":true}");
 		send(id);
 		Await.until(Duration.ofSeconds(30), "sent", () -> "sent".equals(status(id)));
+		// Only owners act on an announcement (#15): the author adds Megan as co-author.
+		assertThat(api("POST", "/api/v1/announcements/" + id + "/owners", AUTHOR,
+				"{\"id\":\"megan@contoso.example\",\"name\":\"Megan\"}")
+			.statusCode()).isEqualTo(200);
 		BrowserSession browser = BrowserSession.signIn(baseUrl(), "megan@contoso.example", "Herald.Author");
 		// Edit through the form: the page warns that delivered copies change, and they
 		// do.
