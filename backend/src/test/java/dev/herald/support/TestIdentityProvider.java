@@ -54,8 +54,6 @@ public final class TestIdentityProvider {
 			String... roles) {
 		Map<String, Object> claims = new java.util.HashMap<>(extraClaims);
 		claims.put("roles", List.of(roles));
-		// The simulators' tenant, as for every API token (Herald checks tid).
-		claims.putIfAbsent("tid", dev.herald.simulator.SimulatorConfig.DEFAULT_TENANT_ID);
 		if (tenantId != null) {
 			claims.put("tid", tenantId);
 		}
@@ -72,6 +70,8 @@ public final class TestIdentityProvider {
 	public static String accessToken(String subject, Map<String, Object> extraClaims, String... roles) {
 		Map<String, Object> claims = new java.util.HashMap<>(extraClaims);
 		claims.put("roles", List.of(roles));
+		// The simulators' tenant, as for every API token (Herald checks tid).
+		claims.putIfAbsent("tid", dev.herald.simulator.SimulatorConfig.DEFAULT_TENANT_ID);
 		return get()
 			.issueToken(ISSUER_ID, subject,
 					new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of("herald-api"), claims, 3600))
