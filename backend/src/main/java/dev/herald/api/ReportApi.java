@@ -13,6 +13,7 @@ import jakarta.validation.constraints.Size;
 
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.Announcements;
+import dev.herald.report.VariantBreakdown;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -37,9 +38,12 @@ class ReportApi {
 
 	private final DeliveryReport report;
 
-	ReportApi(Announcements announcements, DeliveryReport report) {
+	private final VariantBreakdown variants;
+
+	ReportApi(Announcements announcements, DeliveryReport report, VariantBreakdown variants) {
 		this.announcements = announcements;
 		this.report = report;
+		this.variants = variants;
 	}
 
 	@GetMapping(path = "/report", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -47,7 +51,8 @@ class ReportApi {
 		Announcement a = this.announcements.require(id);
 		Announcement.DeliveryCounts c = a.counts();
 		return new Report(id, a.status().dbValue(), c.recipients(), c.pending(), c.delivered(), c.failed(), c.blocked(),
-				c.optedOut(), c.canceled(), c.percentDone(), this.report.countByState(id));
+				c.optedOut(), c.canceled(), c.percentDone(), this.report.countByState(id),
+				this.variants.of(id, a.content().defaultLanguageLabel()));
 	}
 
 	@GetMapping(path = "/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -91,9 +96,11 @@ class ReportApi {
 	 * @param canceled not sent because the send was canceled
 	 * @param percentDone share of recipients with a final state
 	 * @param byState ledger rows per state, including transient ones
+	 * @param variants delivery and acknowledgements per language variant
 	 */
 	record Report(long id, String status, int recipients, int pending, int delivered, int failed, int blocked,
-			int optedOut, int canceled, int percentDone, Map<String, Long> byState) {
+			int optedOut, int canceled, int percentDone, Map<String, Long> byState,
+			List<VariantBreakdown.Row> variants) {
 	}
 
 	/**

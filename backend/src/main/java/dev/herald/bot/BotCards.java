@@ -79,9 +79,11 @@ class BotCards {
 	 * The broadcast card again, with a line saying what the person did: acknowledged it,
 	 * or which answer they gave.
 	 */
-	Map<String, Object> announcementWithState(Announcement announcement, String stateLine) {
+	Map<String, Object> announcementWithState(Announcement announcement, String stateLine, BotLanguage language) {
+		// The person's own variant and button language, as the broadcast chose them.
 		Map<String, Object> card = new LinkedHashMap<>(
-				this.announcementCard.card(announcement.id(), announcement.content(), announcement.createdBy()));
+				this.announcementCard.card(announcement.id(), announcement.content(), announcement.createdBy(),
+						this.announcementCard.renditionFor(announcement.content(), language.tag())));
 		List<Object> body = new ArrayList<>((List<?>) card.get("body"));
 		Map<String, Object> state = textBlock(stateLine, null, "Bolder");
 		state.put("color", "Good");

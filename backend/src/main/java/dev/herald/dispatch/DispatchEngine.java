@@ -95,7 +95,8 @@ class DispatchEngine implements SmartLifecycle {
 	/** Claimed jobs that were not sent and go back to pending. */
 	private final BlockingQueue<Ledger.Job> releases = new LinkedBlockingQueue<>();
 
-	private final Map<Long, byte[]> activities = new ConcurrentHashMap<>();
+	/** Serialized activities, one per announcement and rendition (language variant). */
+	private final Map<Ledger.RenditionKey, byte[]> activities = new ConcurrentHashMap<>();
 
 	/**
 	 * Announcements paused or canceled since their jobs were claimed: a sender that gets
@@ -239,7 +240,7 @@ class DispatchEngine implements SmartLifecycle {
 
 	/** Forget the cached card when an announcement changes (only drafts change today). */
 	void evict(long announcementId) {
-		this.activities.remove(announcementId);
+		this.activities.keySet().removeIf((key) -> key.announcementId() == announcementId);
 	}
 
 	// ---- lease and housekeeping ----
@@ -436,7 +437,11 @@ class DispatchEngine implements SmartLifecycle {
 		try {
 			byte[] activity;
 			try {
-				activity = this.activities.computeIfAbsent(job.announcementId(), this::renderActivity);
+				if (this.activities.size() > 500) {
+					// Bounded: never cleared from inside computeIfAbsent.
+					this.activities.clear();
+				}
+				activity = this.activities.computeIfAbsent(job.rendition(), this::renderActivity);
 			}
 			catch (RuntimeException ex) {
 				this.results.add(new Ledger.Result(job, DeliveryState.FAILED, null,
@@ -597,12 +602,10 @@ class DispatchEngine implements SmartLifecycle {
 		return (text.length() > 500) ? text.substring(0, 500) : text.toString();
 	}
 
-	private byte[] renderActivity(long announcementId) {
-		if (this.activities.size() > 100) {
-			this.activities.clear();
-		}
-		Announcement announcement = this.announcements.require(announcementId);
-		return this.cards.activity(announcementId, announcement.content(), announcement.createdBy());
+	private byte[] renderActivity(Ledger.RenditionKey key) {
+		Announcement announcement = this.announcements.require(key.announcementId());
+		return this.cards.activity(key.announcementId(), announcement.content(), announcement.createdBy(),
+				key.rendition());
 	}
 
 	// ---- write ----

@@ -30,8 +30,11 @@ class Freezer {
 
 	private final AudienceResolver audiences;
 
-	Freezer(Ledger ledger, Announcements announcements, AudienceResolver audiences) {
+	private final RenditionAssignment renditions;
+
+	Freezer(Ledger ledger, Announcements announcements, AudienceResolver audiences, RenditionAssignment renditions) {
 		this.ledger = ledger;
+		this.renditions = renditions;
 		this.announcements = announcements;
 		this.audiences = audiences;
 	}
@@ -40,6 +43,7 @@ class Freezer {
 	void on(AnnouncementEvents.SendStarted event) {
 		if (AnnouncementEvents.SendStarted.GIVEN_RECIPIENTS.equals(event.audience())) {
 			// Frozen by the caller (GivenRecipients) before the start: nothing to add.
+			this.renditions.assign(event.announcementId());
 			this.announcements.markSentIfComplete(event.announcementId());
 			return;
 		}
@@ -48,6 +52,8 @@ class Freezer {
 		int recipients = this.audiences.freeze(event.announcementId())
 			.map(AudienceResolver.Frozen::recipients)
 			.orElseGet(() -> this.ledger.freezeInstalledAudience(event.announcementId()));
+		// Each person's language variant, chosen once, before anything is claimed.
+		this.renditions.assign(event.announcementId());
 		log.info("Announcement {}: audience frozen at {} recipients", event.announcementId(), recipients);
 		// An empty audience is complete at once.
 		this.announcements.markSentIfComplete(event.announcementId());

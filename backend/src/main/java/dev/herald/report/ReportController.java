@@ -30,7 +30,10 @@ class ReportController {
 
 	private final DeliveryExport export;
 
-	ReportController(Announcements announcements, Reports reports, DeliveryExport export) {
+	private final VariantBreakdown variants;
+
+	ReportController(Announcements announcements, Reports reports, DeliveryExport export, VariantBreakdown variants) {
+		this.variants = variants;
 		this.announcements = announcements;
 		this.reports = reports;
 		this.export = export;
@@ -56,6 +59,8 @@ class ReportController {
 		model.addAttribute("reads", this.reports.reads(id));
 		model.addAttribute("responsesAvailable", this.reports.tableExists("card_response"));
 		model.addAttribute("purgedAt", this.reports.ledgerPurgedAt(id));
+		model.addAttribute("variants", a.content().variants().isEmpty() ? List.of()
+				: this.variants.of(id, a.content().defaultLanguageLabel()));
 		return "reports/announcement";
 	}
 
