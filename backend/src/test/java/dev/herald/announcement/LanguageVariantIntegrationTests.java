@@ -117,6 +117,41 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 		assertThat(delivered).containsEntry("fr", 2).containsEntry("de-DE", 2).containsEntry("en", 6);
 	}
 
+	@Test
+	void notificationsCarryVariantsTooAndBadTagsAreRefused() {
+		dev.herald.api.ApiHttp http = new dev.herald.api.ApiHttp(baseUrl());
+		String client = "variants-" + UUID.randomUUID();
+		String admin = dev.herald.support.TestIdentityProvider.accessToken("variant-admin", "Herald.Admin");
+		assertThat(http
+			.call("POST", "/api/v1/admin/clients", admin,
+					"{\"clientId\":\"" + client + "\",\"displayName\":\"HR system\"}")
+			.statusCode()).isEqualTo(201);
+		String token = dev.herald.support.TestIdentityProvider.accessToken(client);
+		SimUser french = install("fr-FR", 1).get(0);
+		SimUser english = install("en-US", 1).get(0);
+		String marker = UUID.randomUUID().toString();
+		String body = """
+				{"recipients":[{"aadObjectId":"%s"},{"aadObjectId":"%s"}],
+				 "card":{"title":"Payslips are out %s","language":"en","acknowledge":true,
+				         "variants":{"fr":{"title":"Les fiches de paie sont là %s"}}}}
+				""".formatted(french.id(), english.id(), marker, marker);
+		assertThat(http.call("POST", "/api/v1/notifications", token, body).statusCode()).isEqualTo(202);
+		Await.until(Duration.ofSeconds(30), "both delivered",
+				() -> inboxHas(french, "Les fiches de paie sont là " + marker)
+						&& inboxHas(english, "Payslips are out " + marker));
+		assertThat(inboxHas(french, "Payslips are out " + marker)).isFalse();
+		assertThat(inboxHas(french, "Bien reçu")).isTrue();
+
+		String badTag = body.replace("\"fr\":", "\"not a tag\":");
+		dev.herald.api.ApiHttp.assertProblem(http.call("POST", "/api/v1/notifications", token, badTag), 400);
+		String untitled = body.replace("\"title\":\"Les fiches", "\"summary\":\"Les fiches");
+		dev.herald.api.ApiHttp.assertProblem(http.call("POST", "/api/v1/notifications", token, untitled), 400);
+	}
+
+	private boolean inboxHas(SimUser user, String text) {
+		return this.simulator.inbox(user.id()).stream().anyMatch((a) -> JSON.writeValueAsString(a).contains(text));
+	}
+
 	/** People of one language who do not have the app yet, installed now. */
 	private List<SimUser> install(String language, int count) {
 		List<SimUser> users = new ArrayList<>(this.simulator.tenant().users());

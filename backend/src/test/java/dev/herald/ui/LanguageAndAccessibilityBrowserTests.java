@@ -62,7 +62,7 @@ class LanguageAndAccessibilityBrowserTests extends IntegrationTest {
 	}
 
 	@AfterEach
-	void stopBrowser() {
+	void stopBrowser() throws IOException {
 		if (this.browser != null) {
 			this.browser.quit();
 		}
