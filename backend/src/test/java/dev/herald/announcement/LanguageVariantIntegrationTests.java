@@ -36,6 +36,8 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 		for (String language : List.of("en-US", "fr-FR", "de-DE", "es-ES", "zh-CN")) {
 			people.put(language, install(language, 2));
 		}
+		// Austrian German: no de-AT or de variant, so the German of another region.
+		people.put("de-AT", install("de-AT", 1));
 		// One French speaker whose chat never told Herald a locale: the directory's
 		// preferredLanguage decides.
 		SimUser noLocale = people.get("fr-FR").get(1);
@@ -72,14 +74,17 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 		author.json("PUT", "/api/v1/announcements/" + id + "/audience", Map.of("entries", entries), 200);
 		JsonNode split = author.json("GET", "/api/v1/announcements/" + id + "/variants", null, 200);
 		assertThat(split.path("fr").asInt()).isEqualTo(2);
-		assertThat(split.path("de-DE").asInt()).isEqualTo(2);
+		assertThat(split.path("de-DE").asInt()).isEqualTo(3);
 		assertThat(split.path("en").asInt()).isEqualTo(6);
 		author.json("POST", "/api/v1/announcements/" + id + "/send", null, 202);
 		Await.until(Duration.ofSeconds(60), "announcement sent", () -> "sent"
 			.equals(author.json("GET", "/api/v1/announcements/" + id, null, 200).path("status").asString()));
 
-		// Exact match: de-DE has its own variant; its buttons are German.
-		for (SimUser u : people.get("de-DE")) {
+		// Exact match: de-DE has its own variant; its buttons are German. de-AT gets it
+		// too, as the German there is.
+		List<SimUser> german = new ArrayList<>(people.get("de-DE"));
+		german.addAll(people.get("de-AT"));
+		for (SimUser u : german) {
 			Map<String, Object> card = card(u, id);
 			assertThat(texts(card)).contains("Umzug " + marker).doesNotContain("Office move " + marker);
 			assertThat(actionTitles(card)).containsExactly("Grundriss", "Verstanden", "Abmelden");
@@ -114,7 +119,7 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 		Map<String, Integer> delivered = new LinkedHashMap<>();
 		report.path("variants")
 			.forEach((v) -> delivered.put(v.path("variant").asString(), v.path("delivered").asInt()));
-		assertThat(delivered).containsEntry("fr", 2).containsEntry("de-DE", 2).containsEntry("en", 6);
+		assertThat(delivered).containsEntry("fr", 2).containsEntry("de-DE", 3).containsEntry("en", 6);
 	}
 
 	@Test
@@ -152,14 +157,17 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 		return this.simulator.inbox(user.id()).stream().anyMatch((a) -> JSON.writeValueAsString(a).contains(text));
 	}
 
-	/** People of one language who do not have the app yet, installed now. */
-	private List<SimUser> install(String language, int count) {
+	/**
+	 * People whose Teams client has this locale and who do not have the app yet,
+	 * installed now.
+	 */
+	private List<SimUser> install(String locale, int count) {
 		List<SimUser> users = new ArrayList<>(this.simulator.tenant().users());
 		Collections.reverse(users);
 		List<SimUser> chosen = users.stream()
-			.filter((u) -> !u.guest() && u.preferredLanguage().equals(language))
+			.filter((u) -> !u.guest() && u.teamsLocale().equals(locale))
 			.filter((u) -> !this.simulator.isInstalled(u.id()))
-			.skip(5)
+			.skip(2)
 			.limit(count)
 			.toList();
 		chosen.forEach((u) -> this.simulator.installForUser(u.id()));
@@ -176,7 +184,7 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 			.stream()
 			.filter((a) -> JSON.writeValueAsString(a).contains(tag))
 			.toList();
-		assertThat(copies).as("copies for %s", user.preferredLanguage()).hasSize(1);
+		assertThat(copies).as("copies for %s", user.teamsLocale()).hasSize(1);
 		List<Map<String, Object>> attachments = (List<Map<String, Object>>) copies.get(0).get("attachments");
 		return (Map<String, Object>) attachments.get(0).get("content");
 	}

@@ -25,6 +25,18 @@ public record SimUser(int index, String id, String userPrincipalName, String mai
 		return "Guest".equals(this.userType);
 	}
 
+	/**
+	 * The Teams client's locale: the person's language in their own country's form (en-GB
+	 * in London, fr-BE in Brussels, de-AT in Vienna, es-MX in Mexico City), so a tenant
+	 * shows both exact and language-only matches against the directory's
+	 * {@code preferredLanguage}.
+	 */
+	public String teamsLocale() {
+		int dash = this.preferredLanguage.indexOf('-');
+		String language = (dash < 0) ? this.preferredLanguage : this.preferredLanguage.substring(0, dash);
+		return language + "-" + this.country;
+	}
+
 	/** The office, one of a few per country (stable per person). */
 	public String officeLocation() {
 		String[] offices = switch (this.country) {
