@@ -181,6 +181,9 @@ class LanguageAndAccessibilityBrowserTests extends IntegrationTest {
 		assertThat(split.getText()).contains("fr");
 		assertThat(french + others).isEqualTo(expected);
 		assertAccessible("review and send");
+		this.browser.get(baseUrl() + "/announcements/" + id + "/report");
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.tagName("h1")));
+		assertAccessible("report");
 	}
 
 	@Test
