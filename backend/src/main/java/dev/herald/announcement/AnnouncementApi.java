@@ -37,8 +37,11 @@ class AnnouncementApi {
 
 	private final Announcements announcements;
 
-	AnnouncementApi(Announcements announcements) {
+	private final AnnouncementCard cards;
+
+	AnnouncementApi(Announcements announcements, AnnouncementCard cards) {
 		this.announcements = announcements;
+		this.cards = cards;
 	}
 
 	@GetMapping
@@ -59,6 +62,25 @@ class AnnouncementApi {
 	@GetMapping("/{id}")
 	View get(@PathVariable long id) {
 		return View.of(this.announcements.require(id));
+	}
+
+	/**
+	 * The card as a person of {@code variant}'s language gets it (its texts, the card's
+	 * buttons in its language); without a variant, the default. The API twin of the
+	 * compose page's preview of each language.
+	 */
+	@GetMapping("/{id}/card")
+	java.util.Map<String, Object> card(@PathVariable long id,
+			@RequestParam(required = false) @jakarta.validation.constraints.Size(max = 35) String variant) {
+		Announcement announcement = this.announcements.require(id);
+		if (variant != null && !announcement.content().variants().containsKey(variant)) {
+			throw new org.springframework.web.server.ResponseStatusException(
+					org.springframework.http.HttpStatus.NOT_FOUND, "No variant " + variant);
+		}
+		VariantSelector.Rendition rendition = (variant != null)
+				? new VariantSelector.Rendition(variant, VariantSelector.cardLanguageFor(variant))
+				: VariantSelector.Rendition.DEFAULT;
+		return this.cards.card(id, announcement.content(), announcement.createdBy(), rendition);
 	}
 
 	@PutMapping(path = "/{id}", consumes = "application/json")

@@ -69,6 +69,13 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 		assertThat(stored.path("content").path("variants").path("de-DE").path("title").asString())
 			.isEqualTo("Umzug " + marker);
 
+		// The API twin of the compose page's preview of each language.
+		JsonNode frenchCard = author.json("GET", "/api/v1/announcements/" + id + "/card?variant=fr", null, 200);
+		assertThat(frenchCard.toString()).contains("Déménagement " + marker, "Bien reçu", "Plan de l'étage");
+		assertThat(author.json("GET", "/api/v1/announcements/" + id + "/card", null, 200).toString())
+			.contains("Office move " + marker, "Got it");
+		Api.assertProblem(author.call("GET", "/api/v1/announcements/" + id + "/card?variant=it", null, null), 404);
+
 		List<Object> entries = new ArrayList<>();
 		people.values().forEach((list) -> list.forEach((u) -> entries.add(Map.of("kind", "PERSON", "ref", u.id()))));
 		author.json("PUT", "/api/v1/announcements/" + id + "/audience", Map.of("entries", entries), 200);
