@@ -51,7 +51,9 @@ class TableOwnershipTests {
 			// report.
 			entry("delivery_rate", "report"), entry("failure_tally", "report"), entry("response_tally", "report"),
 			entry("read_tally", "report"), entry("test_card_response", "bot"), entry("follow_up", "followup"),
-			entry("follow_up_item", "followup"));
+			entry("follow_up_item", "followup"), entry("announcement_owner", "announcement"),
+			entry("approval_request", "approval"), entry("audit_event", "audit"), entry("author_guardrail", "audience"),
+			entry("rate_budget", "pacing"), entry("staff_member", "security"));
 
 	/**
 	 * Columns of a table kept by another package than the table's owner: the live counts

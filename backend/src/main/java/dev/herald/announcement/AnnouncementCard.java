@@ -194,21 +194,32 @@ public class AnnouncementCard {
 	 * For acknowledgements it carries the same "Got it" button as the original.
 	 */
 	public byte[] reminderActivity(long announcementId, AnnouncementContent content, String who) {
+		return reminderActivity(announcementId, content, who, VariantSelector.Rendition.DEFAULT);
+	}
+
+	/**
+	 * The reminder as one recipient gets it: in the language variant and card language of
+	 * the copy it replies to.
+	 */
+	public byte[] reminderActivity(long announcementId, AnnouncementContent all, String who,
+			VariantSelector.Rendition rendition) {
+		AnnouncementContent content = all.forVariant(rendition.variant());
+		Locale locale = cardLocale(content, rendition);
 		List<Object> body = new ArrayList<>();
-		body.add(textBlock(text("card.reminder.heading"), "Small", "Bolder", true));
+		body.add(textBlock(text("card.reminder.heading", locale), "Small", "Bolder", true));
 		body.add(textBlock((content.title() != null) ? content.title() : "", "Medium", "Bolder", false));
-		body.add(textBlock(text("card.reminder." + who), null, null, false));
+		body.add(textBlock(text("card.reminder." + who, locale), null, null, false));
 		Map<String, Object> card = new LinkedHashMap<>();
 		card.put("type", "AdaptiveCard");
 		card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
 		card.put("version", "1.5");
 		card.put("body", body);
 		if ("not-acknowledged".equals(who) && content.acknowledge()) {
-			card.put("actions", List.of(execute(text("card.ack"), "ack", announcementId, "positive")));
+			card.put("actions", List.of(execute(text("card.ack", locale), "ack", announcementId, "positive")));
 		}
 		Map<String, Object> activity = new LinkedHashMap<>();
 		activity.put("type", "message");
-		activity.put("summary", text("card.reminder.heading") + ": " + content.notificationText());
+		activity.put("summary", text("card.reminder.heading", locale) + ": " + content.notificationText());
 		activity.put("attachments",
 				List.of(Map.of("contentType", "application/vnd.microsoft.card.adaptive", "content", card)));
 		return this.json.writeValueAsBytes(activity);
@@ -284,11 +295,6 @@ public class AnnouncementCard {
 
 	private String text(String key, Locale locale) {
 		return this.messages.getMessage(key, null, key, locale);
-	}
-
-	/** A card text in the deployment's card language. */
-	private String text(String key) {
-		return text(key, this.language);
 	}
 
 	/**
