@@ -189,7 +189,7 @@ class AnnouncementController {
 						new Object[] { (size + 1023) / 1024, AnnouncementCard.TEAMS_LIMIT_BYTES / 1024 }, locale));
 		body.put("hints", hints(content).stream().map((key) -> this.messages.getMessage(key, null, locale)).toList());
 		// What the toast, activity feed and chat list will show, cut as Teams cuts it.
-		body.put("notification", content.notificationTextAsShown());
+		body.put("notification", content.forVariant(variant).notificationTextAsShown());
 		return body;
 	}
 
