@@ -124,7 +124,8 @@ class LanguageAndAccessibilityBrowserTests extends IntegrationTest {
 		this.browser.findElement(By.id("save")).click();
 		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("audience")));
 		long id = Long.parseLong(this.browser.getCurrentUrl().replaceAll(".*/announcements/(\\d+).*", "$1"));
-		assertThat(Api.author(baseUrl())
+		// A draft is readable by its owners and admins only (#15).
+		assertThat(Api.admin(baseUrl())
 			.json("GET", "/api/v1/announcements/" + id, null, 200)
 			.path("content")
 			.path("variants")
