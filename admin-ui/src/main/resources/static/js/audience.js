@@ -358,6 +358,96 @@
       });
   });
 
+  // --- Attribute rules: build by field and value (values the directory has are
+  // suggested), or type; the people a rule selects are counted as it changes.
+
+  var ruleField = $('audience-rule-field');
+  var ruleValue = $('audience-rule-value');
+  var ruleText = $('audience-rule');
+  var ruleCount = $('audience-rule-count');
+  var ruleSuggestions = $('audience-rule-suggestions');
+  var ruleValues = $('audience-rule-values');
+  var ruleSeq = 0, ruleTimer = null, valueSeq = 0, valueTimer = null;
+
+  function countRule() {
+    var rule = ruleText.value.trim();
+    var mine = ++ruleSeq;
+    if (!rule) { ruleCount.textContent = ''; delete ruleCount.dataset.count; return; }
+    json(t.previewUrl, {method: 'POST', headers: headers({'Content-Type': 'application/json'}),
+      body: JSON.stringify({entries: [{kind: 'ATTRIBUTE', ref: rule}]})})
+      .then(function (p) {
+        if (mine !== ruleSeq) { return; }
+        ruleCount.textContent = format(t.tRuleCount, [p.people]);
+        ruleCount.dataset.count = p.people;
+        ruleText.removeAttribute('aria-invalid');
+      })
+      .catch(function (problem) {
+        if (mine !== ruleSeq) { return; }
+        ruleCount.textContent = format(t.tRuleInvalid, [problem]);
+        delete ruleCount.dataset.count;
+        ruleText.setAttribute('aria-invalid', 'true');
+      });
+  }
+
+  function scheduleRuleCount() {
+    window.clearTimeout(ruleTimer);
+    ruleTimer = window.setTimeout(countRule, 300);
+  }
+
+  function suggestValues() {
+    var mine = ++valueSeq;
+    json(t.searchUrl + '/attributes/' + encodeURIComponent(ruleField.value) + '?q='
+      + encodeURIComponent(ruleValue.value.trim()), {headers: headers()})
+      .then(function (values) {
+        if (mine !== valueSeq) { return; }
+        ruleSuggestions.replaceChildren();
+        values.forEach(function (v) {
+          var option = document.createElement('option');
+          option.value = v.value;
+          option.textContent = v.value + ' (' + v.people + ')';
+          ruleSuggestions.appendChild(option);
+        });
+        ruleValues.textContent = format(t.tRuleValues, [values.slice(0, 5).map(function (v) {
+          return v.value + ' (' + v.people + ')';
+        }).join(', ')]);
+      })
+      .catch(function () {});
+  }
+
+  function quote(value) {
+    return /^[\w .@&\/-]+$/.test(value) && !/^(and|or)$/i.test(value) ? value : '"' + value.replace(/"/g, '') + '"';
+  }
+
+  function addCondition() {
+    var value = ruleValue.value.trim();
+    if (!value) { ruleValue.focus(); return; }
+    var condition = ruleField.value + ' in (' + quote(value) + ')';
+    var current = ruleText.value.trim();
+    ruleText.value = current ? current + ' and ' + condition : condition;
+    ruleValue.value = '';
+    countRule();
+    ruleValue.focus();
+  }
+
+  ruleField.addEventListener('change', function () { ruleValue.value = ''; suggestValues(); });
+  ruleValue.addEventListener('focus', suggestValues);
+  ruleValue.addEventListener('input', function () {
+    window.clearTimeout(valueTimer);
+    valueTimer = window.setTimeout(suggestValues, 250);
+  });
+  ruleValue.addEventListener('keydown', function (event) {
+    if (event.key === 'Enter') { event.preventDefault(); addCondition(); }
+  });
+  $('audience-rule-condition').addEventListener('click', addCondition);
+  ruleText.addEventListener('input', scheduleRuleCount);
+  $('audience-rule-add').addEventListener('click', function () {
+    var rule = ruleText.value.trim();
+    if (!rule) { ruleText.focus(); return; }
+    add([{kind: 'ATTRIBUTE', ref: rule, label: rule}]).then(function () {
+      if (ruleText.getAttribute('aria-invalid') !== 'true') { ruleText.value = ''; ruleCount.textContent = ''; }
+    });
+  });
+
   // --- Start from what is stored
 
   json(t.audienceUrl, {headers: headers()}).then(function (stored) {

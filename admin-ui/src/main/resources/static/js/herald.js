@@ -104,6 +104,7 @@
         if (typeof value === 'string') { data.append(key, value); }
       });
       if (compose.dataset.id) { data.append('id', compose.dataset.id); }
+      if (previewVariant && previewVariant.value) { data.append('previewVariant', previewVariant.value); }
       var mine = ++seq;
       var headers = csrfHeaders();
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
@@ -124,6 +125,52 @@
         .catch(function () { document.getElementById('preview-error').hidden = false; });
     };
     var schedule = function () { window.clearTimeout(timer); timer = window.setTimeout(refresh, 250); };
+
+    // Language variants: add a section from the template, preview or remove one. The
+    // preview then shows the card as a person of that language gets it.
+    var previewVariant = document.getElementById('preview-variant');
+    var variantList = document.getElementById('variant-list');
+    var variantTemplate = document.getElementById('variant-template');
+    var addVariant = document.getElementById('variant-add');
+    var showVariant = function (tag) {
+      previewVariant.value = tag;
+      refresh();
+    };
+    if (addVariant && variantList && variantTemplate) {
+      addVariant.addEventListener('click', function () {
+        var tag = document.getElementById('variant-new').value;
+        var existing = variantList.querySelector('section.variant[data-tag="' + tag + '"]');
+        if (!existing) {
+          var holder = document.createElement('div');
+          holder.innerHTML = variantTemplate.innerHTML.split('VARIANT_TAG').join(tag);
+          existing = holder.firstElementChild;
+          variantList.appendChild(existing);
+          var option = document.createElement('option');
+          option.value = tag;
+          option.textContent = tag;
+          previewVariant.appendChild(option);
+        }
+        showVariant(tag);
+        existing.querySelector('input').focus();
+      });
+      variantList.addEventListener('click', function (event) {
+        var button = event.target.closest('button');
+        if (!button) { return; }
+        var tag = button.dataset.tag;
+        if (button.classList.contains('js-variant-preview')) {
+          showVariant(tag);
+          previewVariant.focus();
+        } else if (button.classList.contains('js-variant-remove')) {
+          var section = button.closest('section.variant');
+          var option = previewVariant.querySelector('option[value="' + tag + '"]');
+          if (option) { option.remove(); }
+          section.remove();
+          showVariant('');
+          addVariant.focus();
+        }
+      });
+    }
+    if (previewVariant) { previewVariant.addEventListener('change', refresh); }
     compose.addEventListener('input', schedule);
     compose.addEventListener('change', schedule);
     whenRendererReady(refresh);

@@ -42,10 +42,14 @@ class AnnouncementApi {
 
 	private final Governance governance;
 
-	AnnouncementApi(Announcements announcements, AfterSendPolicy policy, Governance governance) {
+	private final AnnouncementCard cards;
+
+	AnnouncementApi(Announcements announcements, AfterSendPolicy policy, Governance governance,
+			AnnouncementCard cards) {
 		this.announcements = announcements;
 		this.policy = policy;
 		this.governance = governance;
+		this.cards = cards;
 	}
 
 	/** A page of the announcements the caller may read (drafts only their own). */
@@ -72,6 +76,27 @@ class AnnouncementApi {
 	@GetMapping("/{id}")
 	View get(@PathVariable long id, Authentication user) {
 		return View.of(this.governance.readable(id, Actor.of(user)));
+	}
+
+	/**
+	 * The card as a person of {@code variant}'s language gets it (its texts, the card's
+	 * buttons in its language); without a variant, the default. The API twin of the
+	 * compose page's preview of each language; readable by whoever may read the
+	 * announcement.
+	 */
+	@GetMapping("/{id}/card")
+	java.util.Map<String, Object> card(@PathVariable long id,
+			@RequestParam(required = false) @jakarta.validation.constraints.Size(max = 35) String variant,
+			Authentication user) {
+		Announcement announcement = this.governance.readable(id, Actor.of(user));
+		if (variant != null && !announcement.content().variants().containsKey(variant)) {
+			throw new org.springframework.web.server.ResponseStatusException(
+					org.springframework.http.HttpStatus.NOT_FOUND, "No variant " + variant);
+		}
+		VariantSelector.Rendition rendition = (variant != null)
+				? new VariantSelector.Rendition(variant, VariantSelector.cardLanguageFor(variant))
+				: VariantSelector.Rendition.DEFAULT;
+		return this.cards.card(id, announcement.content(), announcement.createdBy(), rendition);
 	}
 
 	/**

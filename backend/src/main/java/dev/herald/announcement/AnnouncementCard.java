@@ -18,9 +18,12 @@ import org.springframework.stereotype.Component;
  * {@link #activity} is the single source of what is sent; the compose preview renders
  * {@link #card} from the same code, so what authors see is what is sent.
  * <p>
- * Button labels on the card ("Got it", "Vote", "Unsubscribe") are in the card language
- * ({@code herald.announcements.card-language}, English by default): one message goes to
- * everyone.
+ * Each recipient gets a {@link VariantSelector.Rendition}: the language variant of the
+ * content that best matches theirs, and the card's own texts ("Got it", "Vote",
+ * "Unsubscribe", "Important") in their language when Herald speaks it, else in the
+ * content's, else in the card language ({@code herald.announcements.card-language},
+ * English by default). Every card carries a {@code speak} text for screen readers and
+ * alternative text on its image.
  */
 @Component
 public class AnnouncementCard {
@@ -45,8 +48,16 @@ public class AnnouncementCard {
 		this.language = Locale.forLanguageTag(language);
 	}
 
-	/** The card content (the {@code content} of the attachment). */
+	/** The card content (the {@code content} of the attachment), default variant. */
 	public Map<String, Object> card(long announcementId, AnnouncementContent content, String createdBy) {
+		return card(announcementId, content, createdBy, VariantSelector.Rendition.DEFAULT);
+	}
+
+	/** The card one recipient gets: their variant, the card's texts in their language. */
+	public Map<String, Object> card(long announcementId, AnnouncementContent all, String createdBy,
+			VariantSelector.Rendition rendition) {
+		AnnouncementContent content = all.forVariant(rendition.variant());
+		Locale locale = cardLocale(content, rendition);
 		List<Object> body = new ArrayList<>();
 		// The container id tags every copy with its announcement, so deliveries can be
 		// traced.
@@ -55,7 +66,7 @@ public class AnnouncementCard {
 		header.put("id", "herald-announcement-" + announcementId);
 		List<Object> headerItems = new ArrayList<>();
 		if (content.isCritical()) {
-			Map<String, Object> important = textBlock(text("card.important"), "Medium", "Bolder", false);
+			Map<String, Object> important = textBlock(text("card.important", locale), "Medium", "Bolder", false);
 			important.put("color", "Attention");
 			important.put("id", "herald-important");
 			headerItems.add(important);
@@ -72,7 +83,8 @@ public class AnnouncementCard {
 			Map<String, Object> image = new LinkedHashMap<>();
 			image.put("type", "Image");
 			image.put("url", content.imageUrl());
-			image.put("altText", (content.title() != null) ? content.title() : "");
+			image.put("altText", (content.imageAlt() != null) ? content.imageAlt()
+					: (content.title() != null) ? content.title() : "");
 			image.put("size", "Stretch");
 			body.add(image);
 		}
@@ -86,10 +98,10 @@ public class AnnouncementCard {
 			body.add(textBlock(authorLine, "Small", null, true));
 		}
 		if (content.hasPoll()) {
-			body.add(poll(announcementId, content));
+			body.add(poll(announcementId, content, all.pollChoices(), locale));
 		}
 		if (content.isCritical()) {
-			Map<String, Object> why = textBlock(text("card.cannotUnsubscribe"), "Small", null, true);
+			Map<String, Object> why = textBlock(text("card.cannotUnsubscribe", locale), "Small", null, true);
 			why.put("id", "herald-no-unsubscribe");
 			why.put("separator", true);
 			body.add(why);
@@ -103,15 +115,17 @@ public class AnnouncementCard {
 			actions.add(open);
 		}
 		if (content.acknowledge()) {
-			actions.add(execute(text("card.ack"), "ack", announcementId, "positive"));
+			actions.add(execute(text("card.ack", locale), "ack", announcementId, "positive"));
 		}
 		if (!content.isCritical()) {
-			actions.add(execute(text("card.unsubscribe"), "unsubscribe", announcementId, null));
+			actions.add(execute(text("card.unsubscribe", locale), "unsubscribe", announcementId, null));
 		}
 		Map<String, Object> card = new LinkedHashMap<>();
 		card.put("type", "AdaptiveCard");
 		card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
 		card.put("version", "1.5");
+		card.put("speak", speak(content, authorLine, locale));
+		card.put("lang", locale.toLanguageTag());
 		card.put("body", body);
 		if (!actions.isEmpty()) {
 			card.put("actions", actions);
@@ -125,6 +139,16 @@ public class AnnouncementCard {
 	 * recipient.
 	 */
 	public byte[] activity(long announcementId, AnnouncementContent content, String author) {
+		return activity(announcementId, content, author, VariantSelector.Rendition.DEFAULT);
+	}
+
+	/**
+	 * The message activity one recipient gets (see
+	 * {@link #card(long, AnnouncementContent, String, VariantSelector.Rendition)}).
+	 */
+	public byte[] activity(long announcementId, AnnouncementContent all, String author,
+			VariantSelector.Rendition rendition) {
+		AnnouncementContent content = all.forVariant(rendition.variant());
 		Map<String, Object> activity = new LinkedHashMap<>();
 		activity.put("type", "message");
 		// No text next to the card: Teams would split them and the card could not be
@@ -136,7 +160,7 @@ public class AnnouncementCard {
 			activity.put("importance", "high");
 		}
 		activity.put("attachments", List.of(Map.of("contentType", "application/vnd.microsoft.card.adaptive", "content",
-				card(announcementId, content, author))));
+				card(announcementId, all, author, rendition))));
 		return this.json.writeValueAsBytes(activity);
 	}
 
@@ -170,21 +194,32 @@ public class AnnouncementCard {
 	 * For acknowledgements it carries the same "Got it" button as the original.
 	 */
 	public byte[] reminderActivity(long announcementId, AnnouncementContent content, String who) {
+		return reminderActivity(announcementId, content, who, VariantSelector.Rendition.DEFAULT);
+	}
+
+	/**
+	 * The reminder as one recipient gets it: in the language variant and card language of
+	 * the copy it replies to.
+	 */
+	public byte[] reminderActivity(long announcementId, AnnouncementContent all, String who,
+			VariantSelector.Rendition rendition) {
+		AnnouncementContent content = all.forVariant(rendition.variant());
+		Locale locale = cardLocale(content, rendition);
 		List<Object> body = new ArrayList<>();
-		body.add(textBlock(text("card.reminder.heading"), "Small", "Bolder", true));
+		body.add(textBlock(text("card.reminder.heading", locale), "Small", "Bolder", true));
 		body.add(textBlock((content.title() != null) ? content.title() : "", "Medium", "Bolder", false));
-		body.add(textBlock(text("card.reminder." + who), null, null, false));
+		body.add(textBlock(text("card.reminder." + who, locale), null, null, false));
 		Map<String, Object> card = new LinkedHashMap<>();
 		card.put("type", "AdaptiveCard");
 		card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
 		card.put("version", "1.5");
 		card.put("body", body);
 		if ("not-acknowledged".equals(who) && content.acknowledge()) {
-			card.put("actions", List.of(execute(text("card.ack"), "ack", announcementId, "positive")));
+			card.put("actions", List.of(execute(text("card.ack", locale), "ack", announcementId, "positive")));
 		}
 		Map<String, Object> activity = new LinkedHashMap<>();
 		activity.put("type", "message");
-		activity.put("summary", text("card.reminder.heading") + ": " + content.notificationText());
+		activity.put("summary", text("card.reminder.heading", locale) + ": " + content.notificationText());
 		activity.put("attachments",
 				List.of(Map.of("contentType", "application/vnd.microsoft.card.adaptive", "content", card)));
 		return this.json.writeValueAsBytes(activity);
@@ -202,10 +237,16 @@ public class AnnouncementCard {
 		return text.length() * 2;
 	}
 
-	private Map<String, Object> poll(long announcementId, AnnouncementContent content) {
+	/**
+	 * The poll; answers show in the variant's language but carry the default's text as
+	 * their value, so votes count together whatever language they were cast in.
+	 */
+	private Map<String, Object> poll(long announcementId, AnnouncementContent content, List<String> values,
+			Locale locale) {
 		List<Object> choices = new ArrayList<>();
-		for (String choice : content.pollChoices()) {
-			choices.add(Map.of("title", choice, "value", choice));
+		for (int i = 0; i < content.pollChoices().size(); i++) {
+			String choice = content.pollChoices().get(i);
+			choices.add(Map.of("title", choice, "value", (i < values.size()) ? values.get(i) : choice));
 		}
 		Map<String, Object> input = new LinkedHashMap<>();
 		input.put("type", "Input.ChoiceSet");
@@ -213,9 +254,9 @@ public class AnnouncementCard {
 		input.put("label", (content.pollQuestion() != null) ? content.pollQuestion() : "");
 		input.put("style", "expanded");
 		input.put("isRequired", true);
-		input.put("errorMessage", text("card.pollRequired"));
+		input.put("errorMessage", text("card.pollRequired", locale));
 		input.put("choices", choices);
-		Map<String, Object> vote = execute(text("card.vote"), "vote", announcementId, "positive");
+		Map<String, Object> vote = execute(text("card.vote", locale), "vote", announcementId, "positive");
 		vote.put("associatedInputs", "auto");
 		Map<String, Object> actionSet = new LinkedHashMap<>();
 		actionSet.put("type", "ActionSet");
@@ -252,8 +293,73 @@ public class AnnouncementCard {
 		return action;
 	}
 
-	private String text(String key) {
-		return this.messages.getMessage(key, null, key, this.language);
+	private String text(String key, Locale locale) {
+		return this.messages.getMessage(key, null, key, locale);
+	}
+
+	/**
+	 * What a person whose language is {@code personLanguage} gets, with the card language
+	 * left out (null) when it is the one the card would use anyway, so most recipients
+	 * share the default rendition.
+	 */
+	public VariantSelector.Rendition renditionFor(AnnouncementContent content, String personLanguage) {
+		VariantSelector.Rendition chosen = VariantSelector.choose(content, personLanguage);
+		String implied = cardLocale(content.forVariant(chosen.variant()),
+				new VariantSelector.Rendition(chosen.variant(), null))
+			.toLanguageTag();
+		String cardLanguage = (chosen.cardLanguage() == null || chosen.cardLanguage().equals(implied)) ? null
+				: chosen.cardLanguage();
+		return new VariantSelector.Rendition(chosen.variant(), cardLanguage);
+	}
+
+	/**
+	 * The card's own language: the recipient's when Herald speaks it, else the content's,
+	 * else the deployment's.
+	 */
+	private Locale cardLocale(AnnouncementContent content, VariantSelector.Rendition rendition) {
+		String tag = rendition.cardLanguage();
+		if (tag == null && content.language() != null) {
+			tag = VariantSelector.cardLanguageFor(content.language());
+		}
+		return (tag != null) ? Locale.forLanguageTag(tag) : this.language;
+	}
+
+	/**
+	 * What screen readers say: the author's text, else the headline, the summary without
+	 * markdown, and who it is from. (Without it JAWS and NVDA read only the timestamp.)
+	 */
+	private String speak(AnnouncementContent content, String authorLine, Locale locale) {
+		if (content.speak() != null) {
+			return content.speak();
+		}
+		StringBuilder speak = new StringBuilder();
+		if (content.isCritical()) {
+			speak.append(text("card.important", locale).replace("\u26a0", "").strip()).append(". ");
+		}
+		if (content.title() != null) {
+			speak.append(content.title()).append(". ");
+		}
+		if (content.summary() != null) {
+			speak.append(plain(content.summary())).append(' ');
+		}
+		if (authorLine != null) {
+			speak.append(authorLine);
+		}
+		String text = speak.toString().strip();
+		return (text.length() > 1000) ? text.substring(0, 1000) : text;
+	}
+
+	/** Markdown marks removed, one character at a time (no regular expression). */
+	private static String plain(String markdown) {
+		StringBuilder out = new StringBuilder(markdown.length());
+		for (int i = 0; i < markdown.length(); i++) {
+			char c = markdown.charAt(i);
+			if (c == '*' || c == '_' || c == '#' || c == '`' || c == '>' || c == '[' || c == ']') {
+				continue;
+			}
+			out.append((c == '\n' || c == '\r') ? ' ' : c);
+		}
+		return out.toString().strip();
 	}
 
 	private static Map<String, Object> textBlock(String text, String size, String weight, boolean subtle) {

@@ -165,12 +165,22 @@ class AnnouncementController {
 	@PostMapping(path = "/preview", produces = MediaType.APPLICATION_JSON_VALUE)
 	@ResponseBody
 	Map<String, Object> preview(@ModelAttribute("content") AnnouncementContent content,
-			@RequestParam(required = false) Long id, @AuthenticationPrincipal OidcUser user, Locale locale) {
+			@RequestParam(required = false) Long id,
+			@RequestParam(required = false) @jakarta.validation.constraints.Size(max = 35) String previewVariant,
+			@AuthenticationPrincipal OidcUser user, Locale locale) {
 		long cardId = (id != null) ? id : 0;
 		String createdBy = Roles.userName(user.getClaims());
 		int size = this.cards.teamsSize(cardId, content, createdBy);
+		// A variant is previewed as a person of its language gets it: its texts, and the
+		// card's own buttons in its language.
+		String variant = (previewVariant != null && content.variants().containsKey(previewVariant)) ? previewVariant
+				: null;
+		VariantSelector.Rendition rendition = (variant != null)
+				? new VariantSelector.Rendition(variant, VariantSelector.cardLanguageFor(variant))
+				: VariantSelector.Rendition.DEFAULT;
 		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("card", this.cards.card(cardId, content, createdBy));
+		body.put("card", this.cards.card(cardId, content, createdBy, rendition));
+		body.put("variant", variant);
 		body.put("size", size);
 		body.put("limit", AnnouncementCard.TEAMS_LIMIT_BYTES);
 		body.put("warn", size > AnnouncementCard.WARN_BYTES);
@@ -179,7 +189,7 @@ class AnnouncementController {
 						new Object[] { (size + 1023) / 1024, AnnouncementCard.TEAMS_LIMIT_BYTES / 1024 }, locale));
 		body.put("hints", hints(content).stream().map((key) -> this.messages.getMessage(key, null, locale)).toList());
 		// What the toast, activity feed and chat list will show, cut as Teams cuts it.
-		body.put("notification", content.notificationTextAsShown());
+		body.put("notification", content.forVariant(variant).notificationTextAsShown());
 		return body;
 	}
 
@@ -397,6 +407,10 @@ class AnnouncementController {
 		model.addAttribute("zones", ZONES);
 		try {
 			model.addAttribute("audienceCount", this.audiences.count(id).orElse(null));
+			// Who gets which language, only worth showing when there is a choice.
+			if (!announcement.content().variants().isEmpty()) {
+				model.addAttribute("variantSplit", this.audiences.variants(id, announcement.content()));
+			}
 		}
 		catch (AudienceSummaries.UnavailableException ex) {
 			model.addAttribute("audienceError", ex.getMessage());
@@ -446,6 +460,11 @@ class AnnouncementController {
 		return ResponseEntity.ok().header("X-Accel-Buffering", "no").body(this.progress.watch(wanted));
 	}
 
+	/** One language variant on the compose form, with its fixed rows. */
+	record VariantRow(String tag, AnnouncementContent.Variant variant, List<String> buttonLabels,
+			List<String> pollChoices) {
+	}
+
 	private String form(Long id, AnnouncementContent content, Model model) {
 		return form(id, content, model, null, Locale.getDefault());
 	}
@@ -479,6 +498,26 @@ class AnnouncementController {
 		model.addAttribute("choiceRows", choices);
 		model.addAttribute("importances", Arrays.asList(AnnouncementContent.Importance.values()));
 		model.addAttribute("templates", this.templates.list());
+		// Variants as form rows: four button labels and six answers each, like the
+		// default.
+		List<VariantRow> variantRows = new ArrayList<>();
+		content.variants().forEach((tag, v) -> {
+			List<String> labels = new ArrayList<>(v.buttonLabels());
+			while (labels.size() < BUTTON_ROWS) {
+				labels.add(null);
+			}
+			List<String> answers = new ArrayList<>(v.pollChoices());
+			while (answers.size() < CHOICE_ROWS) {
+				answers.add(null);
+			}
+			variantRows.add(new VariantRow(tag, v, labels, answers));
+		});
+		model.addAttribute("variantRows", variantRows);
+		// Not ${content.language}: in the layout, "content" names the page fragment.
+		model.addAttribute("contentLanguage", content.language());
+		model.addAttribute("languages", VariantSelector.CARD_LANGUAGES);
+		model.addAttribute("emptyLabels", java.util.Collections.nCopies(BUTTON_ROWS, ""));
+		model.addAttribute("emptyAnswers", java.util.Collections.nCopies(CHOICE_ROWS, ""));
 		return FORM;
 	}
 

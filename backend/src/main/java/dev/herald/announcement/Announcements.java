@@ -26,7 +26,7 @@ public class Announcements {
 			id, title, summary, image_url, author_line, buttons, importance, topic, ack_requested, poll_question,
 			poll_choices, status, created_by, created_at, started_at, finished_at, scheduled_at, recipients, delivered,
 			failed, blocked, opted_out, canceled, scheduled_zone,
-			pause_reason, frozen_at, prepared_people, preview_text
+			pause_reason, frozen_at, prepared_people, preview_text, language, speak, image_alt, variants
 			""";
 
 	private static final JsonMapper JSON = JsonMapper.shared();
@@ -35,6 +35,9 @@ public class Announcements {
 	};
 
 	private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+	};
+
+	private static final TypeReference<Map<String, AnnouncementContent.Variant>> VARIANTS = new TypeReference<>() {
 	};
 
 	private final JdbcClient jdbc;
@@ -53,9 +56,11 @@ public class Announcements {
 		return this.jdbc
 			.sql("""
 					INSERT INTO announcement (title, summary, image_url, author_line, buttons, importance, topic, ack_requested,
-					                          poll_question, poll_choices, preview_text, created_by)
+					                          poll_question, poll_choices, preview_text, created_by, language, speak, image_alt,
+					                          variants)
 					VALUES (:title, :summary, :imageUrl, :authorLine, CAST(:buttons AS jsonb), :importance, :topic, :ack,
-					        :pollQuestion, CAST(:pollChoices AS jsonb), :previewText, :author)
+					        :pollQuestion, CAST(:pollChoices AS jsonb), :previewText, :author, :language, :speak, :imageAlt,
+					        CAST(:variants AS jsonb))
 					RETURNING id
 					""")
 			.params(contentParams(content))
@@ -513,7 +518,8 @@ public class Announcements {
 	private static final String CONTENT_SET = """
 			title = :title, summary = :summary, image_url = :imageUrl, author_line = :authorLine,
 			buttons = CAST(:buttons AS jsonb), importance = :importance, topic = :topic, ack_requested = :ack,
-			poll_question = :pollQuestion, poll_choices = CAST(:pollChoices AS jsonb), preview_text = :previewText
+			poll_question = :pollQuestion, poll_choices = CAST(:pollChoices AS jsonb), preview_text = :previewText,
+			language = :language, speak = :speak, image_alt = :imageAlt, variants = CAST(:variants AS jsonb)
 			""";
 
 	private static java.util.Map<String, Object> contentParams(AnnouncementContent c) {
@@ -529,6 +535,10 @@ public class Announcements {
 		params.put("pollQuestion", c.pollQuestion());
 		params.put("pollChoices", JSON.writeValueAsString(c.pollChoices()));
 		params.put("previewText", c.previewText());
+		params.put("language", c.language());
+		params.put("speak", c.speak());
+		params.put("imageAlt", c.imageAlt());
+		params.put("variants", JSON.writeValueAsString(c.variants()));
 		return params;
 	}
 
@@ -538,7 +548,9 @@ public class Announcements {
 						rs.getString("author_line"), JSON.readValue(rs.getString("buttons"), BUTTONS),
 						AnnouncementContent.Importance.fromDb(rs.getString("importance")), rs.getString("topic"),
 						rs.getBoolean("ack_requested"), rs.getString("poll_question"),
-						JSON.readValue(rs.getString("poll_choices"), STRINGS), rs.getString("preview_text")),
+						JSON.readValue(rs.getString("poll_choices"), STRINGS), rs.getString("preview_text"),
+						rs.getString("language"), rs.getString("speak"), rs.getString("image_alt"),
+						JSON.readValue(rs.getString("variants"), VARIANTS)),
 				AnnouncementStatus.fromDb(rs.getString("status")), rs.getString("created_by"),
 				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("started_at")),
 				instant(rs.getTimestamp("finished_at")), instant(rs.getTimestamp("scheduled_at")),

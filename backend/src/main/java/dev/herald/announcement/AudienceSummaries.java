@@ -30,6 +30,14 @@ public interface AudienceSummaries {
 	long everyoneWithTheApp();
 
 	/**
+	 * How many people of the stored audience (everyone who has the app when none is
+	 * stored) get each language variant of this content, the default under its language
+	 * tag.
+	 * @throws UnavailableException when a group or team cannot be read
+	 */
+	java.util.Map<String, Integer> variants(long announcementId, AnnouncementContent content);
+
+	/**
 	 * One part of an audience.
 	 *
 	 * @param kind {@code everyone}, {@code group}, {@code team}, {@code channel},

@@ -14,6 +14,7 @@ import dev.herald.announcement.Announcements;
 import dev.herald.report.RecipientCsv;
 import dev.herald.report.Reports;
 import dev.herald.report.Responses;
+import dev.herald.report.VariantBreakdown;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -48,13 +49,16 @@ class ReportApi {
 
 	private final RecipientCsv csv;
 
+	private final VariantBreakdown variants;
+
 	ReportApi(Announcements announcements, DeliveryReport deliveries, Reports reports, Responses responses,
-			RecipientCsv csv) {
+			RecipientCsv csv, VariantBreakdown variants) {
 		this.announcements = announcements;
 		this.deliveries = deliveries;
 		this.reports = reports;
 		this.responses = responses;
 		this.csv = csv;
+		this.variants = variants;
 	}
 
 	@GetMapping(path = "/report", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -65,7 +69,8 @@ class ReportApi {
 		Map<String, Long> votes = a.content().hasPoll() ? this.reports.votes(id, a.content().pollChoices()) : null;
 		return new Report(id, a.status().dbValue(), c.recipients(), c.pending(), c.delivered(), c.failed(), c.blocked(),
 				c.optedOut(), c.canceled(), c.percentDone(), this.reports.byState(a), this.reports.reads(id),
-				acknowledged, (acknowledged != null) ? Math.max(0, c.delivered() - acknowledged) : null, votes);
+				acknowledged, (acknowledged != null) ? Math.max(0, c.delivered() - acknowledged) : null, votes,
+				this.variants.of(id, a.content().defaultLanguageLabel()));
 	}
 
 	@GetMapping(path = "/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -129,10 +134,11 @@ class ReportApi {
 	 * not ask (who they are: {@code /acknowledgements?acknowledged=false})
 	 * @param votes answers per poll choice, in the poll's order; null without a poll (who
 	 * answered what: {@code /acknowledgements} and the CSV)
+	 * @param variants delivery and acknowledgements per language variant
 	 */
 	record Report(long id, String status, int recipients, int pending, int delivered, int failed, int blocked,
 			int optedOut, int canceled, int percentDone, Map<String, Long> byState, long reads, Long acknowledged,
-			Long notAcknowledged, Map<String, Long> votes) {
+			Long notAcknowledged, Map<String, Long> votes, List<VariantBreakdown.Row> variants) {
 	}
 
 	/**

@@ -15,7 +15,6 @@ import java.util.Optional;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.herald.admin.AdminSettings;
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementEvents;
 import dev.herald.announcement.AnnouncementStatus;
@@ -23,6 +22,7 @@ import dev.herald.announcement.Announcements;
 import dev.herald.announcement.Owners;
 import dev.herald.announcement.SendPolicy;
 import dev.herald.audience.AnnouncementAudiences;
+import dev.herald.audience.AppSettings;
 import dev.herald.audience.AudienceDefinition;
 import dev.herald.audience.AudienceEntry;
 import dev.herald.audience.AudienceEvents;
@@ -66,14 +66,24 @@ public class Approvals implements SendPolicy {
 
 	private final AuthorGuardrails guardrails;
 
-	private final AdminSettings settings;
+	/**
+	 * Read straight from the settings store: the admin module (which saves them through
+	 * {@code AdminSettings}, same keys) depends on bot, which depends on approval.
+	 */
+	private final AppSettings settings;
+
+	/** {@code AdminSettings.APPROVAL}. */
+	static final String MODE_KEY = "approval.mode";
+
+	/** {@code AdminSettings.APPROVAL_THRESHOLD}. */
+	static final String THRESHOLD_KEY = "approval.large-threshold";
 
 	private final AuditLog audit;
 
 	private final ApplicationEventPublisher events;
 
 	Approvals(JdbcClient jdbc, Announcements announcements, Owners owners, AnnouncementAudiences audiences,
-			AudienceResolver resolver, AuthorGuardrails guardrails, AdminSettings settings, AuditLog audit,
+			AudienceResolver resolver, AuthorGuardrails guardrails, AppSettings settings, AuditLog audit,
 			ApplicationEventPublisher events) {
 		this.jdbc = jdbc;
 		this.announcements = announcements;
@@ -87,11 +97,11 @@ public class Approvals implements SendPolicy {
 	}
 
 	public ApprovalMode mode() {
-		return this.settings.get(AdminSettings.APPROVAL).map(ApprovalMode::parse).orElse(ApprovalMode.OFF);
+		return this.settings.get(MODE_KEY).map(ApprovalMode::parse).orElse(ApprovalMode.OFF);
 	}
 
 	public int threshold() {
-		return this.settings.getInt(AdminSettings.APPROVAL_THRESHOLD).filter((n) -> n >= 0).orElse(DEFAULT_THRESHOLD);
+		return this.settings.getInt(THRESHOLD_KEY).filter((n) -> n >= 0).orElse(DEFAULT_THRESHOLD);
 	}
 
 	@Override

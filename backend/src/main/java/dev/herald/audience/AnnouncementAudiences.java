@@ -67,6 +67,7 @@ public class AnnouncementAudiences {
 	/** Replaces the audience of a draft or scheduled announcement. */
 	@Transactional
 	public void set(long announcementId, AudienceDefinition audience) {
+		audience.validateRules();
 		// The row lock orders this against a concurrent start: either the send sees the
 		// new audience, or this change sees a non-editable status and is refused.
 		this.jdbc.sql("SELECT id FROM announcement WHERE id = :id FOR UPDATE")

@@ -32,6 +32,13 @@ public record AudienceDefinition(@NotNull @Size(max = 100_000) List<@Valid @NotN
 		}
 	}
 
+	/** Parses every attribute rule; throws {@link AttributeRule.InvalidRuleException}. */
+	public void validateRules() {
+		if (this.entries != null) {
+			this.entries.forEach(AudienceEntry::validateRule);
+		}
+	}
+
 	public boolean isEmpty() {
 		return this.entries == null || this.entries.isEmpty();
 	}

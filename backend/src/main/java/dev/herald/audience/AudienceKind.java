@@ -16,7 +16,12 @@ public enum AudienceKind {
 	/** One person by Entra object id. */
 	PERSON,
 	/** One person by UPN or mail address (CSV uploads), matched against the directory. */
-	ADDRESS;
+	ADDRESS,
+	/**
+	 * Everyone whose synced directory fields match a rule ({@link AttributeRule}), e.g.
+	 * {@code department in (Sales) and country in (DE, FR)}.
+	 */
+	ATTRIBUTE;
 
 	public String dbValue() {
 		return name().toLowerCase(Locale.ROOT);

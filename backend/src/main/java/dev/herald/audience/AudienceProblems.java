@@ -30,6 +30,15 @@ class AudienceProblems {
 				"Audience could not be resolved", ex.getMessage());
 	}
 
+	/** A rule that does not parse: 422 with where it went wrong. */
+	@ExceptionHandler
+	ProblemDetail badRule(AttributeRule.InvalidRuleException ex) {
+		ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid attribute rule", ex.getMessage());
+		problem.setProperty("position", ex.position());
+		problem.setProperty("fields", AttributeRule.Field.names());
+		return problem;
+	}
+
 	@ExceptionHandler
 	ProblemDetail locked(AnnouncementAudiences.AudienceLockedException ex) {
 		return problem(HttpStatus.CONFLICT, "Invalid state", ex.getMessage());

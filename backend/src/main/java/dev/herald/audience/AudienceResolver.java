@@ -2,8 +2,10 @@ package dev.herald.audience;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -12,6 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.herald.conversation.ChannelConversation;
 import dev.herald.conversation.Conversations;
+import dev.herald.announcement.AnnouncementContent;
+import dev.herald.announcement.VariantSelector;
 import dev.herald.graph.GraphFailure;
 import dev.herald.teams.TeamsProperties;
 
@@ -102,6 +106,7 @@ public class AudienceResolver {
 	/** What sending to this audience would reach, as of now. */
 	@Transactional
 	public Preview preview(AudienceDefinition audience) {
+		audience.validateRules();
 		boolean allowGuests = this.settings.allowGuests();
 		stage(audience, null);
 		Preview counts = this.jdbc
@@ -131,6 +136,49 @@ public class AudienceResolver {
 	}
 
 	/**
+	 * How many people of this audience would get each language variant of this content
+	 * (the default under its language tag), by the rule the send applies: Teams locale,
+	 * else directory language, then {@link VariantSelector}. Channels are not counted.
+	 */
+	@Transactional
+	public Map<String, Integer> variantSplit(AudienceDefinition audience, AnnouncementContent content) {
+		audience.validateRules();
+		List<Map.Entry<String, Integer>> languages;
+		if (audience.isEmpty()) {
+			languages = this.jdbc.sql("""
+					SELECT COALESCE(c.locale, du.preferred_language), count(*) FROM conversation c
+					LEFT JOIN directory_user du ON du.aad_object_id = lower(c.aad_object_id)
+					WHERE c.kind = 'personal' AND c.status = 'active'
+					GROUP BY 1
+					""").query((rs, i) -> Map.entry(String.valueOf(rs.getString(1)), rs.getInt(2))).list();
+		}
+		else {
+			stage(audience, null);
+			languages = this.jdbc.sql("WITH " + ELIGIBLE + """
+					SELECT COALESCE(c.locale, du.preferred_language), count(*) FROM reachable r
+					LEFT JOIN conversation c ON c.id = r.conversation_ref
+					LEFT JOIN directory_user du ON du.aad_object_id = r.aad
+					WHERE NOT r.opted_out
+					GROUP BY 1
+					""")
+				.param("allowGuests", this.settings.allowGuests())
+				.param("tenant", this.tenantId)
+				.param("id", null)
+				.query((rs, i) -> Map.entry(String.valueOf(rs.getString(1)), rs.getInt(2)))
+				.list();
+		}
+		Map<String, Integer> split = new LinkedHashMap<>();
+		split.put(content.defaultLanguageLabel(), 0);
+		content.variants().keySet().forEach((tag) -> split.put(tag, 0));
+		for (Map.Entry<String, Integer> language : languages) {
+			String variant = VariantSelector.variantFor(content.variants().keySet(), language.getKey());
+			split.merge((variant != null) ? variant : content.defaultLanguageLabel(), language.getValue(),
+					Integer::sum);
+		}
+		return split;
+	}
+
+	/**
 	 * Takes the snapshot of an announcement's stored audience that the dispatcher then
 	 * moves into its ledger: Graph groups and team rosters are read page by page into
 	 * {@code audience_snapshot_member}, each page committed on its own (no transaction
@@ -149,7 +197,7 @@ public class AudienceResolver {
 			return Optional.empty();
 		}
 		discard(announcementId);
-		if (!audience.of(AudienceKind.EVERYONE).isEmpty()) {
+		if (!audience.of(AudienceKind.EVERYONE).isEmpty() || !audience.of(AudienceKind.ATTRIBUTE).isEmpty()) {
 			ensureDirectory(announcementId, progress);
 		}
 		int[] gathered = { 0 };
@@ -352,6 +400,16 @@ public class AudienceResolver {
 				}
 			});
 		}
+		List<AudienceEntry> rules = audience.of(AudienceKind.ATTRIBUTE);
+		if (!rules.isEmpty()) {
+			// A snapshot synced the directory before its transaction (ensureDirectory).
+			if (snapshotOf == null && !this.directorySync.everSynced()) {
+				this.directorySync.syncNow();
+			}
+			for (AudienceEntry rule : rules) {
+				stageRule(AttributeRule.parse(rule.ref(), "r"));
+			}
+		}
 		for (AudienceEntry channel : audience.of(AudienceKind.CHANNEL)) {
 			this.jdbc.sql("INSERT INTO audience_channel (channel_id, team_id, label) VALUES (:c, :t, :l)")
 				.param("c", channel.ref())
@@ -359,6 +417,17 @@ public class AudienceResolver {
 				.param("l", channel.label())
 				.update();
 		}
+	}
+
+	/**
+	 * Everyone the rule selects in the synced directory; the rule's values are bind
+	 * parameters, its SQL only fixed column names and operators.
+	 */
+	private void stageRule(AttributeRule rule) {
+		this.jdbc.sql("""
+				INSERT INTO audience_member (aad_object_id, user_type)
+				SELECT du.aad_object_id, du.user_type FROM directory_user du WHERE NOT du.deleted AND
+				""" + rule.sql()).params(rule.params()).update();
 	}
 
 	private void expand(String what, AudienceEntry entry, Runnable expansion) {

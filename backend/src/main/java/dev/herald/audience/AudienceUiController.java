@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+
+import dev.herald.announcement.Announcements;
 
 import org.springframework.http.MediaType;
 import org.springframework.validation.annotation.Validated;
@@ -38,12 +41,15 @@ class AudienceUiController {
 
 	private final AnnouncementAudiences audiences;
 
+	private final Announcements announcements;
+
 	AudienceUiController(GraphDirectory graph, Directory directory, AudienceResolver resolver,
-			AnnouncementAudiences audiences) {
+			AnnouncementAudiences audiences, Announcements announcements) {
 		this.graph = graph;
 		this.directory = directory;
 		this.resolver = resolver;
 		this.audiences = audiences;
+		this.announcements = announcements;
 	}
 
 	@GetMapping(path = "/audiences/search/groups", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -59,6 +65,23 @@ class AudienceUiController {
 	@GetMapping(path = "/audiences/search/teams/{teamId}/channels", produces = MediaType.APPLICATION_JSON_VALUE)
 	List<GraphDirectory.Found> channels(@PathVariable @Size(max = 200) String teamId) {
 		return this.graph.channels(teamId);
+	}
+
+	/** The fields an attribute rule may use. */
+	@GetMapping(path = "/audiences/search/attributes", produces = MediaType.APPLICATION_JSON_VALUE)
+	List<String> attributeFields() {
+		return AttributeRule.Field.names();
+	}
+
+	/** Values of a directory field, most common first, for the rule picker. */
+	@GetMapping(path = "/audiences/search/attributes/{field}", produces = MediaType.APPLICATION_JSON_VALUE)
+	List<Directory.AttributeValue> attributeValues(@PathVariable @Size(max = 40) String field,
+			@RequestParam(defaultValue = "") @Size(max = 100) String q) {
+		AttributeRule.Field known = AttributeRule.Field.of(field);
+		if (known == null) {
+			throw new AttributeRule.InvalidRuleException("Unknown field '" + field + "'", 0);
+		}
+		return this.directory.attributeValues(known, q);
 	}
 
 	@GetMapping(path = "/audiences/search/people", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -82,6 +105,15 @@ class AudienceUiController {
 		try (InputStreamReader reader = new InputStreamReader(file.getInputStream(), StandardCharsets.UTF_8)) {
 			return this.directory.match(reader);
 		}
+	}
+
+	/**
+	 * How many people of the stored audience get each language variant, if the send
+	 * started now (the default under its language tag).
+	 */
+	@GetMapping(path = "/announcements/{id}/variants", produces = MediaType.APPLICATION_JSON_VALUE)
+	Map<String, Integer> variants(@PathVariable long id) {
+		return this.resolver.variantSplit(this.audiences.get(id), this.announcements.require(id).content());
 	}
 
 	@GetMapping(path = "/announcements/{id}/audience", produces = MediaType.APPLICATION_JSON_VALUE)

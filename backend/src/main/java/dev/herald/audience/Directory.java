@@ -51,6 +51,37 @@ class Directory {
 	}
 
 	/**
+	 * The values of a directory field that people have, most common first, optionally
+	 * starting with a prefix: what the attribute rule picker suggests. The column is one
+	 * of {@link AttributeRule.Field}'s fixed expressions, never input.
+	 */
+	List<AttributeValue> attributeValues(AttributeRule.Field field, String query) {
+		String prefix = query.trim()
+			.toLowerCase(Locale.ROOT)
+			.replace("\\", "\\\\")
+			.replace("%", "\\%")
+			.replace("_", "\\_") + "%";
+		String column = field.column();
+		return this.jdbc.sql("""
+				SELECT min(%s) AS value, count(*) AS people FROM directory_user du
+				WHERE NOT du.deleted AND %s IS NOT NULL AND lower(%s) LIKE :p
+				GROUP BY lower(%s) ORDER BY count(*) DESC, 1 LIMIT 50
+				""".formatted(column, column, column, column))
+			.param("p", prefix)
+			.query((rs, i) -> new AttributeValue(rs.getString(1), rs.getInt(2)))
+			.list();
+	}
+
+	/**
+	 * A value present in the directory.
+	 *
+	 * @param value the value as stored
+	 * @param people how many people have it
+	 */
+	record AttributeValue(String value, int people) {
+	}
+
+	/**
 	 * Reads a CSV of UPNs or mail addresses (one per row; the first cell that looks like
 	 * an address counts, so exports with extra columns and a header row work) and matches
 	 * every row against the directory in one query.

@@ -39,7 +39,8 @@ public class DirectorySync {
 	private static final Logger log = LoggerFactory.getLogger(DirectorySync.class);
 
 	private static final String[] SELECT = { "id", "displayName", "userPrincipalName", "mail", "userType",
-			"preferredLanguage", "department", "country" };
+			"preferredLanguage", "department", "country", "usageLocation", "officeLocation", "jobTitle", "companyName",
+			"employeeType" };
 
 	private final GraphServiceClient graph;
 
@@ -207,7 +208,7 @@ public class DirectorySync {
 			return 0;
 		}
 		int n = users.size();
-		String[][] columns = new String[8][n];
+		String[][] columns = new String[13][n];
 		int i = 0;
 		for (User u : users) {
 			columns[0][i] = u.getId().toLowerCase(Locale.ROOT);
@@ -218,23 +219,34 @@ public class DirectorySync {
 			columns[5][i] = u.getPreferredLanguage();
 			columns[6][i] = u.getDepartment();
 			columns[7][i] = u.getCountry();
+			columns[8][i] = u.getUsageLocation();
+			columns[9][i] = u.getOfficeLocation();
+			columns[10][i] = u.getJobTitle();
+			columns[11][i] = u.getCompanyName();
+			columns[12][i] = u.getEmployeeType();
 			i++;
 		}
 		return this.template.execute((Connection con) -> {
 			try (PreparedStatement ps = con.prepareStatement("""
 					INSERT INTO directory_user (aad_object_id, upn, mail, display_name, user_type, preferred_language,
-					                            department, country, deleted, sync_generation, updated_at)
-					SELECT u.id, u.upn, u.mail, u.name, u.type, u.lang, u.dept, u.country, false, ?, now()
-					FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-					     AS u(id, upn, mail, name, type, lang, dept, country)
+					                            department, country, usage_location, office_location, job_title,
+					                            company_name, employee_type, deleted, sync_generation, updated_at)
+					SELECT u.id, u.upn, u.mail, u.name, u.type, u.lang, u.dept, u.country, u.usage, u.office, u.title,
+					       u.company, u.etype, false, ?, now()
+					FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+					            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+					     AS u(id, upn, mail, name, type, lang, dept, country, usage, office, title, company, etype)
 					ON CONFLICT (aad_object_id) DO UPDATE SET
 					  upn = EXCLUDED.upn, mail = EXCLUDED.mail, display_name = EXCLUDED.display_name,
 					  user_type = EXCLUDED.user_type, preferred_language = EXCLUDED.preferred_language,
-					  department = EXCLUDED.department, country = EXCLUDED.country, deleted = false,
+					  department = EXCLUDED.department, country = EXCLUDED.country,
+					  usage_location = EXCLUDED.usage_location, office_location = EXCLUDED.office_location,
+					  job_title = EXCLUDED.job_title, company_name = EXCLUDED.company_name,
+					  employee_type = EXCLUDED.employee_type, deleted = false,
 					  sync_generation = EXCLUDED.sync_generation, updated_at = now()
 					""")) {
 				ps.setLong(1, generation);
-				for (int c = 0; c < 8; c++) {
+				for (int c = 0; c < columns.length; c++) {
 					ps.setArray(c + 2, con.createArrayOf("text", columns[c]));
 				}
 				return ps.executeUpdate();

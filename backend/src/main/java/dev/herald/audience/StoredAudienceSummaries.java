@@ -53,6 +53,17 @@ class StoredAudienceSummaries implements AudienceSummaries {
 	}
 
 	@Override
+	public java.util.Map<String, Integer> variants(long announcementId,
+			dev.herald.announcement.AnnouncementContent content) {
+		try {
+			return this.resolver.variantSplit(this.audiences.get(announcementId), content);
+		}
+		catch (AudienceResolver.AudienceResolutionException ex) {
+			throw new UnavailableException(ex.getMessage(), ex);
+		}
+	}
+
+	@Override
 	public Optional<Count> count(long announcementId) {
 		AudienceDefinition audience = this.audiences.get(announcementId);
 		if (audience.isEmpty()) {

@@ -79,9 +79,11 @@ class BotCards {
 	 * The broadcast card again, with a line saying what the person did: acknowledged it,
 	 * or which answer they gave.
 	 */
-	Map<String, Object> announcementWithState(Announcement announcement, String stateLine) {
+	Map<String, Object> announcementWithState(Announcement announcement, String stateLine, BotLanguage language) {
+		// The person's own variant and button language, as the broadcast chose them.
 		Map<String, Object> card = new LinkedHashMap<>(
-				this.announcementCard.card(announcement.id(), announcement.content(), announcement.createdBy()));
+				this.announcementCard.card(announcement.id(), announcement.content(), announcement.createdBy(),
+						this.announcementCard.renditionFor(announcement.content(), language.tag())));
 		List<Object> body = new ArrayList<>((List<?>) card.get("body"));
 		Map<String, Object> state = textBlock(stateLine, null, "Bolder");
 		state.put("color", "Good");
@@ -130,11 +132,32 @@ class BotCards {
 		card.put("type", "AdaptiveCard");
 		card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
 		card.put("version", "1.5");
+		card.put("speak", speak(body));
 		card.put("body", body);
 		if (!actions.isEmpty()) {
 			card.put("actions", actions);
 		}
 		return card;
+	}
+
+	/**
+	 * What screen readers say for one of the bot's cards: its texts in order, markdown
+	 * marks left out (without it JAWS and NVDA read only the timestamp).
+	 */
+	private static String speak(List<Object> body) {
+		StringBuilder speak = new StringBuilder();
+		for (Object element : body) {
+			if (element instanceof Map<?, ?> block && block.get("text") instanceof String text) {
+				for (int i = 0; i < text.length(); i++) {
+					char c = text.charAt(i);
+					if (c != '*' && c != '_' && c != '#' && c != '`') {
+						speak.append((c == '\n') ? ' ' : c);
+					}
+				}
+				speak.append(' ');
+			}
+		}
+		return speak.toString().strip();
 	}
 
 	private static Map<String, Object> textBlock(String text, String size, String weight) {

@@ -369,7 +369,7 @@ class BotTurns {
 				if (action.equals("ack")) {
 					this.responses.acknowledge(announcementId, tenant, aad);
 					return new CardResult(this.cards.announcementWithState(announcement.get(),
-							this.texts.text("bot.ack.done", language)));
+							this.texts.text("bot.ack.done", language), language));
 				}
 				String choice = Activity.text(data.path("choice"));
 				if (choice == null || choice.isBlank() || choice.length() > 200) {
@@ -377,7 +377,7 @@ class BotTurns {
 				}
 				this.responses.vote(announcementId, tenant, aad, choice.strip());
 				return new CardResult(this.cards.announcementWithState(announcement.get(),
-						this.texts.text("bot.vote.done", language, "choice", choice.strip())));
+						this.texts.text("bot.vote.done", language, "choice", choice.strip()), language));
 			}
 			default -> {
 				return null;

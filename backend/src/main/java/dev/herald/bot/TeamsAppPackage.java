@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.ResourceBundle;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -54,6 +56,10 @@ public class TeamsAppPackage {
 		try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
 			entry(zip, "manifest.json",
 					JsonMapper.shared().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest()));
+			for (Map.Entry<String, Map<String, Object>> language : languageFiles().entrySet()) {
+				entry(zip, language.getKey(),
+						JsonMapper.shared().writerWithDefaultPrettyPrinter().writeValueAsBytes(language.getValue()));
+			}
 			entry(zip, "color.png", png(colorIcon()));
 			entry(zip, "outline.png", png(outlineIcon()));
 		}
@@ -78,11 +84,18 @@ public class TeamsAppPackage {
 		m.put("id", appId);
 		m.put("developer", Map.of("name", app.developerName(), "websiteUrl", app.websiteUrl().toString(), "privacyUrl",
 				app.privacyUrl().toString(), "termsOfUseUrl", app.termsUrl().toString()));
-		m.put("name", Map.of("short", app.shortName(), "full", app.shortName() + " announcements"));
-		m.put("description",
-				Map.of("short", "Announcements from your organisation, in Teams.", "full",
-						"Herald delivers announcements from your organisation to your Teams chat. "
-								+ "Type help to see your options, or stop to opt out."));
+		ResourceBundle english = texts(Locale.ENGLISH);
+		m.put("name", Map.of("short", app.shortName(), "full", fullName(english)));
+		m.put("description", Map.of("short", english.getString("app.description.short"), "full",
+				english.getString("app.description.full")));
+		// Teams shows the name and descriptions in the client's language when the
+		// package has a file for it.
+		m.put("localizationInfo",
+				Map.of("defaultLanguageTag", "en-us", "additionalLanguages",
+						LANGUAGE_FILES.entrySet()
+							.stream()
+							.map((e) -> Map.of("languageTag", e.getKey(), "file", fileName(e.getKey())))
+							.toList()));
 		m.put("icons", Map.of("color", "color.png", "outline", "outline.png"));
 		m.put("accentColor", app.accentColor());
 		Map<String, Object> botEntry = new LinkedHashMap<>();
@@ -92,9 +105,9 @@ public class TeamsAppPackage {
 		botEntry.put("isNotificationOnly", false);
 		botEntry.put("commandLists",
 				List.of(Map.of("scopes", List.of("personal"), "commands",
-						List.of(command("help", "See what Herald can do and your preferences"),
-								command("stop", "Stop receiving announcements"),
-								command("start", "Receive announcements again")))));
+						List.of(command("help", english.getString("app.command.help")),
+								command("stop", english.getString("app.command.stop")),
+								command("start", english.getString("app.command.start"))))));
 		m.put("bots", List.of(botEntry));
 		m.put("permissions", List.of("identity", "messageTeamMembers"));
 		m.put("validDomains", List.of());
@@ -106,6 +119,59 @@ public class TeamsAppPackage {
 		m.put("authorization", Map.of("permissions",
 				Map.of("resourceSpecific", List.of(Map.of("name", READ_RECEIPT_PERMISSION, "type", "Application")))));
 		return m;
+	}
+
+	/** Teams language tags and the message bundle each is read from. */
+	static final Map<String, Locale> LANGUAGE_FILES = languages();
+
+	private static Map<String, Locale> languages() {
+		Map<String, Locale> languages = new LinkedHashMap<>();
+		languages.put("fr-fr", Locale.FRENCH);
+		languages.put("de-de", Locale.GERMAN);
+		languages.put("es-es", Locale.forLanguageTag("es"));
+		languages.put("zh-cn", Locale.SIMPLIFIED_CHINESE);
+		return languages;
+	}
+
+	private static String fileName(String tag) {
+		return tag + ".json";
+	}
+
+	/**
+	 * The language files (Teams' localization schema): the app's name, descriptions and
+	 * command descriptions, by JSON path into the manifest.
+	 */
+	Map<String, Map<String, Object>> languageFiles() {
+		Map<String, Map<String, Object>> files = new LinkedHashMap<>();
+		LANGUAGE_FILES.forEach((tag, locale) -> {
+			ResourceBundle texts = texts(locale);
+			Map<String, Object> file = new LinkedHashMap<>();
+			file.put("$schema", "https://developer.microsoft.com/en-us/json-schemas/teams/v" + MANIFEST_VERSION
+					+ "/MicrosoftTeams.Localization.schema.json");
+			file.put("name.short", this.bot.app().shortName());
+			file.put("name.full", fullName(texts));
+			file.put("description.short", texts.getString("app.description.short"));
+			file.put("description.full", texts.getString("app.description.full"));
+			List<String> commands = List.of("help", "stop", "start");
+			for (int i = 0; i < commands.size(); i++) {
+				file.put("bots[0].commandLists[0].commands[" + i + "].title", commands.get(i));
+				file.put("bots[0].commandLists[0].commands[" + i + "].description",
+						texts.getString("app.command." + commands.get(i)));
+			}
+			files.put(fileName(tag), file);
+		});
+		return files;
+	}
+
+	private String fullName(ResourceBundle texts) {
+		String full = texts.getString("app.name.full").replace("{name}", this.bot.app().shortName());
+		return (full.length() > 100) ? full.substring(0, 100) : full;
+	}
+
+	/** The bot's message bundle of one language, without falling back to the JVM's. */
+	private static ResourceBundle texts(Locale locale) {
+		return ResourceBundle.getBundle("i18n/bot", locale,
+				ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
 	}
 
 	private static Map<String, Object> command(String title, String description) {

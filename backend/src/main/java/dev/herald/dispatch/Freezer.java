@@ -62,6 +62,8 @@ class Freezer implements SmartLifecycle {
 
 	private final DispatchProperties properties;
 
+	private final RenditionAssignment renditions;
+
 	private final UUID me = UUID.randomUUID();
 
 	private final Semaphore wake = new Semaphore(0);
@@ -80,9 +82,10 @@ class Freezer implements SmartLifecycle {
 
 	Freezer(Ledger ledger, Announcements announcements, AudienceResolver audiences, FreezeClaims claims,
 			PlatformTransactionManager transactionManager, ApplicationEventPublisher events,
-			DispatchProperties properties, AppSettings settings) {
+			DispatchProperties properties, AppSettings settings, RenditionAssignment renditions) {
 		this.ledger = ledger;
 		this.settings = settings;
+		this.renditions = renditions;
 		this.announcements = announcements;
 		this.audiences = audiences;
 		this.claims = claims;
@@ -146,6 +149,9 @@ class Freezer implements SmartLifecycle {
 	@EventListener
 	void on(AnnouncementEvents.SendStarted event) {
 		if (AnnouncementEvents.SendStarted.GIVEN_RECIPIENTS.equals(event.audience())) {
+			// Frozen by the caller (GivenRecipients) before the start: each person's
+			// language variant, in the caller's transaction, before anything is claimed.
+			this.renditions.assign(event.announcementId());
 			this.announcements.markSentIfComplete(event.announcementId());
 		}
 	}
@@ -194,6 +200,9 @@ class Freezer implements SmartLifecycle {
 				}
 				Ledger.Frozen rows = snapshot.isPresent() ? this.ledger.moveSnapshot(id)
 						: this.ledger.freezeInstalledAudience(id, this.settings.allowGuests());
+				// Each person's language variant, chosen once, before anything is
+				// claimed.
+				this.renditions.assign(id);
 				this.announcements.markFrozen(id);
 				if (rows.installing() > 0) {
 					// Install requests join this transaction: the send and its installs

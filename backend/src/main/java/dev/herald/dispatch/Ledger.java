@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.herald.audience.AppSettings;
+import dev.herald.announcement.VariantSelector;
 import dev.herald.optout.OptOuts;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -194,13 +195,13 @@ class Ledger {
 				WHERE d.announcement_id = p.announcement_id AND d.recipient = p.recipient AND NOT p.opted_out
 				  AND c.id = d.conversation_ref
 				RETURNING d.announcement_id, d.recipient, d.conversation_ref, d.attempts, d.throttles,
-				          c.conversation_id, c.service_url
+				          c.conversation_id, c.service_url, d.variant, d.card_language
 				""")
 			.param("limit", limit)
 			.param("lease", lease.toMillis())
 			.param("me", me)
 			.query((rs, i) -> new Job(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
-					rs.getString(6), rs.getString(7)))
+					rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)))
 			.list();
 	}
 
@@ -436,15 +437,26 @@ class Ledger {
 
 	/**
 	 * A claimed ledger row and where to send it; {@code attempts} and {@code throttles}
-	 * count the calls made before this one.
+	 * count the calls made before this one; {@code variant} and {@code cardLanguage} say
+	 * which rendition of the card its recipient gets (null: the default).
 	 */
 	record Job(long announcementId, String recipient, long conversationRef, int attempts, int throttles,
-			String conversationId, String serviceUrl) {
+			String conversationId, String serviceUrl, String variant, String cardLanguage) {
 
 		Key key() {
 			return new Key(this.announcementId, this.recipient);
 		}
 
+		/** The cache key of the activity this job sends. */
+		RenditionKey rendition() {
+			return new RenditionKey(this.announcementId,
+					new VariantSelector.Rendition(this.variant, this.cardLanguage));
+		}
+
+	}
+
+	/** One rendition of one announcement: what the dispatcher serializes once. */
+	record RenditionKey(long announcementId, VariantSelector.Rendition rendition) {
 	}
 
 	/** The primary key of a ledger row. */

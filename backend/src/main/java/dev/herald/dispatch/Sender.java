@@ -56,10 +56,11 @@ class Sender {
 	private final AnnouncementCard cards;
 
 	/**
-	 * Rendered activities by announcement, kept for {@link #RENDERED_FOR}: content edited
-	 * after the send started (on any instance) is picked up within that time.
+	 * Rendered activities by announcement and rendition (language variant), kept for
+	 * {@link #RENDERED_FOR}: content edited after the send started (on any instance) is
+	 * picked up within that time.
 	 */
-	private final Map<Long, Rendered> activities = new ConcurrentHashMap<>();
+	private final Map<Ledger.RenditionKey, Rendered> activities = new ConcurrentHashMap<>();
 
 	private static final long RENDERED_FOR = TimeUnit.SECONDS.toNanos(2);
 
@@ -194,12 +195,12 @@ class Sender {
 	private Ready prepare(Ledger.Job job) throws InterruptedException {
 		byte[] activity;
 		try {
-			if (this.activities.size() > 100) {
+			if (this.activities.size() > 500) {
 				this.activities.clear();
 			}
-			activity = this.activities.compute(job.announcementId(),
-					(id, cached) -> (cached != null && System.nanoTime() - cached.at() < RENDERED_FOR) ? cached
-							: new Rendered(renderActivity(id), System.nanoTime()))
+			activity = this.activities.compute(job.rendition(),
+					(key, cached) -> (cached != null && System.nanoTime() - cached.at() < RENDERED_FOR) ? cached
+							: new Rendered(renderActivity(key), System.nanoTime()))
 				.bytes();
 		}
 		catch (RuntimeException ex) {
@@ -258,12 +259,13 @@ class Sender {
 	/** Forgets the rendered card of an announcement whose content was edited. */
 	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
 	void on(AnnouncementEvents.ContentEdited event) {
-		this.activities.remove(event.announcementId());
+		this.activities.keySet().removeIf((key) -> key.announcementId() == event.announcementId());
 	}
 
-	private byte[] renderActivity(long announcementId) {
-		Announcement announcement = this.announcements.require(announcementId);
-		return this.cards.activity(announcementId, announcement.content(), announcement.createdBy());
+	private byte[] renderActivity(Ledger.RenditionKey key) {
+		Announcement announcement = this.announcements.require(key.announcementId());
+		return this.cards.activity(key.announcementId(), announcement.content(), announcement.createdBy(),
+				key.rendition());
 	}
 
 	/** A job on its way: with its slot when it may be called now. */

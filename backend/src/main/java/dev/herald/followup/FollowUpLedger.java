@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import dev.herald.announcement.VariantSelector;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -186,13 +188,17 @@ class FollowUpLedger {
 				WHERE i.follow_up_id = p.follow_up_id AND i.recipient = p.recipient
 				  AND f.id = i.follow_up_id AND c.id = i.conversation_ref
 				RETURNING i.follow_up_id, i.recipient, i.announcement_id, f.kind, f.who, i.target_activity_id,
-				          i.attempts, i.throttles, c.conversation_id, c.service_url
+				          i.attempts, i.throttles, c.conversation_id, c.service_url,
+				          (SELECT d.variant FROM delivery d
+				           WHERE d.announcement_id = i.announcement_id AND d.recipient = i.recipient),
+				          (SELECT d.card_language FROM delivery d
+				           WHERE d.announcement_id = i.announcement_id AND d.recipient = i.recipient)
 				""")
 			.param("limit", limit)
 			.param("me", me)
 			.query((rs, n) -> new Item(rs.getLong(1), rs.getString(2), rs.getLong(3),
 					FollowUpKind.fromDb(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getInt(7), rs.getInt(8),
-					rs.getString(9), rs.getString(10)))
+					rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12)))
 			.list();
 	}
 
@@ -346,10 +352,18 @@ class FollowUpLedger {
 
 	/**
 	 * A claimed item and where to call; {@code attempts} and {@code throttles} count the
-	 * calls made before this one.
+	 * calls made before this one; {@code variant} and {@code cardLanguage} are the
+	 * rendition the recipient's copy was sent in (null: the default), kept by an update
+	 * or a reminder.
 	 */
 	record Item(long followUpId, String recipient, long announcementId, FollowUpKind kind, String who,
-			String targetActivityId, int attempts, int throttles, String conversationId, String serviceUrl) {
+			String targetActivityId, int attempts, int throttles, String conversationId, String serviceUrl,
+			String variant, String cardLanguage) {
+
+		VariantSelector.Rendition rendition() {
+			return new VariantSelector.Rendition(this.variant, this.cardLanguage);
+		}
+
 	}
 
 	/** The outcome of one item's call, as it will be written. */

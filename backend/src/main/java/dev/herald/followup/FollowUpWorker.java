@@ -349,7 +349,8 @@ class FollowUpWorker implements SmartLifecycle {
 	 * carry it) or a reminder; re-read every second so an edit is picked up.
 	 */
 	private byte[] render(FollowUpLedger.Item item) {
-		String key = item.announcementId() + "/" + item.kind() + "/" + item.who();
+		String key = item.announcementId() + "/" + item.kind() + "/" + item.who() + "/" + item.variant() + "/"
+				+ item.cardLanguage();
 		if (this.rendered.size() > 100) {
 			this.rendered.clear();
 		}
@@ -359,8 +360,8 @@ class FollowUpWorker implements SmartLifecycle {
 			}
 			Announcement a = this.announcements.require(item.announcementId());
 			byte[] bytes = (item.kind() == FollowUpKind.UPDATE)
-					? this.cards.activity(a.id(), a.content(), a.createdBy())
-					: this.cards.reminderActivity(a.id(), a.content(), item.who());
+					? this.cards.activity(a.id(), a.content(), a.createdBy(), item.rendition())
+					: this.cards.reminderActivity(a.id(), a.content(), item.who(), item.rendition());
 			return new Rendered(bytes, System.nanoTime());
 		}).bytes();
 	}

@@ -264,7 +264,8 @@ class Notifications {
 		String author = (client.maySetAuthor() && c.author() != null) ? c.author()
 				: plainText ? null : client.displayName();
 		return new AnnouncementContent(c.title(), c.summary(), c.imageUrl(), author, c.buttons(), c.importance(),
-				request.topic(), c.acknowledge(), c.pollQuestion(), c.pollChoices());
+				request.topic(), c.acknowledge(), c.pollQuestion(), c.pollChoices(), c.previewText(), c.language(),
+				c.speak(), c.imageAlt(), c.variants());
 	}
 
 	private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern

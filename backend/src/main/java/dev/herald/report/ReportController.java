@@ -42,9 +42,12 @@ class ReportController {
 
 	private final FollowUps followUps;
 
+	private final VariantBreakdown variants;
+
 	ReportController(Announcements announcements, Reports reports, Responses responses, RecipientCsv csv,
-			FollowUps followUps) {
+			FollowUps followUps, VariantBreakdown variants) {
 		this.followUps = followUps;
+		this.variants = variants;
 		this.announcements = announcements;
 		this.reports = reports;
 		this.responses = responses;
@@ -95,6 +98,8 @@ class ReportController {
 					.stream()
 					.map((o) -> new FollowUpRow(o, this.followUps.failures(o.id())))
 					.toList());
+		model.addAttribute("variants", a.content().variants().isEmpty() ? List.of()
+				: this.variants.of(id, a.content().defaultLanguageLabel()));
 		return "reports/announcement";
 	}
 

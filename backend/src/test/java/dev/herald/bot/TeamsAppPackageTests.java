@@ -42,7 +42,8 @@ class TeamsAppPackageTests {
 	@Test
 	void zipHoldsManifestAndIconsAtTheRequiredSizes() throws IOException {
 		Map<String, byte[]> entries = unzip(this.appPackage.zip());
-		assertThat(entries).containsOnlyKeys("manifest.json", "color.png", "outline.png");
+		assertThat(entries).containsOnlyKeys("manifest.json", "color.png", "outline.png", "fr-fr.json", "de-de.json",
+				"es-es.json", "zh-cn.json");
 
 		JsonNode manifest = JsonMapper.shared().readTree(entries.get("manifest.json"));
 		assertThat(manifest.path("manifestVersion").asString()).isEqualTo("1.17");
@@ -60,6 +61,35 @@ class TeamsAppPackageTests {
 		BufferedImage outline = ImageIO.read(new ByteArrayInputStream(entries.get("outline.png")));
 		assertThat(outline.getWidth()).isEqualTo(32);
 		assertThat(outline.getHeight()).isEqualTo(32);
+	}
+
+	@Test
+	void nameAndDescriptionsComeInFiveLanguages() throws IOException {
+		Map<String, byte[]> entries = unzip(this.appPackage.zip());
+		JsonNode manifest = JsonMapper.shared().readTree(entries.get("manifest.json"));
+		JsonNode localization = manifest.path("localizationInfo");
+		assertThat(localization.path("defaultLanguageTag").asString()).isEqualTo("en-us");
+		assertThat(localization.path("additionalLanguages").findValuesAsString("languageTag")).containsExactly("fr-fr",
+				"de-de", "es-es", "zh-cn");
+		assertThat(manifest.path("name").path("full").asString()).isEqualTo("Herald announcements");
+		Map<String, String> expected = Map.of("fr-fr.json", "Les annonces de votre organisation, dans Teams.",
+				"de-de.json", "Mitteilungen Ihrer Organisation, direkt in Teams.", "es-es.json",
+				"Los anuncios de su organización, en Teams.", "zh-cn.json", "在 Teams 中接收组织的公告。");
+		for (JsonNode language : localization.path("additionalLanguages")) {
+			String file = language.path("file").asString();
+			JsonNode texts = JsonMapper.shared().readTree(entries.get(file));
+			assertThat(texts.path("$schema").asString()).endsWith("/v1.17/MicrosoftTeams.Localization.schema.json");
+			assertThat(texts.path("description.short").asString()).isEqualTo(expected.get(file))
+				.hasSizeLessThanOrEqualTo(80);
+			assertThat(texts.path("name.short").asString()).isEqualTo("Herald");
+			assertThat(texts.path("name.full").asString()).startsWith("Herald").hasSizeLessThanOrEqualTo(100);
+			assertThat(texts.path("description.full").asString())
+				.isNotEqualTo(manifest.path("description").path("full").asString())
+				.hasSizeLessThanOrEqualTo(4000);
+			assertThat(texts.path("bots[0].commandLists[0].commands[1].title").asString()).isEqualTo("stop");
+			assertThat(texts.path("bots[0].commandLists[0].commands[1].description").asString()).isNotBlank()
+				.isNotEqualTo("Stop receiving announcements");
+		}
 	}
 
 	@Test

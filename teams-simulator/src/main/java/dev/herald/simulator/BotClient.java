@@ -150,8 +150,8 @@ final class BotClient implements AutoCloseable {
 		a.put("conversation", Json.obj("conversationType", "personal", "tenantId", this.sim.tenantId(), "id",
 				this.sim.personalConversationId(user)));
 		a.put("recipient", Json.obj("id", "28:" + this.sim.botAppId(), "name", "Herald"));
-		a.put("locale", user.preferredLanguage());
-		a.put("entities", List.of(Json.obj("type", "clientInfo", "locale", user.preferredLanguage(), "country",
+		a.put("locale", user.teamsLocale());
+		a.put("entities", List.of(Json.obj("type", "clientInfo", "locale", user.teamsLocale(), "country",
 				user.country(), "platform", "Web", "timezone", "UTC")));
 		a.put("channelData", Json.obj("tenant", Json.obj("id", this.sim.tenantId())));
 		return a;

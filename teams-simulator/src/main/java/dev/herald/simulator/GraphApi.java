@@ -351,7 +351,7 @@ final class GraphApi {
 		m.put("jobTitle", u.jobTitle());
 		m.put("mail", u.mail());
 		m.put("mobilePhone", null);
-		m.put("officeLocation", null);
+		m.put("officeLocation", u.officeLocation());
 		m.put("preferredLanguage", u.preferredLanguage());
 		m.put("surname", u.surname());
 		m.put("userPrincipalName", u.userPrincipalName());
@@ -360,7 +360,8 @@ final class GraphApi {
 		m.put("country", u.country());
 		m.put("usageLocation", u.country());
 		m.put("accountEnabled", true);
-		m.put("companyName", u.guest() ? "Fabrikam" : "Contoso");
+		m.put("companyName", u.companyName());
+		m.put("employeeType", u.employeeType());
 		return m;
 	}
 

@@ -354,6 +354,27 @@ public final class SimTenant {
 		return user;
 	}
 
+	/**
+	 * Moves a person to another department and country (a transfer, as HR systems write
+	 * it to Entra); Graph delta reports the changed user. Null keeps a field.
+	 */
+	public synchronized SimUser updateUser(String id, String department, String country, String jobTitle) {
+		SimUser old = this.byId.get(id);
+		if (old == null) {
+			return null;
+		}
+		SimUser user = new SimUser(old.index(), old.id(), old.userPrincipalName(), old.mail(), old.displayName(),
+				old.givenName(), old.surname(), old.userType(), old.preferredLanguage(),
+				(department != null) ? department : old.department(), (country != null) ? country : old.country(),
+				(jobTitle != null) ? jobTitle : old.jobTitle(), old.teamsUserId());
+		index(user);
+		List<SimUser> copy = new ArrayList<>(this.users);
+		copy.set(copy.indexOf(old), user);
+		this.users = Collections.unmodifiableList(copy);
+		this.changes.add(new Change(version() + 1, user.id(), false));
+		return user;
+	}
+
 	/** Removes a user; Graph delta reports it as {@code @removed}. */
 	public synchronized boolean removeUser(String id) {
 		SimUser user = this.byId.remove(id);

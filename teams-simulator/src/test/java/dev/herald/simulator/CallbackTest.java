@@ -86,7 +86,7 @@ class CallbackTest {
 			.containsEntry("action", "add")
 			.containsEntry("channelId", "msteams")
 			.containsEntry("serviceUrl", this.sim.serviceUrl())
-			.containsEntry("locale", user.preferredLanguage());
+			.containsEntry("locale", user.teamsLocale());
 		assertThat((Map<String, Object>) install.activity().get("conversation"))
 			.containsEntry("conversationType", "personal")
 			.containsEntry("tenantId", this.sim.tenantId())
