@@ -56,8 +56,9 @@ class TrustBotIntegrationTests extends IntegrationTest {
 	@Test
 	void buttonsOnATestCopyAreRecordedAsTestAndChangeNothing() {
 		SimUser author = installApp(121, 1).get(0);
-		// The same person in the API and the browser (by oid), so they own the draft.
-		String token = TestIdentityProvider.accessToken("test-copy-author", Map.of("oid", author.id()),
+		// The same person (a delegated token: scp) in the API and the browser, by oid:
+		// they own the draft.
+		String token = TestIdentityProvider.accessToken("test-copy-author", Map.of("oid", author.id(), "scp", "user"),
 				"Herald.Author");
 		HttpResponse created = new HttpResponse(api("POST", "/api/v1/announcements", token, """
 				{"title":"Test copy trial","summary":"Press the buttons","acknowledge":true,
