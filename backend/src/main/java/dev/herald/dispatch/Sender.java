@@ -56,16 +56,12 @@ class Sender {
 	private final AnnouncementCard cards;
 
 	/**
-	 * Rendered activities by announcement and rendition (language variant), kept for
-	 * {@link #RENDERED_FOR}: content edited after the send started (on any instance) is
-	 * picked up within that time.
+	 * Rendered activities by announcement and rendition (language variant). An edit after
+	 * the send forgets them ({@link #on}); no timed re-render: rendering reads the
+	 * database, and a periodic re-render inside {@code compute} held every sender of the
+	 * announcement behind it, which bunched calls into bursts.
 	 */
-	private final Map<Ledger.RenditionKey, Rendered> activities = new ConcurrentHashMap<>();
-
-	private static final long RENDERED_FOR = TimeUnit.SECONDS.toNanos(2);
-
-	private record Rendered(byte[] bytes, long at) {
-	}
+	private final Map<Ledger.RenditionKey, byte[]> activities = new ConcurrentHashMap<>();
 
 	/**
 	 * Senders allowed to hold a job until their pacer slot comes. Paced, a few keep the
@@ -198,10 +194,12 @@ class Sender {
 			if (this.activities.size() > 500) {
 				this.activities.clear();
 			}
-			activity = this.activities.compute(job.rendition(),
-					(key, cached) -> (cached != null && System.nanoTime() - cached.at() < RENDERED_FOR) ? cached
-							: new Rendered(renderActivity(key), System.nanoTime()))
-				.bytes();
+			activity = this.activities.get(job.rendition());
+			if (activity == null) {
+				// Rendered outside the map's lock; two senders may render once each.
+				activity = renderActivity(job.rendition());
+				this.activities.put(job.rendition(), activity);
+			}
 		}
 		catch (RuntimeException ex) {
 			this.writer.record(this.policy.unrenderable(job, ex.getMessage()));
