@@ -173,11 +173,17 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 		Collections.reverse(users);
 		List<SimUser> chosen = users.stream()
 			.filter((u) -> !u.guest() && u.teamsLocale().equals(locale))
-			.filter((u) -> !this.simulator.isInstalled(u.id()))
 			.skip(2)
 			.limit(count)
 			.toList();
-		chosen.forEach((u) -> this.simulator.installForUser(u.id()));
+		// Installed afresh whatever earlier tests did with their chats (a full suite has
+		// used most people by now).
+		chosen.forEach((u) -> {
+			if (this.simulator.isInstalled(u.id())) {
+				this.simulator.uninstall(u.id());
+			}
+			this.simulator.installForUser(u.id());
+		});
 		Await.until(Duration.ofSeconds(20), "chats stored",
 				() -> chosen.stream().allMatch((u) -> hasActiveChat(u.id())));
 		return chosen;

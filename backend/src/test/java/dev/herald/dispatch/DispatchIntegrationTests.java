@@ -221,8 +221,16 @@ class DispatchIntegrationTests extends IntegrationTest {
 	 */
 	private List<SimUser> seed(int n) {
 		this.simulator.setRequireInstall(false);
-		// Members only: guests are left out of the default audience.
-		List<SimUser> people = this.simulator.tenant().users().stream().filter((u) -> !u.guest()).limit(n).toList();
+		// Members only (guests are left out of the default audience), and nobody an
+		// earlier test opted out (they would be frozen as opted out, not sent to).
+		java.util.Set<String> optedOut = new java.util.HashSet<>(
+				this.jdbc.sql("SELECT lower(aad_object_id) FROM opt_out WHERE opted_out").query(String.class).list());
+		List<SimUser> people = this.simulator.tenant()
+			.users()
+			.stream()
+			.filter((u) -> !u.guest() && !optedOut.contains(u.id().toLowerCase(java.util.Locale.ROOT)))
+			.limit(n)
+			.toList();
 		this.jdbc.sql("UPDATE conversation SET status = 'uninstalled'").update();
 		for (SimUser person : people) {
 			this.jdbc
