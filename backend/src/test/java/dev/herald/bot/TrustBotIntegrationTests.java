@@ -83,7 +83,7 @@ class TrustBotIntegrationTests extends IntegrationTest {
 		// Press every button of the card as Teams delivered it.
 		String card = JSON.writeValueAsString(this.simulator.inbox(author.id()));
 		for (String verb : List.of("ack", "vote", "unsubscribe")) {
-			Map<String, Object> data = dataOf(card, verb);
+			Map<String, Object> data = dataOf(card, verb, id);
 			if (verb.equals("vote")) {
 				data.put("choice", "Yes");
 			}
@@ -207,10 +207,15 @@ class TrustBotIntegrationTests extends IntegrationTest {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Map<String, Object> dataOf(String inbox, String verb) {
+	/**
+	 * The data of the {@code verb} button on this announcement's copy (the chat may hold
+	 * real copies of other announcements, whose Unsubscribe is real).
+	 */
+	private static Map<String, Object> dataOf(String inbox, String verb, long announcementId) {
 		JsonNode found = null;
 		for (JsonNode node : JSON.readTree(inbox).findParents("verb")) {
-			if (verb.equals(node.path("verb").asString())) {
+			if (verb.equals(node.path("verb").asString())
+					&& String.valueOf(announcementId).equals(node.path("data").path("announcementId").asString())) {
 				found = node.path("data");
 			}
 		}
