@@ -11,6 +11,8 @@ import jakarta.validation.constraints.Size;
 
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.Announcements;
+import dev.herald.followup.FollowUpView;
+import dev.herald.followup.FollowUps;
 import dev.herald.report.RecipientCsv;
 import dev.herald.report.Reports;
 import dev.herald.report.Responses;
@@ -51,8 +53,11 @@ class ReportApi {
 
 	private final VariantBreakdown variants;
 
+	private final FollowUps followUps;
+
 	ReportApi(Announcements announcements, DeliveryReport deliveries, Reports reports, Responses responses,
-			RecipientCsv csv, VariantBreakdown variants) {
+			RecipientCsv csv, VariantBreakdown variants, FollowUps followUps) {
+		this.followUps = followUps;
 		this.announcements = announcements;
 		this.deliveries = deliveries;
 		this.reports = reports;
@@ -70,7 +75,7 @@ class ReportApi {
 		return new Report(id, a.status().dbValue(), c.recipients(), c.pending(), c.delivered(), c.failed(), c.blocked(),
 				c.optedOut(), c.canceled(), c.percentDone(), this.reports.byState(a), this.reports.reads(id),
 				acknowledged, (acknowledged != null) ? Math.max(0, c.delivered() - acknowledged) : null, votes,
-				this.variants.of(id, a.content().defaultLanguageLabel()));
+				this.variants.of(a), this.followUps.list(id));
 	}
 
 	@GetMapping(path = "/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -135,10 +140,13 @@ class ReportApi {
 	 * @param votes answers per poll choice, in the poll's order; null without a poll (who
 	 * answered what: {@code /acknowledgements} and the CSV)
 	 * @param variants delivery and acknowledgements per language variant
+	 * @param followUps edits, recalls and reminders of the copies sent, newest first
+	 * ("updated {@code done} of {@code targets}")
 	 */
 	record Report(long id, String status, int recipients, int pending, int delivered, int failed, int blocked,
 			int optedOut, int canceled, int percentDone, Map<String, Long> byState, long reads, Long acknowledged,
-			Long notAcknowledged, Map<String, Long> votes, List<VariantBreakdown.Row> variants) {
+			Long notAcknowledged, Map<String, Long> votes, List<VariantBreakdown.Row> variants,
+			List<FollowUpView> followUps) {
 	}
 
 	/**

@@ -46,13 +46,15 @@ class RenditionAssignment {
 	 */
 	int assign(long announcementId) {
 		Announcement announcement = this.announcements.require(announcementId);
+		// Every language the tenant's people have, a superset of this audience's: read
+		// from the people's own tables, not from the ledger just written (whose planner
+		// statistics lag and whose join cost 6.7 s on a 1M freeze). Most sends need no
+		// update at all.
 		List<String> languages = this.jdbc.sql("""
-				SELECT DISTINCT COALESCE(c.locale, du.preferred_language)
-				FROM delivery d
-				LEFT JOIN conversation c ON c.id = d.conversation_ref
-				LEFT JOIN directory_user du ON du.aad_object_id = lower(d.recipient)
-				WHERE d.announcement_id = :id AND d.recipient_kind = 'person'
-				""").param("id", announcementId).query(String.class).list();
+				SELECT locale FROM conversation WHERE kind = 'personal' AND locale IS NOT NULL
+				UNION
+				SELECT preferred_language FROM directory_user WHERE preferred_language IS NOT NULL
+				""").query(String.class).list();
 		List<String> langs = new ArrayList<>();
 		List<String> variants = new ArrayList<>();
 		List<String> cardLanguages = new ArrayList<>();

@@ -98,8 +98,7 @@ class ReportController {
 					.stream()
 					.map((o) -> new FollowUpRow(o, this.followUps.failures(o.id())))
 					.toList());
-		model.addAttribute("variants", a.content().variants().isEmpty() ? List.of()
-				: this.variants.of(id, a.content().defaultLanguageLabel()));
+		model.addAttribute("variants", a.content().variants().isEmpty() ? List.of() : this.variants.of(a));
 		return "reports/announcement";
 	}
 

@@ -2,6 +2,8 @@ package dev.herald.report;
 
 import java.util.List;
 
+import dev.herald.announcement.Announcement;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -14,16 +16,39 @@ public class VariantBreakdown {
 
 	private final JdbcClient jdbc;
 
-	VariantBreakdown(JdbcClient jdbc) {
+	private final Reports reports;
+
+	VariantBreakdown(JdbcClient jdbc, Reports reports) {
 		this.jdbc = jdbc;
+		this.reports = reports;
 	}
 
 	/**
-	 * One row per variant that has recipients, the default first.
-	 * @param announcementId the announcement
-	 * @param defaultLabel what to call the default content (its language tag)
+	 * One row per variant that has recipients, the default first. An announcement in one
+	 * language (most are) is one row read from its counters and tallies; only one with
+	 * variants reads its ledger (1.7 s at a million rows, so the JSON report of a
+	 * single-language million-person send stays a few milliseconds).
+	 * @param a the announcement
 	 */
-	public List<Row> of(long announcementId, String defaultLabel) {
+	public List<Row> of(Announcement a) {
+		String label = a.content().defaultLanguageLabel();
+		if (!a.content().variants().isEmpty()) {
+			return scan(a.id(), label);
+		}
+		Announcement.DeliveryCounts c = a.counts();
+		if (c.recipients() == 0) {
+			return List.of();
+		}
+		long voted = a.content().hasPoll() ? this.reports.votes(a.id(), a.content().pollChoices())
+			.values()
+			.stream()
+			.mapToLong(Long::longValue)
+			.sum() : 0;
+		return List.of(new Row(label, c.recipients(), c.delivered(), c.failed(), this.reports.acknowledgements(a.id()),
+				voted));
+	}
+
+	private List<Row> scan(long announcementId, String defaultLabel) {
 		return this.jdbc.sql("""
 				SELECT COALESCE(d.variant, :default) AS variant, count(*) AS recipients,
 				       count(*) FILTER (WHERE d.state = 'delivered') AS delivered,

@@ -40,6 +40,12 @@ class ReportIntegrationTests extends IntegrationTest {
 		assertThat(report.path("byState").path("delivered").asLong()).isEqualTo(3);
 		assertThat(report.path("byState").path("failed").asLong()).isEqualTo(2);
 		assertThat(report.path("byState").path("pending").asLong()).isZero();
+		// One language: its one variant row comes from the counters, and agrees with
+		// them.
+		assertThat(report.path("variants").size()).isEqualTo(1);
+		assertThat(report.path("variants").path(0).path("recipients").asLong()).isEqualTo(5);
+		assertThat(report.path("variants").path(0).path("delivered").asLong()).isEqualTo(3);
+		assertThat(report.path("variants").path(0).path("failed").asLong()).isEqualTo(2);
 
 		List<String> all = new ArrayList<>();
 		String next = null;

@@ -74,6 +74,12 @@ class FollowUpIntegrationTests extends IntegrationTest {
 				.doesNotContain("Canteen closed on Friday");
 		}
 		assertThat(deliveries(id).path("updatedMoreThanOnce").asLong()).isZero();
+		// The JSON report says "updated N of M" too.
+		JsonNode reported = ok(api("GET", "/api/v1/announcements/" + id + "/report", AUTHOR, null)).path("followUps")
+			.path(0);
+		assertThat(reported.path("kind").asString()).isEqualTo("update");
+		assertThat(reported.path("done").asInt()).isEqualTo(people.size());
+		assertThat(reported.path("targets").asInt()).isEqualTo(people.size());
 	}
 
 	/**
