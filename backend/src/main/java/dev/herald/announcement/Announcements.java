@@ -93,6 +93,18 @@ public class Announcements {
 	}
 
 	/**
+	 * When the content was last edited after the send (epoch millis; 0: never, or no such
+	 * announcement): the version of the content, which senders on every instance compare
+	 * with the card they rendered.
+	 */
+	public long editedAtMillis(long id) {
+		return this.jdbc.sql("SELECT edited_at FROM announcement WHERE id = :id").param("id", id).query((rs, i) -> {
+			java.sql.Timestamp ts = rs.getTimestamp(1);
+			return (ts != null) ? ts.getTime() : 0L;
+		}).optional().orElse(0L);
+	}
+
+	/**
 	 * Changes the content of an announcement that is sending, paused or sent: copies not
 	 * yet sent go out with it, and an update of every delivered copy starts
 	 * ({@link AnnouncementEvents.ContentEdited}, in this transaction). The row lock keeps

@@ -167,7 +167,7 @@ class Ledger {
 		// never claimed. One index probe per picked person (opt_out_person_ix).
 		return this.jdbc.sql("""
 				WITH picked AS (
-				  SELECT d.announcement_id, d.recipient,
+				  SELECT d.announcement_id, d.recipient, a.edited_at,
 				         (d.recipient_kind = 'person' AND a.importance <> 'critical' AND EXISTS (
 				            SELECT 1 FROM opt_out o
 				            WHERE o.opted_out AND lower(o.aad_object_id) = lower(d.recipient)
@@ -195,14 +195,18 @@ class Ledger {
 				WHERE d.announcement_id = p.announcement_id AND d.recipient = p.recipient AND NOT p.opted_out
 				  AND c.id = d.conversation_ref
 				RETURNING d.announcement_id, d.recipient, d.conversation_ref, d.attempts, d.throttles,
-				          c.conversation_id, c.service_url, d.variant, d.card_language
+				          c.conversation_id, c.service_url, d.variant, d.card_language, p.edited_at
 				""")
 			.param("limit", limit)
 			.param("lease", lease.toMillis())
 			.param("me", me)
 			.query((rs, i) -> new Job(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
-					rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)))
+					rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), editedAt(rs.getTimestamp(10))))
 			.list();
+	}
+
+	private static long editedAt(java.sql.Timestamp ts) {
+		return (ts != null) ? ts.getTime() : 0;
 	}
 
 	/**
@@ -438,10 +442,12 @@ class Ledger {
 	/**
 	 * A claimed ledger row and where to send it; {@code attempts} and {@code throttles}
 	 * count the calls made before this one; {@code variant} and {@code cardLanguage} say
-	 * which rendition of the card its recipient gets (null: the default).
+	 * which rendition of the card its recipient gets (null: the default);
+	 * {@code editedAt} when the content was last edited after the send (epoch millis, 0:
+	 * never), so that an edit made on any instance reaches every instance's cache.
 	 */
 	record Job(long announcementId, String recipient, long conversationRef, int attempts, int throttles,
-			String conversationId, String serviceUrl, String variant, String cardLanguage) {
+			String conversationId, String serviceUrl, String variant, String cardLanguage, long editedAt) {
 
 		Key key() {
 			return new Key(this.announcementId, this.recipient);
@@ -449,14 +455,24 @@ class Ledger {
 
 		/** The cache key of the activity this job sends. */
 		RenditionKey rendition() {
-			return new RenditionKey(this.announcementId,
-					new VariantSelector.Rendition(this.variant, this.cardLanguage));
+			return new RenditionKey(this.announcementId, new VariantSelector.Rendition(this.variant, this.cardLanguage),
+					this.editedAt);
 		}
 
 	}
 
-	/** One rendition of one announcement: what the dispatcher serializes once. */
-	record RenditionKey(long announcementId, VariantSelector.Rendition rendition) {
+	/**
+	 * One rendition of one version of an announcement: what the dispatcher serializes
+	 * once. An edit changes the version, so a cached card of the old content is never hit
+	 * again, whichever instance the edit was made on.
+	 */
+	record RenditionKey(long announcementId, VariantSelector.Rendition rendition, long editedAt) {
+
+		/** This rendition of the newer of its version and {@code editedAt}. */
+		RenditionKey atLeast(long editedAt) {
+			return (editedAt > this.editedAt) ? new RenditionKey(this.announcementId, this.rendition, editedAt) : this;
+		}
+
 	}
 
 	/** The primary key of a ledger row. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -56,12 +57,27 @@ class Sender {
 	private final AnnouncementCard cards;
 
 	/**
-	 * Rendered activities by announcement and rendition (language variant). An edit after
-	 * the send forgets them ({@link #on}); no timed re-render: rendering reads the
-	 * database, and a periodic re-render inside {@code compute} held every sender of the
-	 * announcement behind it, which bunched calls into bursts.
+	 * Rendered activities by announcement, rendition (language variant) and content
+	 * version: an edit after the send, on any instance, changes the version each claimed
+	 * job carries, and the edit's own instance also forgets them ({@link #on}); no timed
+	 * re-render: rendering reads the database, and a periodic re-render inside
+	 * {@code compute} held every sender of the announcement behind it, which bunched
+	 * calls into bursts.
 	 */
 	private final Map<Ledger.RenditionKey, byte[]> activities = new ConcurrentHashMap<>();
+
+	/**
+	 * The content version of each announcement being sent, as last read. Jobs claimed
+	 * before an edit made on another instance still carry the old version; one sender
+	 * re-reads it at most every {@link #VERSION_CHECK}, without holding the others (well
+	 * inside the edit margin within which the update operation covers copies that left
+	 * with the old content).
+	 */
+	private final Map<Long, Version> versions = new ConcurrentHashMap<>();
+
+	private final Set<Long> checking = ConcurrentHashMap.newKeySet();
+
+	private static final long VERSION_CHECK = TimeUnit.SECONDS.toNanos(1);
 
 	/**
 	 * Senders allowed to hold a job until their pacer slot comes. Paced, a few keep the
@@ -191,14 +207,16 @@ class Sender {
 	private Ready prepare(Ledger.Job job) throws InterruptedException {
 		byte[] activity;
 		try {
-			if (this.activities.size() > 500) {
+			if (this.activities.size() > 500 || this.versions.size() > 500) {
 				this.activities.clear();
+				this.versions.clear();
 			}
-			activity = this.activities.get(job.rendition());
+			Ledger.RenditionKey key = job.rendition().atLeast(version(job.announcementId()));
+			activity = this.activities.get(key);
 			if (activity == null) {
 				// Rendered outside the map's lock; two senders may render once each.
-				activity = renderActivity(job.rendition());
-				this.activities.put(job.rendition(), activity);
+				activity = renderActivity(key);
+				this.activities.put(key, activity);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -258,6 +276,28 @@ class Sender {
 	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
 	void on(AnnouncementEvents.ContentEdited event) {
 		this.activities.keySet().removeIf((key) -> key.announcementId() == event.announcementId());
+	}
+
+	/** The content version last read for an announcement, re-read when stale. */
+	private long version(long announcementId) {
+		Version known = this.versions.get(announcementId);
+		long now = System.nanoTime();
+		if ((known == null || now - known.checkedAt() > VERSION_CHECK) && this.checking.add(announcementId)) {
+			try {
+				known = new Version(this.announcements.editedAtMillis(announcementId), now);
+				this.versions.put(announcementId, known);
+			}
+			catch (RuntimeException ex) {
+				// The database is away: the start mark will say so; keep the last known.
+			}
+			finally {
+				this.checking.remove(announcementId);
+			}
+		}
+		return (known != null) ? known.editedAt() : 0;
+	}
+
+	private record Version(long editedAt, long checkedAt) {
 	}
 
 	private byte[] renderActivity(Ledger.RenditionKey key) {

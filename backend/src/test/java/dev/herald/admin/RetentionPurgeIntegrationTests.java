@@ -7,8 +7,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.herald.api.ApiHttp;
 import dev.herald.support.BrowserSession;
 import dev.herald.support.IntegrationTest;
+import dev.herald.support.TestIdentityProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -103,6 +105,47 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 			.param("id", old)
 			.query(Boolean.class)
 			.single()).isTrue();
+	}
+
+	/**
+	 * The API twin of "Purge now": Admins only, refused while retention is off (nothing
+	 * lost), and audited like the page's.
+	 */
+	@Test
+	void theApiPurgesForAdminsOnlyAndNeverWhileRetentionIsOff() {
+		ApiHttp http = new ApiHttp(baseUrl());
+		String admin = TestIdentityProvider.accessToken("retention-admin-cli", "Herald.Admin");
+		String author = TestIdentityProvider.accessToken("retention-author-cli", "Herald.Author");
+		String person = UUID.randomUUID().toString();
+		long old = this.jdbc.sql("""
+				INSERT INTO announcement (title, created_by, status, source, finished_at, started_at)
+				VALUES ('Old news (API)', 'test', 'sent', 'api', now() - interval '40 days', now() - interval '40 days')
+				RETURNING id
+				""").query(Long.class).single();
+		this.jdbc.sql("""
+				INSERT INTO delivery (announcement_id, recipient, recipient_kind, state)
+				VALUES (:id, :aad, 'person', 'delivered')
+				""").param("id", old).param("aad", person).update();
+		String purge = "/api/v1/admin/retention/purge";
+
+		ApiHttp.assertProblem(http.call("POST", purge, author, null), 403);
+		ApiHttp.assertProblem(http.call("POST", purge, null, null), 401);
+		ApiHttp.assertProblem(http.call("POST", purge, admin, null), 409);
+		assertThat(count("SELECT count(*) FROM delivery WHERE recipient = :v", person)).isOne();
+
+		this.jdbc.sql("INSERT INTO app_setting (key, value) VALUES (:key, '30')")
+			.param("key", AdminSettings.RETENTION_DAYS)
+			.update();
+		long audited = count("SELECT count(*) FROM audit_event WHERE action = :v", "retention_purge");
+		var purged = http.call("POST", purge, admin, null);
+		assertThat(purged.statusCode()).as(purged.body()).isEqualTo(200);
+		var body = ApiHttp.read(purged);
+		assertThat(body.path("retentionDays").asInt()).isEqualTo(30);
+		assertThat(body.path("announcements").asInt()).isPositive();
+		assertThat(body.path("deliveries").asInt()).isPositive();
+		assertThat(count("SELECT count(*) FROM delivery WHERE recipient = :v", person)).isZero();
+		assertThat(count("SELECT count(*) FROM audit_event WHERE action = :v", "retention_purge"))
+			.isEqualTo(audited + 1);
 	}
 
 	private long count(String sql, String value) {

@@ -195,7 +195,7 @@ class RetryPolicyTests {
 	}
 
 	private static Ledger.Job job(int attempts, int throttles) {
-		return new Ledger.Job(7, "aad-1", 11, attempts, throttles, "a:1", "http://localhost/amer/", null, null);
+		return new Ledger.Job(7, "aad-1", 11, attempts, throttles, "a:1", "http://localhost/amer/", null, null, 0);
 	}
 
 }
