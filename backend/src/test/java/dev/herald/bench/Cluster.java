@@ -287,6 +287,18 @@ public final class Cluster implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Closes a test class's cluster and simulator, either of which may not have started.
+	 */
+	public static void close(Cluster cluster, TeamsSimulator simulator) {
+		if (cluster != null) {
+			cluster.close();
+		}
+		if (simulator != null) {
+			simulator.close();
+		}
+	}
+
 	@Override
 	public synchronized void close() {
 		for (Node node : this.nodes) {

@@ -50,12 +50,7 @@ class DispatcherProcessTests {
 
 	@AfterAll
 	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (simulator != null) {
-			simulator.close();
-		}
+		Cluster.close(cluster, simulator);
 	}
 
 	/**

@@ -43,12 +43,7 @@ class FollowUpProcessTests {
 
 	@AfterAll
 	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (simulator != null) {
-			simulator.close();
-		}
+		Cluster.close(cluster, simulator);
 	}
 
 	/**

@@ -46,12 +46,7 @@ class SharedInstallBudgetProcessTests {
 
 	@AfterAll
 	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (simulator != null) {
-			simulator.close();
-		}
+		Cluster.close(cluster, simulator);
 	}
 
 	@Test
