@@ -44,8 +44,11 @@ class AnnouncementApi {
 
 	private final AnnouncementCard cards;
 
-	AnnouncementApi(Announcements announcements, AfterSendPolicy policy, Governance governance,
-			AnnouncementCard cards) {
+	private final TestSends testSends;
+
+	AnnouncementApi(Announcements announcements, AfterSendPolicy policy, Governance governance, AnnouncementCard cards,
+			TestSends testSends) {
+		this.testSends = testSends;
 		this.announcements = announcements;
 		this.policy = policy;
 		this.governance = governance;
@@ -117,6 +120,40 @@ class AnnouncementApi {
 			this.governance.update(id, content, Actor.of(user));
 		}
 		return View.of(this.announcements.require(id));
+	}
+
+	/**
+	 * A new draft with the same content, owned by the caller: the compose page's
+	 * <em>Duplicate</em>. Whoever may read the original may copy it; guardrails apply as
+	 * to any new draft.
+	 */
+	@PostMapping("/{id}/duplicate")
+	ResponseEntity<View> duplicate(@PathVariable long id, Authentication user) {
+		Actor actor = Actor.of(user);
+		Announcement original = this.governance.readable(id, actor);
+		long copy = this.governance.create(original.content(), Roles.userName(claims(user)), actor);
+		return ResponseEntity.created(URI.create("/api/v1/announcements/" + copy))
+			.body(View.of(this.announcements.require(copy)));
+	}
+
+	/**
+	 * "Send a test to myself": the exact card, to the caller's own chat with Herald,
+	 * outside the ledger and the counts (presses on it are recorded as test presses).
+	 * Only a person can receive it: the caller is found by the {@code oid} of a delegated
+	 * token; an app without a chat with Herald gets 409.
+	 */
+	@PostMapping("/{id}/test")
+	ResponseEntity<java.util.Map<String, String>> test(@PathVariable long id, Authentication user) {
+		TestSends.Outcome outcome = this.testSends.send(this.governance.readable(id, Actor.of(user)), claims(user));
+		return switch (outcome) {
+			case SENT -> ResponseEntity.accepted().body(java.util.Map.of("outcome", "sent"));
+			case NO_OBJECT_ID,
+					NO_CHAT ->
+				throw new ResponseStatusException(HttpStatus.CONFLICT,
+						"The caller has no chat with Herald: a test copy goes to a person who has the app, "
+								+ "called with their delegated token.");
+			case FAILED -> throw new ResponseStatusException(HttpStatus.BAD_GATEWAY, "Teams refused the test copy.");
+		};
 	}
 
 	/** Deletes a draft (owners and Admins). */

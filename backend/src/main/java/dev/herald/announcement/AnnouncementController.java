@@ -363,8 +363,9 @@ class AnnouncementController {
 
 	@PostMapping("/{id}/template")
 	String saveAsTemplate(@PathVariable long id, @RequestParam(defaultValue = "") String name,
-			@AuthenticationPrincipal OidcUser user, RedirectAttributes redirect) {
-		Announcement announcement = this.announcements.require(id);
+			@AuthenticationPrincipal OidcUser user, RedirectAttributes redirect, Authentication auth) {
+		// Only what the author may read becomes a template (others' drafts are private).
+		Announcement announcement = this.governance.readable(id, Actor.of(auth));
 		String templateName = name.isBlank() ? announcement.content().title() : name.strip();
 		if (templateName.length() > 100) {
 			templateName = templateName.substring(0, 100);

@@ -177,7 +177,17 @@ class GovernanceIntegrationTests extends IntegrationTest {
 				"{\"at\":\"" + LocalDateTime.now().plusDays(1).withNano(0) + "\",\"zone\":\"UTC\"}"), 403);
 		ApiHttp.assertProblem(gov.call("DELETE", "/api/v1/announcements/" + id, other, null), 403);
 		ApiHttp.assertProblem(gov.act(other, id, "owners", "{\"id\":\"gov-other\",\"name\":\"Me\"}"), 403);
+		// Nor copy it, or have its test copy sent to themselves.
+		ApiHttp.assertProblem(gov.act(other, id, "duplicate"), 404);
+		ApiHttp.assertProblem(gov.act(other, id, "test"), 404);
 		assertThat(gov.status(id)).isEqualTo("draft");
+		// The owner may copy it: a new draft of theirs with the same content. An app
+		// (no chat with Herald) gets no test copy, and is told why.
+		JsonNode copy = gov.ok("POST", "/api/v1/announcements/" + id + "/duplicate", owner, null);
+		assertThat(copy.path("id").asLong()).isNotEqualTo(id);
+		assertThat(copy.path("status").asString()).isEqualTo("draft");
+		assertThat(copy.path("content").path("title").asString()).isEqualTo("Owned by one");
+		ApiHttp.assertProblem(gov.act(owner, id, "test"), 409);
 		assertThat(gov.ok("GET", "/api/v1/announcements/" + id, owner, null).path("content").path("title").asString())
 			.isEqualTo("Owned by one");
 

@@ -101,6 +101,10 @@ class TrustBotIntegrationTests extends IntegrationTest {
 			.list()).containsExactly("ack", "unsubscribe", "vote");
 		HttpResponse report = new HttpResponse(api("GET", "/api/v1/announcements/" + id + "/report", token, null));
 		assertThat(report.json().toString()).doesNotContain("\"Yes\":1");
+
+		// The API twin of the button: the same person's token, a second test copy.
+		assertThat(api("POST", "/api/v1/announcements/" + id + "/test", token, null).statusCode()).isEqualTo(202);
+		Await.until(Duration.ofSeconds(20), "second test copy", () -> cardsReceived(author.id(), id) == 2);
 	}
 
 	@Test
