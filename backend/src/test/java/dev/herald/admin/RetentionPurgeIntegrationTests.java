@@ -29,15 +29,7 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 	void purgeLeavesNoPersonalRowsOfOldAnnouncements() {
 		String person = UUID.randomUUID().toString();
 		String tenant = this.simulator.tenantId();
-		long old = this.jdbc.sql("""
-				INSERT INTO announcement (title, created_by, status, source, finished_at, started_at)
-				VALUES ('Old news', 'test', 'sent', 'api', now() - interval '40 days', now() - interval '40 days')
-				RETURNING id
-				""").query(Long.class).single();
-		this.jdbc.sql("""
-				INSERT INTO delivery (announcement_id, recipient, recipient_kind, state)
-				VALUES (:id, :aad, 'person', 'delivered')
-				""").param("id", old).param("aad", person).update();
+		long old = sentFortyDaysAgo("Old news", person);
 		this.jdbc.sql("""
 				INSERT INTO card_response (announcement_id, tenant_id, aad_object_id, acknowledged_at)
 				VALUES (:id, :tenant, :aad, now() - interval '40 days')
@@ -117,15 +109,7 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 		String admin = TestIdentityProvider.accessToken("retention-admin-cli", "Herald.Admin");
 		String author = TestIdentityProvider.accessToken("retention-author-cli", "Herald.Author");
 		String person = UUID.randomUUID().toString();
-		long old = this.jdbc.sql("""
-				INSERT INTO announcement (title, created_by, status, source, finished_at, started_at)
-				VALUES ('Old news (API)', 'test', 'sent', 'api', now() - interval '40 days', now() - interval '40 days')
-				RETURNING id
-				""").query(Long.class).single();
-		this.jdbc.sql("""
-				INSERT INTO delivery (announcement_id, recipient, recipient_kind, state)
-				VALUES (:id, :aad, 'person', 'delivered')
-				""").param("id", old).param("aad", person).update();
+		long old = sentFortyDaysAgo("Old news (API)", person);
 		String purge = "/api/v1/admin/retention/purge";
 
 		ApiHttp.assertProblem(http.call("POST", purge, author, null), 403);
@@ -146,6 +130,20 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 		assertThat(count("SELECT count(*) FROM delivery WHERE recipient = :v", person)).isZero();
 		assertThat(count("SELECT count(*) FROM audit_event WHERE action = :v", "retention_purge"))
 			.isEqualTo(audited + 1);
+	}
+
+	/** A sent announcement finished 40 days ago, delivered to one person. */
+	private long sentFortyDaysAgo(String title, String person) {
+		long id = this.jdbc.sql("""
+				INSERT INTO announcement (title, created_by, status, source, finished_at, started_at)
+				VALUES (:title, 'test', 'sent', 'api', now() - interval '40 days', now() - interval '40 days')
+				RETURNING id
+				""").param("title", title).query(Long.class).single();
+		this.jdbc.sql("""
+				INSERT INTO delivery (announcement_id, recipient, recipient_kind, state)
+				VALUES (:id, :aad, 'person', 'delivered')
+				""").param("id", id).param("aad", person).update();
+		return id;
 	}
 
 	private long count(String sql, String value) {

@@ -210,12 +210,7 @@ class DispatcherProcessTests {
 				"3s", "herald.dispatch.freeze-lease", "3s", "herald.audience.page-size", "100");
 		Cluster.Node first = cluster.startNode("freeze-first", tuning, JVM);
 		reseed(people.size());
-		SimGroup everyone = simulator.tenant()
-			.groups()
-			.stream()
-			.filter((g) -> "All Company".equals(g.displayName()))
-			.findFirst()
-			.orElseThrow();
+		SimGroup everyone = simulator.tenant().groupNamed("All Company");
 		long members = simulator.tenant()
 			.transitiveUserIds(everyone.id())
 			.stream()

@@ -58,12 +58,7 @@ class SharedInstallBudgetProcessTests {
 		b.awaitReady(Duration.ofSeconds(120));
 		// Teams posts each install's conversationUpdate to the bot's one endpoint.
 		simulator.setBotEndpoint(a.baseUrl() + "/api/messages");
-		SimGroup everyone = simulator.tenant()
-			.groups()
-			.stream()
-			.filter((g) -> "All Company".equals(g.displayName()))
-			.findFirst()
-			.orElseThrow();
+		SimGroup everyone = simulator.tenant().groupNamed("All Company");
 		long id = cluster.createAnnouncement(a, "Cold audience, two instances");
 		cluster.api(a, "PUT", "/api/v1/announcements/" + id + "/audience",
 				"{\"entries\":[{\"kind\":\"GROUP\",\"ref\":\"" + everyone.id() + "\"}]}");

@@ -269,6 +269,14 @@ public final class SimTenant {
 		return (id != null) ? this.groupsById.get(id.toLowerCase(Locale.ROOT)) : null;
 	}
 
+	/** The group with this display name (say, "All Company"). */
+	public SimGroup groupNamed(String displayName) {
+		return this.groups.stream()
+			.filter((g) -> g.displayName().equals(displayName))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No group " + displayName));
+	}
+
 	public List<SimTeam> teams() {
 		return Collections.unmodifiableList(this.teams);
 	}
