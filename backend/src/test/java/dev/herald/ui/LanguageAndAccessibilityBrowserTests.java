@@ -1,6 +1,5 @@
 package dev.herald.ui;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +17,11 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.herald.audience.Api;
+import dev.herald.support.HeadlessChromium;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestIdentityProvider;
 
@@ -42,32 +39,18 @@ class LanguageAndAccessibilityBrowserTests extends IntegrationTest {
 
 	private WebDriver browser;
 
-	private Path profile;
+	private HeadlessChromium chromium;
 
 	@BeforeEach
 	void startBrowser() throws IOException {
-		assertThat(new File("/usr/bin/chromium")).as("Debian chromium (apt-get install chromium chromium-driver)")
-			.exists();
-		this.profile = Files.createTempDirectory("herald-chromium-");
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary("/usr/bin/chromium");
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-				"--user-data-dir=" + this.profile, "--window-size=1280,1000", "--lang=en-US");
-		ChromeDriverService service = new ChromeDriverService.Builder()
-			.usingDriverExecutable(new File("/usr/bin/chromedriver"))
-			.usingAnyFreePort()
-			.build();
-		this.browser = new ChromeDriver(service, options);
+		this.chromium = HeadlessChromium.start();
+		this.browser = this.chromium.driver();
 	}
 
 	@AfterEach
 	void stopBrowser() throws IOException {
-		if (this.browser != null) {
-			this.browser.quit();
-		}
-		if (this.profile != null) {
-			org.springframework.util.FileSystemUtils.deleteRecursively(this.profile);
+		if (this.chromium != null) {
+			this.chromium.close();
 		}
 	}
 
