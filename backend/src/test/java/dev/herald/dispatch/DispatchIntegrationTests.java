@@ -220,34 +220,7 @@ class DispatchIntegrationTests extends IntegrationTest {
 	 * store them, pointing at the simulator.
 	 */
 	private List<SimUser> seed(int n) {
-		this.simulator.setRequireInstall(false);
-		// Members only (guests are left out of the default audience), and nobody an
-		// earlier test opted out (they would be frozen as opted out, not sent to).
-		java.util.Set<String> optedOut = new java.util.HashSet<>(
-				this.jdbc.sql("SELECT lower(aad_object_id) FROM opt_out WHERE opted_out").query(String.class).list());
-		List<SimUser> people = this.simulator.tenant()
-			.users()
-			.stream()
-			.filter((u) -> !u.guest() && !optedOut.contains(u.id().toLowerCase(java.util.Locale.ROOT)))
-			.limit(n)
-			.toList();
-		this.jdbc.sql("UPDATE conversation SET status = 'uninstalled'").update();
-		for (SimUser person : people) {
-			this.jdbc
-				.sql("""
-						INSERT INTO conversation (kind, tenant_id, aad_object_id, conversation_id, service_url, display_name)
-						VALUES ('personal', :tenant, :aad, :conversation, :serviceUrl, 'dispatch-test')
-						ON CONFLICT (tenant_id, aad_object_id) WHERE kind = 'personal' DO UPDATE
-						SET status = 'active', conversation_id = EXCLUDED.conversation_id,
-						    service_url = EXCLUDED.service_url, display_name = 'dispatch-test'
-						""")
-				.param("tenant", this.simulator.tenantId())
-				.param("aad", person.id())
-				.param("conversation", this.simulator.conversationIdFor(person.id()))
-				.param("serviceUrl", this.simulator.serviceUrl())
-				.update();
-		}
-		return people;
+		return seedChats("dispatch-test", n, (u) -> true);
 	}
 
 	private long createAndSend(String title) {

@@ -392,35 +392,9 @@ class FollowUpIntegrationTests extends IntegrationTest {
 	// ---- helpers ----
 
 	private List<SimUser> seed(int n) {
-		this.simulator.setRequireInstall(false);
 		// English speakers: cards are in each person's language (#16), the test presses
-		// "Got it"; nobody an earlier test opted out (frozen as opted out, not sent to).
-		java.util.Set<String> optedOut = new java.util.HashSet<>(
-				this.jdbc.sql("SELECT lower(aad_object_id) FROM opt_out WHERE opted_out").query(String.class).list());
-		List<SimUser> people = this.simulator.tenant()
-			.users()
-			.stream()
-			.filter((u) -> !u.guest() && u.preferredLanguage().startsWith("en")
-					&& !optedOut.contains(u.id().toLowerCase(java.util.Locale.ROOT)))
-			.limit(n)
-			.toList();
-		this.jdbc.sql("UPDATE conversation SET status = 'uninstalled'").update();
-		for (SimUser person : people) {
-			this.jdbc
-				.sql("""
-						INSERT INTO conversation (kind, tenant_id, aad_object_id, conversation_id, service_url, display_name)
-						VALUES ('personal', :tenant, :aad, :conversation, :serviceUrl, 'follow-up-test')
-						ON CONFLICT (tenant_id, aad_object_id) WHERE kind = 'personal' DO UPDATE
-						SET status = 'active', conversation_id = EXCLUDED.conversation_id,
-						    service_url = EXCLUDED.service_url, display_name = 'follow-up-test'
-						""")
-				.param("tenant", this.simulator.tenantId())
-				.param("aad", person.id())
-				.param("conversation", this.simulator.conversationIdFor(person.id()))
-				.param("serviceUrl", this.simulator.serviceUrl())
-				.update();
-		}
-		return people;
+		// "Got it".
+		return seedChats("follow-up-test", n, (u) -> u.preferredLanguage().startsWith("en"));
 	}
 
 	private long create(String json) {

@@ -88,6 +88,44 @@ public abstract class IntegrationTest {
 	}
 
 	/** A JSON API call with a bearer token, as an API client would make it. */
+	/**
+	 * Exactly the first {@code n} members matching {@code who} have an active chat with
+	 * Herald (rows as the bot's install callbacks store them, pointing at the simulator,
+	 * named {@code label}); everyone else's chat is uninstalled. Guests and people an
+	 * earlier test opted out are skipped: they would be left out of the default audience
+	 * or frozen as opted out, not sent to.
+	 */
+	protected java.util.List<dev.herald.simulator.SimUser> seedChats(String label, int n,
+			java.util.function.Predicate<dev.herald.simulator.SimUser> who) {
+		this.simulator.setRequireInstall(false);
+		java.util.Set<String> optedOut = new java.util.HashSet<>(
+				this.jdbc.sql("SELECT lower(aad_object_id) FROM opt_out WHERE opted_out").query(String.class).list());
+		java.util.List<dev.herald.simulator.SimUser> people = this.simulator.tenant()
+			.users()
+			.stream()
+			.filter((u) -> !u.guest() && who.test(u) && !optedOut.contains(u.id().toLowerCase(java.util.Locale.ROOT)))
+			.limit(n)
+			.toList();
+		this.jdbc.sql("UPDATE conversation SET status = 'uninstalled'").update();
+		for (dev.herald.simulator.SimUser person : people) {
+			this.jdbc
+				.sql("""
+						INSERT INTO conversation (kind, tenant_id, aad_object_id, conversation_id, service_url, display_name)
+						VALUES ('personal', :tenant, :aad, :conversation, :serviceUrl, :label)
+						ON CONFLICT (tenant_id, aad_object_id) WHERE kind = 'personal' DO UPDATE
+						SET status = 'active', conversation_id = EXCLUDED.conversation_id,
+						    service_url = EXCLUDED.service_url, display_name = EXCLUDED.display_name
+						""")
+				.param("tenant", this.simulator.tenantId())
+				.param("aad", person.id())
+				.param("conversation", this.simulator.conversationIdFor(person.id()))
+				.param("serviceUrl", this.simulator.serviceUrl())
+				.param("label", label)
+				.update();
+		}
+		return people;
+	}
+
 	protected HttpResponse<String> api(String method, String path, String token, String json) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
 			.header("Accept", "application/json")
