@@ -87,9 +87,11 @@ final class Pacer implements CallBudget {
 	}
 
 	/**
-	 * How long a slot taken ahead stays good. A call that leaves later than this (a GC
-	 * pause, a cold HTTP client, a busy core) takes a fresh slot instead, so that calls
-	 * held up together do not leave together as a burst.
+	 * How long a slot taken ahead stays good at the least: a quarter of the interval
+	 * between calls when that is longer. A call that leaves later than this (a GC pause,
+	 * a cold HTTP client, a busy core) takes a fresh slot instead, so that calls held up
+	 * together do not leave together as a burst; a call a few milliseconds late at 50/s
+	 * (a busy core of two) keeps its slot, since a fresh one wastes a whole interval.
 	 */
 	private static final long AHEAD_VALID_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
@@ -108,10 +110,16 @@ final class Pacer implements CallBudget {
 	/** A slot taken ahead is used at once while fresh; a stale one is replaced. */
 	@Override
 	public CallBudget.Slot confirm(CallBudget.Slot ahead) throws InterruptedException {
-		if (ahead instanceof Slot slot && System.nanoTime() - slot.grantedAt() < AHEAD_VALID_NANOS) {
+		if (ahead instanceof Slot slot && System.nanoTime() - slot.grantedAt() < aheadValidNanos()) {
 			return slot;
 		}
 		return acquire();
+	}
+
+	private long aheadValidNanos() {
+		double rate = this.pace.currentRate();
+		return (rate <= 0) ? AHEAD_VALID_NANOS
+				: Math.max(AHEAD_VALID_NANOS, (long) (TimeUnit.SECONDS.toNanos(1) / rate / 4));
 	}
 
 	/**

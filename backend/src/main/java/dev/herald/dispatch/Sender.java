@@ -80,11 +80,13 @@ class Sender {
 	private static final long VERSION_CHECK = TimeUnit.SECONDS.toNanos(1);
 
 	/**
-	 * Senders allowed to hold a job until their pacer slot comes. Paced, a few keep the
-	 * pacer busy: enough that one waiting for its start mark (a commit, some
-	 * milliseconds) never leaves a slot unused, while a paused send does not leave dozens
-	 * of claimed rows in idle hands and few rows are ever marked but not yet sent.
-	 * Unpaced, nobody waits for a slot and every sender may be marking.
+	 * Senders allowed to hold a job until their pacer slot comes. Paced, half a second of
+	 * calls: their start marks are committed ahead, so the pace carries on through a
+	 * commit that stalls for a few hundred milliseconds (a WAL flush on an ordinary disk
+	 * does, every minute or two; with 5 marked ahead each such stall cost a third of a
+	 * second of sends at 50/s), while a paused send leaves at most half a second of
+	 * claimed rows in idle hands, and a crash flags at most as many rows marked but not
+	 * yet sent. Unpaced, nobody waits for a slot and every sender may be marking.
 	 */
 	private final Semaphore slotWaiters;
 
@@ -108,7 +110,7 @@ class Sender {
 		this.cards = cards;
 		this.meters = meters;
 		this.slotWaiters = new Semaphore((properties.ratePerSecond() == 0) ? properties.concurrency()
-				: Math.max(4, properties.ratePerSecond() / 10));
+				: Math.max(4, Math.min(properties.concurrency(), properties.ratePerSecond() / 2)));
 		this.callTimer = Timer.builder("herald.dispatch.call")
 			.description("Bot Connector send latency")
 			.publishPercentiles(0.5, 0.99)
