@@ -50,8 +50,8 @@ class TableOwnershipTests {
 			// the
 			// report.
 			entry("delivery_rate", "report"), entry("failure_tally", "report"), entry("response_tally", "report"),
-			entry("read_tally", "report"), entry("test_card_response", "bot"), entry("follow_up", "followup"),
-			entry("follow_up_item", "followup"),
+			entry("read_tally", "report"), entry("variant_tally", "report"), entry("test_card_response", "bot"),
+			entry("follow_up", "followup"), entry("follow_up_item", "followup"),
 			// Governance (#15) and shared budgets (#17).
 			entry("announcement_owner", "announcement"), entry("approval_request", "approval"),
 			entry("audit_event", "audit"), entry("author_guardrail", "audience"), entry("rate_budget", "pacing"),

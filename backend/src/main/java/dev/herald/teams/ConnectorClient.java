@@ -24,6 +24,7 @@ import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.pool.PoolReusePolicy;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import tools.jackson.databind.JsonNode;
@@ -91,7 +92,12 @@ public class ConnectorClient implements AutoCloseable {
 		// microseconds of its pacer slot (hand-offs under load cost milliseconds of
 		// jitter, enough to bunch calls inside Teams' one-second window). No automatic
 		// retries: the dispatcher decides what is retried and flags what may repeat.
+		// Oldest idle connection first (the pool's default is the newest): the one just
+		// released may not be re-armed by the server yet (a busy server reads it a few
+		// milliseconds later, which stamps the call late and bunches it with the next
+		// one in the one-second window); the oldest has long been.
 		PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+			.setConnPoolPolicy(PoolReusePolicy.FIFO)
 			.setMaxConnTotal(MAX_CONNECTIONS)
 			.setMaxConnPerRoute(MAX_CONNECTIONS)
 			.setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
@@ -363,7 +369,7 @@ public class ConnectorClient implements AutoCloseable {
 	private record Response(int status, byte[] body, String retryAfter) {
 	}
 
-	/** A JSON body that tells the budget when it goes on the wire. */
+	/** A JSON body that tells the budget when it went on the wire. */
 	private static final class DepartingEntity extends AbstractHttpEntity {
 
 		private final byte[] body;
@@ -378,9 +384,12 @@ public class ConnectorClient implements AutoCloseable {
 
 		@Override
 		public void writeTo(OutputStream out) throws IOException {
-			this.slot.departed();
 			out.write(this.body);
 			out.flush();
+			// Stamped once the whole request is on the socket, never before: a thread
+			// preempted between the stamp and the write would let the call a window
+			// later leave too soon after this one (Teams stamps arrivals).
+			this.slot.departed();
 		}
 
 		@Override

@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.herald.audience.Api;
+import dev.herald.bot.Activities;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
 import dev.herald.support.IntegrationTest;
@@ -127,6 +128,56 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 		report.path("variants")
 			.forEach((v) -> delivered.put(v.path("variant").asString(), v.path("delivered").asInt()));
 		assertThat(delivered).containsEntry("fr", 2).containsEntry("de-DE", 3).containsEntry("en", 6);
+
+		// Presses count in the presser's variant, from tallies kept as people press (no
+		// report scans the ledger), and every row agrees with the ledger itself.
+		Activities activities = new Activities(this.simulator, baseUrl());
+		SimUser french = people.get("fr-FR").get(0);
+		press(activities, french, Map.of("action", "ack", "announcementId", id));
+		press(activities, french, Map.of("action", "vote", "announcementId", id, "choice", "Tuesday"));
+		// A changed answer is still one vote.
+		press(activities, french, Map.of("action", "vote", "announcementId", id, "choice", "Monday"));
+		press(activities, people.get("de-AT").get(0), Map.of("action", "ack", "announcementId", id));
+		press(activities, people.get("es-ES").get(0),
+				Map.of("action", "vote", "announcementId", id, "choice", "Monday"));
+		Map<String, List<Long>> rows = new LinkedHashMap<>();
+		author.json("GET", "/api/v1/announcements/" + id + "/report", null, 200)
+			.path("variants")
+			.forEach((v) -> rows.put(v.path("variant").asString(),
+					List.of(v.path("recipients").asLong(), v.path("delivered").asLong(), v.path("failed").asLong(),
+							v.path("acknowledged").asLong(), v.path("voted").asLong())));
+		assertThat(rows).isEqualTo(Map.of("en", List.of(6L, 6L, 0L, 0L, 1L), "de-DE", List.of(3L, 3L, 0L, 1L, 0L), "fr",
+				List.of(2L, 2L, 0L, 1L, 1L)));
+		assertThat(rows.keySet()).as("the default first").containsExactly("en", "de-DE", "fr");
+		assertThat(rows).isEqualTo(ledgerScan(id, "en"));
+		assertThat(this.jdbc.sql("SELECT count(*) FROM variant_tally WHERE announcement_id = :id")
+			.param("id", id)
+			.query(Long.class)
+			.single()).as("the variants' tallies the report reads").isEqualTo(2);
+	}
+
+	private static void press(Activities activities, SimUser user, Map<String, Object> data) {
+		assertThat(activities.post(activities.execute(user, data)).status()).isEqualTo(200);
+	}
+
+	/** The breakdown as the ledger and the responses give it, row by row. */
+	private Map<String, List<Long>> ledgerScan(long id, String defaultLabel) {
+		Map<String, List<Long>> rows = new LinkedHashMap<>();
+		this.jdbc.sql("""
+				SELECT COALESCE(d.variant, :default), count(*), count(*) FILTER (WHERE d.state = 'delivered'),
+				       count(*) FILTER (WHERE d.state = 'failed'), count(r.acknowledged_at), count(r.choice)
+				FROM delivery d
+				LEFT JOIN card_response r ON r.announcement_id = d.announcement_id
+				     AND lower(r.aad_object_id) = lower(d.recipient)
+				WHERE d.announcement_id = :id
+				GROUP BY d.variant ORDER BY d.variant NULLS FIRST
+				""")
+			.param("id", id)
+			.param("default", defaultLabel)
+			.query((rs, i) -> rows.put(rs.getString(1),
+					List.of(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6))))
+			.list();
+		return rows;
 	}
 
 	@Test

@@ -34,14 +34,15 @@ import dev.herald.support.TestIdentityProvider;
  * Reports at scale: {@code bench/report.sh --rows N [--requests R] [--xmx 256m]}. Starts
  * an embedded PostgreSQL and one Herald process, seeds one sent announcement with N
  * delivery rows (0.5% opted out, 1.5% failed for three reasons, 2% blocked, the rest
- * delivered; 40% of the delivered acknowledged, 2 in 7 voted, 3 in 10 read), and times
- * each report endpoint over HTTP: the report page (both "who responded" tabs), the JSON
- * report, a deliveries page for no filter and for every state, both acknowledgement lists
- * (pages start at a random person, not only at the top), and the full CSV. The seed is
- * written with triggers off and the tallies then built from it by V69's backfill
- * statements: a bulk load in one transaction is not how clicks, receipts and outcome
- * batches arrive (the triggers are covered by the integration tests). Prints as its last
- * line one JSON object: p50/p95 in ms per endpoint, CSV rows/s, Herald's peak heap.
+ * delivered; 40% of the delivered acknowledged, 2 in 7 voted, 3 in 10 read; 10% got the
+ * French variant and 5% the German one), and times each report endpoint over HTTP: the
+ * report page (both "who responded" tabs), the JSON report, a deliveries page for no
+ * filter and for every state, both acknowledgement lists (pages start at a random person,
+ * not only at the top), and the full CSV. The seed is written with triggers off and the
+ * tallies then built from it by V69's and V79's backfill statements: a bulk load in one
+ * transaction is not how clicks, receipts and outcome batches arrive (the triggers are
+ * covered by the integration tests). Prints as its last line one JSON object: p50/p95 in
+ * ms per endpoint, CSV rows/s, Herald's peak heap.
  */
 public final class ReportBench {
 
@@ -184,6 +185,7 @@ public final class ReportBench {
 					"""
 							UPDATE announcement SET status = 'sent', ack_requested = true, poll_question = 'Lunch?',
 							  poll_choices = '["Red","Green","Blue","None"]',
+							  variants = '{"fr":{"title":"Rapport"},"de":{"title":"Bericht"}}',
 							  started_at = now() - make_interval(secs => ? + 3600), finished_at = now() - interval '3600 seconds'
 							WHERE id = ?
 							""",
@@ -192,7 +194,7 @@ public final class ReportBench {
 			// Conversation ids are 1..N in send order; the key order is the person's id.
 			exec(con, """
 					INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state, attempts,
-					                      last_status, reason, activity_id, updated_at)
+					                      last_status, reason, activity_id, updated_at, variant)
 					SELECT ?, c.aad_object_id, 'person', c.id,
 					  CASE WHEN c.id % 200 < 3 THEN 'failed' WHEN c.id % 200 < 7 THEN 'blocked'
 					       WHEN c.id % 200 < 8 THEN 'opted_out' ELSE 'delivered' END,
@@ -203,7 +205,8 @@ public final class ReportBench {
 					                                       'Bad request'])[1 + c.id % 3]
 					       WHEN c.id % 200 < 7 THEN 'The bot is not part of the conversation roster' END,
 					  CASE WHEN c.id % 200 >= 8 THEN (1700000000000 + c.id)::text END,
-					  a.started_at + make_interval(secs => c.id * ?::double precision / ?)
+					  a.started_at + make_interval(secs => c.id * ?::double precision / ?),
+					  CASE WHEN c.id % 20 < 2 THEN 'fr' WHEN c.id % 20 = 2 THEN 'de' END
 					FROM conversation c, announcement a
 					WHERE a.id = ? AND c.tenant_id = 'bench-tenant'
 					ORDER BY c.aad_object_id
@@ -274,6 +277,18 @@ public final class ReportBench {
 					  AND CAST(d.activity_id AS bigint) <= CAST(r.last_read_message_id AS bigint)
 					GROUP BY 1
 					""", id);
+			exec(con,
+					"""
+							INSERT INTO variant_tally (announcement_id, variant, recipients, delivered, failed, acknowledged, voted)
+							SELECT d.announcement_id, d.variant, count(*), count(*) FILTER (WHERE d.state = 'delivered'),
+							       count(*) FILTER (WHERE d.state = 'failed'), count(r.acknowledged_at), count(r.choice)
+							FROM delivery d
+							LEFT JOIN card_response r ON r.announcement_id = d.announcement_id
+							     AND lower(r.aad_object_id) = lower(d.recipient)
+							WHERE d.announcement_id = ? AND d.variant IS NOT NULL
+							GROUP BY d.announcement_id, d.variant
+							""",
+					id);
 			st.execute("SET session_replication_role = origin");
 			// What autovacuum does after a load this size, done now rather than during
 			// the

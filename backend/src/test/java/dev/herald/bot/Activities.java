@@ -21,7 +21,7 @@ import dev.herald.support.TestChannel;
  * Activities as Teams sends them (protocol reference §4), for what the simulator cannot
  * post itself yet (messages, invokes, team installs), and the HTTP post to Herald.
  */
-final class Activities {
+public final class Activities {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -29,7 +29,7 @@ final class Activities {
 
 	private final String endpoint;
 
-	Activities(TeamsSimulator simulator, String baseUrl) {
+	public Activities(TeamsSimulator simulator, String baseUrl) {
 		this.simulator = simulator;
 		this.endpoint = baseUrl + "/api/messages";
 	}
@@ -56,7 +56,7 @@ final class Activities {
 	}
 
 	/** Action.Execute on a broadcast card. */
-	Map<String, Object> execute(SimUser user, Map<String, Object> data) {
+	public Map<String, Object> execute(SimUser user, Map<String, Object> data) {
 		Map<String, Object> a = personal("invoke", user);
 		a.put("name", "adaptiveCard/action");
 		a.put("value", Map.of("action", Map.of("type", "Action.Execute", "verb", data.get("action"), "data", data),
@@ -87,7 +87,7 @@ final class Activities {
 		return a;
 	}
 
-	Reply post(Map<String, Object> activity) {
+	public Reply post(Map<String, Object> activity) {
 		return post(TestChannel.bearer(this.simulator), JsonMapper.shared().writeValueAsBytes(activity));
 	}
 
@@ -111,7 +111,7 @@ final class Activities {
 		}
 	}
 
-	record Reply(int status, String body) {
+	public record Reply(int status, String body) {
 
 		JsonNode json() {
 			return JsonMapper.shared().readTree(this.body);
