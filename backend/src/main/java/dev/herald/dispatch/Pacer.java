@@ -81,6 +81,11 @@ final class Pacer implements CallBudget {
 		}
 	}
 
+	/** The tenant budget the pace follows, in calls per second (0 = unlimited). */
+	synchronized int budget() {
+		return this.budget;
+	}
+
 	/** The pace now, in calls per second (0 = unlimited). */
 	double currentRate() {
 		return this.pace.currentRate();

@@ -81,14 +81,17 @@ class Sender {
 
 	/**
 	 * Senders allowed to hold a job until their pacer slot comes. Paced, half a second of
-	 * calls: their start marks are committed ahead, so the pace carries on through a
-	 * commit that stalls for a few hundred milliseconds (a WAL flush on an ordinary disk
-	 * does, every minute or two; with 5 marked ahead each such stall cost a third of a
-	 * second of sends at 50/s), while a paused send leaves at most half a second of
-	 * claimed rows in idle hands, and a crash flags at most as many rows marked but not
-	 * yet sent. Unpaced, nobody waits for a slot and every sender may be marking.
+	 * calls at the current budget (an admin may change it while sending): their start
+	 * marks are committed ahead, so the pace carries on through a commit that stalls for
+	 * a few hundred milliseconds (a WAL flush on an ordinary disk does, every minute or
+	 * two; with a tenth of a second marked ahead each stall cost a third of a second of
+	 * sends at 50/s), while a paused send leaves at most half a second of claimed rows in
+	 * idle hands, and a crash flags at most as many rows marked but not yet sent.
+	 * Unpaced, nobody waits for a slot and every sender may be marking.
 	 */
-	private final Semaphore slotWaiters;
+	private final WaitingRoom slotWaiters = new WaitingRoom();
+
+	private final int concurrency;
 
 	private final AtomicInteger callsInFlight = new AtomicInteger();
 
@@ -109,8 +112,7 @@ class Sender {
 		this.announcements = announcements;
 		this.cards = cards;
 		this.meters = meters;
-		this.slotWaiters = new Semaphore((properties.ratePerSecond() == 0) ? properties.concurrency()
-				: Math.max(4, Math.min(properties.concurrency(), properties.ratePerSecond() / 2)));
+		this.concurrency = properties.concurrency();
 		this.callTimer = Timer.builder("herald.dispatch.call")
 			.description("Bot Connector send latency")
 			.publishPercentiles(0.5, 0.99)
@@ -159,6 +161,9 @@ class Sender {
 		Ready ready;
 		Ledger.Job job = null;
 		try {
+			int budget = this.pacer.budget();
+			this.slotWaiters
+				.resize((budget == 0) ? this.concurrency : Math.max(4, Math.min(this.concurrency, budget / 2)));
 			this.slotWaiters.acquire();
 		}
 		catch (InterruptedException ex) {
@@ -207,19 +212,15 @@ class Sender {
 	 * hands the job back.
 	 */
 	private Ready prepare(Ledger.Job job) throws InterruptedException {
+		Ledger.RenditionKey key;
 		byte[] activity;
 		try {
 			if (this.activities.size() > 500 || this.versions.size() > 500) {
 				this.activities.clear();
 				this.versions.clear();
 			}
-			Ledger.RenditionKey key = job.rendition().atLeast(version(job.announcementId()));
-			activity = this.activities.get(key);
-			if (activity == null) {
-				// Rendered outside the map's lock; two senders may render once each.
-				activity = renderActivity(key);
-				this.activities.put(key, activity);
-			}
+			key = job.rendition().atLeast(version(job.announcementId()));
+			activity = activity(key);
 		}
 		catch (RuntimeException ex) {
 			this.writer.record(this.policy.unrenderable(job, ex.getMessage()));
@@ -236,7 +237,7 @@ class Sender {
 				return Ready.not(Handling.GIVEN_BACK);
 			}
 			case SEND -> {
-				return new Ready(Handling.CALLED, job, activity, this.pacer.acquire());
+				return new Ready(Handling.CALLED, job, key, activity, this.pacer.acquire());
 			}
 		}
 		throw new IllegalStateException("Unknown start mark");
@@ -250,11 +251,18 @@ class Sender {
 			this.writer.giveBack(job);
 			return Handling.GIVEN_BACK;
 		}
+		// Marked ahead, a job may have waited half a second for its slot: an edit whose
+		// version another sender read meanwhile goes out now (rendered once, then from
+		// the cache; nothing is read from the database here, between slot and call).
+		Version known = this.versions.get(job.announcementId());
+		Ledger.RenditionKey key = job.rendition().atLeast((known != null) ? known.editedAt() : 0);
+		byte[] newer = key.equals(ready.key()) ? null : this.activities.get(key);
+		byte[] activity = (newer != null) ? newer : ready.activity();
 		long started = System.nanoTime();
 		ConnectorReply reply;
 		this.callsInFlight.incrementAndGet();
 		try {
-			reply = this.connector.sendActivity(job.serviceUrl(), job.conversationId(), ready.activity(), ready.slot());
+			reply = this.connector.sendActivity(job.serviceUrl(), job.conversationId(), activity, ready.slot());
 		}
 		finally {
 			this.callsInFlight.decrementAndGet();
@@ -278,6 +286,19 @@ class Sender {
 	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
 	void on(AnnouncementEvents.ContentEdited event) {
 		this.activities.keySet().removeIf((key) -> key.announcementId() == event.announcementId());
+		// The next job re-reads the version at once, and jobs marked ahead go with it.
+		this.versions.remove(event.announcementId());
+	}
+
+	/** The rendered activity of a rendition, from the cache or rendered now. */
+	private byte[] activity(Ledger.RenditionKey key) {
+		byte[] activity = this.activities.get(key);
+		if (activity == null) {
+			// Rendered outside the map's lock; two senders may render once each.
+			activity = renderActivity(key);
+			this.activities.put(key, activity);
+		}
+		return activity;
 	}
 
 	/** The content version last read for an announcement, re-read when stale. */
@@ -309,10 +330,35 @@ class Sender {
 	}
 
 	/** A job on its way: with its slot when it may be called now. */
-	private record Ready(Handling handling, Ledger.Job job, byte[] activity, CallBudget.Slot slot) {
+	private record Ready(Handling handling, Ledger.Job job, Ledger.RenditionKey key, byte[] activity,
+			CallBudget.Slot slot) {
 
 		static Ready not(Handling handling) {
-			return new Ready(handling, null, null, null);
+			return new Ready(handling, null, null, null, null);
+		}
+
+	}
+
+	/**
+	 * A semaphore whose number of permits follows a target: fewer permits take effect as
+	 * holders leave.
+	 */
+	private static final class WaitingRoom extends Semaphore {
+
+		private int size;
+
+		WaitingRoom() {
+			super(0);
+		}
+
+		synchronized void resize(int target) {
+			if (target > this.size) {
+				release(target - this.size);
+			}
+			else if (target < this.size) {
+				reducePermits(this.size - target);
+			}
+			this.size = target;
 		}
 
 	}

@@ -159,7 +159,7 @@ class DispatchIntegrationTests extends IntegrationTest {
 
 		api("POST", "/api/v1/announcements/" + id + "/pause", null);
 		// Only calls already in the air may still arrive; a job waiting for its pacer
-		// slot (up to 400 ms at 10/s) is given back, not sent.
+		// slot (up to 500 ms at 10/s) is given back, not sent.
 		Thread.sleep(200);
 		long atPause = deliveries(id).path("conversations").asLong();
 		Thread.sleep(1500);
