@@ -40,7 +40,8 @@ for _ in $(seq 1 30); do runuser -u postgres -- psql -h "$work" -p "$PG_PORT" -U
 runuser -u postgres -- psql -h "$work" -p "$PG_PORT" -U herald -d postgres -c 'CREATE DATABASE herald' >/dev/null
 
 echo "==> OpenID provider (mock-oauth2-server, as pinned in docker-compose.yml) on $OIDC_PORT"
-./mvnw -o -q -B -pl backend dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
+[ -s backend/target/test-classpath.txt ] || fail "backend/target/test-classpath.txt missing: run ./mvnw -B package (or verify) first"
+cp backend/target/test-classpath.txt "$work/cp.txt"
 json_config=$(sed -n "s/^      JSON_CONFIG: '\(.*\)'$/\1/p" docker-compose.yml)
 SERVER_PORT=$OIDC_PORT JSON_CONFIG="$json_config" java -cp "$(cat "$work/cp.txt")" \
   no.nav.security.mock.oauth2.StandaloneMockOAuth2ServerKt >"$work/oidc.log" 2>&1 &
