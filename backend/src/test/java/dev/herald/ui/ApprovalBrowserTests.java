@@ -30,13 +30,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Approval in a real browser (headless Debian Chromium): with approval set to "always" an
  * author's Send becomes Submit for approval; an approver opens the approval queue,
  * comments and approves, and the announcement reaches the employees' Teams chats.
- * Screenshots go to {@code backend/target/screenshots/} ({@code docs/refresh-screenshots.sh} publishes them).
+ * Screenshots go to {@code backend/target/screenshots/}
+ * ({@code docs/refresh-screenshots.sh} publishes them).
  */
 class ApprovalBrowserTests extends IntegrationTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	// Tests write only under target/: the README's test command leaves the git tree clean.
+	// Tests write only under target/: the README's test command leaves the git tree
+	// clean.
 	// docs/refresh-screenshots.sh copies these into docs/screenshots/ on purpose.
 	private static final List<Path> SHOTS = List.of(Path.of("target", "screenshots"));
 
