@@ -27,17 +27,22 @@ class TeamsAppPackageTests {
 
 	static final String BOT_ID = "6f1c2b3a-0000-4000-8000-000000000001";
 
-	private final TeamsAppPackage appPackage = new TeamsAppPackage(
-			new TeamsProperties(BOT_ID, "secret", "tenant", URI.create("https://login.example/token"), "scope",
-					List.of("smba.trafficmanager.net"), URI.create("https://login.example/meta"),
-					"https://api.botframework.com", Duration.ofSeconds(5), Duration.ofSeconds(30),
-					dev.herald.teams.TeamsProperties.Credential.SECRET, null, null, null),
-			new BotProperties("Contoso", "Internal Comms", DataSize.ofKilobytes(256), Duration.ofMinutes(5),
-					Duration.ofHours(12), Duration.ofMinutes(5), Duration.ofHours(24), true, 10, 500,
-					new BotProperties.App("", "1.2.3", "Herald", "Contoso", URI.create("https://contoso.example"),
-							URI.create("https://contoso.example/privacy"), URI.create("https://contoso.example/terms"),
-							"#4F46E5"),
-					1));
+	private final TeamsAppPackage appPackage = fixture();
+
+	/** The package of a configured tenant, as an admin downloads it. */
+	static TeamsAppPackage fixture() {
+		return new TeamsAppPackage(
+				new TeamsProperties(BOT_ID, "secret", "tenant", URI.create("https://login.example/token"), "scope",
+						List.of("smba.trafficmanager.net"), URI.create("https://login.example/meta"),
+						"https://api.botframework.com", Duration.ofSeconds(5), Duration.ofSeconds(30),
+						dev.herald.teams.TeamsProperties.Credential.SECRET, null, null, null),
+				new BotProperties("Contoso", "Internal Comms", DataSize.ofKilobytes(256), Duration.ofMinutes(5),
+						Duration.ofHours(12), Duration.ofMinutes(5), Duration.ofHours(24), true, 10, 500,
+						new BotProperties.App("", "1.2.3", "Herald", "Contoso", URI.create("https://contoso.example"),
+								URI.create("https://contoso.example/privacy"),
+								URI.create("https://contoso.example/terms"), "#4F46E5"),
+						1));
+	}
 
 	@Test
 	void zipHoldsManifestAndIconsAtTheRequiredSizes() throws IOException {
@@ -110,7 +115,7 @@ class TeamsAppPackageTests {
 		assertThat(outline.getRGB(0, 0) >>> 24).as("corner is transparent").isZero();
 	}
 
-	private static Map<String, byte[]> unzip(byte[] zip) throws IOException {
+	static Map<String, byte[]> unzip(byte[] zip) throws IOException {
 		Map<String, byte[]> entries = new HashMap<>();
 		try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
 			ZipEntry entry;
