@@ -36,9 +36,12 @@ public class AnnouncementAudiences {
 
 	private final ApplicationEventPublisher events;
 
+	private final GraphDirectory graph;
+
 	AnnouncementAudiences(JdbcClient jdbc, Announcements announcements, Owners owners, AuthorGuardrails guardrails,
-			AuditLog audit, ApplicationEventPublisher events) {
+			AuditLog audit, ApplicationEventPublisher events, GraphDirectory graph) {
 		this.jdbc = jdbc;
+		this.graph = graph;
 		this.announcements = announcements;
 		this.owners = owners;
 		this.guardrails = guardrails;
@@ -55,6 +58,7 @@ public class AnnouncementAudiences {
 	public void change(long announcementId, AudienceDefinition audience, Actor actor) {
 		this.owners.requireManage(announcementId, actor);
 		this.guardrails.checkAudience(audience, actor);
+		requireChannelsInTheirTeams(audience);
 		set(announcementId, audience);
 		this.audit.record(actor, AuditAction.AUDIENCE_CHANGE, announcementId,
 				"audience set to " + (audience.isEmpty() ? "everyone who has the app"
@@ -62,6 +66,23 @@ public class AnnouncementAudiences {
 								+ ((audience.entries().size() > 20)
 										? " and " + (audience.entries().size() - 20) + " more" : "")));
 		this.events.publishEvent(new AudienceEvents.AudienceChanged(announcementId));
+	}
+
+	/**
+	 * A channel entry names its team, and Herald adds itself to that team to post: the
+	 * pair is checked with Graph, so an author cannot make Herald join a team by naming
+	 * it beside a channel of another (422 otherwise).
+	 */
+	private void requireChannelsInTheirTeams(AudienceDefinition audience) {
+		if (audience.isEmpty()) {
+			return;
+		}
+		for (AudienceEntry channel : audience.of(AudienceKind.CHANNEL)) {
+			if (!this.graph.channelInTeam(channel.teamId(), channel.ref())) {
+				throw new AudienceResolver.AudienceResolutionException(true,
+						"Channel " + channel.ref() + " is not a channel of team " + channel.teamId(), null);
+			}
+		}
 	}
 
 	/** Replaces the audience of a draft or scheduled announcement. */

@@ -133,6 +133,33 @@ class ChannelTeamInstallTests extends IntegrationTest {
 		}
 	}
 
+	@Test
+	void anAuthorCannotMakeHeraldJoinATeamByNamingItBesideAnotherTeamsChannel() {
+		Api author = Api.author(baseUrl());
+		List<SimTeam> without = this.simulator.tenant()
+			.teams()
+			.stream()
+			.filter((t) -> !this.simulator.isInstalledInTeam(t.id()))
+			.limit(2)
+			.toList();
+		assertThat(without).hasSize(2);
+		SimTeam target = without.get(0);
+		SimChannel elsewhere = without.get(1).channels().get(1);
+		long id = author.json("POST", "/api/v1/announcements", Map.of("title", "Mismatch", "summary", "x"), 201)
+			.path("id")
+			.asLong();
+
+		for (String teamId : List.of(target.id(), "00000000-0000-0000-0000-000000000000")) {
+			String body = "{\"entries\":[{\"kind\":\"CHANNEL\",\"ref\":\"" + elsewhere.id() + "\",\"teamId\":\""
+					+ teamId + "\",\"label\":\"x\"}]}";
+			Api.assertProblem(author.call("PUT", "/api/v1/announcements/" + id + "/audience", "application/json", body),
+					422);
+		}
+		assertThat(author.json("GET", "/api/v1/announcements/" + id + "/audience", null, 200).path("entries"))
+			.isEmpty();
+		assertThat(this.simulator.isInstalledInTeam(target.id())).isFalse();
+	}
+
 	private SimTeam teamWhere(java.util.function.Predicate<SimTeam> which) {
 		List<SimTeam> teams = this.simulator.tenant().teams().stream().filter(which).toList();
 		assertThat(teams).as("a suitable team in the simulated tenant").isNotEmpty();
