@@ -58,7 +58,6 @@ public class AnnouncementAudiences {
 	public void change(long announcementId, AudienceDefinition audience, Actor actor) {
 		this.owners.requireManage(announcementId, actor);
 		this.guardrails.checkAudience(audience, actor);
-		requireChannelsInTheirTeams(audience);
 		set(announcementId, audience);
 		this.audit.record(actor, AuditAction.AUDIENCE_CHANGE, announcementId,
 				"audience set to " + (audience.isEmpty() ? "everyone who has the app"
@@ -89,6 +88,7 @@ public class AnnouncementAudiences {
 	@Transactional
 	public void set(long announcementId, AudienceDefinition audience) {
 		audience.validateRules();
+		requireChannelsInTheirTeams(audience);
 		// The row lock orders this against a concurrent start: either the send sees the
 		// new audience, or this change sees a non-editable status and is refused.
 		this.jdbc.sql("SELECT id FROM announcement WHERE id = :id FOR UPDATE")
