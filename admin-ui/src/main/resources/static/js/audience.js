@@ -144,6 +144,7 @@
         $('audience-people').textContent = p.people;
         $('audience-channels').textContent = p.channels;
         $('audience-need-install').textContent = p.needInstall;
+        $('audience-need-team-install').textContent = p.needTeamInstall;
         $('audience-opted-out').textContent = p.optedOut;
         $('audience-guests').textContent = p.guestsExcluded;
         counts.hidden = false;

@@ -55,7 +55,9 @@ class TableOwnershipTests {
 			// Governance (#15) and shared budgets (#17).
 			entry("announcement_owner", "announcement"), entry("approval_request", "approval"),
 			entry("audit_event", "audit"), entry("author_guardrail", "audience"), entry("rate_budget", "pacing"),
-			entry("staff_member", "security"));
+			entry("staff_member", "security"),
+			// Herald adding itself to teams for channel posts (#27).
+			entry("team_install", "install"));
 
 	/**
 	 * Columns of a table kept by another package than the table's owner: the live counts

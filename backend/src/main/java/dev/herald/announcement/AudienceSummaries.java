@@ -56,10 +56,12 @@ public interface AudienceSummaries {
 	 * @param people distinct people
 	 * @param channels channels
 	 * @param needInstall people who do not have the app yet
+	 * @param needTeamInstall channels whose team Herald must be added to first
 	 * @param optedOut people who opted out (counted, never messaged)
 	 * @param guestsExcluded guests left out by the admin setting
 	 */
-	record Count(int recipients, int people, int channels, int needInstall, int optedOut, int guestsExcluded) {
+	record Count(int recipients, int people, int channels, int needInstall, int needTeamInstall, int optedOut,
+			int guestsExcluded) {
 	}
 
 	/** The audience cannot be resolved right now. */

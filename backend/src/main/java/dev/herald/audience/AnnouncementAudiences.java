@@ -36,9 +36,12 @@ public class AnnouncementAudiences {
 
 	private final ApplicationEventPublisher events;
 
+	private final GraphDirectory graph;
+
 	AnnouncementAudiences(JdbcClient jdbc, Announcements announcements, Owners owners, AuthorGuardrails guardrails,
-			AuditLog audit, ApplicationEventPublisher events) {
+			AuditLog audit, ApplicationEventPublisher events, GraphDirectory graph) {
 		this.jdbc = jdbc;
+		this.graph = graph;
 		this.announcements = announcements;
 		this.owners = owners;
 		this.guardrails = guardrails;
@@ -64,10 +67,28 @@ public class AnnouncementAudiences {
 		this.events.publishEvent(new AudienceEvents.AudienceChanged(announcementId));
 	}
 
+	/**
+	 * A channel entry names its team, and Herald adds itself to that team to post: the
+	 * pair is checked with Graph, so an author cannot make Herald join a team by naming
+	 * it beside a channel of another (422 otherwise).
+	 */
+	private void requireChannelsInTheirTeams(AudienceDefinition audience) {
+		if (audience.isEmpty()) {
+			return;
+		}
+		for (AudienceEntry channel : audience.of(AudienceKind.CHANNEL)) {
+			if (!this.graph.channelInTeam(channel.teamId(), channel.ref())) {
+				throw new AudienceResolver.AudienceResolutionException(true,
+						"Channel " + channel.ref() + " is not a channel of team " + channel.teamId(), null);
+			}
+		}
+	}
+
 	/** Replaces the audience of a draft or scheduled announcement. */
 	@Transactional
 	public void set(long announcementId, AudienceDefinition audience) {
 		audience.validateRules();
+		requireChannelsInTheirTeams(audience);
 		// The row lock orders this against a concurrent start: either the send sees the
 		// new audience, or this change sees a non-editable status and is refused.
 		this.jdbc.sql("SELECT id FROM announcement WHERE id = :id FOR UPDATE")

@@ -116,15 +116,20 @@ public class AudienceResolver {
 							       (SELECT count(*) FROM reachable WHERE conversation_ref IS NULL AND NOT opted_out) AS need_install,
 							       (SELECT count(*) FROM reachable WHERE opted_out) AS opted_out,
 							       (SELECT count(*) FROM people WHERE guest AND NOT gone AND NOT :allowGuests) AS guests,
-							       (SELECT count(DISTINCT channel_id) FROM audience_channel) AS channels
+							       (SELECT count(DISTINCT channel_id) FROM audience_channel) AS channels,
+							       (SELECT count(DISTINCT ch.channel_id) FROM audience_channel ch
+							        WHERE NOT EXISTS (SELECT 1 FROM conversation c
+							                          WHERE c.kind = 'channel' AND c.tenant_id = :tenant
+							                            AND c.channel_id = ch.channel_id AND c.status = 'active'))
+							         AS need_team
 							""")
 			.param("allowGuests", allowGuests)
 			.param("tenant", this.tenantId)
 			.param("id", null) // a preview counts opt-outs of everything; topic and
 								// importance apply at freeze
 			.query((rs, i) -> new Preview(rs.getInt("people") + rs.getInt("channels"), rs.getInt("people"),
-					rs.getInt("channels"), rs.getInt("need_install"), rs.getInt("opted_out"), rs.getInt("guests"),
-					allowGuests, List.of()))
+					rs.getInt("channels"), rs.getInt("need_install"), rs.getInt("need_team"), rs.getInt("opted_out"),
+					rs.getInt("guests"), allowGuests, List.of()))
 			.single();
 		List<String> unmatched = this.jdbc.sql("""
 				SELECT a.address FROM audience_address a
@@ -302,7 +307,9 @@ public class AudienceResolver {
 			.query((rs, i) -> new Snapshot(rs.getInt("total"), rs.getInt("installing"), rs.getInt("opted_out")))
 			.single();
 		// A channel Herald has not heard of yet becomes a conversation now (the
-		// conversation module owns that table).
+		// conversation module owns that table). A channel of a team Herald is not in
+		// is frozen without its conversation: it waits, like a person without the app,
+		// until Herald has added itself to the team.
 		List<ChannelConversation> heard = this.jdbc.sql("""
 				SELECT DISTINCT ON (channel_id) channel_id, team_id, label FROM audience_channel ORDER BY channel_id
 				""")
@@ -314,7 +321,7 @@ public class AudienceResolver {
 			.sql("""
 					WITH inserted AS (
 					  INSERT INTO audience_snapshot (announcement_id, recipient, recipient_kind, conversation_ref, opted_out)
-					  SELECT :id, c.channel_id, 'channel', c.id, false
+					  SELECT :id, c.channel_id, 'channel', CASE WHEN c.status = 'active' THEN c.id END, false
 					  FROM (SELECT DISTINCT channel_id FROM audience_channel) ch
 					  JOIN conversation c ON c.kind = 'channel' AND c.tenant_id = :tenant AND c.channel_id = ch.channel_id
 					  ON CONFLICT DO NOTHING
@@ -468,17 +475,19 @@ public class AudienceResolver {
 	 * @param people distinct people after dropping guests and departed people
 	 * @param channels distinct channels
 	 * @param needInstall people who do not have Herald yet (installed proactively)
+	 * @param needTeamInstall channels whose team Herald is not in yet (it adds itself to
+	 * the team first)
 	 * @param optedOut people who opted out (counted, never messaged)
 	 * @param guestsExcluded guests left out because the admin setting does not allow them
 	 * @param guestsAllowed the setting at the time of the preview
 	 * @param unmatchedAddresses addresses that match nobody in the directory (first 1000)
 	 */
-	public record Preview(int recipients, int people, int channels, int needInstall, int optedOut, int guestsExcluded,
-			boolean guestsAllowed, List<String> unmatchedAddresses) {
+	public record Preview(int recipients, int people, int channels, int needInstall, int needTeamInstall, int optedOut,
+			int guestsExcluded, boolean guestsAllowed, List<String> unmatchedAddresses) {
 
 		Preview withUnmatched(List<String> unmatched) {
-			return new Preview(this.recipients, this.people, this.channels, this.needInstall, this.optedOut,
-					this.guestsExcluded, this.guestsAllowed, unmatched);
+			return new Preview(this.recipients, this.people, this.channels, this.needInstall, this.needTeamInstall,
+					this.optedOut, this.guestsExcluded, this.guestsAllowed, unmatched);
 		}
 
 	}

@@ -72,6 +72,22 @@ class GraphDirectory {
 		return found;
 	}
 
+	/** Whether this channel is one of this team's (Graph answers 404 otherwise). */
+	boolean channelInTeam(String teamId, String channelId) {
+		try {
+			this.graph.teams().byTeamId(teamId).channels().byChannelId(channelId).get((rc) -> {
+				rc.queryParameters.select = new String[] { "id" };
+			});
+			return true;
+		}
+		catch (com.microsoft.kiota.ApiException ex) {
+			if (ex.getResponseStatusCode() == 404 || ex.getResponseStatusCode() == 400) {
+				return false;
+			}
+			throw ex;
+		}
+	}
+
 	List<Found> channels(String teamId) {
 		ChannelCollectionResponse page = this.graph.teams().byTeamId(teamId).channels().get((rc) -> {
 			rc.queryParameters.select = new String[] { "id", "displayName", "description" };

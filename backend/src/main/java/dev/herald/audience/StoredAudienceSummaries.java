@@ -72,7 +72,7 @@ class StoredAudienceSummaries implements AudienceSummaries {
 		try {
 			AudienceResolver.Preview preview = this.resolver.preview(audience);
 			return Optional.of(new Count(preview.recipients(), preview.people(), preview.channels(),
-					preview.needInstall(), preview.optedOut(), preview.guestsExcluded()));
+					preview.needInstall(), preview.needTeamInstall(), preview.optedOut(), preview.guestsExcluded()));
 		}
 		catch (AudienceResolver.AudienceResolutionException ex) {
 			throw new UnavailableException(ex.getMessage(), ex);

@@ -190,7 +190,8 @@ class BotTurns {
 			return;
 		}
 		this.conversations.recordChannel(new ChannelConversation(tenant, a.teamId(), channel, a.serviceUrl(),
-				channel.equals(a.teamId()) ? null : Activity.text(a.json().path("conversation").path("name"))));
+				channel.equals(a.teamId()) ? null : Activity.text(a.json().path("conversation").path("name")),
+				Activity.text(a.json().path("channelData").path("team").path("aadGroupId"))));
 		this.teams.syncLater(tenant, a.teamId(), a.serviceUrl());
 		if (this.properties.welcome()) {
 			BotLanguage language = BotLanguage.of(a.locale());

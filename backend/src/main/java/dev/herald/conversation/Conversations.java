@@ -116,49 +116,69 @@ public class Conversations {
 	public boolean recordChannel(ChannelConversation c) {
 		return this.jdbc.sql("""
 				INSERT INTO conversation (kind, tenant_id, conversation_id, service_url, display_name, team_id,
-				                          channel_id, status)
-				VALUES ('channel', :tenant, :channel, :serviceUrl, :name, :team, :channel, 'active')
+				                          channel_id, aad_group_id, status)
+				VALUES ('channel', :tenant, :channel, :serviceUrl, :name, :team, :channel, :group, 'active')
 				ON CONFLICT (tenant_id, channel_id) WHERE kind = 'channel' DO UPDATE SET
 				  service_url  = EXCLUDED.service_url,
 				  display_name = COALESCE(EXCLUDED.display_name, conversation.display_name),
 				  team_id      = EXCLUDED.team_id,
+				  aad_group_id = COALESCE(EXCLUDED.aad_group_id, conversation.aad_group_id),
 				  status       = 'active',
 				  updated_at   = now()
-				WHERE (conversation.service_url, conversation.display_name, conversation.team_id, conversation.status)
+				WHERE (conversation.service_url, conversation.display_name, conversation.team_id,
+				       conversation.aad_group_id, conversation.status)
 				      IS DISTINCT FROM
 				      (EXCLUDED.service_url, COALESCE(EXCLUDED.display_name, conversation.display_name),
-				       EXCLUDED.team_id, 'active')
+				       EXCLUDED.team_id, COALESCE(EXCLUDED.aad_group_id, conversation.aad_group_id), 'active')
 				""")
 			.param("tenant", c.tenantId())
 			.param("channel", c.channelId())
 			.param("serviceUrl", c.serviceUrl())
 			.param("name", c.name())
 			.param("team", c.teamId())
+			.param("group", c.aadGroupId())
 			.update() == 1;
 	}
 
 	/**
-	 * Makes each channel of an audience a conversation Herald may post to, keeping what
-	 * is already known about it: its id is the Bot Framework conversation id; if the bot
-	 * is not in that team, the send says so.
+	 * Makes each channel of an audience a conversation Herald may post to once it is in
+	 * the channel's team, keeping what is already known about it: its id is the Bot
+	 * Framework conversation id. A channel first heard of here is stored as
+	 * {@code uninstalled}: only Teams' conversationUpdate (or Graph saying the app is in
+	 * the team) makes it active, since Teams refuses posts from a bot outside the team.
 	 */
 	public void ensureChannels(String tenantId, String serviceUrl, java.util.List<ChannelConversation> channels) {
 		for (ChannelConversation c : channels) {
-			this.jdbc
-				.sql("""
-						INSERT INTO conversation (kind, tenant_id, conversation_id, service_url, display_name, team_id, channel_id)
-						VALUES ('channel', :tenant, :channel, :serviceUrl, :name, :team, :channel)
-						ON CONFLICT (tenant_id, channel_id) WHERE kind = 'channel'
-						DO UPDATE SET display_name = COALESCE(conversation.display_name, EXCLUDED.display_name)
-						WHERE conversation.display_name IS NULL AND EXCLUDED.display_name IS NOT NULL
-						""")
+			this.jdbc.sql("""
+					INSERT INTO conversation (kind, tenant_id, conversation_id, service_url, display_name, team_id,
+					                          channel_id, aad_group_id, status)
+					VALUES ('channel', :tenant, :channel, :serviceUrl, :name, :team, :channel, :group, 'uninstalled')
+					ON CONFLICT (tenant_id, channel_id) WHERE kind = 'channel'
+					DO UPDATE SET display_name = COALESCE(conversation.display_name, EXCLUDED.display_name),
+					              aad_group_id = COALESCE(conversation.aad_group_id, EXCLUDED.aad_group_id)
+					WHERE (conversation.display_name IS NULL AND EXCLUDED.display_name IS NOT NULL)
+					   OR (conversation.aad_group_id IS NULL AND EXCLUDED.aad_group_id IS NOT NULL)
+					""")
 				.param("tenant", tenantId)
 				.param("channel", c.channelId())
 				.param("serviceUrl", serviceUrl)
 				.param("name", c.name())
 				.param("team", c.teamId())
+				.param("group", (c.aadGroupId() != null) ? c.aadGroupId() : c.teamId())
 				.update();
 		}
+	}
+
+	/**
+	 * Graph says Herald is in this team (Graph id): its known channels may be posted to,
+	 * whether or not Teams' conversationUpdate arrived (it may have been sent before
+	 * Herald ran). Returns how many channels changed.
+	 */
+	public int activateTeamChannels(String tenantId, String aadGroupId) {
+		return this.jdbc.sql("""
+				UPDATE conversation SET status = 'active', updated_at = now()
+				WHERE kind = 'channel' AND tenant_id = :tenant AND aad_group_id = :group AND status <> 'active'
+				""").param("tenant", tenantId).param("group", aadGroupId).update();
 	}
 
 	/** Marks every channel of a team, e.g. when the bot is removed from it. */

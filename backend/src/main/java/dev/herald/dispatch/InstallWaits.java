@@ -77,6 +77,56 @@ public class InstallWaits {
 	}
 
 	/**
+	 * Moves waiting channel rows to pending once their channel is active (Herald is in
+	 * the channel's team); returns how many.
+	 */
+	@Transactional
+	public int promoteChannels(String tenantId) {
+		return this.jdbc.sql("""
+				UPDATE delivery d SET state = :pending, conversation_ref = c.id, next_attempt_at = now(),
+				  updated_at = now()
+				FROM conversation c
+				WHERE d.state = :installing AND d.recipient_kind = 'channel'
+				  AND c.kind = 'channel' AND c.tenant_id = :tenant AND c.channel_id = d.recipient
+				  AND c.status = 'active'
+				""")
+			.param("pending", DeliveryState.PENDING.dbValue())
+			.param("installing", DeliveryState.INSTALLING.dbValue())
+			.param("tenant", tenantId)
+			.update();
+	}
+
+	/**
+	 * Fails the waiting channel rows of a team Herald could not be added to (Graph id),
+	 * with the reason; returns the announcements touched (they may now be complete).
+	 */
+	@Transactional
+	public List<Long> failWaitingChannels(String tenantId, String aadGroupId, Integer status, String reason) {
+		return this.jdbc.sql("""
+				WITH failed AS (
+				  UPDATE delivery d SET state = :failed, reason = :reason, last_status = :status, updated_at = now()
+				  FROM conversation c
+				  WHERE d.state = :installing AND d.recipient_kind = 'channel'
+				    AND c.kind = 'channel' AND c.tenant_id = :tenant AND c.channel_id = d.recipient
+				    AND c.aad_group_id = :group
+				  RETURNING d.announcement_id
+				)
+				UPDATE announcement an SET failed = an.failed + f.n, updated_at = now()
+				FROM (SELECT announcement_id, count(*) AS n FROM failed GROUP BY announcement_id) f
+				WHERE an.id = f.announcement_id
+				RETURNING an.id
+				""")
+			.param("failed", DeliveryState.FAILED.dbValue())
+			.param("installing", DeliveryState.INSTALLING.dbValue())
+			.param("reason", reason)
+			.param("status", status)
+			.param("tenant", tenantId)
+			.param("group", aadGroupId)
+			.query(Long.class)
+			.list();
+	}
+
+	/**
 	 * Fails the waiting rows of people whose install failed, each with its install's
 	 * status and reason; returns the announcements touched (they may now be complete).
 	 */

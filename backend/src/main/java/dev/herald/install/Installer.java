@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.microsoft.graph.models.Chat;
+import com.microsoft.graph.models.TeamsAppInstallation;
 import com.microsoft.graph.models.UserScopeTeamsAppInstallation;
 import com.microsoft.graph.models.UserScopeTeamsAppInstallationCollectionResponse;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
@@ -54,9 +55,16 @@ class Installer implements SmartLifecycle {
 
 	static final String SWITCHED_OFF = "Herald is not installed for this person and proactive installation is off";
 
+	static final String TEAM_SWITCHED_OFF = "Herald is not in this channel's team and proactive installation is off";
+
+	/** Teams are few: a couple of calls in flight are plenty. */
+	private static final int TEAM_WORKERS = 2;
+
 	private final InstallProperties properties;
 
 	private final InstallQueue queue;
+
+	private final TeamInstalls teamInstalls;
 
 	private final GraphServiceClient graph;
 
@@ -87,11 +95,12 @@ class Installer implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	Installer(InstallProperties properties, InstallQueue queue, GraphServiceClient graph, TeamsAppCatalog catalog,
-			AppSettings settings, Conversations conversations, Announcements announcements, TenantServiceUrl serviceUrl,
-			MeterRegistry meters, TeamsProperties teams, JdbcClient jdbc) {
+	Installer(InstallProperties properties, InstallQueue queue, TeamInstalls teamInstalls, GraphServiceClient graph,
+			TeamsAppCatalog catalog, AppSettings settings, Conversations conversations, Announcements announcements,
+			TenantServiceUrl serviceUrl, MeterRegistry meters, TeamsProperties teams, JdbcClient jdbc) {
 		this.properties = properties;
 		this.queue = queue;
+		this.teamInstalls = teamInstalls;
 		this.graph = graph;
 		this.catalog = catalog;
 		this.settings = settings;
@@ -116,6 +125,9 @@ class Installer implements SmartLifecycle {
 		startThread("herald-install-housekeeper", this::housekeepingLoop);
 		for (int i = 0; i < this.properties.concurrency(); i++) {
 			startThread("herald-installer-" + i, this::installLoop);
+		}
+		for (int i = 0; i < TEAM_WORKERS; i++) {
+			startThread("herald-team-installer-" + i, this::teamInstallLoop);
 		}
 		// Two GETs per person; a few threads keep the read budget busy.
 		for (int i = 0; i < Math.max(1, this.properties.concurrency() / 4); i++) {
@@ -264,6 +276,112 @@ class Installer implements SmartLifecycle {
 		}
 	}
 
+	private void teamInstallLoop() {
+		while (this.running) {
+			try {
+				List<TeamInstalls.Claim> claimed = this.settings.proactiveInstall()
+						? this.teamInstalls.claim(1, this.properties.lease()) : List.of();
+				for (TeamInstalls.Claim claim : claimed) {
+					installInTeam(claim);
+				}
+				if (claimed.isEmpty()) {
+					Thread.sleep(this.properties.pollInterval().toMillis());
+				}
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			catch (RuntimeException ex) {
+				// Only the database can throw here; the lease returns the install later.
+				log.warn("Recording a team install failed: {}", ex.getMessage());
+				sleep(Duration.ofSeconds(1));
+			}
+		}
+	}
+
+	/**
+	 * Adds Herald to a team through Graph ({@code POST /teams/{id}/installedApps}), in
+	 * the install budget people's installs use. Teams then posts the team's
+	 * conversationUpdate, which makes its channels active; 409 means Herald is there
+	 * already (added before it ran), so its channels are active at once.
+	 */
+	private void installInTeam(TeamInstalls.Claim claim) throws InterruptedException {
+		String team = claim.aadGroupId();
+		String refused = "Herald could not be added to team " + claim.describe() + ": ";
+		Optional<String> appId;
+		try {
+			appId = this.catalog.catalogId();
+		}
+		catch (RuntimeException ex) {
+			GraphFailure failure = GraphFailure.of(ex);
+			teamRetryOrFail(claim, failure,
+					refused + "looking up Herald in the app catalog failed: " + failure.describe(),
+					this.properties.maxAttempts(), backoff(claim.attempts()));
+			return;
+		}
+		if (appId.isEmpty()) {
+			countTeam("no_app");
+			this.teamInstalls.failed(team, 404, refused + this.catalog.missingReason());
+			return;
+		}
+		TeamsAppInstallation body = new TeamsAppInstallation();
+		body.setAdditionalData(Map.of("teamsApp@odata.bind", this.catalog.bindUrl(appId.get())));
+		this.installPacer.acquire();
+		try {
+			this.graph.teams().byTeamId(team).installedApps().post(body, (rc) -> rc.options.add(NO_SDK_RETRY));
+			countTeam("installed");
+			this.teamInstalls.installed(team, 201);
+			log.info("Herald added itself to team {}; waiting for its conversationUpdate", claim.describe());
+		}
+		catch (RuntimeException ex) {
+			GraphFailure failure = GraphFailure.of(ex);
+			if (failure.status() == 409) {
+				countTeam("already_installed");
+				this.conversations.activateTeamChannels(this.tenantId, team);
+				this.teamInstalls.installed(team, 409);
+			}
+			else if (failure.isThrottled()) {
+				countTeam("throttled");
+				Duration wait = (failure.retryAfter() != null) ? failure.retryAfter() : backoff(claim.attempts());
+				this.installPacer.throttled(wait);
+				teamRetryOrFail(claim, failure, refused + failure.describe(), this.properties.maxThrottledAttempts(),
+						wait);
+			}
+			else if (failure.isTransient()) {
+				countTeam("transient");
+				teamRetryOrFail(claim, failure, refused + failure.describe(), this.properties.maxAttempts(),
+						backoff(claim.attempts()));
+			}
+			else {
+				// 403 (app blocked, permission missing), 404 (no such team, app not in
+				// the
+				// catalog): no retry changes these.
+				countTeam((failure.status() == 403) ? "forbidden" : "rejected");
+				if (failure.status() == 404 && failure.message().toLowerCase().contains("app")) {
+					this.catalog.forget();
+				}
+				this.teamInstalls.failed(team, failure.status(), refused + failure.describe());
+				log.warn("{}{}", refused, failure.describe());
+			}
+		}
+	}
+
+	private void teamRetryOrFail(TeamInstalls.Claim claim, GraphFailure failure, String reason, int limit,
+			Duration wait) {
+		Integer status = (failure.status() == 0) ? null : failure.status();
+		if (claim.attempts() >= limit) {
+			this.teamInstalls.failed(claim.aadGroupId(), status,
+					reason + " (gave up after " + claim.attempts() + " attempts)");
+		}
+		else {
+			this.teamInstalls.retry(claim.aadGroupId(), status, reason, Instant.now().plus(wait));
+		}
+	}
+
+	private void countTeam(String outcome) {
+		this.meters.counter("herald.install.team_outcomes", "outcome", outcome).increment();
+	}
+
 	private void transientFailure(InstallQueue.Claim claim, GraphFailure failure, String reason) {
 		count("transient");
 		retryOrFail(claim, new GraphFailure(failure.status(), failure.code(), reason, failure.retryAfter()),
@@ -304,11 +422,20 @@ class Installer implements SmartLifecycle {
 
 	private void housekeeping() throws InterruptedException {
 		this.queue.recoverExpired();
+		this.teamInstalls.recoverExpired();
 		if (!this.settings.proactiveInstall()) {
 			this.queue.failQueued(SWITCHED_OFF);
+			this.teamInstalls.failQueued(TEAM_SWITCHED_OFF);
 		}
 		this.queue.promote();
+		for (String team : this.teamInstalls.overdue(this.properties.conversationWait())) {
+			this.conversations.activateTeamChannels(this.tenantId, team);
+		}
+		this.teamInstalls.promote();
 		for (Long announcementId : this.queue.failFromInstalls()) {
+			this.announcements.markSentIfComplete(announcementId);
+		}
+		for (Long announcementId : this.teamInstalls.failFromInstalls()) {
 			this.announcements.markSentIfComplete(announcementId);
 		}
 		if (this.overdue.isEmpty()) {

@@ -256,6 +256,25 @@ class NotificationIntegrationTests extends IntegrationTest {
 		return "{\"recipients\":[{\"aadObjectId\":\"" + UUID.randomUUID() + "\"}],\"text\":\"" + text + "\"}";
 	}
 
+	@Test
+	void aClientAllowedOneTeamCannotReachAnotherTeamsChannelByNamingItsTeam() {
+		ApiHttp http = new ApiHttp(baseUrl());
+		java.util.List<dev.herald.simulator.SimTeam> teams = this.simulator.tenant().teams();
+		dev.herald.simulator.SimTeam allowedTeam = teams.get(0);
+		dev.herald.simulator.SimChannel elsewhere = teams.get(1).channels().get(1);
+		String token = TestIdentityProvider.accessToken(register(http,
+				"{\"displayName\":\"Team bot\",\"allowedAudiences\":[\"team:" + allowedTeam.id() + "\"]}"));
+		long before = this.jdbc.sql("SELECT count(*) FROM notification").query(Long.class).single();
+
+		// "team:X" allows X's channels (#27: Graph says whether the channel is X's).
+		JsonNode refused = assertProblem(http.call("POST", "/api/v1/notifications", token,
+				"{\"audience\":{\"entries\":[{\"kind\":\"CHANNEL\",\"ref\":\"" + elsewhere.id() + "\",\"teamId\":\""
+						+ allowedTeam.id() + "\"}]},\"text\":\"Hi\"}"),
+				422);
+		assertThat(refused.path("detail").asString()).contains("is not a channel of team");
+		assertThat(this.jdbc.sql("SELECT count(*) FROM notification").query(Long.class).single()).isEqualTo(before);
+	}
+
 	private static String register(ApiHttp http, String settings) {
 		String client = "app-" + UUID.randomUUID();
 		String body = settings.replaceFirst("\\{", "{\"clientId\":\"" + client + "\",");

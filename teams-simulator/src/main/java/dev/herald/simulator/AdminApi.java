@@ -282,6 +282,12 @@ final class AdminApi {
 		this.sim.timeoutHoldMillis = integer(body, "timeoutHoldMillis", (int) this.sim.timeoutHoldMillis);
 		this.sim.preconditionFailedShare = dbl(body, "preconditionFailedShare", this.sim.preconditionFailedShare);
 		this.sim.requireInstall = bool(body, "requireInstall", this.sim.requireInstall);
+		this.sim.requireTeamInstall = bool(body, "requireTeamInstall", this.sim.requireTeamInstall);
+		if (body.containsKey("teamInstallDenied")) {
+			Object denied = body.get("teamInstallDenied");
+			this.sim.teamInstallDenied = (denied instanceof Boolean b) ? (b ? TeamsSimulator.TEAM_INSTALL_DENIED : null)
+					: Json.str(denied);
+		}
 		return Resp.json(200, this.sim.runtimeOptions());
 	}
 

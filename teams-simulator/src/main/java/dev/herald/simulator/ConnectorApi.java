@@ -119,6 +119,11 @@ final class ConnectorApi {
 		if (c.personal()) {
 			return forbidden(c.user);
 		}
+		if (this.sim.requireTeamInstall && c.channel != null && !this.sim.isInstalledInTeam(c.channel.teamId())) {
+			this.sim.stats.forbidden403.incrementAndGet();
+			this.sim.stats.botNotInRoster403.incrementAndGet();
+			return error(403, "BotNotInConversationRoster", "The bot isn't part of the conversation roster.");
+		}
 		return null;
 	}
 

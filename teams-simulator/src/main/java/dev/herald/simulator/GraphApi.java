@@ -68,6 +68,7 @@ final class GraphApi {
 		r.add("GET", "/v1.0/teams/{id}", Kind.GRAPH, this::team);
 		r.add("GET", "/v1.0/teams/{id}/members", Kind.GRAPH, this::teamMembers);
 		r.add("GET", "/v1.0/teams/{id}/channels", Kind.GRAPH, this::channels);
+		r.add("POST", "/v1.0/teams/{id}/installedApps", Kind.GRAPH, this::installInTeam);
 		r.add("GET", "/v1.0/teams/{id}/channels/{channelId}", Kind.GRAPH, this::channel);
 		r.add("GET", "/v1.0/appCatalogs/teamsApps", Kind.GRAPH, this::teamsApps);
 		r.add("POST", "/v1.0/appCatalogs/teamsApps", Kind.GRAPH, this::publishApp);
@@ -541,6 +542,60 @@ final class GraphApi {
 		this.sim.stats.graphInstalls.incrementAndGet();
 		this.sim.installAsync(u);
 		return Resp.empty(201).header("request-id", UUID.randomUUID().toString());
+	}
+
+	/**
+	 * {@code POST /teams/{id}/installedApps}: adds the app to a team and posts the team's
+	 * conversationUpdate to the bot (async), as Teams does; 409 when already there, 403
+	 * when team installs are denied, 429 in the install budget shared with personal
+	 * installs.
+	 */
+	private Resp installInTeam(Req req) {
+		Resp g = guard(req);
+		if (g != null) {
+			return g;
+		}
+		long wait = this.sim.acquireGraphInstall();
+		if (wait > 0) {
+			this.sim.stats.throttledGraphInstalls.incrementAndGet();
+			return throttled(wait);
+		}
+		SimTeam team = teamOf(req);
+		if (team == null) {
+			return teamNotFound(req);
+		}
+		Map<String, Object> body = req.json();
+		String bind = (body != null) ? Json.str(body.get("teamsApp@odata.bind")) : null;
+		if (bind == null) {
+			return error(400, "BadRequest", "Invalid bind property name teamsApp in request.");
+		}
+		String appId = bind.substring(bind.lastIndexOf('/') + 1).replaceAll("^teamsApps\\('|'\\)$", "");
+		if (!appId.equalsIgnoreCase(this.sim.teamsAppCatalogId())) {
+			return error(404, "NotFound", "The app with id '" + appId + "' was not found in the app catalog.");
+		}
+		String denied = this.sim.teamInstallDenied;
+		if (denied != null) {
+			this.sim.stats.graphTeamInstallsDenied.incrementAndGet();
+			return error(403, "Forbidden", denied);
+		}
+		if (this.sim.isInstalledInTeam(team.id())) {
+			return error(409, "Conflict", "App is already installed in this team.");
+		}
+		this.sim.stats.graphTeamInstalls.incrementAndGet();
+		this.sim.installInTeamAsync(team);
+		return Resp.empty(201).header("request-id", UUID.randomUUID().toString());
+	}
+
+	private static Resp throttled(long wait) {
+		String requestId = UUID.randomUUID().toString();
+		return new Resp(429, CONTENT_TYPE,
+				Json.bytes(Json.obj("error",
+						Json.obj("code", "TooManyRequests", "innerError",
+								Json.obj("code", "429", "date", Instant.now().toString().replaceAll("\\.\\d+Z$", ""),
+										"message", "Please retry after", "request-id", requestId, "status", "429"),
+								"message", "Please retry again later."))))
+			.header("Retry-After", Integer.toString(SlidingWindows.retryAfterSeconds(wait)))
+			.header("request-id", requestId);
 	}
 
 	private Map<String, Object> installationJson(SimUser u, boolean expand) {

@@ -43,6 +43,10 @@ public final class SimulatorMain {
 		}
 		sim.setPreconditionFailedShare(options.preconditionFailedShare);
 		sim.setRequireInstall(options.requireInstall);
+		sim.setRequireTeamInstall(options.requireTeamInstall);
+		if (options.denyTeamInstall) {
+			sim.setTeamInstallDenied(TeamsSimulator.TEAM_INSTALL_DENIED);
+		}
 		Runtime.getRuntime().addShutdownHook(new Thread(sim::close, "teams-sim-shutdown"));
 		System.out.println("Teams simulator listening on " + sim.baseUrl());
 		System.out.println("  tenant        " + sim.tenantId() + " (" + sim.tenant().users().size() + " users)");
@@ -77,6 +81,10 @@ public final class SimulatorMain {
 
 		boolean installExisting;
 
+		boolean requireTeamInstall = true;
+
+		boolean denyTeamInstall;
+
 	}
 
 	/** Parses the command line; null for --help. */
@@ -102,6 +110,8 @@ public final class SimulatorMain {
 				case "--strict" -> c = c.withStrictAuth(true);
 				case "--no-install-check" -> o.requireInstall = false;
 				case "--install-existing" -> o.installExisting = true;
+				case "--no-team-install-check" -> o.requireTeamInstall = false;
+				case "--deny-team-install" -> o.denyTeamInstall = true;
 				default -> {
 					if (value == null) {
 						if (i + 1 >= args.length) {
@@ -203,6 +213,8 @@ public final class SimulatorMain {
 				  --max-message-bytes N    413 threshold in UTF-16 bytes (default 102400)
 				  --timeout-hold-ms N      how long timeout faults hold the request (default 35000)
 				  --no-install-check       allow personal sends to users without the app
+				  --no-team-install-check  allow channel posts in teams without the app (default: 403)
+				  --deny-team-install      Graph refuses installs into teams (403, permission missing)
 				  --strict                 token endpoint checks client id and secret
 				""";
 	}

@@ -49,6 +49,15 @@ final class Stats {
 
 	final AtomicLong forbidden403 = new AtomicLong();
 
+	/** Channel posts refused because the app is not installed in the channel's team. */
+	final AtomicLong botNotInRoster403 = new AtomicLong();
+
+	/** Graph installs of the app into a team ({@code POST /teams/{id}/installedApps}). */
+	final AtomicLong graphTeamInstalls = new AtomicLong();
+
+	/** Graph team installs refused with 403 (the deny-team-install knob). */
+	final AtomicLong graphTeamInstallsDenied = new AtomicLong();
+
 	final AtomicLong unauthorized401 = new AtomicLong();
 
 	final AtomicLong callbacksDelivered = new AtomicLong();
@@ -91,7 +100,8 @@ final class Stats {
 				this.activityMissing404, this.conversationsCreated, this.installs, this.uninstalls, this.graphInstalls,
 				this.throttledThread, this.throttledTenant, this.throttledGraphInstalls, this.fault5xx,
 				this.faultTimeout, this.faultReset, this.fault412, this.forbidden403, this.unauthorized401,
-				this.callbacksDelivered, this.callbacksFailed, this.callbacksRetried, this.callbacksSkipped }) {
+				this.callbacksDelivered, this.callbacksFailed, this.callbacksRetried, this.callbacksSkipped,
+				this.botNotInRoster403, this.graphTeamInstalls, this.graphTeamInstallsDenied }) {
 			a.set(0);
 		}
 	}
@@ -126,6 +136,9 @@ final class Stats {
 				this.fault5xx.get() + this.faultTimeout.get() + this.faultReset.get() + this.fault412.get());
 		m.put("injectedFaults", faults);
 		m.put("forbidden403", this.forbidden403.get());
+		m.put("botNotInConversationRoster403", this.botNotInRoster403.get());
+		m.put("graphTeamInstalls", this.graphTeamInstalls.get());
+		m.put("graphTeamInstallsDenied", this.graphTeamInstallsDenied.get());
 		m.put("unauthorized401", this.unauthorized401.get());
 		Map<String, Object> callbacks = new LinkedHashMap<>();
 		callbacks.put("delivered", this.callbacksDelivered.get());

@@ -55,6 +55,15 @@ public final class TeamsSimulator implements AutoCloseable {
 	/** Default client secret accepted in strict mode for the bot app id. */
 	public static final String DEFAULT_CLIENT_SECRET = "herald-sim-secret";
 
+	/**
+	 * Graph's 403 message for a team install without the permission (the shape Teams APIs
+	 * answer a missing application permission with).
+	 */
+	public static final String TEAM_INSTALL_DENIED = "Missing role permissions on the request. API requires one of "
+			+ "'TeamsAppInstallation.ReadWriteSelfForTeam.All, TeamsAppInstallation.ReadWriteForTeam.All, "
+			+ "TeamsAppInstallation.ReadWriteAndConsentForTeam.All, Group.ReadWrite.All, Directory.ReadWrite.All'. "
+			+ "Roles on the request 'User.Read.All, GroupMember.Read.All, TeamMember.Read.All'.";
+
 	private volatile SimulatorConfig config;
 
 	private final int port;
@@ -87,6 +96,18 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	volatile boolean requireInstall = true;
 
+	/**
+	 * Whether channel posts need the app installed in the channel's team (default true:
+	 * Teams' 403 {@code BotNotInConversationRoster} otherwise).
+	 */
+	volatile boolean requireTeamInstall = true;
+
+	/**
+	 * When not null, Graph refuses to install the app into any team with 403 and this
+	 * message (an admin blocked the app, or the permission is missing).
+	 */
+	volatile String teamInstallDenied;
+
 	volatile String botEndpoint;
 
 	private final Map<String, String> clientSecrets = new ConcurrentHashMap<>();
@@ -112,6 +133,11 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	/** Users who share at least one team with the installed bot. */
 	private final Set<String> sharingTeamWithBot = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Teams (by Graph id) that had the app at start: every third team, from the third.
+	 */
+	private final Set<String> teamsWithAppAtStart;
 
 	/** The manifest of the app package uploaded to the catalog, null until one is. */
 	private volatile Map<String, Object> installedManifest;
@@ -142,6 +168,16 @@ public final class TeamsSimulator implements AutoCloseable {
 		}
 		this.installedAtStart = Collections.unmodifiableSet(initial);
 		this.installed.addAll(initial);
+		// Some teams had the app before the bot ever ran (no callbacks for them: the bot
+		// learns of them when it tries to add itself and Graph answers 409).
+		Set<String> teamsAtStart = new java.util.LinkedHashSet<>();
+		List<SimTeam> teams = this.tenant.teams();
+		for (int i = 2; i < teams.size(); i += 3) {
+			teamsAtStart.add(teams.get(i).id());
+			this.sharingTeamWithBot.addAll(teams.get(i).memberUserIds());
+		}
+		this.teamsWithAppAtStart = Collections.unmodifiableSet(teamsAtStart);
+		this.teamsWithBot.addAll(teamsAtStart);
 		applyLimits(config.limits());
 		this.bot = new BotClient(this);
 		AtomicInteger n = new AtomicInteger();
@@ -361,6 +397,22 @@ public final class TeamsSimulator implements AutoCloseable {
 		this.requireInstall = require;
 	}
 
+	/**
+	 * Whether channel posts need the app installed in the channel's team (default true:
+	 * 403 {@code BotNotInConversationRoster} otherwise).
+	 */
+	public void setRequireTeamInstall(boolean require) {
+		this.requireTeamInstall = require;
+	}
+
+	/**
+	 * Makes Graph refuse every install into a team with 403 and this message (null: allow
+	 * again), as when the admin blocked the app or the permission is missing.
+	 */
+	public void setTeamInstallDenied(String message) {
+		this.teamInstallDenied = message;
+	}
+
 	private synchronized void applyLimits(Limits limits) {
 		this.tenantLimiter = (limits.tenantPerSecond() > 0) ? SlidingWindows.perSecond(limits.tenantPerSecond()) : null;
 		this.graphInstallLimiter = (limits.graphInstallsPerSecond() > 0)
@@ -379,6 +431,8 @@ public final class TeamsSimulator implements AutoCloseable {
 		m.put("timeoutHoldMillis", this.timeoutHoldMillis);
 		m.put("preconditionFailedShare", this.preconditionFailedShare);
 		m.put("requireInstall", this.requireInstall);
+		m.put("requireTeamInstall", this.requireTeamInstall);
+		m.put("teamInstallDenied", this.teamInstallDenied);
 		return m;
 	}
 
@@ -516,6 +570,23 @@ public final class TeamsSimulator implements AutoCloseable {
 			.user(team.ownerUserIds().isEmpty() ? team.memberUserIds().get(0) : team.ownerUserIds().get(0));
 		this.bot.deliver(List.of(this.bot.teamInstallActivity(team, by))).join();
 		return true;
+	}
+
+	/**
+	 * A Graph install into a team: marks it installed and posts the team's
+	 * {@code conversationUpdate} in the background, as Teams does.
+	 */
+	CompletableFuture<Boolean> installInTeamAsync(SimTeam team) {
+		this.teamsWithBot.add(team.id());
+		this.sharingTeamWithBot.addAll(team.memberUserIds());
+		SimUser by = this.tenant
+			.user(team.ownerUserIds().isEmpty() ? team.memberUserIds().get(0) : team.ownerUserIds().get(0));
+		return this.bot.deliver(List.of(this.bot.teamInstallActivity(team, by)));
+	}
+
+	/** Teams (Graph ids) that had the app at start, without any callback. */
+	public Set<String> teamsWithAppAtStart() {
+		return this.teamsWithAppAtStart;
 	}
 
 	/** Whether the app is installed in this team (Graph id or thread id). */

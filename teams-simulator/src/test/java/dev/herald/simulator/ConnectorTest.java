@@ -102,6 +102,7 @@ class ConnectorTest {
 	@Test
 	void channelThreadCreateReturnsMessageIdAndNeedsAnActivity() {
 		SimTeam team = sim.tenant().teams().get(0);
+		sim.installInTeam(team.id());
 		Map<String, Object> params = Map.of("isGroup", true, "channelData",
 				Map.of("channel", Map.of("id", team.threadId())), "activity", SimHttp.message("to the channel"),
 				"tenantId", sim.tenantId());

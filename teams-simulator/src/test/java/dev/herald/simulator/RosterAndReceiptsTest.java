@@ -50,14 +50,31 @@ class RosterAndReceiptsTest {
 
 	@Test
 	void conversationsAreCreatedOnlyForPeopleSharingATeamWithTheBot() throws Exception {
-		SimTeam team = this.sim.tenant().teams().get(0);
-		SimUser member = this.sim.tenant().user(team.memberUserIds().get(0));
+		// A team without the app, and a member of it who is in no team that has it.
+		java.util.Set<String> sharing = new java.util.HashSet<>();
+		this.sim.tenant()
+			.teams()
+			.stream()
+			.filter((t) -> this.sim.isInstalledInTeam(t.id()))
+			.forEach((t) -> sharing.addAll(t.memberUserIds()));
+		SimTeam team = this.sim.tenant()
+			.teams()
+			.stream()
+			.filter((t) -> !this.sim.isInstalledInTeam(t.id())
+					&& t.memberUserIds().stream().anyMatch((m) -> !sharing.contains(m)))
+			.findFirst()
+			.orElseThrow();
+		SimUser member = this.sim.tenant()
+			.user(team.memberUserIds().stream().filter((m) -> !sharing.contains(m)).findFirst().orElseThrow());
 		SimUser outsider = this.sim.tenant()
 			.users()
 			.stream()
 			.filter((u) -> this.sim.tenant().teams().stream().noneMatch((t) -> t.memberUserIds().contains(u.id())))
 			.findFirst()
 			.orElseGet(() -> this.sim.tenant().addUser("Out", "Sider", "Member"));
+		int teamsAtStart = this.sim.teamsWithAppAtStart().size();
+		assertThat(teamsAtStart).as("some teams have the app at start, some do not")
+			.isBetween(1, this.sim.tenant().teams().size() - 1);
 		String token = this.http.botToken();
 
 		SimHttp.Response before = create(token, member);
@@ -92,9 +109,77 @@ class RosterAndReceiptsTest {
 		assertThat(create(token, outsider).status()).as("personal install").isEqualTo(201);
 
 		Map<String, Object> stats = this.http.get(this.sim.baseUrl() + "/_sim/stats", null).json();
-		assertThat(stats).containsEntry("conversationsCreated", 2).containsEntry("teamsWithApp", 1);
+		assertThat(stats).containsEntry("conversationsCreated", 2).containsEntry("teamsWithApp", teamsAtStart + 1);
 		assertThat(this.http.post(this.sim.baseUrl() + "/_sim/teams/no-such-team/install", null, Map.of()).status())
 			.isEqualTo(404);
+	}
+
+	@Test
+	void channelPostsNeedTheAppInTheTeamAndGraphInstallsItThere() throws Exception {
+		SimTeam team = this.sim.tenant()
+			.teams()
+			.stream()
+			.filter((t) -> !this.sim.isInstalledInTeam(t.id()))
+			.findFirst()
+			.orElseThrow();
+		SimTeam preinstalled = this.sim.tenant()
+			.teams()
+			.stream()
+			.filter((t) -> this.sim.teamsWithAppAtStart().contains(t.id()))
+			.findFirst()
+			.orElseThrow();
+		String token = this.http.botToken();
+		SimChannel channel = team.channels().get(1);
+
+		SimHttp.Response refused = this.http.post(
+				this.sim.serviceUrl() + "v3/conversations/" + channel.id() + "/activities", token,
+				SimHttp.message("not in the team"));
+		assertThat(refused.status()).isEqualTo(403);
+		assertThat(refused.json()).isEqualTo(Map.of("error", Map.of("code", "BotNotInConversationRoster", "message",
+				"The bot isn't part of the conversation roster.")));
+		SimHttp.Response refusedThread = this.http.post(this.sim.serviceUrl() + "v3/conversations", token,
+				Map.of("isGroup", true, "channelData", Map.of("channel", Map.of("id", channel.id())), "activity",
+						SimHttp.message("new thread"), "tenantId", this.sim.tenantId()));
+		assertThat(refusedThread.status()).isEqualTo(403);
+		assertThat(this.sim.channelInbox(channel.id())).isEmpty();
+
+		String graphToken = this.http.graphToken();
+		Map<String, Object> body = Map.of("teamsApp@odata.bind",
+				this.sim.graphBaseUrl() + "/appCatalogs/teamsApps/" + this.sim.teamsAppCatalogId());
+
+		this.sim.setTeamInstallDenied(TeamsSimulator.TEAM_INSTALL_DENIED);
+		SimHttp.Response denied = this.http.post(this.sim.graphBaseUrl() + "/teams/" + team.id() + "/installedApps",
+				graphToken, body);
+		assertThat(denied.status()).isEqualTo(403);
+		assertThat((Map<String, Object>) denied.json().get("error")).containsEntry("code", "Forbidden")
+			.containsEntry("message", TeamsSimulator.TEAM_INSTALL_DENIED);
+		assertThat(this.sim.isInstalledInTeam(team.id())).isFalse();
+		this.sim.setTeamInstallDenied(null);
+
+		SimHttp.Response installed = this.http.post(this.sim.graphBaseUrl() + "/teams/" + team.id() + "/installedApps",
+				graphToken, body);
+		assertThat(installed.status()).isEqualTo(201);
+		FakeBot.Received update = this.bot.take();
+		assertThat(update.activity()).containsEntry("type", "conversationUpdate");
+		assertThat((Map<String, Object>) update.activity().get("channelData")).containsEntry("team",
+				Map.of("id", team.threadId(), "name", team.displayName(), "aadGroupId", team.groupId()));
+		assertThat(this.http.post(this.sim.graphBaseUrl() + "/teams/" + team.id() + "/installedApps", graphToken, body)
+			.status()).as("already installed").isEqualTo(409);
+		assertThat(this.http
+			.post(this.sim.graphBaseUrl() + "/teams/" + preinstalled.id() + "/installedApps", graphToken, body)
+			.status()).as("installed before the bot ran").isEqualTo(409);
+		assertThat(this.http.post(this.sim.graphBaseUrl() + "/teams/no-such-team/installedApps", graphToken, body)
+			.status()).isEqualTo(404);
+
+		assertThat(this.http
+			.post(this.sim.serviceUrl() + "v3/conversations/" + channel.id() + "/activities", token,
+					SimHttp.message("now in the team"))
+			.status()).isEqualTo(201);
+		assertThat(this.sim.channelInbox(channel.id())).hasSize(1);
+		Map<String, Object> stats = this.sim.stats();
+		assertThat(stats).containsEntry("botNotInConversationRoster403", 2L)
+			.containsEntry("graphTeamInstalls", 1L)
+			.containsEntry("graphTeamInstallsDenied", 1L);
 	}
 
 	@Test
