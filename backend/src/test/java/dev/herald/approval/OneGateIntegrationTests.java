@@ -72,6 +72,19 @@ class OneGateIntegrationTests extends IntegrationTest {
 		assertThat(gov.ok("GET", "/api/v1/announcements/" + id + "/follow-ups", author, null)).isEmpty();
 		people.forEach((p) -> assertThat(copy(p, id)).contains("Lunch menu").doesNotContain("evil.example"));
 		assertThat(refusals(gov, id)).anyMatch((s) -> s.startsWith("edit after send refused"));
+		// The UI twin: the edit page submits the new content for approval instead.
+		TestIdentityProvider.nextSignIn("gate-author-1", "Herald.Author");
+		BrowserSession ui = new BrowserSession(baseUrl());
+		assertThat(ui.get("/announcements").statusCode()).isEqualTo(200);
+		HttpResponse<String> page = ui.submit("/announcements/" + id + "/edit", "/announcements/" + id + "/edit",
+				Map.of("title", "Reset it here (UI)", "summary", "Now.", "importance", "NORMAL"));
+		assertThat(page.body()).contains("submitted for approval");
+		assertThat(gov.approvalState(id)).isEqualTo("pending");
+		assertThat(gov.ok("GET", "/api/v1/announcements/" + id + "/approval", approver, null)
+			.path("proposedContent")
+			.path("title")
+			.asString()).isEqualTo("Reset it here (UI)");
+		people.forEach((p) -> assertThat(copy(p, id)).contains("Lunch menu").doesNotContain("Reset it here"));
 		// The author cannot approve their own edit either.
 		gov.ok("POST", "/api/v1/announcements/" + id + "/submit", author, "{\"content\":" + rewrite + "}");
 		assertThat(gov.approvalState(id)).isEqualTo("pending");
