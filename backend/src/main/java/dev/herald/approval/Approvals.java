@@ -385,13 +385,15 @@ public class Approvals implements SendPolicy {
 	public List<Queued> queue() {
 		return this.jdbc.sql("""
 				SELECT r.announcement_id, a.title, a.importance, r.audience_size, r.submitted_name, r.submitted_at,
-				       r.scheduled_at, r.content_hash
+				       r.scheduled_at, r.content_hash, r.proposed_content
 				FROM approval_request r JOIN announcement a ON a.id = r.announcement_id
 				WHERE r.state = 'pending' ORDER BY r.submitted_at LIMIT 500
 				""")
 			.query((rs, i) -> new Queued(rs.getLong(1), rs.getString(2), "critical".equals(rs.getString(3)),
 					(Integer) rs.getObject(4), rs.getString(5), rs.getTimestamp(6).toInstant(),
-					(rs.getTimestamp(7) != null) ? rs.getTimestamp(7).toInstant() : null, rs.getString(8)))
+					(rs.getTimestamp(7) != null) ? rs.getTimestamp(7).toInstant() : null, rs.getString(8),
+					(rs.getString(9) != null)
+							? JsonMapper.shared().readValue(rs.getString(9), AnnouncementContent.class) : null))
 			.list();
 	}
 
@@ -635,9 +637,12 @@ public class Approvals implements SendPolicy {
 			AnnouncementContent proposedContent) {
 	}
 
-	/** A pending request in the queue. */
+	/**
+	 * A pending request in the queue; {@code proposedContent} is the new content of an
+	 * edit of an announcement already out (what the approval would put on the copies).
+	 */
 	public record Queued(long announcementId, String title, boolean critical, Integer audienceSize, String submittedBy,
-			Instant submittedAt, Instant scheduledAt, String contentHash) {
+			Instant submittedAt, Instant scheduledAt, String contentHash, AnnouncementContent proposedContent) {
 	}
 
 }

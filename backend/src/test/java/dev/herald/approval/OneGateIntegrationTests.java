@@ -91,9 +91,16 @@ class OneGateIntegrationTests extends IntegrationTest {
 		ApiHttp.assertProblem(gov.act(author, id, "approve"), 403);
 		people.forEach((p) -> assertThat(copy(p, id)).contains("Lunch menu"));
 
-		// The legitimate path: another Approver sees the new content and approves it.
+		// The legitimate path: another Approver sees the new content (its link too) in
+		// the
+		// API and the queue page, and approves it.
 		JsonNode pending = gov.ok("GET", "/api/v1/announcements/" + id + "/approval", approver, null);
 		assertThat(pending.path("proposedContent").path("title").asString()).isEqualTo("Reset your password");
+		assertThat(gov.ok("GET", "/api/v1/approvals", approver, null).toString()).contains("evil.example/login");
+		TestIdentityProvider.nextSignIn("gate-approver-1", "Herald.Approver");
+		BrowserSession approverUi = new BrowserSession(baseUrl());
+		assertThat(approverUi.get("/approvals").body()).contains("Reset your password")
+			.contains("https://evil.example/login");
 		gov.ok("POST", "/api/v1/announcements/" + id + "/approve", approver, "{\"comment\":\"Checked the link\"}");
 		Await.until(Duration.ofSeconds(30), "copies updated",
 				() -> people.stream().allMatch((p) -> copy(p, id).contains("Reset your password")));
