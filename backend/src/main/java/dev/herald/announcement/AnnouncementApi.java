@@ -109,16 +109,9 @@ class AnnouncementApi {
 	 */
 	@PutMapping(path = "/{id}", consumes = "application/json")
 	View update(@PathVariable long id, @Valid @RequestBody AnnouncementContent content, Authentication user) {
-		Announcement current = this.announcements.require(id);
-		if (current.status().isEditableAfterSend()) {
-			this.policy.check(AfterSendPolicy.Act.EDIT, current, user);
-			this.announcements.edit(id, content, Roles.userName(claims(user)));
-			this.policy.recorded(AfterSendPolicy.Act.EDIT, id, user,
-					"content edited after send; delivered copies are updated");
-		}
-		else {
-			this.governance.update(id, content, Actor.of(user));
-		}
+		// After the send, the same gate as a send: 409 under approval until this new
+		// content is approved (POST /{id}/submit with it), 403 from guardrails (#23).
+		this.governance.edit(id, content, Roles.userName(claims(user)), Actor.of(user));
 		return View.of(this.announcements.require(id));
 	}
 

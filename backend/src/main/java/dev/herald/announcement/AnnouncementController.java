@@ -292,11 +292,16 @@ class AnnouncementController {
 		try {
 			Announcement current = this.announcements.require(id);
 			if (current.status().isEditableAfterSend()) {
-				this.policy.check(AfterSendPolicy.Act.EDIT, current,
-						SecurityContextHolder.getContext().getAuthentication());
-				this.announcements.editAfterSend(id, content, Roles.userName(user.getClaims()));
-				this.policy.recorded(AfterSendPolicy.Act.EDIT, id, auth,
-						"content edited after send; delivered copies are updated");
+				// The API's gate (#23); under approval the new content is submitted
+				// instead, and the copies change once another Approver approves it.
+				try {
+					this.governance.editAfterSend(id, content, Roles.userName(user.getClaims()), Actor.of(auth));
+				}
+				catch (SendPolicy.ApprovalRequiredException ex) {
+					this.governance.submitEdit(id, content, Actor.of(auth));
+					redirect.addFlashAttribute("message", "approval.editSubmitted");
+					return "redirect:/announcements/" + id;
+				}
 				redirect.addFlashAttribute("message", "announcement.editedAfterSend");
 				return "redirect:/announcements/" + id + "/follow-ups";
 			}

@@ -374,6 +374,39 @@ public class Announcements {
 	}
 
 	/**
+	 * The gate refused a start the dispatcher was about to make (its approval does not
+	 * match what would go out): a preparing announcement is paused with the reason, one
+	 * audit row says so. Returns false when it was not preparing any more.
+	 */
+	@Transactional
+	public boolean refuseStart(long id, String reason) {
+		boolean paused = pauseUnprepared(id, reason);
+		if (paused) {
+			this.audit.record(dev.herald.security.Actor.system("dispatcher"), dev.herald.audit.AuditAction.REFUSED, id,
+					"send refused and paused: " + reason);
+		}
+		return paused;
+	}
+
+	/**
+	 * A scheduled start the gate refused: the announcement goes back to draft (to be
+	 * submitted for approval), with one audit row. False when it was not scheduled any
+	 * more.
+	 */
+	@Transactional
+	public boolean refuseScheduledStart(long id, String reason) {
+		boolean back = this.jdbc.sql("""
+				UPDATE announcement SET status = 'draft', scheduled_at = NULL, scheduled_zone = NULL, updated_at = now()
+				WHERE id = :id AND status = 'scheduled'
+				""").param("id", id).update() == 1;
+		if (back) {
+			this.audit.record(dev.herald.security.Actor.system("scheduler"), dev.herald.audit.AuditAction.REFUSED, id,
+					"scheduled start refused, back to draft: " + reason);
+		}
+		return back;
+	}
+
+	/**
 	 * Progress of a freeze: people gathered so far. Returns false when the announcement
 	 * is no longer preparing (canceled), so the freeze can stop early.
 	 */

@@ -32,11 +32,14 @@ public class Governance {
 
 	private final AuditLog audit;
 
-	Governance(Announcements announcements, Owners owners, SendPolicy policy, AuditLog audit) {
+	private final Refusals refusals;
+
+	Governance(Announcements announcements, Owners owners, SendPolicy policy, AuditLog audit, Refusals refusals) {
 		this.announcements = announcements;
 		this.owners = owners;
 		this.policy = policy;
 		this.audit = audit;
+		this.refusals = refusals;
 	}
 
 	public Owners owners() {
@@ -77,6 +80,50 @@ public class Governance {
 		this.audit.record(actor, AuditAction.EDIT, id, "edited " + changes(before, content));
 	}
 
+	/**
+	 * Changes a draft, or the content of an announcement already out (see
+	 * {@link #editAfterSend}).
+	 */
+	@Transactional
+	public void edit(long id, AnnouncementContent content, String by, Actor actor) {
+		if (this.announcements.require(id).status().isEditableAfterSend()) {
+			editAfterSend(id, content, by, actor);
+		}
+		else {
+			update(id, content, actor);
+		}
+	}
+
+	/**
+	 * Changes the content of an announcement that is sending, paused or sent: every
+	 * delivered copy is rewritten, so this passes the same gate as a send (ownership,
+	 * guardrails on the new content and the audience, the API client's permissions,
+	 * approval of this new content). A refusal is audited and changes nothing.
+	 */
+	@Transactional
+	public void editAfterSend(long id, AnnouncementContent content, String by, Actor actor) {
+		gate(actor, id, "edit after send", () -> {
+			if (!actor.isAuthor() && !actor.isAdmin()) {
+				throw new ResponseStatusException(HttpStatus.FORBIDDEN, "Only Authors and Admins edit announcements.");
+			}
+			this.owners.requireManage(id, actor);
+			this.policy.checkEditAfterSend(id, content, actor);
+		});
+		AnnouncementContent before = this.announcements.require(id).content();
+		this.announcements.editAfterSend(id, content, by);
+		this.audit.record(actor, AuditAction.EDIT_AFTER_SEND, id,
+				"content edited after send (" + changes(before, content) + "); delivered copies are updated");
+	}
+
+	/**
+	 * Submits new content of an announcement already out for approval (the UI's edit page
+	 * when approval applies; the API's twin is {@code POST .../submit} with content).
+	 */
+	@Transactional
+	public void submitEdit(long id, AnnouncementContent content, Actor actor) {
+		gate(actor, id, "submitting an edit", () -> this.policy.submitEdit(id, content, actor));
+	}
+
 	@Transactional
 	public void deleteDraft(long id, Actor actor) {
 		this.owners.requireManage(id, actor);
@@ -107,7 +154,8 @@ public class Governance {
 	@Transactional
 	public void schedule(long id, LocalDateTime at, ZoneId zone, Actor actor) {
 		this.owners.requireManage(id, actor);
-		this.policy.checkSend(id, actor);
+		// The approval binds the time too: approved for another start is not approved.
+		this.policy.checkSend(id, at.atZone(zone).toInstant(), actor);
 		this.announcements.schedule(id, at, zone);
 		this.audit.record(actor, AuditAction.SCHEDULE, id, "scheduled for " + at + " " + zone.getId());
 	}
@@ -129,6 +177,12 @@ public class Governance {
 	@Transactional
 	public void resume(long id, Actor actor) {
 		this.owners.requireManage(id, actor);
+		Announcement announcement = this.announcements.require(id);
+		if (announcement.status() == AnnouncementStatus.PAUSED && announcement.frozenAt() == null) {
+			// Its freeze failed: resuming prepares the audience again, as it is now. A
+			// send starts here, and passes the same gate as one (#23).
+			gate(actor, id, "resume", () -> this.policy.checkSend(id, announcement.scheduledAt(), actor));
+		}
 		this.announcements.resume(id);
 		this.audit.record(actor, AuditAction.RESUME, id, "resumed the send");
 	}
@@ -140,8 +194,21 @@ public class Governance {
 		this.audit.record(actor, AuditAction.CANCEL, id, "canceled the send");
 	}
 
+	/** Runs the checks of an act; a refusal leaves an audit row, then is thrown. */
+	private void gate(Actor actor, long id, String what, Runnable checks) {
+		try {
+			checks.run();
+		}
+		catch (RuntimeException ex) {
+			if (!(ex instanceof Announcements.AnnouncementNotFoundException)) {
+				this.refusals.record(actor, id, what, ex);
+			}
+			throw ex;
+		}
+	}
+
 	/** Which fields changed, by name, for the audit summary. */
-	static String changes(AnnouncementContent a, AnnouncementContent b) {
+	public static String changes(AnnouncementContent a, AnnouncementContent b) {
 		List<String> changed = new ArrayList<>();
 		diff(changed, "title", a.title(), b.title());
 		diff(changed, "summary", a.summary(), b.summary());

@@ -32,6 +32,35 @@ public interface SendPolicy {
 	void checkSend(long announcementId, Actor actor);
 
 	/**
+	 * Before a schedule: as {@link #checkSend(long, Actor)}, the approval bound to this
+	 * start time (an approval binds content, audience and time).
+	 */
+	void checkSend(long announcementId, java.time.Instant startAt, Actor actor);
+
+	/**
+	 * Before the content of an announcement already out (sending, paused, sent) changes,
+	 * which rewrites every delivered copy: the same policy as a send, on the new content.
+	 * @throws GuardrailException when a guardrail or the API client's permissions refuse
+	 * @throws ApprovalRequiredException when approval applies and this new content was
+	 * not approved
+	 */
+	void checkEditAfterSend(long announcementId, AnnouncementContent content, Actor actor);
+
+	/**
+	 * Submits new content for an announcement already out; once approved, the delivered
+	 * copies are updated.
+	 */
+	void submitEdit(long announcementId, AnnouncementContent content, Actor actor);
+
+	/**
+	 * The gate's last check, made by the dispatcher before a freeze or a scheduled start
+	 * and by the follow-up planner before an update or reminder (once per send or
+	 * operation, never per message): empty when what would go out may go, otherwise why
+	 * not (approval applies and the approved hash does not match).
+	 */
+	java.util.Optional<String> unapproved(long announcementId);
+
+	/**
 	 * Whether a send of this announcement now needs an approval (the UI then offers to
 	 * submit).
 	 */
@@ -79,6 +108,15 @@ public interface SendPolicy {
 
 		public ApprovalRequiredException(long announcementId) {
 			super(HttpStatus.CONFLICT, problem(announcementId), null);
+		}
+
+		/** For an edit of an announcement already out: submit the new content. */
+		public static ApprovalRequiredException forEdit(long id) {
+			ApprovalRequiredException ex = new ApprovalRequiredException(id);
+			ex.getBody()
+				.setDetail("Announcement " + id + " is out: new content needs an approval before the delivered copies "
+						+ "change. POST /api/v1/announcements/" + id + "/submit with {\"content\": {...}}.");
+			return ex;
 		}
 
 		private static ProblemDetail problem(long id) {

@@ -42,11 +42,21 @@ class ApprovalApi {
 
 	/**
 	 * Submits a draft; with {@code {"at":"2026-12-01T09:00","zone":"Europe/Paris"}} it
-	 * starts at that time once approved, otherwise at once.
+	 * starts at that time once approved, otherwise at once. For an announcement already
+	 * out, {@code {"content": {...}}} submits an edit: approved, the copies are updated.
 	 */
 	@PostMapping(path = "/api/v1/announcements/{id}/submit", produces = "application/json")
 	ResponseEntity<Approvals.Request> submit(@PathVariable long id, @RequestBody(required = false) @Valid Submit body,
 			Authentication user) {
+		if (body != null && body.content() != null) {
+			// An edit of an announcement already out: approved, it updates the copies.
+			if (body.at() != null) {
+				throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+						"An edit of an announcement that is out takes no start time.");
+			}
+			this.governance.submitEdit(id, body.content(), Actor.of(user));
+			return ResponseEntity.accepted().body(this.approvals.find(id).orElseThrow());
+		}
 		LocalDateTime at = (body != null) ? body.at() : null;
 		ZoneId zone = null;
 		if (at != null) {
@@ -89,8 +99,12 @@ class ApprovalApi {
 		return this.approvals.queue();
 	}
 
-	/** When to start once approved; none: at once. */
-	record Submit(LocalDateTime at, @Size(max = 64) String zone) {
+	/**
+	 * When to start once approved (none: at once); or, for an announcement already out,
+	 * the new content to approve.
+	 */
+	record Submit(LocalDateTime at, @Size(max = 64) String zone,
+			@Valid dev.herald.announcement.AnnouncementContent content) {
 	}
 
 	/** An approver's comment (required to reject). */

@@ -16,10 +16,13 @@ import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.herald.announcement.Announcement;
+import dev.herald.announcement.AnnouncementContent;
 import dev.herald.announcement.AnnouncementEvents;
 import dev.herald.announcement.AnnouncementStatus;
 import dev.herald.announcement.Announcements;
 import dev.herald.announcement.Owners;
+import dev.herald.announcement.Refusals;
+import dev.herald.api.ApiClients;
 import dev.herald.announcement.SendPolicy;
 import dev.herald.audience.AnnouncementAudiences;
 import dev.herald.audience.AppSettings;
@@ -82,9 +85,15 @@ public class Approvals implements SendPolicy {
 
 	private final ApplicationEventPublisher events;
 
+	private final Refusals refusals;
+
+	private final ApiClients clients;
+
 	Approvals(JdbcClient jdbc, Announcements announcements, Owners owners, AnnouncementAudiences audiences,
 			AudienceResolver resolver, AuthorGuardrails guardrails, AppSettings settings, AuditLog audit,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, Refusals refusals, ApiClients clients) {
+		this.refusals = refusals;
+		this.clients = clients;
 		this.jdbc = jdbc;
 		this.announcements = announcements;
 		this.owners = owners;
@@ -105,25 +114,78 @@ public class Approvals implements SendPolicy {
 	}
 
 	@Override
-	public void checkContent(dev.herald.announcement.AnnouncementContent content, Actor actor) {
+	public void checkContent(AnnouncementContent content, Actor actor) {
 		this.guardrails.checkCritical(content.isCritical(), actor);
+		checkClient(content, null, actor);
 	}
 
 	@Override
 	public void checkSend(long announcementId, Actor actor) {
-		checkGuardrails(this.announcements.require(announcementId), actor);
-		if (approvalRequired(announcementId) && !approvedAsIs(announcementId)) {
+		checkSend(announcementId, null, actor);
+	}
+
+	@Override
+	public void checkSend(long announcementId, Instant startAt, Actor actor) {
+		Announcement announcement = this.announcements.require(announcementId);
+		checkGuardrails(announcement.content(), announcementId, actor);
+		if (approvalRequired(announcementId) && !approvedAsIs(announcementId, startAt)) {
 			throw new ApprovalRequiredException(announcementId);
+		}
+	}
+
+	/**
+	 * The same policy as a send, on the new content: guardrails (CRITICAL, the audience
+	 * it was sent to), the API client's permissions, then approval of exactly this
+	 * content (an approved edit request whose hash binds it).
+	 */
+	@Override
+	public void checkEditAfterSend(long announcementId, AnnouncementContent content, Actor actor) {
+		Announcement announcement = this.announcements.require(announcementId);
+		checkGuardrails(content, announcementId, actor);
+		AudienceDefinition audience = this.audiences.get(announcementId);
+		if (requiredFor(content, audience) && !find(announcementId)
+			.filter((r) -> r.state() == ApprovalState.APPROVED
+					&& r.contentHash().equals(hash(content, audience, announcement.scheduledAt())))
+			.isPresent()) {
+			throw ApprovalRequiredException.forEdit(announcementId);
 		}
 	}
 
 	@Override
 	public boolean approvalRequired(long announcementId) {
+		return requiredFor(this.announcements.require(announcementId).content(), this.audiences.get(announcementId));
+	}
+
+	private boolean requiredFor(AnnouncementContent content, AudienceDefinition audience) {
 		return switch (mode()) {
 			case OFF -> false;
 			case ALWAYS -> true;
-			case LARGE -> isLarge(this.announcements.require(announcementId), this.audiences.get(announcementId));
+			case LARGE -> isLarge(content, audience);
 		};
+	}
+
+	/**
+	 * The gate's backstop, once per send or follow-up operation: an announcement made
+	 * through the API for an API client (a notification, under the client's own
+	 * permissions) is not under approval; any other whose approval applies must be
+	 * exactly what was approved, at the time approved.
+	 */
+	@Override
+	public Optional<String> unapproved(long announcementId) {
+		boolean fromApi = this.jdbc.sql("SELECT source = 'api' FROM announcement WHERE id = :id")
+			.param("id", announcementId)
+			.query(Boolean.class)
+			.optional()
+			.orElse(false);
+		if (fromApi || !approvalRequired(announcementId)) {
+			return Optional.empty();
+		}
+		Announcement announcement = this.announcements.require(announcementId);
+		if (approvedAsIs(announcementId, announcement.scheduledAt())) {
+			return Optional.empty();
+		}
+		return Optional.of("Stopped by the approval check: approval applies and the content, audience or time is not "
+				+ "what was approved. Submit it for approval again.");
 	}
 
 	@Override
@@ -137,8 +199,8 @@ public class Approvals implements SendPolicy {
 	 * people than the threshold, or a channel of a team with more members than that (an
 	 * org-wide team). An audience that cannot be counted now is treated as large.
 	 */
-	boolean isLarge(Announcement announcement, AudienceDefinition audience) {
-		if (announcement.content().isCritical() || audience.isEmpty()
+	boolean isLarge(AnnouncementContent content, AudienceDefinition audience) {
+		if (content.isCritical() || audience.isEmpty()
 				|| audience.entries().stream().anyMatch((e) -> e.kind() == AudienceKind.EVERYONE)) {
 			return true;
 		}
@@ -172,7 +234,7 @@ public class Approvals implements SendPolicy {
 			throw new ResponseStatusException(HttpStatus.CONFLICT, "Announcement " + id + " is "
 					+ announcement.status().dbValue() + "; only a draft can be submitted.");
 		}
-		checkGuardrails(announcement, actor);
+		checkGuardrails(announcement.content(), id, actor);
 		Instant start = null;
 		if (at != null) {
 			start = at.atZone(zone).toInstant();
@@ -197,10 +259,10 @@ public class Approvals implements SendPolicy {
 				  audience_size = EXCLUDED.audience_size, scheduled_at = EXCLUDED.scheduled_at,
 				  scheduled_zone = EXCLUDED.scheduled_zone, submitted_by = EXCLUDED.submitted_by,
 				  submitted_name = EXCLUDED.submitted_name, submitted_at = now(), decided_by = NULL,
-				  decided_name = NULL, decided_at = NULL, comment = NULL
+				  decided_name = NULL, decided_at = NULL, comment = NULL, proposed_content = NULL
 				""")
 			.param("id", id)
-			.param("hash", hash(announcement, audience))
+			.param("hash", hash(announcement.content(), audience, start))
 			.param("size", size)
 			.param("at", (start != null) ? Timestamp.from(start) : null)
 			.param("zone", (start != null) ? zone.getId() : null)
@@ -214,6 +276,61 @@ public class Approvals implements SendPolicy {
 	}
 
 	/**
+	 * Submits new content for an announcement already out (sending, paused or sent): once
+	 * another Approver approves it, the delivered copies are updated with it. The hash
+	 * binds that content, the audience it went to and its time.
+	 */
+	@Override
+	@Transactional
+	public void submitEdit(long id, AnnouncementContent content, Actor actor) {
+		Announcement announcement = lock(id);
+		this.owners.requireManage(id, actor);
+		if (!announcement.status().isEditableAfterSend()) {
+			throw new ResponseStatusException(HttpStatus.CONFLICT, "Announcement " + id + " is "
+					+ announcement.status().dbValue() + "; only an announcement that is out takes an edit to approve.");
+		}
+		checkGuardrails(content, id, actor);
+		AudienceDefinition audience = this.audiences.get(id);
+		this.jdbc.sql("""
+				INSERT INTO approval_request (announcement_id, state, content_hash, audience_size, submitted_by,
+				                              submitted_name, proposed_content)
+				VALUES (:id, 'pending', :hash, :size, :by, :name, CAST(:content AS jsonb))
+				ON CONFLICT (announcement_id) DO UPDATE SET state = 'pending', content_hash = EXCLUDED.content_hash,
+				  audience_size = EXCLUDED.audience_size, scheduled_at = NULL, scheduled_zone = NULL,
+				  submitted_by = EXCLUDED.submitted_by, submitted_name = EXCLUDED.submitted_name, submitted_at = now(),
+				  decided_by = NULL, decided_name = NULL, decided_at = NULL, comment = NULL,
+				  proposed_content = EXCLUDED.proposed_content
+				""")
+			.param("id", id)
+			.param("hash", hash(content, audience, announcement.scheduledAt()))
+			// The people it went to: the ledger's count, not a label.
+			.param("size", announcement.counts().recipients())
+			.param("by", actor.id())
+			.param("name", actor.name())
+			.param("content", JsonMapper.shared().writeValueAsString(content))
+			.update();
+		this.audit.record(actor, AuditAction.SUBMIT, id, "submitted an edit for approval ("
+				+ dev.herald.announcement.Governance.changes(announcement.content(), content) + ")");
+		this.events.publishEvent(new ApprovalRequested(id));
+	}
+
+	/** Approves an edit of an announcement that is out: its copies are updated now. */
+	private Request approveEdit(Announcement announcement, Request request, Actor actor, String note) {
+		long id = announcement.id();
+		if (!announcement.status().isEditableAfterSend() || !request.contentHash()
+			.equals(hash(request.proposedContent(), this.audiences.get(id), announcement.scheduledAt()))) {
+			withdraw(id);
+			throw new ResponseStatusException(HttpStatus.CONFLICT,
+					"Announcement " + id + " changed after the edit was submitted; the author must submit it again.");
+		}
+		decide(id, ApprovalState.APPROVED, actor, note);
+		this.announcements.editAfterSend(id, request.proposedContent(), request.submittedName());
+		this.audit.record(actor, AuditAction.APPROVE, id, "approved an edit by " + request.submittedName()
+				+ "; delivered copies are updated" + ((note != null) ? "; comment: " + note : ""));
+		return find(id).orElseThrow();
+	}
+
+	/**
 	 * An Approver who is not an owner approves: the announcement starts at once, or is
 	 * scheduled for the time submitted.
 	 */
@@ -221,8 +338,11 @@ public class Approvals implements SendPolicy {
 	public Request approve(long id, Actor actor, String comment) {
 		Announcement announcement = lock(id);
 		Request request = pendingFor(id, actor);
-		requireUnchanged(announcement, request);
 		String note = clean(comment);
+		if (request.proposedContent() != null) {
+			return approveEdit(announcement, request, actor, note);
+		}
+		requireUnchanged(announcement, request);
 		decide(id, ApprovalState.APPROVED, actor, note);
 		String outcome;
 		if (request.scheduledAt() != null && request.scheduledAt().isAfter(Instant.now())) {
@@ -231,6 +351,14 @@ public class Approvals implements SendPolicy {
 			outcome = "scheduled for " + request.scheduledAt();
 		}
 		else {
+			if (request.scheduledAt() != null) {
+				// Its time passed while it waited: the approver's decision is "now", and
+				// the bound hash says so (the freeze checks it again).
+				this.jdbc.sql("UPDATE approval_request SET content_hash = :hash WHERE announcement_id = :id")
+					.param("hash", hash(announcement.content(), this.audiences.get(id), null))
+					.param("id", id)
+					.update();
+			}
 			this.announcements.startSend(id);
 			outcome = "sending now";
 		}
@@ -257,27 +385,31 @@ public class Approvals implements SendPolicy {
 	public List<Queued> queue() {
 		return this.jdbc.sql("""
 				SELECT r.announcement_id, a.title, a.importance, r.audience_size, r.submitted_name, r.submitted_at,
-				       r.scheduled_at, r.content_hash
+				       r.scheduled_at, r.content_hash, r.proposed_content
 				FROM approval_request r JOIN announcement a ON a.id = r.announcement_id
 				WHERE r.state = 'pending' ORDER BY r.submitted_at LIMIT 500
 				""")
 			.query((rs, i) -> new Queued(rs.getLong(1), rs.getString(2), "critical".equals(rs.getString(3)),
 					(Integer) rs.getObject(4), rs.getString(5), rs.getTimestamp(6).toInstant(),
-					(rs.getTimestamp(7) != null) ? rs.getTimestamp(7).toInstant() : null, rs.getString(8)))
+					(rs.getTimestamp(7) != null) ? rs.getTimestamp(7).toInstant() : null, rs.getString(8),
+					(rs.getString(9) != null)
+							? JsonMapper.shared().readValue(rs.getString(9), AnnouncementContent.class) : null))
 			.list();
 	}
 
 	public Optional<Request> find(long id) {
 		return this.jdbc.sql("""
 				SELECT announcement_id, state, content_hash, audience_size, scheduled_at, scheduled_zone, submitted_by,
-				       submitted_name, submitted_at, decided_by, decided_name, decided_at, comment
+				       submitted_name, submitted_at, decided_by, decided_name, decided_at, comment, proposed_content
 				FROM approval_request WHERE announcement_id = :id
 				""")
 			.param("id", id)
 			.query((rs, i) -> new Request(rs.getLong(1), ApprovalState.fromDb(rs.getString(2)), rs.getString(3),
 					(Integer) rs.getObject(4), instant(rs.getTimestamp(5)), rs.getString(6), rs.getString(7),
 					rs.getString(8), instant(rs.getTimestamp(9)), rs.getString(10), rs.getString(11),
-					instant(rs.getTimestamp(12)), rs.getString(13)))
+					instant(rs.getTimestamp(12)), rs.getString(13),
+					(rs.getString(14) != null)
+							? JsonMapper.shared().readValue(rs.getString(14), AnnouncementContent.class) : null))
 			.optional();
 	}
 
@@ -302,35 +434,45 @@ public class Approvals implements SendPolicy {
 				UPDATE approval_request SET state = 'withdrawn' WHERE announcement_id = :id
 				  AND state IN ('pending', 'approved')
 				""").param("id", id).update();
-		if (withdrawn == 1 && this.announcements.require(id).status() == AnnouncementStatus.SCHEDULED) {
-			this.announcements.unschedule(id);
+		if (this.announcements.require(id).status() == AnnouncementStatus.SCHEDULED) {
+			if (withdrawn == 1) {
+				this.announcements.unschedule(id);
+			}
+			else if (approvalRequired(id)) {
+				// Scheduled without approval (it did not need one then); as changed, it
+				// does (#23: one person, then everyone): back to draft, not a start.
+				this.announcements.unschedule(id);
+				this.audit.record(Actor.system("approval"), AuditAction.UNSCHEDULE, id,
+						"back to draft: as changed, it needs an approval before it is sent");
+			}
 		}
 	}
 
 	/** Whether the current content and audience are exactly the ones approved. */
-	boolean approvedAsIs(long id) {
+	boolean approvedAsIs(long id, Instant startAt) {
 		return find(id).filter((r) -> r.state() == ApprovalState.APPROVED)
-			.map((r) -> r.contentHash().equals(currentHash(id)))
+			.map((r) -> r.contentHash()
+				.equals(hash(this.announcements.require(id).content(), this.audiences.get(id), startAt)))
 			.orElse(false);
 	}
 
-	String currentHash(long id) {
-		return hash(this.announcements.require(id), this.audiences.get(id));
-	}
-
 	/**
-	 * SHA-256 over the content and the audience entries (labels left out: they are only
-	 * what the author saw).
+	 * SHA-256 over the content, the audience entries (labels left out: they are only what
+	 * the author saw) and the start time it was approved for, if any (none: at once, and
+	 * the same hash as before times were bound).
 	 */
-	static String hash(Announcement announcement, AudienceDefinition audience) {
+	static String hash(AnnouncementContent content, AudienceDefinition audience, Instant startAt) {
 		Map<String, Object> bound = new LinkedHashMap<>();
-		bound.put("content", announcement.content());
+		bound.put("content", content);
 		bound.put("audience",
 				audience.entries()
 					.stream()
 					.map((e) -> e.kind().dbValue() + ":" + e.ref() + ":" + ((e.teamId() != null) ? e.teamId() : ""))
 					.sorted()
 					.toList());
+		if (startAt != null) {
+			bound.put("start", startAt.getEpochSecond());
+		}
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-256")
 				.digest(JsonMapper.shared().writeValueAsString(bound).getBytes(StandardCharsets.UTF_8));
@@ -341,9 +483,40 @@ public class Approvals implements SendPolicy {
 		}
 	}
 
-	private void checkGuardrails(Announcement announcement, Actor actor) {
-		this.guardrails.checkCritical(announcement.content().isCritical(), actor);
-		this.guardrails.checkAudience(this.audiences.get(announcement.id()), actor);
+	private void checkGuardrails(AnnouncementContent content, long id, Actor actor) {
+		this.guardrails.checkCritical(content.isCritical(), actor);
+		AudienceDefinition audience = this.audiences.get(id);
+		this.guardrails.checkAudience(audience, actor);
+		checkClient(content, audience, actor);
+	}
+
+	/**
+	 * An API client acting on announcements keeps the permissions an admin gave it for
+	 * notifications: topics, CRITICAL, audiences.
+	 */
+	private void checkClient(AnnouncementContent content, AudienceDefinition audience, Actor actor) {
+		if (actor.kind() != Actor.Kind.CLIENT) {
+			return;
+		}
+		this.clients.find(actor.id()).ifPresent((client) -> {
+			List<String> refused = new java.util.ArrayList<>();
+			if (!client.enabled()) {
+				refused.add("client:disabled");
+			}
+			if (!client.allowsTopic(content.topic())) {
+				refused.add("topic:" + content.topic());
+			}
+			if (content.isCritical() && !client.maySendCritical()) {
+				refused.add("importance:critical");
+			}
+			if (audience != null && !audience.isEmpty()) {
+				refused.addAll(dev.herald.audience.AudienceAllowList.of(client.allowedAudiences()).refused(audience));
+			}
+			if (!refused.isEmpty()) {
+				throw new GuardrailException("API client " + client.clientId() + " is not permitted: " + refused + ".",
+						refused);
+			}
+		});
 	}
 
 	/**
@@ -357,6 +530,15 @@ public class Approvals implements SendPolicy {
 			throw new ResponseStatusException(HttpStatus.FORBIDDEN,
 					"An owner of announcement " + id + " cannot approve or reject it; another Approver must.");
 		}
+		if (wroteIt(id, actor)) {
+			// Admins manage anyone's announcement without owning it: one who wrote,
+			// changed or submitted it is not its approver (#23), or one person could
+			// edit, submit and approve alone. Audited: it is an attempt.
+			ResponseStatusException refused = new ResponseStatusException(HttpStatus.FORBIDDEN, "You wrote, changed or "
+					+ "submitted announcement " + id + ", so you cannot approve or reject it; another Approver must.");
+			this.refusals.record(actor, id, "approval", refused);
+			throw refused;
+		}
 		Request request = find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.CONFLICT,
 				"Announcement " + id + " was not submitted for approval."));
 		if (request.state() != ApprovalState.PENDING) {
@@ -366,9 +548,20 @@ public class Approvals implements SendPolicy {
 		return request;
 	}
 
+	/** Whether the audit log shows this actor writing, changing or submitting it. */
+	private boolean wroteIt(long id, Actor actor) {
+		return this.audit.search(new AuditLog.Filter(id, actor.id(), null, null, null), null, 500)
+			.stream()
+			.anyMatch((e) -> AUTHORING.contains(e.action()) && actor.id().equalsIgnoreCase(e.actorId()));
+	}
+
+	private static final java.util.Set<String> AUTHORING = java.util.Set.of(AuditAction.CREATE.dbValue(),
+			AuditAction.EDIT.dbValue(), AuditAction.AUDIENCE_CHANGE.dbValue(), AuditAction.SUBMIT.dbValue(),
+			AuditAction.EDIT_AFTER_SEND.dbValue(), AuditAction.OWNER_ADD.dbValue());
+
 	private void requireUnchanged(Announcement announcement, Request request) {
-		if (announcement.status() != AnnouncementStatus.DRAFT
-				|| !request.contentHash().equals(hash(announcement, this.audiences.get(announcement.id())))) {
+		if (announcement.status() != AnnouncementStatus.DRAFT || !request.contentHash()
+			.equals(hash(announcement.content(), this.audiences.get(announcement.id()), request.scheduledAt()))) {
 			withdraw(announcement.id());
 			throw new ResponseStatusException(HttpStatus.CONFLICT, "Announcement " + announcement.id()
 					+ " changed after it was submitted; the author must submit it again.");
@@ -436,15 +629,20 @@ public class Approvals implements SendPolicy {
 	 * @param decidedName the approver (name)
 	 * @param decidedAt when
 	 * @param comment the approver's comment
+	 * @param proposedContent for an announcement already out, the new content to approve
 	 */
 	public record Request(long announcementId, ApprovalState state, String contentHash, Integer audienceSize,
 			Instant scheduledAt, String scheduledZone, String submittedBy, String submittedName, Instant submittedAt,
-			String decidedBy, String decidedName, Instant decidedAt, String comment) {
+			String decidedBy, String decidedName, Instant decidedAt, String comment,
+			AnnouncementContent proposedContent) {
 	}
 
-	/** A pending request in the queue. */
+	/**
+	 * A pending request in the queue; {@code proposedContent} is the new content of an
+	 * edit of an announcement already out (what the approval would put on the copies).
+	 */
 	public record Queued(long announcementId, String title, boolean critical, Integer audienceSize, String submittedBy,
-			Instant submittedAt, Instant scheduledAt, String contentHash) {
+			Instant submittedAt, Instant scheduledAt, String contentHash, AnnouncementContent proposedContent) {
 	}
 
 }

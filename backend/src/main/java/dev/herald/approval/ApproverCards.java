@@ -119,8 +119,13 @@ class ApproverCards {
 		Map<String, Object> preview = new LinkedHashMap<>();
 		preview.put("type", "Container");
 		preview.put("style", "emphasis");
-		preview.put("items", inert(
-				this.cards.card(announcement.id(), announcement.content(), announcement.createdBy()).get("body")));
+		// An edit of an announcement already out: the new content is what is approved.
+		preview
+			.put("items",
+					inert(this.cards.card(announcement.id(),
+							(request.proposedContent() != null) ? request.proposedContent() : announcement.content(),
+							announcement.createdBy())
+						.get("body")));
 		body.add(preview);
 		body.add(Map.of("type", "Input.Text", "id", "comment", "isMultiline", true, "maxLength", Approvals.MAX_COMMENT,
 				"placeholder", text("approval.card.comment", locale)));

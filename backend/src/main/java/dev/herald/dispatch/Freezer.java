@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.herald.announcement.AnnouncementEvents;
 import dev.herald.announcement.Announcements;
+import dev.herald.announcement.SendPolicy;
 import dev.herald.audience.AudienceEvents;
 import dev.herald.audience.AppSettings;
 import dev.herald.audience.AudienceResolver;
@@ -64,6 +65,8 @@ class Freezer implements SmartLifecycle {
 
 	private final RenditionAssignment renditions;
 
+	private final SendPolicy policy;
+
 	private final UUID me = UUID.randomUUID();
 
 	private final Semaphore wake = new Semaphore(0);
@@ -82,8 +85,9 @@ class Freezer implements SmartLifecycle {
 
 	Freezer(Ledger ledger, Announcements announcements, AudienceResolver audiences, FreezeClaims claims,
 			PlatformTransactionManager transactionManager, ApplicationEventPublisher events,
-			DispatchProperties properties, AppSettings settings, RenditionAssignment renditions) {
+			DispatchProperties properties, AppSettings settings, RenditionAssignment renditions, SendPolicy policy) {
 		this.ledger = ledger;
+		this.policy = policy;
 		this.settings = settings;
 		this.renditions = renditions;
 		this.announcements = announcements;
@@ -192,6 +196,16 @@ class Freezer implements SmartLifecycle {
 		long started = System.nanoTime();
 		boolean done = false;
 		try {
+			// The gate's backstop, once per send (never per message): whatever path
+			// started it, what is frozen must be what was approved, when approval
+			// applies (#23).
+			Optional<String> refused = this.policy.unapproved(id);
+			if (refused.isPresent()) {
+				done = true;
+				this.announcements.refuseStart(id, refused.get());
+				log.warn("Announcement {}: not frozen: {}", id, refused.get());
+				return;
+			}
 			Optional<AudienceResolver.Snapshot> snapshot = this.audiences.snapshot(id,
 					(people) -> this.running && !this.lost && this.announcements.reportPrepared(id, people));
 			Ledger.Frozen frozen = this.transactions.execute((status) -> {

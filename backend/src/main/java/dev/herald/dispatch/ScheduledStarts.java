@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.herald.announcement.Announcements;
+import dev.herald.announcement.SendPolicy;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -29,12 +30,15 @@ class ScheduledStarts implements SmartLifecycle {
 
 	private final DispatchProperties properties;
 
+	private final SendPolicy policy;
+
 	private volatile boolean running;
 
 	private Thread thread;
 
-	ScheduledStarts(Announcements announcements, DispatchProperties properties) {
+	ScheduledStarts(Announcements announcements, DispatchProperties properties, SendPolicy policy) {
 		this.announcements = announcements;
+		this.policy = policy;
 		this.properties = properties;
 	}
 
@@ -90,6 +94,15 @@ class ScheduledStarts implements SmartLifecycle {
 		List<Long> due = this.announcements.dueScheduled(ROUND);
 		for (long id : due) {
 			try {
+				// The gate again at the time (#23): what changed since it was scheduled
+				// (an audience grown past the approval threshold, say) needs approval.
+				java.util.Optional<String> refused = this.policy.unapproved(id);
+				if (refused.isPresent()) {
+					if (this.announcements.refuseScheduledStart(id, refused.get())) {
+						log.warn("Announcement {}: scheduled start refused: {}", id, refused.get());
+					}
+					continue;
+				}
 				if (this.announcements.startScheduled(id)) {
 					log.info("Announcement {}: scheduled send started", id);
 				}

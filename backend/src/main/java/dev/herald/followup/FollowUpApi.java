@@ -107,7 +107,7 @@ class FollowUpApi {
 	private Operation operation(FollowUpView v) {
 		return new Operation(v.id(), v.kind(), v.who(), v.status(), v.requestedBy(), v.planning(), v.targets(),
 				v.done(), v.failed(), v.canceled(), v.pending(), v.createdAt(), v.finishedAt(),
-				this.followUps.failures(v.id()));
+				this.followUps.failures(v.id()), v.pauseReason());
 	}
 
 	private static Map<String, Object> claims(Authentication user) {
@@ -127,7 +127,7 @@ class FollowUpApi {
 	 */
 	record Operation(long id, String kind, String who, String status, String requestedBy, boolean planning, int targets,
 			int done, int failed, int canceled, int pending, java.time.Instant createdAt, java.time.Instant finishedAt,
-			List<FollowUpView.Reason> failures) {
+			List<FollowUpView.Reason> failures, String pauseReason) {
 	}
 
 }

@@ -93,7 +93,13 @@ class FollowUpController {
 			RedirectAttributes redirect) {
 		this.policy.check(AfterSendPolicy.Act.CONTROL, this.announcements.require(id),
 				SecurityContextHolder.getContext().getAuthentication());
-		if (!this.followUps.control(id, followUpId, action)) {
+		try {
+			if (!this.followUps.control(id, followUpId, action)) {
+				redirect.addFlashAttribute("error", "followup.notAllowed");
+			}
+		}
+		catch (FollowUps.NotAllowedNowException ex) {
+			// A resume the approval check refuses (#23): the API answers 409.
 			redirect.addFlashAttribute("error", "followup.notAllowed");
 		}
 		return "redirect:/announcements/" + id + "/follow-ups";

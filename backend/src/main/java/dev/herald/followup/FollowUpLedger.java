@@ -23,7 +23,7 @@ class FollowUpLedger {
 
 	private static final String VIEW_COLUMNS = """
 			f.id, f.announcement_id, f.kind, f.who, f.status, f.requested_by, f.planning, f.targets, f.done, f.failed,
-			f.canceled, f.created_at, f.finished_at
+			f.canceled, f.created_at, f.finished_at, f.pause_reason
 			""";
 
 	private final JdbcClient jdbc;
@@ -314,7 +314,7 @@ class FollowUpLedger {
 	/** Moves an operation of this announcement to {@code target}, if allowed. */
 	boolean transition(long announcementId, long followUpId, FollowUpStatus target) {
 		return this.jdbc.sql("""
-				UPDATE follow_up SET status = :target,
+				UPDATE follow_up SET status = :target, pause_reason = NULL,
 				  finished_at = CASE WHEN :target IN ('canceled', 'done') THEN now() ELSE finished_at END
 				WHERE id = :id AND announcement_id = :a AND status IN (:from)
 				""")
@@ -331,8 +331,18 @@ class FollowUpLedger {
 			.param("a", announcementId)
 			.query((rs, i) -> new FollowUpView(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
 					rs.getString(5), rs.getString(6), rs.getBoolean(7), rs.getInt(8), rs.getInt(9), rs.getInt(10),
-					rs.getInt(11), instant(rs.getTimestamp(12)), instant(rs.getTimestamp(13))))
+					rs.getInt(11), instant(rs.getTimestamp(12)), instant(rs.getTimestamp(13)), rs.getString(14)))
 			.list();
+	}
+
+	/**
+	 * The gate paused an operation (its content is not what was approved): it stays
+	 * paused, with the reason, until resumed once it is.
+	 */
+	boolean pauseRefused(long followUpId, String reason) {
+		return this.jdbc.sql("""
+				UPDATE follow_up SET status = 'paused', pause_reason = :reason WHERE id = :id AND status = 'running'
+				""").param("id", followUpId).param("reason", reason).update() == 1;
 	}
 
 	/** Failure reasons of an operation's items, most frequent first. */

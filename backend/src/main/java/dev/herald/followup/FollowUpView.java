@@ -20,9 +20,11 @@ import java.time.Instant;
  * @param canceled items not done because it was canceled
  * @param createdAt when it started
  * @param finishedAt when it ended
+ * @param pauseReason why the approval check paused it, if it did
  */
 public record FollowUpView(long id, long announcementId, String kind, String who, String status, String requestedBy,
-		boolean planning, int targets, int done, int failed, int canceled, Instant createdAt, Instant finishedAt) {
+		boolean planning, int targets, int done, int failed, int canceled, Instant createdAt, Instant finishedAt,
+		String pauseReason) {
 
 	/** Items still to do. */
 	public int pending() {

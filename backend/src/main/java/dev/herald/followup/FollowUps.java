@@ -11,6 +11,10 @@ import dev.herald.announcement.AfterSendPolicy;
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementEvents;
 import dev.herald.announcement.Announcements;
+import dev.herald.announcement.SendPolicy;
+import dev.herald.audit.AuditAction;
+import dev.herald.audit.AuditLog;
+import dev.herald.security.Actor;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -34,9 +38,15 @@ public class FollowUps {
 
 	private final FollowUpProperties properties;
 
-	FollowUps(FollowUpLedger ledger, Announcements announcements, AfterSendPolicy policy,
-			FollowUpProperties properties) {
+	private final SendPolicy sendPolicy;
+
+	private final AuditLog audit;
+
+	FollowUps(FollowUpLedger ledger, Announcements announcements, AfterSendPolicy policy, FollowUpProperties properties,
+			SendPolicy sendPolicy, AuditLog audit) {
 		this.ledger = ledger;
+		this.sendPolicy = sendPolicy;
+		this.audit = audit;
 		this.announcements = announcements;
 		this.policy = policy;
 		this.properties = properties;
@@ -52,6 +62,10 @@ public class FollowUps {
 		int copies = this.ledger.planCopies(op);
 		log.info("Announcement {}: edited by {}, updating {} delivered copies (operation {})", id, event.by(), copies,
 				op);
+		if (refused(id, op, "update of the delivered copies")) {
+			// Copies not yet sent would go out with this content too.
+			this.announcements.pauseAutomatically(id, "The content is not what was approved.");
+		}
 	}
 
 	@EventListener
@@ -81,7 +95,25 @@ public class FollowUps {
 		long op = this.ledger.create(announcementId, FollowUpKind.REMIND, target, by, java.time.Duration.ZERO);
 		int people = this.ledger.planReminder(op, announcementId, target);
 		log.info("Announcement {}: reminder to {} ({} people, operation {})", announcementId, who, people, op);
+		refused(announcementId, op, "reminder");
 		return view(announcementId, op);
+	}
+
+	/**
+	 * The gate's backstop, once per operation (never per copy): an update or reminder
+	 * carries the announcement's content, which must be what was approved when approval
+	 * applies. If not, the operation is paused with the reason and audited.
+	 */
+	private boolean refused(long announcementId, long op, String what) {
+		java.util.Optional<String> reason = this.sendPolicy.unapproved(announcementId);
+		if (reason.isEmpty()) {
+			return false;
+		}
+		this.ledger.pauseRefused(op, reason.get());
+		this.audit.record(Actor.system("follow-ups"), AuditAction.REFUSED, announcementId,
+				what + " (operation " + op + ") paused: " + reason.get());
+		log.warn("Announcement {}: {} (operation {}) paused: {}", announcementId, what, op, reason.get());
+		return true;
 	}
 
 	/** How many people each kind of reminder would reach now, in API order. */
@@ -121,7 +153,15 @@ public class FollowUps {
 	 */
 	@Transactional
 	public boolean control(long announcementId, long followUpId, String action) {
-		view(announcementId, followUpId);
+		FollowUpView operation = view(announcementId, followUpId);
+		if ("resume".equals(action) && !FollowUpKind.DELETE.dbValue().equals(operation.kind())) {
+			// A resumed update or reminder sends the content as it is now: the gate
+			// again.
+			java.util.Optional<String> reason = this.sendPolicy.unapproved(announcementId);
+			if (reason.isPresent()) {
+				throw new NotAllowedNowException(reason.get());
+			}
+		}
 		FollowUpStatus target = switch (action) {
 			case "pause" -> FollowUpStatus.PAUSED;
 			case "resume" -> FollowUpStatus.RUNNING;
