@@ -223,7 +223,7 @@ class Sender {
 			activity = activity(key);
 		}
 		catch (RuntimeException ex) {
-			this.writer.record(this.policy.unrenderable(job, ex.getMessage()));
+			this.writer.record(Ledger.Result.of(job, this.policy.unrenderable(ex.getMessage())));
 			return Ready.not(Handling.FAILED);
 		}
 		switch (this.marker.mark(job)) {
@@ -267,8 +267,8 @@ class Sender {
 		finally {
 			this.callsInFlight.decrementAndGet();
 		}
-		RetryPolicy.Kind kind = RetryPolicy.Kind.of(reply);
-		if (kind == RetryPolicy.Kind.NOT_SENT) {
+		ConnectorReply.Kind kind = reply.kind();
+		if (kind == ConnectorReply.Kind.NOT_SENT) {
 			// Interrupted while waiting for a fresh slot: the request never left.
 			this.writer.giveBack(job);
 			return Handling.INTERRUPTED;
@@ -278,7 +278,8 @@ class Sender {
 			.counter("herald.dispatch.sends", "outcome", kind.name().toLowerCase(Locale.ROOT), "status",
 					String.valueOf(reply.status()))
 			.increment();
-		this.writer.record(this.policy.decide(job, reply, Instant.now()));
+		this.writer.record(Ledger.Result.of(job,
+				this.policy.decide(RetryPolicy.Call.SEND, job.attempts(), job.throttles(), reply, Instant.now())));
 		return Handling.CALLED;
 	}
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.herald.announcement.VariantSelector;
+import dev.herald.dispatch.RetryPolicy;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -369,6 +370,20 @@ class FollowUpLedger {
 	/** The outcome of one item's call, as it will be written. */
 	record Outcome(Item item, String state, Integer httpStatus, String reason, String resultActivityId,
 			Instant nextAttemptAt) {
+
+		/**
+		 * An item's outcome from the policy's decision (a blocked chat fails the item).
+		 */
+		static Outcome of(Item item, RetryPolicy.Decision decision) {
+			String state = switch (decision.verdict()) {
+				case DONE -> "done";
+				case RETRY -> "pending";
+				case FAILED, BLOCKED -> "failed";
+			};
+			return new Outcome(item, state, decision.httpStatus(), decision.reason(), decision.resultId(),
+					decision.nextAttemptAt());
+		}
+
 	}
 
 }

@@ -11,7 +11,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,8 +61,7 @@ class FollowUpWorker implements SmartLifecycle {
 
 	private final MeterRegistry meters;
 
-	private final IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0,
-			0.5, Duration.ofSeconds(60));
+	private final RetryPolicy policy;
 
 	private final BlockingQueue<FollowUpLedger.Item> queue;
 
@@ -85,6 +83,8 @@ class FollowUpWorker implements SmartLifecycle {
 		this.cards = cards;
 		this.connector = connector;
 		this.meters = meters;
+		this.policy = RetryPolicy.jittered(properties.maxAttempts(), properties.maxThrottledAttempts(),
+				Duration.ofSeconds(1), Duration.ofSeconds(60));
 		this.queue = new ArrayBlockingQueue<>(Math.max(properties.batchSize(), properties.concurrency()) * 2);
 	}
 
@@ -249,8 +249,7 @@ class FollowUpWorker implements SmartLifecycle {
 				activity = render(item);
 			}
 			catch (RuntimeException ex) {
-				record(new FollowUpLedger.Outcome(item, "failed", null,
-						"Card could not be rendered: " + ex.getMessage(), null, null));
+				record(FollowUpLedger.Outcome.of(item, this.policy.unrenderable(ex.getMessage())));
 				return;
 			}
 		}
@@ -267,7 +266,7 @@ class FollowUpWorker implements SmartLifecycle {
 			case REMIND -> this.connector.replyToActivity(item.serviceUrl(), item.conversationId(),
 					item.targetActivityId(), activity);
 		};
-		if (RetryPolicy.Kind.of(reply) == RetryPolicy.Kind.NOT_SENT) {
+		if (reply.kind() == ConnectorReply.Kind.NOT_SENT) {
 			this.ledger.release(item, this.lease.instanceId());
 			return;
 		}
@@ -294,54 +293,12 @@ class FollowUpWorker implements SmartLifecycle {
 	}
 
 	FollowUpLedger.Outcome classify(FollowUpLedger.Item item, ConnectorReply reply) {
-		// The dispatcher's policy is the one reader of Teams' status codes.
-		RetryPolicy.Kind outcome = RetryPolicy.Kind.of(reply);
 		this.meters
 			.counter("herald.follow.up.calls", "kind", item.kind().dbValue(), "outcome",
-					outcome.name().toLowerCase(Locale.ROOT))
+					reply.kind().name().toLowerCase(Locale.ROOT))
 			.increment();
-		if (item.kind() == FollowUpKind.DELETE && reply.status() == 404) {
-			// Gone already (deleted twice after a crash, or by Teams): what a recall
-			// wants.
-			return new FollowUpLedger.Outcome(item, "done", 404, "Already gone", null, null);
-		}
-		return switch (outcome) {
-			case SUCCESS -> new FollowUpLedger.Outcome(item, "done", reply.status(), null, reply.id(), null);
-			case THROTTLED -> {
-				int throttles = item.throttles() + 1;
-				if (throttles >= this.properties.maxThrottledAttempts()) {
-					yield new FollowUpLedger.Outcome(item, "failed", 429,
-							"Throttled (429) " + throttles + " times, gave up", null, null);
-				}
-				Duration wait = (reply.retryAfter() != null) ? reply.retryAfter()
-						: Duration.ofMillis(this.backoff.apply(throttles));
-				yield new FollowUpLedger.Outcome(item, "pending", 429, "Throttled (429)", null,
-						Instant.now().plus(wait));
-			}
-			case TRANSIENT -> {
-				int tries = item.attempts() + 1 - item.throttles();
-				if (tries >= this.properties.maxAttempts()) {
-					yield new FollowUpLedger.Outcome(item, "failed", reply.status(),
-							describe(reply) + " (gave up after " + tries + " attempts)", null, null);
-				}
-				yield new FollowUpLedger.Outcome(item, "pending", reply.status(), describe(reply), null,
-						Instant.now().plusMillis(this.backoff.apply(tries)));
-			}
-			case BLOCKED, FINAL, NOT_SENT ->
-				new FollowUpLedger.Outcome(item, "failed", reply.status(), describe(reply), null, null);
-		};
-	}
-
-	private static String describe(ConnectorReply reply) {
-		StringBuilder text = new StringBuilder();
-		text.append((reply.status() == 0) ? "No reply" : "HTTP " + reply.status());
-		if (reply.errorCode() != null) {
-			text.append(' ').append(reply.errorCode());
-		}
-		if (reply.detail() != null) {
-			text.append(": ").append(reply.detail());
-		}
-		return (text.length() > 500) ? text.substring(0, 500) : text.toString();
+		return FollowUpLedger.Outcome.of(item,
+				this.policy.decide(item.kind().call(), item.attempts(), item.throttles(), reply, Instant.now()));
 	}
 
 	/**

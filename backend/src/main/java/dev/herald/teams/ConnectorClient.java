@@ -43,7 +43,7 @@ import org.springframework.web.util.UriUtils;
 /**
  * Bot Connector v3 REST client. Every call goes to a serviceUrl learned from Teams; the
  * bearer token is only ever sent to the configured service hosts. Replies are returned,
- * not thrown: the dispatcher's {@code RetryPolicy} says what each status means.
+ * not thrown: {@link ConnectorReply.Kind} says what each status means.
  */
 @Component
 public class ConnectorClient implements AutoCloseable {
