@@ -448,10 +448,17 @@ class Ledger {
 	 * never), so that an edit made on any instance reaches every instance's cache.
 	 */
 	record Job(long announcementId, String recipient, long conversationRef, int attempts, int throttles,
-			String conversationId, String serviceUrl, String variant, String cardLanguage, long editedAt) {
+			String conversationId, String serviceUrl, String variant, String cardLanguage,
+			long editedAt) implements CallLedger.Call {
 
-		Key key() {
+		@Override
+		public Key key() {
 			return new Key(this.announcementId, this.recipient);
+		}
+
+		@Override
+		public long group() {
+			return this.announcementId;
 		}
 
 		/** The cache key of the activity this job sends. */
