@@ -18,10 +18,23 @@ public class CallEngine {
 
 	private final MeterRegistry meters;
 
-	CallEngine(SendLease lease, Pacer pacer, MeterRegistry meters) {
+	private final DispatchProperties properties;
+
+	CallEngine(SendLease lease, Pacer pacer, MeterRegistry meters, DispatchProperties properties) {
 		this.lease = lease;
 		this.pacer = pacer;
 		this.meters = meters;
+		this.properties = properties;
+	}
+
+	/**
+	 * The retry policy with these attempt limits and the dispatcher's backoff
+	 * ({@code herald.dispatch.initial-backoff}, {@code max-backoff}), so every ledger of
+	 * calls backs off alike.
+	 */
+	public RetryPolicy retryPolicy(int maxAttempts, int maxThrottledAttempts) {
+		return RetryPolicy.jittered(maxAttempts, maxThrottledAttempts, this.properties.initialBackoff(),
+				this.properties.maxBackoff());
 	}
 
 	/**

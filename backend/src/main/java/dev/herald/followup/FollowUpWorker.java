@@ -11,7 +11,6 @@ import dev.herald.dispatch.CallEngine;
 import dev.herald.dispatch.CallLedger;
 import dev.herald.dispatch.PacedCalls;
 import dev.herald.dispatch.RecalledSends;
-import dev.herald.dispatch.RetryPolicy;
 import dev.herald.dispatch.SendLease;
 
 import org.springframework.context.SmartLifecycle;
@@ -59,8 +58,7 @@ class FollowUpWorker implements SmartLifecycle {
 		this.calls = engine.lane(
 				new PacedCalls.Lane("follow-up", "herald.follow.up", properties.concurrency(), properties.batchSize(),
 						Math.max(properties.batchSize(), properties.concurrency()) * 2, Duration.ofMillis(250)),
-				ledger, calls, RetryPolicy.jittered(properties.maxAttempts(), properties.maxThrottledAttempts(),
-						Duration.ofSeconds(1), Duration.ofSeconds(60)));
+				ledger, calls, engine.retryPolicy(properties.maxAttempts(), properties.maxThrottledAttempts()));
 	}
 
 	@Override
