@@ -8,7 +8,6 @@ import io.github.resilience4j.core.IntervalFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.herald.dispatch.RetryPolicy;
 import dev.herald.announcement.Announcements;
 import dev.herald.pacing.SharedPacer;
 import dev.herald.teams.ConnectorClient;
@@ -86,7 +85,7 @@ class WelcomeSender {
 		ConnectorReply reply = this.connector.sendActivity(due.serviceUrl(), due.conversationId(),
 				due.activityJson().getBytes(StandardCharsets.UTF_8));
 		String error = (reply.isSuccess()) ? null : reply.status() + " " + reply.errorCode();
-		switch (RetryPolicy.Kind.of(reply)) {
+		switch (reply.kind()) {
 			case SUCCESS -> this.welcomes.markSent(due);
 			case THROTTLED -> {
 				Duration wait = (reply.retryAfter() != null) ? reply.retryAfter() : Duration.ofSeconds(5);

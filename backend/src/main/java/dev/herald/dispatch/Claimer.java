@@ -9,35 +9,33 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.stereotype.Component;
-
 /**
- * The claimer thread: while this instance holds the send lease, fills the bounded
- * {@link JobQueue} from the ledger ({@code FOR UPDATE SKIP LOCKED}, a batch at a time),
- * and every half second hands back queued jobs of sends stopped meanwhile.
+ * The claimer thread of one ledger: while this instance holds the send lease, fills the
+ * bounded {@link JobQueue} from the ledger ({@code FOR UPDATE SKIP LOCKED}, a batch at a
+ * time), and every half second hands back queued jobs of groups (sends, operations)
+ * stopped meanwhile.
  */
-@Component
-class Claimer {
+final class Claimer<J extends CallLedger.Call> {
 
 	private static final Logger log = LoggerFactory.getLogger(Claimer.class);
 
 	private static final long PURGE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-	private final DispatchProperties properties;
+	private final PacedCalls.Lane lane;
 
-	private final Ledger ledger;
+	private final CallLedger<J> ledger;
 
 	private final SendLease lease;
 
-	private final JobQueue queue;
+	private final JobQueue<J> queue;
 
 	private final StoppedSends stopped;
 
-	private final OutcomeWriter writer;
+	private final OutcomeWriter<J> writer;
 
-	Claimer(DispatchProperties properties, Ledger ledger, SendLease lease, JobQueue queue, StoppedSends stopped,
-			OutcomeWriter writer) {
-		this.properties = properties;
+	Claimer(PacedCalls.Lane lane, CallLedger<J> ledger, SendLease lease, JobQueue<J> queue, StoppedSends stopped,
+			OutcomeWriter<J> writer) {
+		this.lane = lane;
 		this.ledger = ledger;
 		this.lease = lease;
 		this.queue = queue;
@@ -53,19 +51,17 @@ class Claimer {
 					purgeStopped();
 					lastPurge = System.nanoTime();
 				}
-				List<Ledger.Job> claimed = List.of();
+				List<J> claimed = List.of();
 				int room = this.queue.remainingCapacity();
 				// Claim in batches, but only once half a batch of room is free, so the
 				// claim query runs seldom and the queue never overflows.
-				if (this.lease.isHeld()
-						&& room >= Math.min(this.properties.batchSize(), this.queue.size() + room) / 2) {
-					claimed = this.ledger.claim(Math.min(room, this.properties.batchSize()), this.properties.lease(),
-							this.lease.instanceId());
-					for (Ledger.Job job : claimed) {
+				if (this.lease.isHeld() && room >= Math.min(this.lane.batchSize(), this.queue.size() + room) / 2) {
+					claimed = this.ledger.claim(Math.min(room, this.lane.batchSize()), this.lease.instanceId());
+					for (J job : claimed) {
 						this.queue.put(job);
 					}
 				}
-				if (claimed.isEmpty() && !Shift.sleep(this.properties.pollInterval())) {
+				if (claimed.isEmpty() && !Shift.sleep(this.lane.pollInterval())) {
 					return;
 				}
 			}
@@ -73,7 +69,7 @@ class Claimer {
 				return;
 			}
 			catch (RuntimeException ex) {
-				log.warn("Claiming ledger rows failed: {}", ex.getMessage());
+				log.warn("Claiming {} rows failed: {}", this.lane.name(), ex.getMessage());
 				if (!Shift.sleep(Duration.ofSeconds(1))) {
 					return;
 				}
@@ -91,12 +87,12 @@ class Claimer {
 			return;
 		}
 		long asked = System.nanoTime();
-		Set<Long> sending = new HashSet<>(this.ledger.sendingAnnouncements());
+		Set<Long> sending = new HashSet<>(this.ledger.running());
 		// A pause that arrived while the database was being asked is newer than its
 		// answer.
 		this.stopped.reconcile(sending, asked);
-		List<Ledger.Job> held = this.queue.removeIf((job) -> !sending.contains(job.announcementId()));
-		held.forEach((job) -> this.stopped.add(job.announcementId()));
+		List<J> held = this.queue.removeIf((job) -> !sending.contains(job.group()));
+		held.forEach((job) -> this.stopped.add(job.group()));
 		this.writer.giveBack(held);
 	}
 

@@ -17,6 +17,7 @@ import java.util.UUID;
 
 import dev.herald.audience.AppSettings;
 import dev.herald.announcement.VariantSelector;
+import dev.herald.teams.ConnectorReply;
 import dev.herald.optout.OptOuts;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -316,7 +317,7 @@ class Ledger {
 			reasons[i] = r.reason();
 			activityIds[i] = r.activityId();
 			nextAttempts[i] = (r.nextAttemptAt() != null) ? Timestamp.from(r.nextAttemptAt()) : null;
-			throttled[i] = r.kind() == RetryPolicy.Kind.THROTTLED;
+			throttled[i] = r.kind() == ConnectorReply.Kind.THROTTLED;
 			possiblyDuplicate[i] = r.possiblyDuplicate();
 		}
 		this.template.execute((Connection con) -> {
@@ -447,10 +448,17 @@ class Ledger {
 	 * never), so that an edit made on any instance reaches every instance's cache.
 	 */
 	record Job(long announcementId, String recipient, long conversationRef, int attempts, int throttles,
-			String conversationId, String serviceUrl, String variant, String cardLanguage, long editedAt) {
+			String conversationId, String serviceUrl, String variant, String cardLanguage,
+			long editedAt) implements CallLedger.Call {
 
-		Key key() {
+		@Override
+		public Key key() {
 			return new Key(this.announcementId, this.recipient);
+		}
+
+		@Override
+		public long group() {
+			return this.announcementId;
 		}
 
 		/** The cache key of the activity this job sends. */
@@ -497,8 +505,21 @@ class Ledger {
 	 * @param tally how it counts towards the automatic pause
 	 * @param possiblyDuplicate whether the retry may repeat a call Teams took
 	 */
-	record Result(Job job, DeliveryState state, RetryPolicy.Kind kind, Integer httpStatus, String reason,
+	record Result(Job job, DeliveryState state, ConnectorReply.Kind kind, Integer httpStatus, String reason,
 			String activityId, Instant nextAttemptAt, RetryPolicy.Tally tally, boolean possiblyDuplicate) {
+
+		/** A ledger row's outcome from the policy's decision. */
+		static Result of(Job job, RetryPolicy.Decision decision) {
+			DeliveryState state = switch (decision.verdict()) {
+				case DONE -> DeliveryState.DELIVERED;
+				case RETRY -> DeliveryState.PENDING;
+				case FAILED -> DeliveryState.FAILED;
+				case BLOCKED -> DeliveryState.BLOCKED;
+			};
+			return new Result(job, state, decision.kind(), decision.httpStatus(), decision.reason(),
+					decision.resultId(), decision.nextAttemptAt(), decision.tally(), decision.possiblyDuplicate());
+		}
+
 	}
 
 }

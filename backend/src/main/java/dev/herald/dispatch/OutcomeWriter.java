@@ -2,90 +2,71 @@ package dev.herald.dispatch;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.herald.announcement.Announcements;
-import dev.herald.conversation.ConversationStatus;
-import dev.herald.conversation.Conversations;
-
-import org.springframework.stereotype.Component;
-
 /**
- * The writer thread: records outcomes in batches (one statement moves the row states and
- * the live counts), hands back claimed rows that were not sent, marks blocked
- * conversations, pauses a send whose failures pile up, and completes finished sends.
+ * The writer thread of one ledger: records outcomes in batches (one statement moves the
+ * row states and their group's counts), hands back claimed rows that were not sent, then
+ * tells the {@link CallMaker} what was written (blocked chats, automatic pause,
+ * completion).
  */
-@Component
-class OutcomeWriter {
+final class OutcomeWriter<J extends CallLedger.Call> {
 
 	private static final Logger log = LoggerFactory.getLogger(OutcomeWriter.class);
 
 	/** Outcomes the writer takes in one statement. */
 	private static final int WRITE_BATCH = 2000;
 
-	private final Ledger ledger;
+	private final CallLedger<J> ledger;
+
+	private final CallMaker<J> maker;
 
 	private final SendLease lease;
 
-	private final Announcements announcements;
-
-	private final Conversations conversations;
-
-	private final FailureWatch failures;
-
-	private final MeterRegistry meters;
-
-	private final BlockingQueue<Ledger.Result> results = new LinkedBlockingQueue<>();
+	private final BlockingQueue<CallLedger.Outcome<J>> results = new LinkedBlockingQueue<>();
 
 	/** Claimed jobs that were not sent and go back to pending. */
-	private final BlockingQueue<Ledger.Job> releases = new LinkedBlockingQueue<>();
+	private final BlockingQueue<J> releases = new LinkedBlockingQueue<>();
 
-	OutcomeWriter(DispatchProperties properties, Ledger ledger, SendLease lease, Announcements announcements,
-			Conversations conversations, MeterRegistry meters) {
+	OutcomeWriter(CallLedger<J> ledger, CallMaker<J> maker, SendLease lease) {
 		this.ledger = ledger;
+		this.maker = maker;
 		this.lease = lease;
-		this.announcements = announcements;
-		this.conversations = conversations;
-		this.meters = meters;
-		this.failures = new FailureWatch(properties.failureWindow(), properties.failureThreshold());
 	}
 
 	/** An outcome to record. */
-	void record(Ledger.Result result) {
-		this.results.add(result);
+	void record(J job, RetryPolicy.Decision decision) {
+		this.results.add(new CallLedger.Outcome<>(job, decision));
 	}
 
 	/** A claimed job that was not sent: its row goes back (pending, or canceled). */
-	void giveBack(Ledger.Job job) {
+	void giveBack(J job) {
 		this.releases.add(job);
 	}
 
-	void giveBack(Collection<Ledger.Job> jobs) {
+	void giveBack(Collection<J> jobs) {
 		this.releases.addAll(jobs);
 	}
 
 	/** Jobs given back and not yet written, at shutdown. */
-	List<Ledger.Job> drainGivenBack() {
-		List<Ledger.Job> left = new ArrayList<>();
+	List<J> drainGivenBack() {
+		List<J> left = new ArrayList<>();
 		this.releases.drainTo(left);
 		return left;
 	}
 
 	void run(Shift shift) {
-		List<Ledger.Result> batch = new ArrayList<>();
-		List<Ledger.Job> unsent = new ArrayList<>();
+		List<CallLedger.Outcome<J>> batch = new ArrayList<>();
+		List<J> unsent = new ArrayList<>();
 		while (shift.isDraining() || !this.results.isEmpty()) {
 			try {
-				Ledger.Result first = this.results.poll(50, TimeUnit.MILLISECONDS);
+				CallLedger.Outcome<J> first = this.results.poll(50, TimeUnit.MILLISECONDS);
 				if (first != null) {
 					batch.add(first);
 					this.results.drainTo(batch, WRITE_BATCH - 1);
@@ -93,7 +74,7 @@ class OutcomeWriter {
 				this.releases.drainTo(unsent);
 				if (!batch.isEmpty() || !unsent.isEmpty()) {
 					write(batch, unsent);
-					batch.clear();
+					batch = new ArrayList<>();
 					unsent.clear();
 				}
 			}
@@ -115,55 +96,31 @@ class OutcomeWriter {
 		}
 	}
 
-	private void write(List<Ledger.Result> batch, List<Ledger.Job> unsent) throws InterruptedException {
+	private void write(List<CallLedger.Outcome<J>> batch, List<J> unsent) throws InterruptedException {
 		while (true) {
 			try {
-				this.ledger.record(batch, this.lease.instanceId());
-				this.ledger.release(unsent, this.lease.instanceId());
+				if (!batch.isEmpty()) {
+					this.ledger.record(batch, this.lease.instanceId());
+				}
+				if (!unsent.isEmpty()) {
+					this.ledger.release(unsent, this.lease.instanceId());
+				}
 				break;
 			}
 			catch (RuntimeException ex) {
 				// Keep the outcomes until the database takes them: losing them would
-				// resend.
+				// redo the calls.
 				log.warn("Recording {} outcomes failed, retrying: {}", batch.size(), ex.getMessage());
 				Thread.sleep(1000);
 			}
 		}
-		Set<Long> touched = new HashSet<>();
-		for (Ledger.Result result : batch) {
-			long id = result.job().announcementId();
-			touched.add(id);
+		if (!batch.isEmpty()) {
 			try {
-				followUp(id, result);
+				this.maker.written(batch);
 			}
 			catch (RuntimeException ex) {
-				log.warn("Follow-up of an outcome failed (recorded anyway): {}", ex.getMessage());
+				log.warn("Follow-up of outcomes failed (recorded anyway): {}", ex.getMessage());
 			}
-		}
-		for (long id : touched) {
-			try {
-				if (this.announcements.markSentIfComplete(id)) {
-					this.failures.forget(id);
-				}
-			}
-			catch (RuntimeException ex) {
-				log.warn("Completion check failed: {}", ex.getMessage());
-			}
-		}
-	}
-
-	private void followUp(long announcementId, Ledger.Result result) {
-		if (result.state() == DeliveryState.BLOCKED) {
-			this.conversations.markStatus(result.job().conversationRef(), ConversationStatus.BLOCKED);
-		}
-		if (result.tally() == RetryPolicy.Tally.NOT_COUNTED) {
-			return;
-		}
-		String reason = this.failures.record(announcementId, result.tally() == RetryPolicy.Tally.FAILURE,
-				result.reason());
-		if (reason != null && this.announcements.pauseAutomatically(announcementId, reason)) {
-			log.warn("Announcement {}: {}", announcementId, reason);
-			this.meters.counter("herald.dispatch.auto.paused").increment();
 		}
 	}
 

@@ -2,23 +2,19 @@ package dev.herald.dispatch;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 
 import io.github.resilience4j.core.IntervalFunction;
 
 import dev.herald.teams.ConnectorReply;
 
 /**
- * What a Bot Connector reply means for a ledger row: the only place that reads Teams'
- * status codes (the table in teams-protocol.md §1.5). Pure: a job and its reply in, the
- * row's next state out; the time and the backoff are given, so every branch is a unit
- * test.
+ * What a Bot Connector reply means for a row of a call ledger (a delivery, or an item of
+ * an update, deletion or reminder): how many tries, how long to wait, whether it is done.
+ * Pure: the call's counters and its reply in, the row's next state out; the time and the
+ * backoff are given, so every branch is a unit test. The reply itself is classified next
+ * to the Connector client ({@link ConnectorReply.Kind}); one policy serves both ledgers.
  */
 public final class RetryPolicy {
-
-	/** The 403 codes (and the numeric error 209) that mean blocked or uninstalled. */
-	private static final Set<String> BLOCKED_CODES = Set.of("ConversationBlockedByUser", "MessageWritesBlocked",
-			"ForbiddenOperationException", "BotNotInConversationRoster", "209");
 
 	private final int maxAttempts;
 
@@ -31,126 +27,109 @@ public final class RetryPolicy {
 	 * @param maxThrottledAttempts 429s one row may collect before it fails
 	 * @param backoff wait before retry n (n from 1), for retries without a Retry-After
 	 */
-	RetryPolicy(int maxAttempts, int maxThrottledAttempts, IntervalFunction backoff) {
+	public RetryPolicy(int maxAttempts, int maxThrottledAttempts, IntervalFunction backoff) {
 		this.maxAttempts = maxAttempts;
 		this.maxThrottledAttempts = maxThrottledAttempts;
 		this.backoff = backoff;
 	}
 
+	/** Resilience4j's jittered exponential backoff: initial, ×2, ±50%, capped. */
+	public static RetryPolicy jittered(int maxAttempts, int maxThrottledAttempts, Duration initialBackoff,
+			Duration maxBackoff) {
+		return new RetryPolicy(maxAttempts, maxThrottledAttempts,
+				IntervalFunction.ofExponentialRandomBackoff(initialBackoff, 2.0, 0.5, maxBackoff));
+	}
+
 	static RetryPolicy of(DispatchProperties properties) {
-		// Resilience4j's jittered exponential backoff: initial, ×2, ±50%, capped.
-		return new RetryPolicy(properties.maxAttempts(), properties.maxThrottledAttempts(), IntervalFunction
-			.ofExponentialRandomBackoff(properties.initialBackoff(), 2.0, 0.5, properties.maxBackoff()));
+		return jittered(properties.maxAttempts(), properties.maxThrottledAttempts(), properties.initialBackoff(),
+				properties.maxBackoff());
 	}
 
 	/**
-	 * The outcome of one call of {@code job} answered by {@code reply} at {@code now}.
-	 * {@code job.attempts()} and {@code job.throttles()} count the calls before this one.
+	 * The outcome of one {@code call} answered by {@code reply} at {@code now}.
+	 * {@code attempts} and {@code throttles} count the row's calls before this one.
 	 */
-	Ledger.Result decide(Ledger.Job job, ConnectorReply reply, Instant now) {
-		Kind kind = Kind.of(reply);
+	public Decision decide(Call call, int attempts, int throttles, ConnectorReply reply, Instant now) {
+		ConnectorReply.Kind kind = reply.kind();
 		Integer status = reply.status();
+		if (call == Call.DELETE && reply.status() == 404) {
+			// Gone already (deleted twice after a crash, or by Teams): what a recall
+			// wants.
+			return new Decision(Verdict.DONE, kind, status, "Already gone", null, null, Tally.OK, false);
+		}
 		return switch (kind) {
-			case SUCCESS ->
-				new Ledger.Result(job, DeliveryState.DELIVERED, kind, status, null, reply.id(), null, Tally.OK, false);
+			case SUCCESS -> new Decision(Verdict.DONE, kind, status, null, reply.id(), null, Tally.OK, false);
 			case THROTTLED -> {
-				// The pacer already holds every sender back for the Retry-After; this row
+				// The pacer already holds every caller back for the Retry-After; this row
 				// is due again when that has passed. 429s are Teams' pacing, not the
 				// recipient's failure: they do not count towards the automatic pause.
-				int throttles = job.throttles() + 1;
-				if (throttles >= this.maxThrottledAttempts) {
-					yield new Ledger.Result(job, DeliveryState.FAILED, kind, status,
-							"Throttled (429) " + throttles + " times, gave up", null, null, Tally.NOT_COUNTED, false);
+				int throttled = throttles + 1;
+				if (throttled >= this.maxThrottledAttempts) {
+					yield new Decision(Verdict.FAILED, kind, status, "Throttled (429) " + throttled + " times, gave up",
+							null, null, Tally.NOT_COUNTED, false);
 				}
 				Duration wait = (reply.retryAfter() != null) ? reply.retryAfter()
-						: Duration.ofMillis(this.backoff.apply(throttles));
-				yield new Ledger.Result(job, DeliveryState.PENDING, kind, status, "Throttled (429)", null,
-						now.plus(wait), Tally.NOT_COUNTED, false);
+						: Duration.ofMillis(this.backoff.apply(throttled));
+				yield new Decision(Verdict.RETRY, kind, status, "Throttled (429)", null, now.plus(wait),
+						Tally.NOT_COUNTED, false);
 			}
 			case TRANSIENT -> {
-				int tries = job.attempts() + 1 - job.throttles();
+				int tries = attempts + 1 - throttles;
 				if (tries >= this.maxAttempts) {
-					yield new Ledger.Result(job, DeliveryState.FAILED, kind, status,
-							describe(reply) + " (gave up after " + tries + " attempts)", null, null, Tally.FAILURE,
+					yield new Decision(Verdict.FAILED, kind, status,
+							reply.describe() + " (gave up after " + tries + " attempts)", null, null, Tally.FAILURE,
 							false);
 				}
 				// No reply at all: Teams may have taken the call, so its retry may repeat
 				// it.
-				yield new Ledger.Result(job, DeliveryState.PENDING, kind, status, describe(reply), null,
+				yield new Decision(Verdict.RETRY, kind, status, reply.describe(), null,
 						now.plusMillis(this.backoff.apply(tries)), Tally.FAILURE, reply.status() == 0);
 			}
 			// A blocked person is no sign of a broken send: counted as a call that went
 			// fine.
-			case BLOCKED -> new Ledger.Result(job, DeliveryState.BLOCKED, kind, status, describe(reply), null, null,
-					Tally.OK, false);
-			case FINAL -> new Ledger.Result(job, DeliveryState.FAILED, kind, status, describe(reply), null, null,
-					Tally.FAILURE, false);
+			case BLOCKED -> new Decision(Verdict.BLOCKED, kind, status, reply.describe(), null, null, Tally.OK, false);
+			case FINAL ->
+				new Decision(Verdict.FAILED, kind, status, reply.describe(), null, null, Tally.FAILURE, false);
 			case NOT_SENT -> throw new IllegalArgumentException("A call that never left has no outcome to record");
 		};
 	}
 
-	/** A job whose card could not be rendered: failed without a call. */
-	Ledger.Result unrenderable(Ledger.Job job, String message) {
-		return new Ledger.Result(job, DeliveryState.FAILED, Kind.FINAL, null, "Card could not be rendered: " + message,
+	/** A card that could not be rendered: failed without a call. */
+	public Decision unrenderable(String message) {
+		return new Decision(Verdict.FAILED, ConnectorReply.Kind.FINAL, null, "Card could not be rendered: " + message,
 				null, null, Tally.FAILURE, false);
 	}
 
-	private static String describe(ConnectorReply reply) {
-		StringBuilder text = new StringBuilder();
-		text.append((reply.status() == 0) ? "No reply" : "HTTP " + reply.status());
-		if (reply.errorCode() != null) {
-			text.append(' ').append(reply.errorCode());
-		}
-		if (reply.detail() != null) {
-			text.append(": ").append(reply.detail());
-		}
-		return (text.length() > 500) ? text.substring(0, 500) : text.toString();
+	/** What was called: a deletion's 404 means done. */
+	public enum Call {
+
+		/** A new message ({@code POST …/activities}). */
+		SEND,
+		/** {@code PUT …/activities/{id}}. */
+		UPDATE,
+		/** {@code DELETE …/activities/{id}}. */
+		DELETE,
+		/** A reply to a message ({@code POST …/activities/{id}}). */
+		REPLY
+
 	}
 
-	/** How a reply is handled, per Teams' status-code table. */
-	public enum Kind {
+	/** Where the row goes. */
+	public enum Verdict {
 
-		/** 2xx: delivered. */
-		SUCCESS,
-		/** 429: wait for Retry-After across the whole tenant budget, then retry. */
-		THROTTLED,
-		/**
-		 * 412, 502, 503, 504, and no reply at all (status 0: timeout, reset, refused):
-		 * retry with backoff up to a limit. Without a reply Teams may have taken the
-		 * call, so the retry is flagged possibly duplicated.
-		 */
-		TRANSIENT,
-		/** 403 blocked or uninstalled: never retried; the conversation is marked. */
-		BLOCKED,
-		/** 400, 401, 403 (other), 404, 413, 500 and anything unlisted: final. */
-		FINAL,
-		/** The request never left (status -1): Teams cannot have seen it. */
-		NOT_SENT;
-
-		public static Kind of(ConnectorReply reply) {
-			int status = reply.status();
-			if (status < 0) {
-				return NOT_SENT;
-			}
-			if (status >= 200 && status < 300) {
-				return SUCCESS;
-			}
-			if (status == 429) {
-				return THROTTLED;
-			}
-			if (status == 0 || status == 412 || status == 502 || status == 503 || status == 504) {
-				return TRANSIENT;
-			}
-			if (status == 403 && reply.errorCode() != null && BLOCKED_CODES.contains(reply.errorCode())) {
-				return BLOCKED;
-			}
-			return FINAL;
-		}
+		/** Done (delivered, updated, deleted, replied). */
+		DONE,
+		/** Pending again, due at {@link Decision#nextAttemptAt()}. */
+		RETRY,
+		/** Failed for good. */
+		FAILED,
+		/** The person blocked the bot or removed it: never retried. */
+		BLOCKED
 
 	}
 
 	/** How an outcome counts towards the automatic pause ({@link FailureWatch}). */
-	enum Tally {
+	public enum Tally {
 
 		/** A call that went fine, or a person who blocked the bot. */
 		OK,
@@ -159,6 +138,21 @@ public final class RetryPolicy {
 		/** A 429: Teams' pacing, not a sign of a broken send. */
 		NOT_COUNTED
 
+	}
+
+	/**
+	 * The outcome of one call, as the ledger will write it.
+	 *
+	 * @param kind what the reply meant
+	 * @param httpStatus the reply's status, null when no call was made
+	 * @param reason the text kept with the row, null on success
+	 * @param resultId the id Teams gave (a new activity's), if any
+	 * @param nextAttemptAt when a retry is due, null otherwise
+	 * @param tally how it counts towards the automatic pause
+	 * @param possiblyDuplicate whether the retry may repeat a call Teams took
+	 */
+	public record Decision(Verdict verdict, ConnectorReply.Kind kind, Integer httpStatus, String reason,
+			String resultId, Instant nextAttemptAt, Tally tally, boolean possiblyDuplicate) {
 	}
 
 }

@@ -3,9 +3,6 @@ package dev.herald.dispatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,69 +12,33 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.herald.announcement.Announcement;
-import dev.herald.announcement.AnnouncementCard;
-import dev.herald.announcement.AnnouncementEvents;
-import dev.herald.announcement.Announcements;
 import dev.herald.teams.CallBudget;
-import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
 
-import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
-
 /**
- * The senders (N threads run {@link #run}): take a job, have its start marked, take the
- * pacer slot, and only then build and send the request with that slot, so nothing slow
- * stands between the slot and the request leaving. The reply goes through
- * {@link RetryPolicy} to the {@link OutcomeWriter}.
+ * The senders of one ledger (N threads run {@link #run}): take a job, have the
+ * {@link CallMaker} prepare its request, have its start marked, take the pacer slot, and
+ * only then make the call with that slot, so nothing slow stands between the slot and the
+ * request leaving. The reply goes through {@link RetryPolicy} to the
+ * {@link OutcomeWriter}.
  */
-@Component
-class Sender {
+final class Sender<J extends CallLedger.Call> {
 
 	private static final Logger log = LoggerFactory.getLogger(Sender.class);
 
-	private final JobQueue queue;
+	private final JobQueue<J> queue;
 
-	private final StartMarker marker;
+	private final StartMarker<J> marker;
 
 	private final Pacer pacer;
 
-	private final ConnectorClient connector;
+	private final CallMaker<J> maker;
 
 	private final RetryPolicy policy;
 
-	private final OutcomeWriter writer;
+	private final OutcomeWriter<J> writer;
 
 	private final StoppedSends stopped;
-
-	private final Announcements announcements;
-
-	private final AnnouncementCard cards;
-
-	/**
-	 * Rendered activities by announcement, rendition (language variant) and content
-	 * version: an edit after the send, on any instance, changes the version each claimed
-	 * job carries, and the edit's own instance also forgets them ({@link #on}); no timed
-	 * re-render: rendering reads the database, and a periodic re-render inside
-	 * {@code compute} held every sender of the announcement behind it, which bunched
-	 * calls into bursts.
-	 */
-	private final Map<Ledger.RenditionKey, byte[]> activities = new ConcurrentHashMap<>();
-
-	/**
-	 * The content version of each announcement being sent, as last read. Jobs claimed
-	 * before an edit made on another instance still carry the old version; one sender
-	 * re-reads it at most every {@link #VERSION_CHECK}, without holding the others (well
-	 * inside the edit margin within which the update operation covers copies that left
-	 * with the old content).
-	 */
-	private final Map<Long, Version> versions = new ConcurrentHashMap<>();
-
-	private final Set<Long> checking = ConcurrentHashMap.newKeySet();
-
-	private static final long VERSION_CHECK = TimeUnit.SECONDS.toNanos(1);
 
 	/**
 	 * Senders allowed to hold a job until their pacer slot comes. Paced, half a second of
@@ -99,25 +60,25 @@ class Sender {
 
 	private final MeterRegistry meters;
 
-	Sender(DispatchProperties properties, JobQueue queue, StartMarker marker, Pacer pacer, ConnectorClient connector,
-			OutcomeWriter writer, StoppedSends stopped, Announcements announcements, AnnouncementCard cards,
-			MeterRegistry meters) {
+	private final String meterPrefix;
+
+	Sender(PacedCalls.Lane lane, JobQueue<J> queue, StartMarker<J> marker, Pacer pacer, CallMaker<J> maker,
+			RetryPolicy policy, OutcomeWriter<J> writer, StoppedSends stopped, MeterRegistry meters) {
 		this.queue = queue;
 		this.marker = marker;
 		this.pacer = pacer;
-		this.connector = connector;
-		this.policy = RetryPolicy.of(properties);
+		this.maker = maker;
+		this.policy = policy;
 		this.writer = writer;
 		this.stopped = stopped;
-		this.announcements = announcements;
-		this.cards = cards;
 		this.meters = meters;
-		this.concurrency = properties.concurrency();
-		this.callTimer = Timer.builder("herald.dispatch.call")
-			.description("Bot Connector send latency")
+		this.meterPrefix = lane.meterPrefix();
+		this.concurrency = lane.concurrency();
+		this.callTimer = Timer.builder(this.meterPrefix + ".call")
+			.description("Bot Connector call latency")
 			.publishPercentiles(0.5, 0.99)
 			.register(meters);
-		meters.gauge("herald.dispatch.in.flight", this.callsInFlight);
+		meters.gauge(this.meterPrefix + ".in.flight", this.callsInFlight);
 	}
 
 	/** What became of one job a sender took. */
@@ -158,8 +119,8 @@ class Sender {
 	 * place; the call itself is made without it.
 	 */
 	private Handling next(Shift shift) {
-		Ready ready;
-		Ledger.Job job = null;
+		Ready<J> ready;
+		J job = null;
 		try {
 			int budget = this.pacer.budget();
 			this.slotWaiters
@@ -200,30 +161,24 @@ class Sender {
 	}
 
 	/** Never lose a job: it goes back and is tried again. */
-	private Handling failedUnexpectedly(Ledger.Job job, RuntimeException ex) {
-		log.warn("Sending to {} failed unexpectedly: {}", job.recipient(), ex.toString());
+	private Handling failedUnexpectedly(J job, RuntimeException ex) {
+		log.warn("Call of {} failed unexpectedly: {}", job.key(), ex.toString());
 		this.queue.defer(job);
 		return Handling.DEFERRED;
 	}
 
 	/**
-	 * Renders the card, has the start marked, and takes the pacer slot. Returns
+	 * Prepares the request, has the start marked, and takes the pacer slot. Returns
 	 * {@code CALLED} with a slot when the call may go now; when interrupted, the caller
 	 * hands the job back.
 	 */
-	private Ready prepare(Ledger.Job job) throws InterruptedException {
-		Ledger.RenditionKey key;
-		byte[] activity;
+	private Ready<J> prepare(J job) throws InterruptedException {
+		Object prepared;
 		try {
-			if (this.activities.size() > 500 || this.versions.size() > 500) {
-				this.activities.clear();
-				this.versions.clear();
-			}
-			key = job.rendition().atLeast(version(job.announcementId()));
-			activity = activity(key);
+			prepared = this.maker.prepare(job);
 		}
 		catch (RuntimeException ex) {
-			this.writer.record(this.policy.unrenderable(job, ex.getMessage()));
+			this.writer.record(job, this.policy.unrenderable(ex.getMessage()));
 			return Ready.not(Handling.FAILED);
 		}
 		switch (this.marker.mark(job)) {
@@ -237,104 +192,50 @@ class Sender {
 				return Ready.not(Handling.GIVEN_BACK);
 			}
 			case SEND -> {
-				return new Ready(Handling.CALLED, job, key, activity, this.pacer.acquire());
+				return new Ready<>(Handling.CALLED, job, prepared, this.pacer.acquire());
 			}
 		}
 		throw new IllegalStateException("Unknown start mark");
 	}
 
-	private Handling call(Shift shift, Ready ready) {
-		Ledger.Job job = ready.job();
+	private Handling call(Shift shift, Ready<J> ready) {
+		J job = ready.job();
 		// A pause or cancel that came while this job waited for its slot wins: the call
 		// has not left, so the row simply goes back.
-		if (!shift.isOpen() || this.stopped.contains(job.announcementId())) {
+		if (!shift.isOpen() || this.stopped.contains(job.group())) {
 			this.writer.giveBack(job);
 			return Handling.GIVEN_BACK;
 		}
-		// Marked ahead, a job may have waited half a second for its slot: an edit whose
-		// version another sender read meanwhile goes out now (rendered once, then from
-		// the cache; nothing is read from the database here, between slot and call).
-		Version known = this.versions.get(job.announcementId());
-		Ledger.RenditionKey key = job.rendition().atLeast((known != null) ? known.editedAt() : 0);
-		byte[] newer = key.equals(ready.key()) ? null : this.activities.get(key);
-		byte[] activity = (newer != null) ? newer : ready.activity();
 		long started = System.nanoTime();
 		ConnectorReply reply;
 		this.callsInFlight.incrementAndGet();
 		try {
-			reply = this.connector.sendActivity(job.serviceUrl(), job.conversationId(), activity, ready.slot());
+			reply = this.maker.call(job, ready.prepared(), ready.slot());
 		}
 		finally {
 			this.callsInFlight.decrementAndGet();
 		}
-		RetryPolicy.Kind kind = RetryPolicy.Kind.of(reply);
-		if (kind == RetryPolicy.Kind.NOT_SENT) {
+		ConnectorReply.Kind kind = reply.kind();
+		if (kind == ConnectorReply.Kind.NOT_SENT) {
 			// Interrupted while waiting for a fresh slot: the request never left.
 			this.writer.giveBack(job);
 			return Handling.INTERRUPTED;
 		}
 		this.callTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 		this.meters
-			.counter("herald.dispatch.sends", "outcome", kind.name().toLowerCase(Locale.ROOT), "status",
+			.counter(this.meterPrefix + ".sends", "outcome", kind.name().toLowerCase(Locale.ROOT), "status",
 					String.valueOf(reply.status()))
 			.increment();
-		this.writer.record(this.policy.decide(job, reply, Instant.now()));
+		this.writer.record(job,
+				this.policy.decide(this.maker.kind(job), job.attempts(), job.throttles(), reply, Instant.now()));
 		return Handling.CALLED;
 	}
 
-	/** Forgets the rendered card of an announcement whose content was edited. */
-	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
-	void on(AnnouncementEvents.ContentEdited event) {
-		this.activities.keySet().removeIf((key) -> key.announcementId() == event.announcementId());
-		// The next job re-reads the version at once, and jobs marked ahead go with it.
-		this.versions.remove(event.announcementId());
-	}
-
-	/** The rendered activity of a rendition, from the cache or rendered now. */
-	private byte[] activity(Ledger.RenditionKey key) {
-		byte[] activity = this.activities.get(key);
-		if (activity == null) {
-			// Rendered outside the map's lock; two senders may render once each.
-			activity = renderActivity(key);
-			this.activities.put(key, activity);
-		}
-		return activity;
-	}
-
-	/** The content version last read for an announcement, re-read when stale. */
-	private long version(long announcementId) {
-		Version known = this.versions.get(announcementId);
-		long now = System.nanoTime();
-		if ((known == null || now - known.checkedAt() > VERSION_CHECK) && this.checking.add(announcementId)) {
-			try {
-				known = new Version(this.announcements.editedAtMillis(announcementId), now);
-				this.versions.put(announcementId, known);
-			}
-			catch (RuntimeException ex) {
-				// The database is away: the start mark will say so; keep the last known.
-			}
-			finally {
-				this.checking.remove(announcementId);
-			}
-		}
-		return (known != null) ? known.editedAt() : 0;
-	}
-
-	private record Version(long editedAt, long checkedAt) {
-	}
-
-	private byte[] renderActivity(Ledger.RenditionKey key) {
-		Announcement announcement = this.announcements.require(key.announcementId());
-		return this.cards.activity(key.announcementId(), announcement.content(), announcement.createdBy(),
-				key.rendition());
-	}
-
 	/** A job on its way: with its slot when it may be called now. */
-	private record Ready(Handling handling, Ledger.Job job, Ledger.RenditionKey key, byte[] activity,
-			CallBudget.Slot slot) {
+	private record Ready<J>(Handling handling, J job, Object prepared, CallBudget.Slot slot) {
 
-		static Ready not(Handling handling) {
-			return new Ready(handling, null, null, null, null);
+		static <J> Ready<J> not(Handling handling) {
+			return new Ready<>(handling, null, null, null);
 		}
 
 	}

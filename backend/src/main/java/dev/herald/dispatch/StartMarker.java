@@ -12,28 +12,25 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.stereotype.Component;
-
 /**
  * The marker thread: a group commit of call starts. Whoever is about to call waits for
  * one short statement that marks all the calls starting at about the same moment, instead
- * of one transaction per call (see {@link Ledger#markStarted}).
+ * of one transaction per call (see {@link CallLedger#markStarted}).
  */
-@Component
-class StartMarker {
+final class StartMarker<J extends CallLedger.Call> {
 
 	private static final Logger log = LoggerFactory.getLogger(StartMarker.class);
 
 	/** Starts marked in one statement at most. */
 	private static final int BATCH = 256;
 
-	private final Ledger ledger;
+	private final CallLedger<J> ledger;
 
 	private final SendLease lease;
 
-	private final BlockingQueue<Request> starts = new LinkedBlockingQueue<>();
+	private final BlockingQueue<Request<J>> starts = new LinkedBlockingQueue<>();
 
-	StartMarker(Ledger ledger, SendLease lease) {
+	StartMarker(CallLedger<J> ledger, SendLease lease) {
 		this.ledger = ledger;
 		this.lease = lease;
 	}
@@ -54,8 +51,8 @@ class StartMarker {
 	}
 
 	/** Has this job's call start recorded; blocks until the marker's statement ran. */
-	Mark mark(Ledger.Job job) throws InterruptedException {
-		Request request = new Request(job, new CompletableFuture<>());
+	Mark mark(J job) throws InterruptedException {
+		Request<J> request = new Request<>(job, new CompletableFuture<>());
 		this.starts.add(request);
 		try {
 			return request.mark().get();
@@ -67,17 +64,17 @@ class StartMarker {
 	}
 
 	void run(Shift shift) {
-		List<Request> batch = new ArrayList<>();
+		List<Request<J>> batch = new ArrayList<>();
 		while (shift.isDraining()) {
 			try {
-				Request first = this.starts.poll(100, TimeUnit.MILLISECONDS);
+				Request<J> first = this.starts.poll(100, TimeUnit.MILLISECONDS);
 				if (first == null) {
 					continue;
 				}
 				batch.add(first);
 				this.starts.drainTo(batch, BATCH - 1);
 				try {
-					Set<Ledger.Key> marked = this.ledger.markStarted(batch.stream().map(Request::job).toList(),
+					Set<?> marked = this.ledger.markStarted(batch.stream().map(Request::job).toList(),
 							this.lease.instanceId());
 					batch.forEach((r) -> r.mark().complete(marked.contains(r.job().key()) ? Mark.SEND : Mark.REFUSED));
 				}
@@ -90,12 +87,12 @@ class StartMarker {
 				break;
 			}
 		}
-		List<Request> left = new ArrayList<>();
+		List<Request<J>> left = new ArrayList<>();
 		this.starts.drainTo(left);
 		left.forEach((r) -> r.mark().complete(Mark.REFUSED));
 	}
 
-	private record Request(Ledger.Job job, CompletableFuture<Mark> mark) {
+	private record Request<J>(J job, CompletableFuture<Mark> mark) {
 	}
 
 }

@@ -2,6 +2,8 @@ package dev.herald.followup;
 
 import java.util.Locale;
 
+import dev.herald.dispatch.RetryPolicy;
+
 /** What an operation does to each copy. */
 enum FollowUpKind {
 
@@ -11,6 +13,15 @@ enum FollowUpKind {
 	DELETE,
 	/** Post a short reminder as a reply to the delivered copy. */
 	REMIND;
+
+	/** The Connector call each copy gets. */
+	RetryPolicy.Call call() {
+		return switch (this) {
+			case UPDATE -> RetryPolicy.Call.UPDATE;
+			case DELETE -> RetryPolicy.Call.DELETE;
+			case REMIND -> RetryPolicy.Call.REPLY;
+		};
+	}
 
 	String dbValue() {
 		return name().toLowerCase(Locale.ROOT);

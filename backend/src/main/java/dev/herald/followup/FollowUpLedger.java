@@ -1,13 +1,23 @@
 package dev.herald.followup;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import dev.herald.announcement.VariantSelector;
+import dev.herald.dispatch.CallLedger;
+import dev.herald.dispatch.RetryPolicy;
+import dev.herald.teams.ConnectorReply;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -19,7 +29,7 @@ import org.springframework.stereotype.Component;
  * duplicated; the others as if nothing happened.
  */
 @Component
-class FollowUpLedger {
+class FollowUpLedger implements CallLedger<FollowUpLedger.Item> {
 
 	private static final String VIEW_COLUMNS = """
 			f.id, f.announcement_id, f.kind, f.who, f.status, f.requested_by, f.planning, f.targets, f.done, f.failed,
@@ -28,8 +38,11 @@ class FollowUpLedger {
 
 	private final JdbcClient jdbc;
 
-	FollowUpLedger(JdbcClient jdbc) {
+	private final JdbcTemplate template;
+
+	FollowUpLedger(JdbcClient jdbc, JdbcTemplate template) {
 		this.jdbc = jdbc;
+		this.template = template;
 	}
 
 	long create(long announcementId, FollowUpKind kind, ReminderTarget who, String by, Duration cutoffAfterNow) {
@@ -172,7 +185,8 @@ class FollowUpLedger {
 	}
 
 	/** Claims due items of running operations (see the delivery ledger's claim). */
-	List<Item> claim(int limit, UUID me) {
+	@Override
+	public List<Item> claim(int limit, UUID me) {
 		return this.jdbc.sql("""
 				WITH picked AS (
 				  SELECT i.follow_up_id, i.recipient
@@ -203,90 +217,169 @@ class FollowUpLedger {
 	}
 
 	/**
-	 * Marks the item's call as started, right before it leaves; false when it must not be
-	 * made: the operation was paused or canceled, the item is no longer this instance's,
-	 * or this instance no longer holds the send lease (by the database clock).
+	 * Marks the items' calls as started, in one statement, right before they leave;
+	 * returns the keys of those that may go. One is left out when its operation was
+	 * paused or canceled, the item is no longer this instance's, or this instance no
+	 * longer holds the send lease (by the database clock).
 	 */
-	boolean markStarted(Item item, UUID me) {
-		return this.jdbc
-			.sql("""
-					UPDATE follow_up_item i SET call_started_at = now(), attempts = i.attempts + 1, updated_at = now()
-					FROM follow_up f
-					WHERE i.follow_up_id = :f AND i.recipient = :r AND i.state = 'in_flight' AND i.claimed_by = :me
-					  AND f.id = i.follow_up_id AND f.status = 'running'
-					  AND EXISTS (SELECT 1 FROM send_lease l WHERE l.name = 'tenant' AND l.holder = :me AND l.lease_until > now())
-					""")
-			.param("f", item.followUpId())
-			.param("r", item.recipient())
-			.param("me", me)
-			.update() == 1;
+	@Override
+	public Set<Key> markStarted(List<Item> items, UUID me) {
+		if (items.isEmpty()) {
+			return Set.of();
+		}
+		Set<Key> started = new HashSet<>();
+		this.template.execute((Connection con) -> {
+			try (PreparedStatement ps = con.prepareStatement(
+					"""
+							UPDATE follow_up_item i SET call_started_at = now(), attempts = i.attempts + 1, updated_at = now()
+							FROM unnest(?::bigint[], ?::text[]) AS u(follow_up_id, recipient), follow_up f
+							WHERE i.follow_up_id = u.follow_up_id AND i.recipient = u.recipient
+							  AND i.state = 'in_flight' AND i.claimed_by = ?
+							  AND f.id = i.follow_up_id AND f.status = 'running'
+							  AND EXISTS (SELECT 1 FROM send_lease l WHERE l.name = 'tenant' AND l.holder = ? AND l.lease_until > now())
+							RETURNING i.follow_up_id, i.recipient
+							""")) {
+				keys(con, ps, items);
+				ps.setObject(3, me);
+				ps.setObject(4, me);
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						started.add(new Key(rs.getLong(1), rs.getString(2)));
+					}
+				}
+			}
+			return null;
+		});
+		return started;
 	}
 
 	/**
-	 * Gives back an item this instance did not call: pending again, or canceled (and
-	 * counted) when its operation was canceled meanwhile.
+	 * Gives back items this instance did not call: pending again, or canceled (and
+	 * counted) when their operation was canceled meanwhile.
 	 */
-	void release(Item item, UUID me) {
-		this.jdbc.sql("""
-				WITH released AS (
-				  UPDATE follow_up_item i
-				  SET state = CASE WHEN f.status = 'canceled' THEN 'canceled' ELSE 'pending' END,
-				      attempts = i.attempts - CASE WHEN i.call_started_at IS NULL THEN 0 ELSE 1 END,
-				      call_started_at = NULL, claimed_by = NULL, updated_at = now()
-				  FROM follow_up f
-				  WHERE i.follow_up_id = :f AND i.recipient = :r AND i.state = 'in_flight' AND i.claimed_by = :me
-				    AND f.id = i.follow_up_id
-				  RETURNING i.state
-				)
-				UPDATE follow_up SET canceled = canceled + (SELECT count(*) FROM released WHERE state = 'canceled')
-				WHERE id = :f
-				""").param("f", item.followUpId()).param("r", item.recipient()).param("me", me).update();
-	}
-
-	/**
-	 * Records an item's outcome and moves its operation's counts in one statement; only
-	 * while this instance still owns the item.
-	 */
-	void record(Outcome outcome, UUID me) {
-		Item item = outcome.item();
-		this.jdbc
-			.sql("""
-					WITH changed AS (
+	@Override
+	public void release(List<Item> items, UUID me) {
+		if (items.isEmpty()) {
+			return;
+		}
+		this.template.execute((Connection con) -> {
+			try (PreparedStatement ps = con.prepareStatement("""
+					WITH released AS (
 					  UPDATE follow_up_item i
-					  SET state = CAST(:state AS text), last_status = CAST(:status AS integer), reason = CAST(:reason AS text),
-					      result_activity_id = COALESCE(CAST(:result AS text), i.result_activity_id),
-					      throttles = i.throttles + CASE WHEN COALESCE(CAST(:status AS integer), -1) = 429 THEN 1 ELSE 0 END,
-					      possibly_duplicate = i.possibly_duplicate
-					        OR (CAST(:state AS text) = 'pending' AND COALESCE(CAST(:status AS integer), -1) = 0),
-					      next_attempt_at = COALESCE(CAST(:next AS timestamptz), i.next_attempt_at),
-					      claimed_by = CASE WHEN CAST(:state AS text) = 'pending' THEN NULL ELSE i.claimed_by END,
-					      call_started_at = CASE WHEN CAST(:state AS text) = 'pending' THEN NULL ELSE i.call_started_at END,
-					      updated_at = now()
-					  WHERE i.follow_up_id = :f AND i.recipient = :r AND i.state = 'in_flight' AND i.claimed_by = :me
-					  RETURNING i.state
+					  SET state = CASE WHEN f.status = 'canceled' THEN 'canceled' ELSE 'pending' END,
+					      attempts = i.attempts - CASE WHEN i.call_started_at IS NULL THEN 0 ELSE 1 END,
+					      call_started_at = NULL, claimed_by = NULL, updated_at = now()
+					  FROM unnest(?::bigint[], ?::text[]) AS u(follow_up_id, recipient), follow_up f
+					  WHERE i.follow_up_id = u.follow_up_id AND i.recipient = u.recipient
+					    AND i.state = 'in_flight' AND i.claimed_by = ? AND f.id = i.follow_up_id
+					  RETURNING i.follow_up_id, i.state
 					)
-					UPDATE follow_up
-					SET done = done + (SELECT count(*) FROM changed WHERE state = 'done'),
-					    failed = failed + (SELECT count(*) FROM changed WHERE state = 'failed')
-					WHERE id = :f
-					""")
-			.param("state", outcome.state())
-			.param("status", outcome.httpStatus())
-			.param("reason", outcome.reason())
-			.param("result", outcome.resultActivityId())
-			.param("next", (outcome.nextAttemptAt() != null) ? Timestamp.from(outcome.nextAttemptAt()) : null)
-			.param("f", item.followUpId())
-			.param("r", item.recipient())
-			.param("me", me)
-			.update();
+					UPDATE follow_up f SET canceled = f.canceled + r.n
+					FROM (SELECT follow_up_id, count(*) AS n FROM released WHERE state = 'canceled'
+					      GROUP BY follow_up_id) r
+					WHERE f.id = r.follow_up_id
+					""")) {
+				keys(con, ps, items);
+				ps.setObject(3, me);
+				ps.executeUpdate();
+			}
+			return null;
+		});
+	}
+
+	/**
+	 * Records items' outcomes and moves their operations' counts in one statement; only
+	 * while this instance still owns the items. What a reply means comes decided by the
+	 * {@link RetryPolicy}.
+	 */
+	@Override
+	public void record(List<CallLedger.Outcome<Item>> outcomes, UUID me) {
+		if (outcomes.isEmpty()) {
+			return;
+		}
+		int n = outcomes.size();
+		Long[] ids = new Long[n];
+		String[] recipients = new String[n];
+		String[] states = new String[n];
+		Integer[] statuses = new Integer[n];
+		String[] reasons = new String[n];
+		String[] results = new String[n];
+		Timestamp[] nextAttempts = new Timestamp[n];
+		Boolean[] throttled = new Boolean[n];
+		Boolean[] possiblyDuplicate = new Boolean[n];
+		for (int i = 0; i < n; i++) {
+			Item item = outcomes.get(i).call();
+			RetryPolicy.Decision d = outcomes.get(i).decision();
+			ids[i] = item.followUpId();
+			recipients[i] = item.recipient();
+			states[i] = switch (d.verdict()) {
+				case DONE -> "done";
+				case RETRY -> "pending";
+				// A blocked chat: the copy cannot be changed any more.
+				case FAILED, BLOCKED -> "failed";
+			};
+			statuses[i] = d.httpStatus();
+			reasons[i] = d.reason();
+			results[i] = d.resultId();
+			nextAttempts[i] = (d.nextAttemptAt() != null) ? Timestamp.from(d.nextAttemptAt()) : null;
+			throttled[i] = d.kind() == ConnectorReply.Kind.THROTTLED;
+			possiblyDuplicate[i] = d.possiblyDuplicate();
+		}
+		this.template.execute((Connection con) -> {
+			try (PreparedStatement ps = con.prepareStatement("""
+					WITH input AS (
+					  SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[],
+					                       ?::timestamptz[], ?::boolean[], ?::boolean[])
+					         AS u(follow_up_id, recipient, state, status, reason, result, next_at, throttled,
+					              possibly_duplicate)
+					), changed AS (
+					  UPDATE follow_up_item i
+					  SET state = u.state, last_status = u.status, reason = u.reason,
+					      result_activity_id = COALESCE(u.result, i.result_activity_id),
+					      throttles = i.throttles + CASE WHEN u.throttled THEN 1 ELSE 0 END,
+					      possibly_duplicate = i.possibly_duplicate OR u.possibly_duplicate,
+					      next_attempt_at = COALESCE(u.next_at, i.next_attempt_at),
+					      claimed_by = CASE WHEN u.state = 'pending' THEN NULL ELSE i.claimed_by END,
+					      call_started_at = CASE WHEN u.state = 'pending' THEN NULL ELSE i.call_started_at END,
+					      updated_at = now()
+					  FROM input u
+					  WHERE i.follow_up_id = u.follow_up_id AND i.recipient = u.recipient
+					    AND i.state = 'in_flight' AND i.claimed_by = ?
+					  RETURNING i.follow_up_id, i.state
+					)
+					UPDATE follow_up f SET done = f.done + c.done, failed = f.failed + c.failed
+					FROM (SELECT follow_up_id, count(*) FILTER (WHERE state = 'done') AS done,
+					             count(*) FILTER (WHERE state = 'failed') AS failed
+					      FROM changed GROUP BY follow_up_id) c
+					WHERE f.id = c.follow_up_id
+					""")) {
+				ps.setArray(1, con.createArrayOf("bigint", ids));
+				ps.setArray(2, con.createArrayOf("text", recipients));
+				ps.setArray(3, con.createArrayOf("text", states));
+				ps.setArray(4, con.createArrayOf("integer", statuses));
+				ps.setArray(5, con.createArrayOf("text", reasons));
+				ps.setArray(6, con.createArrayOf("text", results));
+				ps.setArray(7, con.createArrayOf("timestamptz", nextAttempts));
+				ps.setArray(8, con.createArrayOf("boolean", throttled));
+				ps.setArray(9, con.createArrayOf("boolean", possiblyDuplicate));
+				ps.setObject(10, me);
+				ps.executeUpdate();
+			}
+			return null;
+		});
+	}
+
+	private static void keys(Connection con, PreparedStatement ps, List<Item> items) throws SQLException {
+		ps.setArray(1, con.createArrayOf("bigint", items.stream().map(Item::followUpId).toArray(Long[]::new)));
+		ps.setArray(2, con.createArrayOf("text", items.stream().map(Item::recipient).toArray(String[]::new)));
 	}
 
 	/**
 	 * Run by the lease holder: items another instance left in flight go back to pending;
-	 * those whose call had started are flagged possibly duplicated. Returns {flagged,
-	 * unflagged}.
+	 * those whose call had started are flagged possibly duplicated.
 	 */
-	int[] recoverForeign(UUID me) {
+	@Override
+	public CallLedger.Recovered recoverForeign(UUID me) {
 		return this.jdbc.sql("""
 				WITH recovered AS (
 				  UPDATE follow_up_item
@@ -297,7 +390,13 @@ class FollowUpLedger {
 				)
 				SELECT count(*) FILTER (WHERE possibly_duplicate), count(*) FILTER (WHERE NOT possibly_duplicate)
 				FROM recovered
-				""").param("me", me).query((rs, i) -> new int[] { rs.getInt(1), rs.getInt(2) }).single();
+				""").param("me", me).query((rs, i) -> new CallLedger.Recovered(rs.getInt(1), rs.getInt(2))).single();
+	}
+
+	/** Operations whose items may be called now. */
+	@Override
+	public List<Long> running() {
+		return this.jdbc.sql("SELECT id FROM follow_up WHERE status = 'running'").query(Long.class).list();
 	}
 
 	/** Running operations with nothing left to plan or call are done. */
@@ -368,7 +467,17 @@ class FollowUpLedger {
 	 */
 	record Item(long followUpId, String recipient, long announcementId, FollowUpKind kind, String who,
 			String targetActivityId, int attempts, int throttles, String conversationId, String serviceUrl,
-			String variant, String cardLanguage) {
+			String variant, String cardLanguage) implements CallLedger.Call {
+
+		@Override
+		public Key key() {
+			return new Key(this.followUpId, this.recipient);
+		}
+
+		@Override
+		public long group() {
+			return this.followUpId;
+		}
 
 		VariantSelector.Rendition rendition() {
 			return new VariantSelector.Rendition(this.variant, this.cardLanguage);
@@ -376,9 +485,8 @@ class FollowUpLedger {
 
 	}
 
-	/** The outcome of one item's call, as it will be written. */
-	record Outcome(Item item, String state, Integer httpStatus, String reason, String resultActivityId,
-			Instant nextAttemptAt) {
+	/** The primary key of an item. */
+	record Key(long followUpId, String recipient) {
 	}
 
 }

@@ -1,48 +1,33 @@
 package dev.herald.followup;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
-import io.github.resilience4j.core.IntervalFunction;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.herald.announcement.Announcement;
-import dev.herald.announcement.AnnouncementCard;
 import dev.herald.announcement.Announcements;
+import dev.herald.dispatch.CallEngine;
+import dev.herald.dispatch.CallLedger;
+import dev.herald.dispatch.PacedCalls;
 import dev.herald.dispatch.RecalledSends;
-import dev.herald.dispatch.RetryPolicy;
 import dev.herald.dispatch.SendLease;
-import dev.herald.teams.ConnectorClient;
-import dev.herald.teams.ConnectorReply;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs operations on copies already sent while this instance holds the tenant send lease:
- * a claimer fills a bounded queue with items, senders mark each call's start, call Teams
- * (every Connector call waits for the tenant pacer, so updates, deletions and reminders
- * share the budget with sends) and record the outcome; a housekeeping loop recovers items
- * a dead holder left, plans copies delivered late, recalls expired announcements, starts
- * automatic reminders and completes operations.
+ * Plans operations on copies already sent while this instance holds the tenant send
+ * lease: a housekeeping loop recovers items a dead holder left, plans copies delivered
+ * late, recalls expired announcements, starts automatic reminders and completes
+ * operations. The calls themselves are made by the paced-call engine's rooms, the same as
+ * the sends' ({@link PacedCalls} over the {@link FollowUpLedger}, each call built by
+ * {@link FollowUpCalls}), on the one tenant pacer.
  */
 @Component
 class FollowUpWorker implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(FollowUpWorker.class);
-
-	/** Rendered activities are re-read this often, so an edit is picked up. */
-	private static final long RENDERED_FOR = TimeUnit.SECONDS.toNanos(1);
 
 	private final FollowUpLedger ledger;
 
@@ -56,53 +41,33 @@ class FollowUpWorker implements SmartLifecycle {
 
 	private final Announcements announcements;
 
-	private final AnnouncementCard cards;
+	private final PacedCalls<FollowUpLedger.Item> calls;
 
-	private final ConnectorClient connector;
-
-	private final MeterRegistry meters;
-
-	private final IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0,
-			0.5, Duration.ofSeconds(60));
-
-	private final BlockingQueue<FollowUpLedger.Item> queue;
-
-	private final Map<String, Rendered> rendered = new ConcurrentHashMap<>();
-
-	private final List<Thread> threads = new ArrayList<>();
+	private Thread housekeeper;
 
 	private volatile boolean running;
 
 	FollowUpWorker(FollowUpLedger ledger, FollowUps followUps, FollowUpProperties properties, SendLease lease,
-			RecalledSends recalledSends, Announcements announcements, AnnouncementCard cards, ConnectorClient connector,
-			MeterRegistry meters) {
+			RecalledSends recalledSends, Announcements announcements, CallEngine engine, FollowUpCalls calls) {
 		this.recalledSends = recalledSends;
 		this.ledger = ledger;
 		this.followUps = followUps;
 		this.properties = properties;
 		this.lease = lease;
 		this.announcements = announcements;
-		this.cards = cards;
-		this.connector = connector;
-		this.meters = meters;
-		this.queue = new ArrayBlockingQueue<>(Math.max(properties.batchSize(), properties.concurrency()) * 2);
+		this.calls = engine.lane(
+				new PacedCalls.Lane("follow-up", "herald.follow.up", properties.concurrency(), properties.batchSize(),
+						Math.max(properties.batchSize(), properties.concurrency()) * 2, Duration.ofMillis(250)),
+				ledger, calls, engine.retryPolicy(properties.maxAttempts(), properties.maxThrottledAttempts()));
 	}
 
 	@Override
 	public void start() {
 		this.running = true;
-		start("herald-follow-up-housekeeping", this::housekeepingLoop);
-		start("herald-follow-up-claimer", this::claimLoop);
-		for (int i = 0; i < this.properties.concurrency(); i++) {
-			start("herald-follow-up-" + i, this::sendLoop);
-		}
-	}
-
-	private void start(String name, Runnable body) {
-		Thread thread = new Thread(body, name);
-		thread.setDaemon(true);
-		thread.start();
-		this.threads.add(thread);
+		this.housekeeper = new Thread(this::housekeepingLoop, "herald-follow-up-housekeeping");
+		this.housekeeper.setDaemon(true);
+		this.housekeeper.start();
+		this.calls.start();
 	}
 
 	/**
@@ -112,26 +77,12 @@ class FollowUpWorker implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		for (Thread thread : this.threads) {
-			try {
-				thread.join(20_000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
+		this.calls.stop();
+		try {
+			this.housekeeper.join(20_000);
 		}
-		this.threads.clear();
-		List<FollowUpLedger.Item> left = new ArrayList<>();
-		this.queue.drainTo(left);
-		for (FollowUpLedger.Item item : left) {
-			try {
-				this.ledger.release(item, this.lease.instanceId());
-			}
-			catch (RuntimeException ex) {
-				// The next lease holder recovers it, unflagged: its call never started.
-				log.debug("Could not hand back a follow-up item: {}", ex.getMessage());
-			}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -139,8 +90,6 @@ class FollowUpWorker implements SmartLifecycle {
 	public boolean isRunning() {
 		return this.running;
 	}
-
-	// ---- housekeeping ----
 
 	private void housekeepingLoop() {
 		while (this.running) {
@@ -159,10 +108,10 @@ class FollowUpWorker implements SmartLifecycle {
 	}
 
 	void housekeeping() {
-		int[] recovered = this.ledger.recoverForeign(this.lease.instanceId());
-		if (recovered[0] + recovered[1] > 0) {
+		CallLedger.Recovered recovered = this.ledger.recoverForeign(this.lease.instanceId());
+		if (recovered.flagged() + recovered.unflagged() > 0) {
 			log.info("Recovered {} follow-up items left in flight ({} flagged as possibly done twice)",
-					recovered[0] + recovered[1], recovered[0]);
+					recovered.flagged() + recovered.unflagged(), recovered.flagged());
 		}
 		for (long id : this.announcements.recallDueExpired()) {
 			log.info("Announcement {}: expired, recalled", id);
@@ -186,187 +135,6 @@ class FollowUpWorker implements SmartLifecycle {
 		for (long op : this.ledger.completeFinished()) {
 			log.info("Operation {} done", op);
 		}
-	}
-
-	// ---- claim and send ----
-
-	private void claimLoop() {
-		while (this.running) {
-			try {
-				List<FollowUpLedger.Item> claimed = List.of();
-				int room = this.queue.remainingCapacity();
-				if (this.lease.isHeld() && room >= this.properties.batchSize() / 2) {
-					claimed = this.ledger.claim(Math.min(room, this.properties.batchSize()), this.lease.instanceId());
-					for (FollowUpLedger.Item item : claimed) {
-						this.queue.put(item);
-					}
-				}
-				if (claimed.isEmpty() && !sleep(Duration.ofMillis(250))) {
-					return;
-				}
-			}
-			catch (InterruptedException ex) {
-				return;
-			}
-			catch (RuntimeException ex) {
-				log.warn("Claiming follow-up items failed: {}", ex.getMessage());
-				if (!sleep(Duration.ofSeconds(1))) {
-					return;
-				}
-			}
-		}
-	}
-
-	private void sendLoop() {
-		while (this.running) {
-			FollowUpLedger.Item item;
-			try {
-				item = this.queue.poll(100, TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				return;
-			}
-			if (item == null) {
-				continue;
-			}
-			try {
-				call(item);
-			}
-			catch (RuntimeException ex) {
-				// The database is away or something unexpected: the item stays ours in
-				// flight; try it again shortly (its start mark decides whether it goes).
-				log.warn("Follow-up item of operation {} failed unexpectedly: {}", item.followUpId(), ex.toString());
-				sleep(Duration.ofSeconds(1));
-				this.queue.offer(item);
-			}
-		}
-	}
-
-	private void call(FollowUpLedger.Item item) {
-		byte[] activity = null;
-		if (item.kind() != FollowUpKind.DELETE) {
-			try {
-				activity = render(item);
-			}
-			catch (RuntimeException ex) {
-				record(new FollowUpLedger.Outcome(item, "failed", null,
-						"Card could not be rendered: " + ex.getMessage(), null, null));
-				return;
-			}
-		}
-		if (!this.running || !this.ledger.markStarted(item, this.lease.instanceId())) {
-			// Paused, canceled, stopping, or no longer ours: the call never left.
-			this.ledger.release(item, this.lease.instanceId());
-			return;
-		}
-		ConnectorReply reply = switch (item.kind()) {
-			case UPDATE -> this.connector.updateActivity(item.serviceUrl(), item.conversationId(),
-					item.targetActivityId(), activity);
-			case DELETE ->
-				this.connector.deleteActivity(item.serviceUrl(), item.conversationId(), item.targetActivityId());
-			case REMIND -> this.connector.replyToActivity(item.serviceUrl(), item.conversationId(),
-					item.targetActivityId(), activity);
-		};
-		if (RetryPolicy.Kind.of(reply) == RetryPolicy.Kind.NOT_SENT) {
-			this.ledger.release(item, this.lease.instanceId());
-			return;
-		}
-		record(classify(item, reply));
-	}
-
-	/**
-	 * Writes an outcome, retrying while the database is away: losing it would redo the
-	 * call.
-	 */
-	private void record(FollowUpLedger.Outcome outcome) {
-		while (true) {
-			try {
-				this.ledger.record(outcome, this.lease.instanceId());
-				return;
-			}
-			catch (RuntimeException ex) {
-				log.warn("Recording a follow-up outcome failed, retrying: {}", ex.getMessage());
-				if (!sleep(Duration.ofSeconds(1))) {
-					return;
-				}
-			}
-		}
-	}
-
-	FollowUpLedger.Outcome classify(FollowUpLedger.Item item, ConnectorReply reply) {
-		// The dispatcher's policy is the one reader of Teams' status codes.
-		RetryPolicy.Kind outcome = RetryPolicy.Kind.of(reply);
-		this.meters
-			.counter("herald.follow.up.calls", "kind", item.kind().dbValue(), "outcome",
-					outcome.name().toLowerCase(Locale.ROOT))
-			.increment();
-		if (item.kind() == FollowUpKind.DELETE && reply.status() == 404) {
-			// Gone already (deleted twice after a crash, or by Teams): what a recall
-			// wants.
-			return new FollowUpLedger.Outcome(item, "done", 404, "Already gone", null, null);
-		}
-		return switch (outcome) {
-			case SUCCESS -> new FollowUpLedger.Outcome(item, "done", reply.status(), null, reply.id(), null);
-			case THROTTLED -> {
-				int throttles = item.throttles() + 1;
-				if (throttles >= this.properties.maxThrottledAttempts()) {
-					yield new FollowUpLedger.Outcome(item, "failed", 429,
-							"Throttled (429) " + throttles + " times, gave up", null, null);
-				}
-				Duration wait = (reply.retryAfter() != null) ? reply.retryAfter()
-						: Duration.ofMillis(this.backoff.apply(throttles));
-				yield new FollowUpLedger.Outcome(item, "pending", 429, "Throttled (429)", null,
-						Instant.now().plus(wait));
-			}
-			case TRANSIENT -> {
-				int tries = item.attempts() + 1 - item.throttles();
-				if (tries >= this.properties.maxAttempts()) {
-					yield new FollowUpLedger.Outcome(item, "failed", reply.status(),
-							describe(reply) + " (gave up after " + tries + " attempts)", null, null);
-				}
-				yield new FollowUpLedger.Outcome(item, "pending", reply.status(), describe(reply), null,
-						Instant.now().plusMillis(this.backoff.apply(tries)));
-			}
-			case BLOCKED, FINAL, NOT_SENT ->
-				new FollowUpLedger.Outcome(item, "failed", reply.status(), describe(reply), null, null);
-		};
-	}
-
-	private static String describe(ConnectorReply reply) {
-		StringBuilder text = new StringBuilder();
-		text.append((reply.status() == 0) ? "No reply" : "HTTP " + reply.status());
-		if (reply.errorCode() != null) {
-			text.append(' ').append(reply.errorCode());
-		}
-		if (reply.detail() != null) {
-			text.append(": ").append(reply.detail());
-		}
-		return (text.length() > 500) ? text.substring(0, 500) : text.toString();
-	}
-
-	/**
-	 * The activity of an update (the announcement's current content, as a send would
-	 * carry it) or a reminder; re-read every second so an edit is picked up.
-	 */
-	private byte[] render(FollowUpLedger.Item item) {
-		String key = item.announcementId() + "/" + item.kind() + "/" + item.who() + "/" + item.variant() + "/"
-				+ item.cardLanguage();
-		if (this.rendered.size() > 100) {
-			this.rendered.clear();
-		}
-		return this.rendered.compute(key, (k, cached) -> {
-			if (cached != null && System.nanoTime() - cached.at() < RENDERED_FOR) {
-				return cached;
-			}
-			Announcement a = this.announcements.require(item.announcementId());
-			byte[] bytes = (item.kind() == FollowUpKind.UPDATE)
-					? this.cards.activity(a.id(), a.content(), a.createdBy(), item.rendition())
-					: this.cards.reminderActivity(a.id(), a.content(), item.who(), item.rendition());
-			return new Rendered(bytes, System.nanoTime());
-		}).bytes();
-	}
-
-	private record Rendered(byte[] bytes, long at) {
 	}
 
 	private static boolean sleep(Duration duration) {

@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import dev.herald.audience.AppSettings;
 import dev.herald.audience.TenantServiceUrl;
 import dev.herald.conversation.PersonalConversation;
-import dev.herald.dispatch.RetryPolicy;
 import dev.herald.dispatch.SendingInstance;
 import dev.herald.pacing.EvenPacer;
 import dev.herald.teams.ConnectorClient;
@@ -190,7 +189,7 @@ class RosterConversations implements SmartLifecycle {
 		String aad = claim.aadObjectId();
 		String url = this.serviceUrl.get();
 		ConnectorReply reply = this.connector.createPersonalConversation(url, this.tenantId, claim.teamsUserId());
-		RetryPolicy.Kind outcome = RetryPolicy.Kind.of(reply);
+		ConnectorReply.Kind outcome = reply.kind();
 		count(outcome.name().toLowerCase(java.util.Locale.ROOT));
 		switch (outcome) {
 			case SUCCESS -> {

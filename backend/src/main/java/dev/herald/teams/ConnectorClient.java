@@ -43,7 +43,7 @@ import org.springframework.web.util.UriUtils;
 /**
  * Bot Connector v3 REST client. Every call goes to a serviceUrl learned from Teams; the
  * bearer token is only ever sent to the configured service hosts. Replies are returned,
- * not thrown: the dispatcher's {@code RetryPolicy} says what each status means.
+ * not thrown: {@link ConnectorReply.Kind} says what each status means.
  */
 @Component
 public class ConnectorClient implements AutoCloseable {
@@ -170,27 +170,46 @@ public class ConnectorClient implements AutoCloseable {
 	/** Replaces an activity, e.g. to update a card after an action. */
 	public ConnectorReply updateActivity(String serviceUrl, String conversationId, String activityId,
 			byte[] activityJson) {
-		return call(HttpMethod.PUT, serviceUrl,
-				"v3/conversations/" + UriUtils.encodePathSegment(conversationId, StandardCharsets.UTF_8)
-						+ "/activities/" + UriUtils.encodePathSegment(activityId, StandardCharsets.UTF_8),
-				activityJson);
+		return updateActivity(serviceUrl, conversationId, activityId, activityJson, null);
+	}
+
+	/**
+	 * Replaces an activity on a budget slot the caller already holds (see sendActivity).
+	 */
+	public ConnectorReply updateActivity(String serviceUrl, String conversationId, String activityId,
+			byte[] activityJson, CallBudget.Slot slot) {
+		return exchangeJson(HttpMethod.PUT, serviceUrl, activityPath(conversationId, activityId), activityJson, slot)
+			.reply();
 	}
 
 	/** Deletes an activity the bot sent; Teams removes it from the chat. */
 	public ConnectorReply deleteActivity(String serviceUrl, String conversationId, String activityId) {
-		return call(HttpMethod.DELETE, serviceUrl,
-				"v3/conversations/" + UriUtils.encodePathSegment(conversationId, StandardCharsets.UTF_8)
-						+ "/activities/" + UriUtils.encodePathSegment(activityId, StandardCharsets.UTF_8),
-				null);
+		return deleteActivity(serviceUrl, conversationId, activityId, null);
+	}
+
+	/** Deletes an activity on a budget slot the caller already holds. */
+	public ConnectorReply deleteActivity(String serviceUrl, String conversationId, String activityId,
+			CallBudget.Slot slot) {
+		return exchangeJson(HttpMethod.DELETE, serviceUrl, activityPath(conversationId, activityId), null, slot)
+			.reply();
 	}
 
 	/** Posts an activity as a reply to another one (ReplyToActivity). */
 	public ConnectorReply replyToActivity(String serviceUrl, String conversationId, String activityId,
 			byte[] activityJson) {
-		return call(HttpMethod.POST, serviceUrl,
-				"v3/conversations/" + UriUtils.encodePathSegment(conversationId, StandardCharsets.UTF_8)
-						+ "/activities/" + UriUtils.encodePathSegment(activityId, StandardCharsets.UTF_8),
-				activityJson);
+		return replyToActivity(serviceUrl, conversationId, activityId, activityJson, null);
+	}
+
+	/** Posts a reply on a budget slot the caller already holds. */
+	public ConnectorReply replyToActivity(String serviceUrl, String conversationId, String activityId,
+			byte[] activityJson, CallBudget.Slot slot) {
+		return exchangeJson(HttpMethod.POST, serviceUrl, activityPath(conversationId, activityId), activityJson, slot)
+			.reply();
+	}
+
+	private static String activityPath(String conversationId, String activityId) {
+		return "v3/conversations/" + UriUtils.encodePathSegment(conversationId, StandardCharsets.UTF_8) + "/activities/"
+				+ UriUtils.encodePathSegment(activityId, StandardCharsets.UTF_8);
 	}
 
 	/** Creates (or finds: Teams answers with the same id) the 1:1 chat with a user. */

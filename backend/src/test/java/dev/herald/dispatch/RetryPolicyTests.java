@@ -5,16 +5,20 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
-import dev.herald.dispatch.RetryPolicy.Kind;
+import dev.herald.dispatch.RetryPolicy.Call;
+import dev.herald.dispatch.RetryPolicy.Decision;
+import dev.herald.dispatch.RetryPolicy.Verdict;
 import dev.herald.dispatch.RetryPolicy.Tally;
 import dev.herald.teams.ConnectorReply;
+import dev.herald.teams.ConnectorReply.Kind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The retry policy against Teams' status table (teams-protocol.md §1.5, "Status codes
- * from bot conversational APIs"): every row, and what each means for the ledger row.
+ * What each kind of reply (classified in {@code teams.ConnectorReplyTests} against Teams'
+ * status table, teams-protocol.md §1.5) means for a row of either ledger: a delivery or a
+ * follow-up item (update, deletion, reminder).
  */
 class RetryPolicyTests {
 
@@ -24,50 +28,8 @@ class RetryPolicyTests {
 	private final RetryPolicy policy = new RetryPolicy(5, 20, (n) -> 1000L * n);
 
 	@Test
-	void everyRowOfTheTeamsStatusTable() {
-		// | HTTP | code | Retry? | → what Herald does
-		assertKind(400, "Bad Argument", Kind.FINAL);
-		assertKind(401, "BotNotRegistered", Kind.FINAL);
-		assertKind(403, "BotDisabledByAdmin", Kind.FINAL);
-		assertKind(403, "BotNotInConversationRoster", Kind.BLOCKED);
-		assertKind(403, "ConversationBlockedByUser", Kind.BLOCKED);
-		assertKind(403, "ForbiddenOperationException", Kind.BLOCKED);
-		// Herald is configured with the right host per cloud: not retried elsewhere.
-		assertKind(403, "InvalidBotApiHost", Kind.FINAL);
-		assertKind(403, "NotEnoughPermissions", Kind.FINAL);
-		assertKind(404, "ActivityNotFoundInConversation", Kind.FINAL);
-		assertKind(404, "ConversationNotFound", Kind.FINAL);
-		assertKind(412, "PreconditionFailed", Kind.TRANSIENT);
-		assertKind(413, "MessageSizeTooBig", Kind.FINAL);
-		assertKind(429, "Throttled", Kind.THROTTLED);
-		assertKind(500, "ServiceError", Kind.FINAL);
-		assertKind(502, "ServiceError", Kind.TRANSIENT);
-		assertKind(503, null, Kind.TRANSIENT);
-		assertKind(504, null, Kind.TRANSIENT);
-	}
-
-	@Test
-	void theOtherShapesOfAReply() {
-		assertKind(200, null, Kind.SUCCESS);
-		assertKind(201, null, Kind.SUCCESS);
-		// The blocked thread's second error shape:
-		// {"errorCode":209,"message":"{subCode}"}.
-		assertKind(403, "MessageWritesBlocked", Kind.BLOCKED);
-		assertKind(403, "209", Kind.BLOCKED);
-		// A 403 without a code is not known to be a block: final, the conversation kept.
-		assertKind(403, null, Kind.FINAL);
-		// "Avoid retrying status codes that aren't specified."
-		assertKind(409, null, Kind.FINAL);
-		assertKind(501, null, Kind.FINAL);
-		// No reply at all (timeout, reset, refused, untrusted host): retried.
-		assertThat(Kind.of(ConnectorReply.transportFailure("SocketTimeoutException"))).isEqualTo(Kind.TRANSIENT);
-		assertThat(Kind.of(ConnectorReply.notSent("interrupted"))).isEqualTo(Kind.NOT_SENT);
-	}
-
-	@Test
 	void aSuccessIsDeliveredWithItsActivityId() {
-		Ledger.Result result = this.policy.decide(job(0, 0), new ConnectorReply(201, "1632474074231", null, null, null),
-				NOW);
+		Ledger.Result result = send(0, 0, new ConnectorReply(201, "1632474074231", null, null, null), NOW);
 		assertThat(result.state()).isEqualTo(DeliveryState.DELIVERED);
 		assertThat(result.activityId()).isEqualTo("1632474074231");
 		assertThat(result.httpStatus()).isEqualTo(201);
@@ -79,7 +41,7 @@ class RetryPolicyTests {
 
 	@Test
 	void a429IsRetriedAfterItsRetryAfterAndDoesNotCountAsAFailure() {
-		Ledger.Result result = this.policy.decide(job(3, 2), reply(429, "Throttled", Duration.ofMillis(2128)), NOW);
+		Ledger.Result result = send(3, 2, reply(429, "Throttled", Duration.ofMillis(2128)), NOW);
 		assertThat(result.state()).isEqualTo(DeliveryState.PENDING);
 		assertThat(result.kind()).isEqualTo(Kind.THROTTLED);
 		assertThat(result.nextAttemptAt()).isEqualTo(NOW.plusMillis(2128));
@@ -90,14 +52,14 @@ class RetryPolicyTests {
 
 	@Test
 	void a429WithoutRetryAfterBacksOffByTheThrottlesOfTheRow() {
-		Ledger.Result result = this.policy.decide(job(3, 2), reply(429, "Throttled", null), NOW);
+		Ledger.Result result = send(3, 2, reply(429, "Throttled", null), NOW);
 		// Third 429 of the row: backoff(3).
 		assertThat(result.nextAttemptAt()).isEqualTo(NOW.plusSeconds(3));
 	}
 
 	@Test
 	void aRowGivesUpAfterMaxThrottledAttempts() {
-		Ledger.Result result = this.policy.decide(job(25, 19), reply(429, "Throttled", Duration.ofSeconds(1)), NOW);
+		Ledger.Result result = send(25, 19, reply(429, "Throttled", Duration.ofSeconds(1)), NOW);
 		assertThat(result.state()).isEqualTo(DeliveryState.FAILED);
 		assertThat(result.kind()).isEqualTo(Kind.THROTTLED);
 		assertThat(result.reason()).isEqualTo("Throttled (429) 20 times, gave up");
@@ -107,7 +69,7 @@ class RetryPolicyTests {
 	@Test
 	void serverErrorsAreRetriedWithBackoffCountingOnlyNonThrottledCalls() {
 		// Four calls before this one, two of them 429s: this is the third real try.
-		Ledger.Result result = this.policy.decide(job(4, 2), reply(503, null, Duration.ofSeconds(30)), NOW);
+		Ledger.Result result = send(4, 2, reply(503, null, Duration.ofSeconds(30)), NOW);
 		assertThat(result.state()).isEqualTo(DeliveryState.PENDING);
 		assertThat(result.nextAttemptAt()).isEqualTo(NOW.plusSeconds(3));
 		assertThat(result.reason()).isEqualTo("HTTP 503");
@@ -117,7 +79,7 @@ class RetryPolicyTests {
 
 	@Test
 	void serverErrorsGiveUpAfterMaxAttempts() {
-		Ledger.Result result = this.policy.decide(job(6, 2),
+		Ledger.Result result = send(6, 2,
 				new ConnectorReply(412, null, "PreconditionFailed", null, "Precondition failed, please try again."),
 				NOW);
 		assertThat(result.state()).isEqualTo(DeliveryState.FAILED);
@@ -129,7 +91,7 @@ class RetryPolicyTests {
 
 	@Test
 	void aCallWithoutReplyIsRetriedAndFlaggedPossiblyDuplicated() {
-		Ledger.Result result = this.policy.decide(job(0, 0), ConnectorReply.transportFailure("Read timed out"), NOW);
+		Ledger.Result result = send(0, 0, ConnectorReply.transportFailure("Read timed out"), NOW);
 		assertThat(result.state()).isEqualTo(DeliveryState.PENDING);
 		assertThat(result.reason()).isEqualTo("No reply Transport: Read timed out");
 		assertThat(result.nextAttemptAt()).isEqualTo(NOW.plusSeconds(1));
@@ -139,14 +101,14 @@ class RetryPolicyTests {
 
 	@Test
 	void aCallWithoutReplyThatGivesUpIsFailedNotFlagged() {
-		Ledger.Result result = this.policy.decide(job(4, 0), ConnectorReply.transportFailure("reset"), NOW);
+		Ledger.Result result = send(4, 0, ConnectorReply.transportFailure("reset"), NOW);
 		assertThat(result.state()).isEqualTo(DeliveryState.FAILED);
 		assertThat(result.possiblyDuplicate()).isFalse();
 	}
 
 	@Test
 	void aBlockedPersonIsBlockedAtOnceAndIsNoSignOfABrokenSend() {
-		Ledger.Result result = this.policy.decide(job(0, 0),
+		Ledger.Result result = send(0, 0,
 				new ConnectorReply(403, null, "ConversationBlockedByUser", null, "User blocked the conversation"), NOW);
 		assertThat(result.state()).isEqualTo(DeliveryState.BLOCKED);
 		assertThat(result.reason()).isEqualTo("HTTP 403 ConversationBlockedByUser: User blocked the conversation");
@@ -157,7 +119,7 @@ class RetryPolicyTests {
 	@Test
 	void finalErrorsFailAtOnce() {
 		for (int status : new int[] { 400, 401, 404, 413, 500 }) {
-			Ledger.Result result = this.policy.decide(job(0, 0), reply(status, "X", null), NOW);
+			Ledger.Result result = send(0, 0, reply(status, "X", null), NOW);
 			assertThat(result.state()).as("status " + status).isEqualTo(DeliveryState.FAILED);
 			assertThat(result.nextAttemptAt()).as("status " + status).isNull();
 			assertThat(result.tally()).as("status " + status).isEqualTo(Tally.FAILURE);
@@ -167,12 +129,12 @@ class RetryPolicyTests {
 	@Test
 	void aCallThatNeverLeftHasNoOutcome() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> this.policy.decide(job(0, 0), ConnectorReply.notSent("interrupted"), NOW));
+			.isThrownBy(() -> this.policy.decide(Call.SEND, 0, 0, ConnectorReply.notSent("interrupted"), NOW));
 	}
 
 	@Test
 	void aCardThatCannotBeRenderedFailsWithoutACall() {
-		Ledger.Result result = this.policy.unrenderable(job(0, 0), "bad template");
+		Ledger.Result result = Ledger.Result.of(job(0, 0), this.policy.unrenderable("bad template"));
 		assertThat(result.state()).isEqualTo(DeliveryState.FAILED);
 		assertThat(result.httpStatus()).isNull();
 		assertThat(result.reason()).isEqualTo("Card could not be rendered: bad template");
@@ -181,13 +143,81 @@ class RetryPolicyTests {
 
 	@Test
 	void aLongErrorTextIsCut() {
-		Ledger.Result result = this.policy.decide(job(0, 0),
-				new ConnectorReply(400, null, "Bad Argument", null, "x".repeat(2000)), NOW);
+		Ledger.Result result = send(0, 0, new ConnectorReply(400, null, "Bad Argument", null, "x".repeat(2000)), NOW);
 		assertThat(result.reason()).hasSize(500);
 	}
 
-	private static void assertKind(int status, String code, Kind expected) {
-		assertThat(Kind.of(reply(status, code, null))).as(status + " " + code).isEqualTo(expected);
+	// ---- the same policy for follow-up items ----
+
+	@Test
+	void aDeletionAnswered404IsDoneTheCopyIsGoneAlready() {
+		Decision decision = this.policy.decide(Call.DELETE, 0, 0, reply(404, "ActivityNotFoundInConversation", null),
+				NOW);
+		assertThat(decision.verdict()).isEqualTo(Verdict.DONE);
+		assertThat(decision.httpStatus()).isEqualTo(404);
+		assertThat(decision.reason()).isEqualTo("Already gone");
+		assertThat(decision.nextAttemptAt()).isNull();
+		assertThat(decision.tally()).isEqualTo(Tally.OK);
+	}
+
+	@Test
+	void anUpdateOrAReplyAnswered404FailsTheCopyIsNotThere() {
+		for (Call call : new Call[] { Call.UPDATE, Call.REPLY, Call.SEND }) {
+			Decision decision = this.policy.decide(call, 0, 0, reply(404, "ConversationNotFound", null), NOW);
+			assertThat(decision.verdict()).as(call.name()).isEqualTo(Verdict.FAILED);
+			assertThat(decision.reason()).as(call.name()).isEqualTo("HTTP 404 ConversationNotFound");
+		}
+	}
+
+	@Test
+	void anUpdateAnswered412IsRetriedWithBackoffThenGivesUp() {
+		Decision retry = this.policy.decide(Call.UPDATE, 1, 0, reply(412, "PreconditionFailed", null), NOW);
+		assertThat(retry.verdict()).isEqualTo(Verdict.RETRY);
+		assertThat(retry.nextAttemptAt()).isEqualTo(NOW.plusSeconds(2));
+		assertThat(retry.possiblyDuplicate()).isFalse();
+		Decision last = this.policy.decide(Call.UPDATE, 4, 0, reply(412, "PreconditionFailed", null), NOW);
+		assertThat(last.verdict()).isEqualTo(Verdict.FAILED);
+		assertThat(last.reason()).isEqualTo("HTTP 412 PreconditionFailed (gave up after 5 attempts)");
+	}
+
+	@Test
+	void aFollowUp429WaitsForItsRetryAfterOrBacksOffByItsThrottles() {
+		Decision after = this.policy.decide(Call.DELETE, 2, 1, reply(429, "Throttled", Duration.ofMillis(1500)), NOW);
+		assertThat(after.verdict()).isEqualTo(Verdict.RETRY);
+		assertThat(after.nextAttemptAt()).isEqualTo(NOW.plusMillis(1500));
+		assertThat(after.tally()).isEqualTo(Tally.NOT_COUNTED);
+		Decision without = this.policy.decide(Call.REPLY, 2, 1, reply(429, "Throttled", null), NOW);
+		// Second 429 of the item: backoff(2).
+		assertThat(without.nextAttemptAt()).isEqualTo(NOW.plusSeconds(2));
+		Decision gaveUp = this.policy.decide(Call.UPDATE, 30, 19, reply(429, "Throttled", null), NOW);
+		assertThat(gaveUp.verdict()).isEqualTo(Verdict.FAILED);
+		assertThat(gaveUp.reason()).isEqualTo("Throttled (429) 20 times, gave up");
+	}
+
+	@Test
+	void aFollowUp5xxBacksOffCountingOnlyNonThrottledCallsAndA500IsFinal() {
+		Decision retry = this.policy.decide(Call.DELETE, 3, 1, reply(503, null, null), NOW);
+		assertThat(retry.verdict()).isEqualTo(Verdict.RETRY);
+		assertThat(retry.nextAttemptAt()).isEqualTo(NOW.plusSeconds(3));
+		assertThat(retry.tally()).isEqualTo(Tally.FAILURE);
+		Decision noReply = this.policy.decide(Call.DELETE, 0, 0, ConnectorReply.transportFailure("reset"), NOW);
+		assertThat(noReply.verdict()).isEqualTo(Verdict.RETRY);
+		assertThat(noReply.possiblyDuplicate()).isTrue();
+		assertThat(this.policy.decide(Call.UPDATE, 0, 0, reply(500, "ServiceError", null), NOW).verdict())
+			.isEqualTo(Verdict.FAILED);
+	}
+
+	@Test
+	void aBlockedChatIsBlockedForEveryCall() {
+		Decision decision = this.policy.decide(Call.REPLY, 0, 0, reply(403, "ConversationBlockedByUser", null), NOW);
+		assertThat(decision.verdict()).isEqualTo(Verdict.BLOCKED);
+		assertThat(decision.kind()).isEqualTo(Kind.BLOCKED);
+	}
+
+	/** A send's outcome as the delivery ledger writes it. */
+	private Ledger.Result send(int attempts, int throttles, ConnectorReply reply, Instant now) {
+		return Ledger.Result.of(job(attempts, throttles),
+				this.policy.decide(Call.SEND, attempts, throttles, reply, now));
 	}
 
 	private static ConnectorReply reply(int status, String code, Duration retryAfter) {

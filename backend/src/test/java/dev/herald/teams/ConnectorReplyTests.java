@@ -44,4 +44,53 @@ class ConnectorReplyTests {
 		assertThat(properties.isTrustedServiceUrl("not a url")).isFalse();
 	}
 
+	@Test
+	/** Teams' status table (teams-protocol.md §1.5), row by row. */
+	void everyRowOfTheTeamsStatusTable() {
+		// | HTTP | code | Retry? | → what Herald does
+		assertKind(400, "Bad Argument", ConnectorReply.Kind.FINAL);
+		assertKind(401, "BotNotRegistered", ConnectorReply.Kind.FINAL);
+		assertKind(403, "BotDisabledByAdmin", ConnectorReply.Kind.FINAL);
+		assertKind(403, "BotNotInConversationRoster", ConnectorReply.Kind.BLOCKED);
+		assertKind(403, "ConversationBlockedByUser", ConnectorReply.Kind.BLOCKED);
+		assertKind(403, "ForbiddenOperationException", ConnectorReply.Kind.BLOCKED);
+		// Herald is configured with the right host per cloud: not retried elsewhere.
+		assertKind(403, "InvalidBotApiHost", ConnectorReply.Kind.FINAL);
+		assertKind(403, "NotEnoughPermissions", ConnectorReply.Kind.FINAL);
+		assertKind(404, "ActivityNotFoundInConversation", ConnectorReply.Kind.FINAL);
+		assertKind(404, "ConversationNotFound", ConnectorReply.Kind.FINAL);
+		assertKind(412, "PreconditionFailed", ConnectorReply.Kind.TRANSIENT);
+		assertKind(413, "MessageSizeTooBig", ConnectorReply.Kind.FINAL);
+		assertKind(429, "Throttled", ConnectorReply.Kind.THROTTLED);
+		assertKind(500, "ServiceError", ConnectorReply.Kind.FINAL);
+		assertKind(502, "ServiceError", ConnectorReply.Kind.TRANSIENT);
+		assertKind(503, null, ConnectorReply.Kind.TRANSIENT);
+		assertKind(504, null, ConnectorReply.Kind.TRANSIENT);
+	}
+
+	@Test
+	void theOtherShapesOfAReply() {
+		assertKind(200, null, ConnectorReply.Kind.SUCCESS);
+		assertKind(201, null, ConnectorReply.Kind.SUCCESS);
+		// The blocked thread's second error shape:
+		// {"errorCode":209,"message":"{subCode}"}.
+		assertKind(403, "MessageWritesBlocked", ConnectorReply.Kind.BLOCKED);
+		assertKind(403, "209", ConnectorReply.Kind.BLOCKED);
+		// A 403 without a code is not known to be a block: final, the conversation kept.
+		assertKind(403, null, ConnectorReply.Kind.FINAL);
+		// "Avoid retrying status codes that aren't specified."
+		assertKind(409, null, ConnectorReply.Kind.FINAL);
+		assertKind(501, null, ConnectorReply.Kind.FINAL);
+		// No reply at all (timeout, reset, refused, untrusted host): retried.
+		assertThat(ConnectorReply.Kind.of(ConnectorReply.transportFailure("SocketTimeoutException")))
+			.isEqualTo(ConnectorReply.Kind.TRANSIENT);
+		assertThat(ConnectorReply.Kind.of(ConnectorReply.notSent("interrupted")))
+			.isEqualTo(ConnectorReply.Kind.NOT_SENT);
+	}
+
+	private static void assertKind(int status, String code, ConnectorReply.Kind expected) {
+		assertThat(ConnectorReply.Kind.of(new ConnectorReply(status, null, code, null, null))).as(status + " " + code)
+			.isEqualTo(expected);
+	}
+
 }
