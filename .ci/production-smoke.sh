@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Production-mode smoke test: the production jar (not local mode) with docker-compose.yml's
-# environment, against a Debian PostgreSQL, the standalone Teams simulator and the standalone
+# environment as its "try" profile sets it (try.env), against a Debian PostgreSQL, the standalone Teams simulator and the standalone
 # OpenID provider the compose file pins (mock-oauth2-server, run from its jar: no Docker engine
 # here). Signs in through the browser flow, sends an announcement through the API, and finds
 # it in the simulator's inboxes. Needs the jars (./mvnw -B package or verify) and postgresql.
@@ -22,14 +22,26 @@ trap cleanup EXIT
 fail() { echo "production smoke: $*" >&2; for f in "$work"/*.log; do echo "--- $f" >&2; tail -40 "$f" >&2; done; exit 1; }
 wait_for() { for _ in $(seq 1 "$2"); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done; fail "$1 did not answer"; }
 
-# The compose file's environment for the herald service, defaults taken, service names mapped to
-# this machine.
+# The compose file's environment for the herald service as the trial runs it: each
+# ${VAR:-default} or ${VAR:?message} takes VAR from try.env (the file given to
+# `docker compose --env-file try.env --profile try`), else the default; service names
+# mapped to this machine. Local mode stays off, as in the compose file: only the
+# simulator's host (here localhost) is reached over plain http.
 compose_env() {
-  sed -n '/^  herald:/,/^    ports:/p' docker-compose.yml | sed -n 's/^      \([A-Z_]*\): *\(.*\)$/\1=\2/p' \
-    | sed -E 's/\$\{[A-Z_]+:-(.*)\}$/\1/' \
+  sed -n '/^  herald:/,/^    ports:/p' docker-compose.yml | sed -n 's/^      \([A-Z0-9_]*\): *\(.*\)$/\1=\2/p' \
+    | while IFS='=' read -r key value; do
+        if [[ "$value" =~ ^\$\{([A-Z_]+):([-?])(.*)\}$ ]]; then
+          tried=$(sed -n "s/^${BASH_REMATCH[1]}=//p" try.env)
+          if [ -n "$tried" ]; then value=$tried
+          elif [ "${BASH_REMATCH[2]}" = "-" ]; then value=${BASH_REMATCH[3]}
+          else fail "$key has no default and try.env does not set ${BASH_REMATCH[1]}"; fi
+        fi
+        echo "$key=$value"
+      done \
     | sed -e "s#//postgres:5432#//localhost:$PG_PORT#" -e "s#//simulator:8081#//localhost:$SIM_PORT#g" \
           -e "s#//oidc:8090#//localhost:$OIDC_PORT#" -e "s#//localhost:8090#//localhost:$OIDC_PORT#" \
-          -e 's#^HERALD_TEAMS_ALLOWEDSERVICEHOSTS=.*#HERALD_TEAMS_ALLOWEDSERVICEHOSTS=localhost#'
+          -e 's#^HERALD_TEAMS_ALLOWEDSERVICEHOSTS=.*#HERALD_TEAMS_ALLOWEDSERVICEHOSTS=localhost#' \
+          -e 's#^HERALD_PLAINHTTPHOSTS=.*#HERALD_PLAINHTTPHOSTS=localhost#'
 }
 
 echo "==> PostgreSQL on $PG_PORT"

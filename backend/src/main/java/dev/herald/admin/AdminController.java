@@ -64,6 +64,10 @@ class AdminController {
 	@Transactional
 	String save(@Valid @ModelAttribute("settings") SettingsForm form, BindingResult errors,
 			Authentication authentication, RedirectAttributes redirect) {
+		if (form.auditRetentionDays() != null && !AdminSettings.auditRetentionAllowed(form.auditRetentionDays())) {
+			errors.rejectValue("auditRetentionDays", "settings.auditRetention.floor",
+					new Object[] { AdminSettings.AUDIT_RETENTION_FLOOR_DAYS }, null);
+		}
 		if (errors.hasErrors()) {
 			return "admin/settings";
 		}

@@ -32,6 +32,13 @@ public class AdminSettings {
 	/** Days the audit log is kept (0 keeps it forever); read by the audit module. */
 	public static final String AUDIT_RETENTION_DAYS = "audit.retention-days";
 
+	/**
+	 * The shortest audit retention (#23): a shorter one could erase an act before anyone
+	 * looks. The database's purge function ({@code audit_event_purge}, V82) keeps the
+	 * same floor whatever the setting says.
+	 */
+	public static final int AUDIT_RETENTION_FLOOR_DAYS = 90;
+
 	private final AppSettings settings;
 
 	private final dev.herald.audit.AuditLog audit;
@@ -56,6 +63,10 @@ public class AdminSettings {
 	 */
 	@Transactional
 	public void change(Map<String, String> values, dev.herald.security.Actor actor) {
+		String audit = values.get(AUDIT_RETENTION_DAYS);
+		if (audit != null && !auditRetentionAllowed(Integer.parseInt(audit.trim()))) {
+			throw new AuditRetentionTooShortException(Integer.parseInt(audit.trim()));
+		}
 		java.util.List<String> changes = new java.util.ArrayList<>();
 		values.forEach((key, value) -> {
 			String before = get(key).orElse(null);
@@ -67,6 +78,21 @@ public class AdminSettings {
 		if (!changes.isEmpty()) {
 			this.audit.record(actor, dev.herald.audit.AuditAction.SETTINGS_CHANGE, null, String.join("; ", changes));
 		}
+	}
+
+	/** 0 (forever) or at least {@link #AUDIT_RETENTION_FLOOR_DAYS}. */
+	public static boolean auditRetentionAllowed(int days) {
+		return days == 0 || days >= AUDIT_RETENTION_FLOOR_DAYS;
+	}
+
+	/** An audit retention under the floor; nothing was saved. */
+	public static class AuditRetentionTooShortException extends RuntimeException {
+
+		AuditRetentionTooShortException(int days) {
+			super("The audit log is kept at least " + AUDIT_RETENTION_FLOOR_DAYS
+					+ " days (0 keeps it forever); refused: " + days);
+		}
+
 	}
 
 	@Transactional

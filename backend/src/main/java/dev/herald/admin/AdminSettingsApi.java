@@ -74,6 +74,16 @@ class AdminSettingsApi {
 		return get();
 	}
 
+	/** An audit retention under the floor: 422, nothing saved. */
+	@org.springframework.web.bind.annotation.ExceptionHandler
+	org.springframework.http.ProblemDetail auditRetentionTooShort(AdminSettings.AuditRetentionTooShortException ex) {
+		org.springframework.http.ProblemDetail problem = org.springframework.http.ProblemDetail
+			.forStatusAndDetail(org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+		problem.setTitle("Audit retention too short");
+		problem.setProperty("minimumDays", AdminSettings.AUDIT_RETENTION_FLOOR_DAYS);
+		return problem;
+	}
+
 	/**
 	 * The settings; in a PUT every field is optional.
 	 *

@@ -20,9 +20,10 @@ import org.springframework.transaction.annotation.Transactional;
  * named (UPNs, mail addresses), and the people and CSV addresses picked for the audience.
  * Besides, read receipts not updated for that long, uploaded images no announcement or
  * template uses any more, and the directory entries of people who left the organisation
- * that long ago. The counts on the announcement stay, so reports keep their totals; the
- * announcement is marked with when its details were purged. The admin page lists exactly
- * this. Each row is deleted by the module that owns its table, in this one transaction.
+ * that long ago; and the items of updates, deletions and reminders (who each reached).
+ * The counts on the announcement stay, so reports keep their totals; the announcement is
+ * marked with when its details were purged. The admin page lists exactly this. Each row
+ * is deleted by the module that owns its table, in this one transaction.
  */
 @Component
 class RetentionPurge {
@@ -43,9 +44,12 @@ class RetentionPurge {
 
 	private final dev.herald.audit.AuditLog audit;
 
+	private final dev.herald.followup.FollowUpRetention followUps;
+
 	RetentionPurge(LedgerRetention ledger, ApplicationEventPublisher events, NotificationRetention notifications,
 			AudienceRetention audiences, AnnouncementImages images, AdminSettings settings,
-			dev.herald.audit.AuditLog audit) {
+			dev.herald.audit.AuditLog audit, dev.herald.followup.FollowUpRetention followUps) {
+		this.followUps = followUps;
 		this.ledger = ledger;
 		this.events = events;
 		this.notifications = notifications;
@@ -74,7 +78,8 @@ class RetentionPurge {
 				new java.util.concurrent.atomic.AtomicInteger());
 		this.events.publishEvent(expired);
 		int other = expired.deleted().get() + this.notifications.purge(purged.announcementIds())
-				+ this.audiences.purge(purged.announcementIds(), days) + this.images.purgeUnreferenced(days);
+				+ this.audiences.purge(purged.announcementIds(), days) + this.images.purgeUnreferenced(days)
+				+ this.followUps.purge(purged.announcementIds());
 		Result result = new Result(purged.announcementIds().size(), purged.deliveries(), other);
 		this.audit.record(actor, dev.herald.audit.AuditAction.RETENTION_PURGE, null,
 				"personal data of " + result.announcements() + " announcements finished over " + days

@@ -63,16 +63,39 @@ public class AfterSendPolicy {
 		this.owners.requireManage(announcement.id(), Actor.of(user));
 	}
 
-	/** One audit row for an edit after send or a recall that was done. */
+	/**
+	 * One audit row for an act after the send that was done: an edit, a recall, a
+	 * reminder, a change of expiry or automatic reminder ({@link Act#SCHEDULE}). Pause,
+	 * resume and cancel of an operation record through {@link #recordedControl}.
+	 */
 	public void recorded(Act act, long announcementId, Authentication user, String summary) {
 		AuditAction action = switch (act) {
 			case EDIT -> AuditAction.EDIT_AFTER_SEND;
 			case RECALL -> AuditAction.RECALL;
-			default -> null;
+			case REMIND -> AuditAction.REMINDER;
+			case SCHEDULE -> AuditAction.AFTER_SEND_CHANGE;
+			case CONTROL -> throw new IllegalArgumentException("use recordedControl");
 		};
-		if (action != null) {
-			this.audit.record(Actor.of(user), action, announcementId, summary);
-		}
+		this.audit.record(Actor.of(user), action, announcementId, summary);
+	}
+
+	/** One audit row for a pause, resume or cancel of an operation after the send. */
+	public void recordedControl(long announcementId, long followUpId, String control, Authentication user) {
+		AuditAction action = switch (control) {
+			case "pause" -> AuditAction.FOLLOW_UP_PAUSE;
+			case "resume" -> AuditAction.FOLLOW_UP_RESUME;
+			case "cancel" -> AuditAction.FOLLOW_UP_CANCEL;
+			default -> throw new IllegalArgumentException("Unknown control " + control);
+		};
+		this.audit.record(Actor.of(user), action, announcementId, control + " of operation " + followUpId);
+	}
+
+	/** The audit summary of an announcement's expiry and automatic reminder. */
+	public static String describe(AfterSend after) {
+		String expiry = (after.expiresAt() != null) ? after.expiresAt() + " (" + after.expiresZone() + ")" : "none";
+		String reminder = (after.autoRemindHours() != null) ? after.autoRemindHours() + " h to " + after.autoRemindWho()
+				: "none";
+		return "expiry " + expiry + "; automatic reminder " + reminder;
 	}
 
 	/** Whether the announcement's state allows {@code act} now (to show the button). */

@@ -137,7 +137,8 @@ class AnnouncementApi {
 	 */
 	@PostMapping("/{id}/test")
 	ResponseEntity<java.util.Map<String, String>> test(@PathVariable long id, Authentication user) {
-		TestSends.Outcome outcome = this.testSends.send(this.governance.readable(id, Actor.of(user)), claims(user));
+		TestSends.Outcome outcome = this.testSends.send(this.governance.readable(id, Actor.of(user)), claims(user),
+				Actor.of(user));
 		return switch (outcome) {
 			case SENT -> ResponseEntity.accepted().body(java.util.Map.of("outcome", "sent"));
 			case NO_OBJECT_ID,
@@ -205,7 +206,9 @@ class AnnouncementApi {
 		AutoReminder auto = request.autoReminder();
 		this.announcements.setAutoReminder(id, (auto != null) ? auto.hours() : null,
 				(auto != null) ? auto.who() : null);
-		return this.announcements.afterSend(id);
+		AfterSend after = this.announcements.afterSend(id);
+		this.policy.recorded(AfterSendPolicy.Act.SCHEDULE, id, user, AfterSendPolicy.describe(after));
+		return after;
 	}
 
 	@GetMapping("/{id}/after-send")

@@ -375,14 +375,15 @@ class AnnouncementController {
 		if (templateName.length() > 100) {
 			templateName = templateName.substring(0, 100);
 		}
-		this.templates.save(templateName, announcement.content(), Roles.userName(user.getClaims()));
+		this.templates.saveFrom(id, templateName, announcement.content(), Roles.userName(user.getClaims()),
+				Actor.of(auth));
 		redirect.addFlashAttribute("message", "template.saved");
 		return "redirect:/announcements/" + id;
 	}
 
 	@PostMapping("/templates/{templateId}/delete")
-	String deleteTemplate(@PathVariable long templateId, RedirectAttributes redirect) {
-		this.templates.delete(templateId);
+	String deleteTemplate(@PathVariable long templateId, RedirectAttributes redirect, Authentication auth) {
+		this.templates.delete(templateId, Actor.of(auth));
 		redirect.addFlashAttribute("message", "template.deleted");
 		return "redirect:/announcements";
 	}
@@ -390,7 +391,8 @@ class AnnouncementController {
 	@PostMapping("/{id}/test")
 	String sendTest(@PathVariable long id, @AuthenticationPrincipal OidcUser user, RedirectAttributes redirect,
 			Authentication auth) {
-		TestSends.Outcome outcome = this.testSends.send(this.governance.readable(id, Actor.of(auth)), user.getClaims());
+		TestSends.Outcome outcome = this.testSends.send(this.governance.readable(id, Actor.of(auth)), user.getClaims(),
+				Actor.of(auth));
 		redirect.addFlashAttribute((outcome == TestSends.Outcome.SENT) ? "message" : "error", outcome.messageKey());
 		return "redirect:/announcements/" + id;
 	}

@@ -6,8 +6,13 @@ import java.util.Optional;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.herald.audit.AuditAction;
+import dev.herald.audit.AuditLog;
+import dev.herald.security.Actor;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Saved starting points for announcements (table {@code announcement_template}). */
 @Component
@@ -17,8 +22,31 @@ public class AnnouncementTemplates {
 
 	private final JdbcClient jdbc;
 
-	AnnouncementTemplates(JdbcClient jdbc) {
+	private final AuditLog audit;
+
+	AnnouncementTemplates(JdbcClient jdbc, AuditLog audit) {
 		this.jdbc = jdbc;
+		this.audit = audit;
+	}
+
+	/** Saves an announcement's content as a template, with its audit row. */
+	@Transactional
+	public long saveFrom(long announcementId, String name, AnnouncementContent content, String createdBy, Actor actor) {
+		long id = save(name, content, createdBy);
+		this.audit.record(actor, AuditAction.TEMPLATE_SAVE, announcementId,
+				"saved as template " + id + " \"" + name + "\"");
+		return id;
+	}
+
+	/** Deletes a template, with its audit row; false (and no row) if there was none. */
+	@Transactional
+	public boolean delete(long id, Actor actor) {
+		String name = find(id).map(Template::name).orElse(null);
+		if (name == null || !delete(id)) {
+			return false;
+		}
+		this.audit.record(actor, AuditAction.TEMPLATE_DELETE, null, "deleted template " + id + " \"" + name + "\"");
+		return true;
 	}
 
 	public long save(String name, AnnouncementContent content, String createdBy) {

@@ -3,6 +3,9 @@ package dev.herald.announcement;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.herald.audit.AuditAction;
+import dev.herald.audit.AuditLog;
+import dev.herald.security.Actor;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
 
@@ -24,13 +27,20 @@ class TestSends {
 
 	private final AnnouncementCard cards;
 
-	TestSends(JdbcClient jdbc, ConnectorClient connector, AnnouncementCard cards) {
+	private final AuditLog audit;
+
+	TestSends(JdbcClient jdbc, ConnectorClient connector, AnnouncementCard cards, AuditLog audit) {
 		this.jdbc = jdbc;
 		this.connector = connector;
 		this.cards = cards;
+		this.audit = audit;
 	}
 
-	Outcome send(Announcement announcement, Map<String, Object> claims) {
+	/**
+	 * Posts the test copy; a copy that reached Teams (sent or refused) leaves one audit
+	 * row, a caller without a chat with Herald sent nothing.
+	 */
+	Outcome send(Announcement announcement, Map<String, Object> claims, Actor actor) {
 		Object oid = claims.get("oid");
 		if (oid == null) {
 			return Outcome.NO_OBJECT_ID;
@@ -49,7 +59,10 @@ class TestSends {
 		byte[] activity = this.cards.testActivity(announcement.id(), announcement.content(), announcement.createdBy());
 		ConnectorReply reply = this.connector.sendActivity(chat.get().serviceUrl(), chat.get().conversationId(),
 				activity);
-		return reply.isSuccess() ? Outcome.SENT : Outcome.FAILED;
+		Outcome outcome = reply.isSuccess() ? Outcome.SENT : Outcome.FAILED;
+		this.audit.record(actor, AuditAction.TEST_SEND, announcement.id(), "test copy to own chat: "
+				+ ((outcome == Outcome.SENT) ? "sent" : "refused by Teams (" + reply.status() + ")"));
+		return outcome;
 	}
 
 	enum Outcome {

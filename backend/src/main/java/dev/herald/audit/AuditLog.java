@@ -79,12 +79,14 @@ public class AuditLog {
 						+ new java.util.TreeSet<>(event.before()) + ")");
 	}
 
-	/** Deletes rows older than {@code days}; only the retention job calls this. */
+	/**
+	 * Deletes rows past the retention setting, never younger than the 90-day floor; only
+	 * the retention job calls this. The database function runs with the table owner's
+	 * rights: the application's role may not delete audit rows itself (V82).
+	 */
 	@Transactional
-	int purgeOlderThan(int days) {
-		return this.jdbc.sql("DELETE FROM audit_event WHERE at < now() - make_interval(days => :days)")
-			.param("days", days)
-			.update();
+	int purgeExpired() {
+		return this.jdbc.sql("SELECT audit_event_purge()").query(Integer.class).single();
 	}
 
 	private static String blankToNull(String value) {

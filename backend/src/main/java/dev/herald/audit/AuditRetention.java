@@ -23,6 +23,9 @@ class AuditRetention {
 	/** The setting key; written by the admin module's settings page and API. */
 	static final String RETENTION_DAYS = "audit.retention-days";
 
+	/** Rows younger than this are never purged, whatever the setting (#23, V82). */
+	static final int FLOOR_DAYS = 90;
+
 	private static final Logger log = LoggerFactory.getLogger(AuditRetention.class);
 
 	private final JdbcClient jdbc;
@@ -48,10 +51,10 @@ class AuditRetention {
 		if (days <= 0) {
 			return 0;
 		}
-		int purged = this.audit.purgeOlderThan(days);
+		int purged = this.audit.purgeExpired();
 		if (purged > 0) {
 			this.audit.record(Actor.system("audit retention"), AuditAction.AUDIT_PURGE, null,
-					purged + " audit rows older than " + days + " days deleted");
+					purged + " audit rows older than " + Math.max(days, FLOOR_DAYS) + " days deleted");
 		}
 		return purged;
 	}

@@ -8,7 +8,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Deletes the per-recipient ledger of announcements that finished more than a number of
- * days ago (the admin module decides when and how many days). The counts on the
+ * days ago (the admin module decides when and how many days): sent, canceled, and
+ * recalled (by hand or at their expiry), unless an update, deletion or reminder of their
+ * copies is still running or paused, since it works from the ledger. The counts on the
  * announcement stay, so reports keep their totals; the announcement is marked with when
  * its details were purged.
  */
@@ -24,10 +26,12 @@ public class LedgerRetention {
 	@Transactional
 	public Purged purge(int days) {
 		List<Long> ids = this.jdbc.sql("""
-				SELECT id FROM announcement
-				WHERE status IN ('sent', 'canceled') AND ledger_purged_at IS NULL
-				  AND finished_at < now() - make_interval(days => :days)
-				FOR UPDATE
+				SELECT a.id FROM announcement a
+				WHERE a.status IN ('sent', 'canceled', 'recalled') AND a.ledger_purged_at IS NULL
+				  AND a.finished_at < now() - make_interval(days => :days)
+				  AND NOT EXISTS (SELECT 1 FROM follow_up f
+				                  WHERE f.announcement_id = a.id AND f.status IN ('running', 'paused'))
+				FOR UPDATE OF a
 				""").param("days", days).query(Long.class).list();
 		if (ids.isEmpty()) {
 			return new Purged(ids, 0);

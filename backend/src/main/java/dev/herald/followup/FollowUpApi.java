@@ -66,6 +66,7 @@ class FollowUpApi {
 			throw new FollowUps.NotAllowedNowException(
 					"Operation " + followUpId + " is " + this.followUps.view(id, followUpId).status());
 		}
+		this.policy.recordedControl(id, followUpId, action, user);
 		return operation(this.followUps.view(id, followUpId));
 	}
 
@@ -78,6 +79,8 @@ class FollowUpApi {
 			Authentication user) {
 		this.policy.check(AfterSendPolicy.Act.REMIND, this.announcements.require(id), user);
 		FollowUpView view = this.followUps.remind(id, request.who(), Roles.userName(claims(user)));
+		this.policy.recorded(AfterSendPolicy.Act.REMIND, id, user,
+				"reminder to " + request.who() + " (" + view.targets() + " people, operation " + view.id() + ")");
 		return ResponseEntity.accepted().body(operation(view));
 	}
 

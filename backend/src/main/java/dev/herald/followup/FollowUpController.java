@@ -79,7 +79,9 @@ class FollowUpController {
 		this.policy.check(AfterSendPolicy.Act.REMIND, this.announcements.require(id),
 				SecurityContextHolder.getContext().getAuthentication());
 		try {
-			this.followUps.remind(id, who, Roles.userName(user.getClaims()));
+			FollowUpView view = this.followUps.remind(id, who, Roles.userName(user.getClaims()));
+			this.policy.recorded(AfterSendPolicy.Act.REMIND, id, SecurityContextHolder.getContext().getAuthentication(),
+					"reminder to " + who + " (" + view.targets() + " people, operation " + view.id() + ")");
 			redirect.addFlashAttribute("message", "followup.reminderStarted");
 		}
 		catch (IllegalArgumentException | FollowUps.NotAllowedNowException ex) {
@@ -101,6 +103,9 @@ class FollowUpController {
 		catch (FollowUps.NotAllowedNowException ex) {
 			// A resume the approval check refuses (#23): the API answers 409.
 			redirect.addFlashAttribute("error", "followup.notAllowed");
+		}
+		else {
+			this.policy.recordedControl(id, followUpId, action, SecurityContextHolder.getContext().getAuthentication());
 		}
 		return "redirect:/announcements/" + id + "/follow-ups";
 	}
@@ -124,6 +129,9 @@ class FollowUpController {
 				throw new IllegalArgumentException("Invalid automatic reminder");
 			}
 			this.announcements.setAutoReminder(id, remind ? remindHours : null, remind ? remindWho : null);
+			this.policy.recorded(AfterSendPolicy.Act.SCHEDULE, id,
+					SecurityContextHolder.getContext().getAuthentication(),
+					AfterSendPolicy.describe(this.announcements.afterSend(id)));
 			redirect.addFlashAttribute("message", "followup.settingsSaved");
 		}
 		catch (IllegalArgumentException | NullPointerException | DateTimeException ex) {

@@ -74,10 +74,21 @@ public class ConnectorClient implements AutoCloseable {
 		this(builder, properties, budget.getIfAvailable(CallBudget::unlimited));
 	}
 
+	/**
+	 * Hosts reached over plain http outside local mode (the compose trial's simulator).
+	 */
+	private List<String> plainHttpHosts = List.of();
+
 	@Autowired
 	void setLocalMode(
 			@org.springframework.beans.factory.annotation.Value("${herald.local-mode:false}") boolean localMode) {
 		this.localMode = localMode;
+	}
+
+	@Autowired
+	void setPlainHttpHosts(
+			@org.springframework.beans.factory.annotation.Value("${herald.plain-http-hosts:}") List<String> hosts) {
+		this.plainHttpHosts = hosts;
 	}
 
 	private ConnectorClient(RestClient.Builder builder, TeamsProperties properties, CallBudget budget) {
@@ -256,9 +267,19 @@ public class ConnectorClient implements AutoCloseable {
 		return (method == HttpMethod.DELETE) ? "delete" : "update";
 	}
 
+	private static String hostOf(String url) {
+		try {
+			return URI.create(url).getHost();
+		}
+		catch (IllegalArgumentException | NullPointerException ex) {
+			return null;
+		}
+	}
+
 	private JsonReply exchangeJson(HttpMethod method, String serviceUrl, String path, byte[] body,
 			CallBudget.Slot ahead) {
-		if (!this.properties.isTrustedServiceUrl(serviceUrl, this.localMode)) {
+		if (!this.properties.isTrustedServiceUrl(serviceUrl,
+				this.localMode || OutboundUrls.isPlainHttpHost(hostOf(serviceUrl), this.plainHttpHosts))) {
 			// Never hand the bot's bearer token to a host we do not know
 			// (TrustServiceUrl's purpose).
 			return new JsonReply(new ConnectorReply(0, null, "UntrustedServiceUrl", null,

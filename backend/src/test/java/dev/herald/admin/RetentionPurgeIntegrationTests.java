@@ -132,6 +132,93 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 			.isEqualTo(audited + 1);
 	}
 
+	/**
+	 * Recalled and expired announcements (an expiry is a recall by Herald) are purged
+	 * like sent ones, with the items of their updates, deletions and reminders (who each
+	 * reached); one whose deletion of copies is still running keeps its rows until done.
+	 */
+	@Test
+	void recalledAndExpiredAnnouncementsAndTheirFollowUpItemsArePurgedToo() {
+		ApiHttp http = new ApiHttp(baseUrl());
+		String admin = TestIdentityProvider.accessToken("retention-admin-cli", "Herald.Admin");
+		String recalledPerson = UUID.randomUUID().toString();
+		String expiredPerson = UUID.randomUUID().toString();
+		String runningPerson = UUID.randomUUID().toString();
+		long recalled = sentFortyDaysAgo("Recalled long ago", recalledPerson);
+		long expired = sentFortyDaysAgo("Expired long ago", expiredPerson);
+		long running = sentFortyDaysAgo("Recall still deleting", runningPerson);
+		this.jdbc.sql("UPDATE announcement SET status = 'recalled', recalled_at = finished_at WHERE id IN (:ids)")
+			.param("ids", List.of(recalled, expired, running))
+			.update();
+		this.jdbc.sql("UPDATE announcement SET expires_at = finished_at, expires_zone = 'UTC' WHERE id = :id")
+			.param("id", expired)
+			.update();
+		long recalledOp = followUp(recalled, recalledPerson, "done", "delete", null);
+		long remindOp = followUp(expired, expiredPerson, "done", "remind", "not-read");
+		long expiredOp = followUp(expired, expiredPerson + "-2", "canceled", "delete", null);
+		long runningOp = followUp(running, runningPerson, "running", "delete", null);
+
+		this.jdbc.sql("INSERT INTO app_setting (key, value) VALUES (:key, '30')")
+			.param("key", AdminSettings.RETENTION_DAYS)
+			.update();
+		var purged = http.call("POST", "/api/v1/admin/retention/purge", admin, null);
+		assertThat(purged.statusCode()).as(purged.body()).isEqualTo(200);
+
+		for (String person : List.of(recalledPerson, expiredPerson)) {
+			assertThat(count("SELECT count(*) FROM delivery WHERE recipient = :v", person)).as(person).isZero();
+			assertThat(count("SELECT count(*) FROM follow_up_item WHERE recipient LIKE :v || '%'", person)).as(person)
+				.isZero();
+		}
+		assertThat(this.jdbc.sql("SELECT count(*) FROM follow_up WHERE id IN (:ids)")
+			.param("ids", List.of(recalledOp, remindOp, expiredOp))
+			.query(Long.class)
+			.single()).as("the operations and their counts stay").isEqualTo(3);
+		assertThat(this.jdbc.sql("SELECT id FROM announcement WHERE id IN (:ids) AND ledger_purged_at IS NOT NULL")
+			.param("ids", List.of(recalled, expired, running))
+			.query(Long.class)
+			.list()).containsExactlyInAnyOrder(recalled, expired);
+		assertThat(count("SELECT count(*) FROM delivery WHERE recipient = :v", runningPerson)).isOne();
+		assertThat(count("SELECT count(*) FROM follow_up_item WHERE recipient = :v", runningPerson)).isOne();
+		this.jdbc.sql("UPDATE follow_up SET status = 'canceled', finished_at = now() WHERE id = :id")
+			.param("id", runningOp)
+			.update();
+	}
+
+	/** An operation on the announcement's copy for {@code person}, and its one item. */
+	private long followUp(long announcementId, String person, String status, String kind, String who) {
+		long op = this.jdbc.sql("""
+				INSERT INTO follow_up (announcement_id, kind, who, status, requested_by, planning, targets, done)
+				VALUES (:id, :kind, :who, :status, 'test', false, 1, 1) RETURNING id
+				""")
+			.param("id", announcementId)
+			.param("kind", kind)
+			.param("who", who)
+			.param("status", status)
+			.query(Long.class)
+			.single();
+		long conversation = this.jdbc.sql("""
+				INSERT INTO conversation (kind, tenant_id, aad_object_id, conversation_id, service_url, display_name)
+				VALUES ('personal', :tenant, :aad, :conversation, 'http://localhost/none', 'retention-test')
+				RETURNING id
+				""")
+			.param("tenant", this.simulator.tenantId())
+			.param("aad", person)
+			.param("conversation", "a:" + person)
+			.query(Long.class)
+			.single();
+		this.jdbc.sql("""
+				INSERT INTO follow_up_item (follow_up_id, recipient, announcement_id, conversation_ref,
+				                            target_activity_id, state)
+				VALUES (:op, :person, :id, :conversation, 'activity-1', 'done')
+				""")
+			.param("op", op)
+			.param("person", person)
+			.param("id", announcementId)
+			.param("conversation", conversation)
+			.update();
+		return op;
+	}
+
 	/** A sent announcement finished 40 days ago, delivered to one person. */
 	private long sentFortyDaysAgo(String title, String person) {
 		long id = this.jdbc.sql("""
