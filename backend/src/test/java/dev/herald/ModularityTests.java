@@ -1,18 +1,69 @@
 package dev.herald;
 
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
 import org.junit.jupiter.api.Test;
 
+import org.springframework.modulith.core.ApplicationModule;
 import org.springframework.modulith.core.ApplicationModules;
+import org.springframework.modulith.docs.Documenter;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every feature package is a module; this fails on a cycle or a reach into another's
- * internals.
+ * Every feature package is a module; this fails on a cycle, a reach into another's
+ * internals, or an edge between modules that is not declared below. A new edge is a
+ * design decision: add it to {@link #ALLOWED} on purpose (and run
+ * {@code docs/refresh-module-docs.sh} so the diagrams in {@code docs/modules/} follow).
  */
 class ModularityTests {
 
+	static final ApplicationModules MODULES = ApplicationModules.of(HeraldApplication.class);
+
+	/** Each module and the modules it may use, the whole graph in one place. */
+	static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+	// @formatter:off
+	// @formatter:on
+	);
+
 	@Test
 	void modulesHaveVerifiedEdges() {
-		ApplicationModules.of(HeraldApplication.class).verify();
+		MODULES.verify();
+	}
+
+	@Test
+	void everyEdgeIsDeclared() {
+		Map<String, Set<String>> actual = new TreeMap<>();
+		for (ApplicationModule module : MODULES) {
+			actual.put(module.getIdentifier().toString(),
+					module.getDirectDependencies(MODULES)
+						.uniqueModules()
+						.map((m) -> m.getIdentifier().toString())
+						.collect(Collectors.toCollection(TreeSet::new)));
+		}
+		assertThat(actual)
+			.as(actual.entrySet()
+				.stream()
+				.map((e) -> "entry(\"" + e.getKey() + "\", Set.of("
+						+ e.getValue().stream().map((d) -> "\"" + d + "\"").collect(Collectors.joining(", ")) + "))")
+				.collect(Collectors.joining(",\n", "the module graph; declared as code it reads:\n", "\n")))
+			.isEqualTo(new TreeMap<>(ALLOWED));
+	}
+
+	@Test
+	void moduleDocumentationIsGenerated() {
+		// Written under target/ like every test output; docs/refresh-module-docs.sh
+		// copies
+		// it into docs/modules/.
+		new Documenter(MODULES, Documenter.Options.defaults().withOutputFolder("target/spring-modulith-docs"))
+			.writeModulesAsPlantUml()
+			.writeIndividualModulesAsPlantUml()
+			.writeModuleCanvases();
+		assertThat(new java.io.File("target/spring-modulith-docs/components.puml")).exists();
 	}
 
 }

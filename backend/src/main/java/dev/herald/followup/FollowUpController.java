@@ -99,13 +99,14 @@ class FollowUpController {
 			if (!this.followUps.control(id, followUpId, action)) {
 				redirect.addFlashAttribute("error", "followup.notAllowed");
 			}
+			else {
+				this.policy.recordedControl(id, followUpId, action,
+						SecurityContextHolder.getContext().getAuthentication());
+			}
 		}
 		catch (FollowUps.NotAllowedNowException ex) {
 			// A resume the approval check refuses (#23): the API answers 409.
 			redirect.addFlashAttribute("error", "followup.notAllowed");
-		}
-		else {
-			this.policy.recordedControl(id, followUpId, action, SecurityContextHolder.getContext().getAuthentication());
 		}
 		return "redirect:/announcements/" + id + "/follow-ups";
 	}
