@@ -35,6 +35,9 @@ public final class SimulatorMain {
 		if (options.clientSecret != null) {
 			sim.registerClient(sim.botAppId(), options.clientSecret);
 		}
+		if (options.graphPermissions != null) {
+			sim.setGraphPermissions(sim.botAppId(), options.graphPermissions);
+		}
 		if (options.maxMessageBytes > 0) {
 			sim.setMaxMessageBytes(options.maxMessageBytes);
 		}
@@ -47,7 +50,9 @@ public final class SimulatorMain {
 		System.out.println("Teams simulator listening on " + sim.baseUrl());
 		System.out.println("  tenant        " + sim.tenantId() + " (" + sim.tenant().users().size() + " users)");
 		System.out.println("  bot app id    " + sim.botAppId() + "  secret " + sim.clientSecret());
-		System.out.println("  token URL     " + sim.tokenUrl());
+		System.out.println("  token URL     " + sim.tokenUrl() + (sim.config().strictAuth() ? "" : "  (lenient)"));
+		System.out.println(
+				"  Graph roles   " + String.join(" ", new java.util.TreeSet<>(sim.graphPermissions(sim.botAppId()))));
 		System.out.println("  serviceUrl    " + sim.serviceUrl());
 		System.out.println("  Graph         " + sim.graphBaseUrl());
 		System.out.println("  OpenID (bot)  " + sim.openIdMetadataUrl());
@@ -64,6 +69,8 @@ public final class SimulatorMain {
 		SimulatorConfig config = SimulatorConfig.defaults().withPort(8089);
 
 		String clientSecret;
+
+		java.util.List<String> graphPermissions;
 
 		String publicUrl;
 
@@ -100,6 +107,7 @@ public final class SimulatorMain {
 				}
 				case "--no-thread-limits" -> threadLimits = false;
 				case "--strict" -> c = c.withStrictAuth(true);
+				case "--lenient-auth" -> c = c.withStrictAuth(false);
 				case "--no-install-check" -> o.requireInstall = false;
 				case "--install-existing" -> o.installExisting = true;
 				default -> {
@@ -118,6 +126,10 @@ public final class SimulatorMain {
 						case "--teams-app-id" -> c = c.withTeamsAppExternalId(value);
 						case "--client-secret" -> o.clientSecret = value;
 						case "--public-url" -> o.publicUrl = value;
+						case "--graph-permissions" -> o.graphPermissions = java.util.Arrays.stream(value.split(","))
+							.map(String::trim)
+							.filter((p) -> !p.isEmpty())
+							.toList();
 						case "--bot-endpoint" -> c = c.withBotEndpoint(value);
 						case "--limit" -> tenantLimit = Integer.parseInt(value);
 						case "--graph-install-limit" -> graphLimit = Integer.parseInt(value);
@@ -190,7 +202,9 @@ public final class SimulatorMain {
 				  --tenant-id GUID         tenant id
 				  --bot-app-id GUID        bot app (client) id
 				  --teams-app-id GUID      Teams app manifest (external) id
-				  --client-secret S        secret accepted for the bot app id in --strict mode (default herald-sim-secret)
+				  --client-secret S        the bot app's client secret (default herald-sim-secret)
+				  --graph-permissions LIST Graph application permissions granted to the bot app, comma-separated
+				                           (default: the table in Herald's README)
 				  --public-url URL         base URL others reach the simulator at (default http://localhost:PORT)
 				  --bot-endpoint URL       bot messaging endpoint (.../api/messages)
 				  --installed-share X      share 0..1 of users who have the app at start
@@ -203,7 +217,8 @@ public final class SimulatorMain {
 				  --max-message-bytes N    413 threshold in UTF-16 bytes (default 102400)
 				  --timeout-hold-ms N      how long timeout faults hold the request (default 35000)
 				  --no-install-check       allow personal sends to users without the app
-				  --strict                 token endpoint checks client id and secret
+				  --strict                 token endpoint checks secrets, exact scopes, tenants (the default)
+				  --lenient-auth           accept any secret and scope prefixes (certificates are still checked)
 				""";
 	}
 
