@@ -31,7 +31,7 @@ import org.springframework.web.client.RestClient;
 class GraphConfig {
 
 	@Bean
-	GraphServiceClient graphServiceClient(GraphProperties graph, TeamsProperties teams) {
+	GraphToken graphToken(GraphProperties graph, TeamsProperties teams) {
 		String tenant = GraphProperties.blank(graph.tenantId()) ? teams.tenantId() : graph.tenantId();
 		URI tokenUrl = (graph.tokenUrl() != null) ? graph.tokenUrl()
 				: URI.create("https://login.microsoftonline.com/" + tenant + "/oauth2/v2.0/token");
@@ -40,8 +40,13 @@ class GraphConfig {
 		HttpClient jdk = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(jdk);
 		factory.setReadTimeout(Duration.ofSeconds(30));
-		AccessTokenSource tokens = new AccessTokenSource(RestClient.builder().requestFactory(factory).build(), tokenUrl,
-				clientId, secret, graph.scope(), Clock.systemUTC());
+		return new GraphToken(new AccessTokenSource(RestClient.builder().requestFactory(factory).build(), tokenUrl,
+				clientId, secret, graph.scope(), Clock.systemUTC()));
+	}
+
+	@Bean
+	GraphServiceClient graphServiceClient(GraphProperties graph, GraphToken token) {
+		AccessTokenSource tokens = token.source();
 		Set<String> hosts = new LinkedHashSet<>(graph.allowedHosts());
 		hosts.add(graph.baseUrl().getHost());
 		AllowedHostsValidator validator = new AllowedHostsValidator(hosts.toArray(String[]::new));
