@@ -35,6 +35,9 @@ public final class SimulatorMain {
 		if (options.clientSecret != null) {
 			sim.registerClient(sim.botAppId(), options.clientSecret);
 		}
+		if (options.graphReadLimits != null) {
+			sim.setGraphReadLimits(options.graphReadLimits[0], options.graphReadLimits[1], options.graphReadLimits[2]);
+		}
 		if (options.graphPermissions != null) {
 			sim.setGraphPermissions(sim.botAppId(), options.graphPermissions);
 		}
@@ -71,6 +74,8 @@ public final class SimulatorMain {
 		String clientSecret;
 
 		java.util.List<String> graphPermissions;
+
+		int[] graphReadLimits;
 
 		String publicUrl;
 
@@ -126,6 +131,14 @@ public final class SimulatorMain {
 						case "--teams-app-id" -> c = c.withTeamsAppExternalId(value);
 						case "--client-secret" -> o.clientSecret = value;
 						case "--public-url" -> o.publicUrl = value;
+						case "--graph-read-limits" -> {
+							String[] parts = value.split(",");
+							if (parts.length != 3) {
+								throw new IllegalArgumentException("--graph-read-limits needs three numbers");
+							}
+							o.graphReadLimits = new int[] { Integer.parseInt(parts[0].trim()),
+									Integer.parseInt(parts[1].trim()), Integer.parseInt(parts[2].trim()) };
+						}
 						case "--graph-permissions" -> o.graphPermissions = java.util.Arrays.stream(value.split(","))
 							.map(String::trim)
 							.filter((p) -> !p.isEmpty())
@@ -212,6 +225,8 @@ public final class SimulatorMain {
 				  --limit N                per app per tenant Connector limit per second (default 50; 0 = all limits off)
 				  --no-thread-limits       disable per-thread limits (7/1s, 8/2s, 60/30s, 1800/h)
 				  --graph-install-limit N  Graph installs per second (default 30; 0 = off)
+				  --graph-read-limits A,B,C Graph reads per second: installed apps + catalog, team members +
+				                           channels, one team (default 30,60,4; 0 = off)
 				  --latency-ms MIN-MAX     added latency, fixed (N) or uniform (MIN-MAX)
 				  --faults LIST            e.g. 5xx=0.2,timeout=0.01,reset=0.01,blocked=0.01,unlicensed=0.05,412=0.01
 				  --max-message-bytes N    413 threshold in UTF-16 bytes (default 102400)

@@ -328,6 +328,60 @@ public final class TeamsSimulator implements AutoCloseable {
 		return (clientId != null) ? this.graphGrants.getOrDefault(clientId, Set.of()) : Set.of();
 	}
 
+	// ---- Graph read throttling per family (Graph's throttling limits for Teams) ----
+
+	private volatile int[] graphReadLimits = { 30, 60, 4 };
+
+	private final Map<String, SlidingWindows> graphReadWindows = new ConcurrentHashMap<>();
+
+	/**
+	 * Graph read limits per second, 0 = off: GETs of installed apps and the app catalog
+	 * (Graph: 30 per app per tenant), GETs of team members and channels (60), and reads
+	 * of one team (4 per app per team). Defaults are Graph's; above them Graph answers
+	 * 429 with Retry-After.
+	 */
+	public void setGraphReadLimits(int installedAppsAndCatalog, int teamMembersAndChannels, int perTeam) {
+		this.graphReadLimits = new int[] { installedAppsAndCatalog, teamMembersAndChannels, perTeam };
+		this.graphReadWindows.clear();
+	}
+
+	private Resp graphReadThrottled(Route route, Req req) {
+		if (!"GET".equals(req.method) && !"HEAD".equals(req.method)) {
+			return null;
+		}
+		String[] t = route.template();
+		String template = "/" + String.join("/", t);
+		int[] limits = this.graphReadLimits;
+		List<String[]> families = new ArrayList<>(2);
+		if (template.contains("/installedApps") || template.startsWith("/v1.0/appCatalogs")) {
+			families.add(new String[] { "installedApps", Integer.toString(limits[0]) });
+		}
+		if (template.startsWith("/v1.0/teams/{id}/members") || template.startsWith("/v1.0/teams/{id}/channels")) {
+			families.add(new String[] { "teamReads", Integer.toString(limits[1]) });
+		}
+		if (template.startsWith("/v1.0/teams/{id}/")) {
+			families.add(new String[] { "team:" + req.param(0).toLowerCase(java.util.Locale.ROOT),
+					Integer.toString(limits[2]) });
+		}
+		long now = arrivedAt();
+		for (String[] f : families) {
+			int limit = Integer.parseInt(f[1]);
+			if (limit <= 0) {
+				continue;
+			}
+			SlidingWindows w = this.graphReadWindows.computeIfAbsent(f[0], (k) -> SlidingWindows.perSecond(limit));
+			long wait;
+			synchronized (w) {
+				wait = w.tryAcquire(now);
+			}
+			if (wait > 0) {
+				this.stats.throttledGraphReads.incrementAndGet();
+				return GraphApi.throttled(wait);
+			}
+		}
+		return null;
+	}
+
 	/** Graph calls refused for a missing permission (method, path, what was needed). */
 	public List<String> graphPermissionDenials() {
 		return List.copyOf(this.permissionDenials);
@@ -1024,6 +1078,9 @@ public final class TeamsSimulator implements AutoCloseable {
 			return notFound(req, kind);
 		}
 		Resp denied = (kind == Kind.GRAPH) ? graphPermissionDenied(route, req) : null;
+		if (denied == null && kind == Kind.GRAPH) {
+			denied = graphReadThrottled(route, req);
+		}
 		Resp resp = (denied != null) ? denied : handle(route, req, kind);
 		// The latency is added after the request was admitted and handled, as in Teams:
 		// throttling is decided when a request arrives, processing time follows. Added

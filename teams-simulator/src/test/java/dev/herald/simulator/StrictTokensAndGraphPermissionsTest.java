@@ -185,6 +185,47 @@ class StrictTokensAndGraphPermissionsTest {
 		assertThat((List<Object>) http.get(url, null).json().get("permissions")).containsExactly("User.Read.All");
 	}
 
+	@Test
+	void graphReadsAreThrottledPerFamilyWithRetryAfter() {
+		String token = http.graphToken();
+		SimTeam team = sim.tenant().teams().get(2);
+		try {
+			// Graph's per-team limit is 4 per second; a fifth read of one team in the
+			// same
+			// second is refused, another team's is not.
+			int ok = 0;
+			SimHttp.Response refused = null;
+			for (int i = 0; i < 5; i++) {
+				SimHttp.Response r = http.get(sim.graphBaseUrl() + "/teams/" + team.id() + "/channels", token);
+				if (r.status() == 200) {
+					ok++;
+				}
+				else {
+					refused = r;
+				}
+			}
+			assertThat(ok).isLessThanOrEqualTo(4);
+			assertThat(refused).isNotNull();
+			assertThat(refused.status()).isEqualTo(429);
+			assertThat(refused.header("Retry-After")).matches("[1-9][0-9]*");
+			assertThat((Map<String, Object>) refused.json().get("error")).containsEntry("code", "TooManyRequests");
+			assertThat(http.get(sim.graphBaseUrl() + "/teams/" + sim.tenant().teams().get(3).id() + "/channels", token)
+				.status()).isEqualTo(200);
+			// installed apps and the catalog share 30 per second
+			sim.setGraphReadLimits(2, 60, 4);
+			int catalog = 0;
+			for (int i = 0; i < 3; i++) {
+				catalog += (http.get(sim.graphBaseUrl() + "/appCatalogs/teamsApps", token).status() == 429) ? 1 : 0;
+			}
+			assertThat(catalog).isPositive();
+			assertThat(SimulatorMain.parse(new String[] { "--graph-read-limits", "0,0,0" }).graphReadLimits)
+				.containsExactly(0, 0, 0);
+		}
+		finally {
+			sim.setGraphReadLimits(30, 60, 4);
+		}
+	}
+
 	private static SimHttp.Response token(String credential, String scope) {
 		return http.postForm(sim.tokenUrl(), "grant_type=client_credentials&client_id=" + sim.botAppId() + "&"
 				+ credential + "&scope=" + SimHttp.enc(scope));
