@@ -15,6 +15,7 @@ import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 
 import dev.herald.teams.AccessTokenSource;
+import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.TeamsProperties;
 
 import org.springframework.context.annotation.Bean;
@@ -40,8 +41,15 @@ class GraphConfig {
 		HttpClient jdk = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(jdk);
 		factory.setReadTimeout(Duration.ofSeconds(30));
-		return new GraphToken(new AccessTokenSource(RestClient.builder().requestFactory(factory).build(), tokenUrl,
-				clientId, secret, graph.scope(), Clock.systemUTC()));
+		RestClient http = RestClient.builder().requestFactory(factory).build();
+		if (GraphProperties.blank(graph.clientId()) && GraphProperties.blank(graph.clientSecret())) {
+			// The bot's app registration, with the bot's kind of credential (a
+			// certificate
+			// or an identity has no secret to send).
+			return new GraphToken(ConnectorClient.tokens(http, teams, tokenUrl, graph.scope()));
+		}
+		return new GraphToken(
+				new AccessTokenSource(http, tokenUrl, clientId, secret, graph.scope(), Clock.systemUTC()));
 	}
 
 	@Bean
