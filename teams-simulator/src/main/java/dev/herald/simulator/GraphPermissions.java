@@ -95,14 +95,19 @@ final class GraphPermissions {
 
 	private static void directory(List<String> accepted, String... routes) {
 		for (String r : routes) {
-			RULES.put(r, new Rule(accepted, true));
+			RULES.put(key(r), new Rule(accepted, true));
 		}
 	}
 
 	private static void teams(List<String> accepted, String... routes) {
 		for (String r : routes) {
-			RULES.put(r, new Rule(accepted, false));
+			RULES.put(key(r), new Rule(accepted, false));
 		}
+	}
+
+	/** Path parameters match whatever a route names them ({id}, {teamId}, ...). */
+	private static String key(String route) {
+		return route.replaceAll("\\{[^}/]*\\}", "{}");
 	}
 
 	/**
@@ -110,13 +115,13 @@ final class GraphPermissions {
 	 * a route that needs none (e.g. {@code $batch}: each item is checked on its own).
 	 */
 	static List<String> accepted(String method, String template) {
-		Rule rule = RULES.get(method + " " + template);
+		Rule rule = RULES.get(key(method + " " + template));
 		return (rule != null) ? rule.accepted() : null;
 	}
 
 	/** Null when the roles admit the call, else Graph's 403. */
 	static Resp check(String method, String template, Set<String> roles) {
-		Rule rule = RULES.get(method + " " + template);
+		Rule rule = RULES.get(key(method + " " + template));
 		if (rule == null) {
 			return null;
 		}

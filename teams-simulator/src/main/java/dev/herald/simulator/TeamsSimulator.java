@@ -349,17 +349,16 @@ public final class TeamsSimulator implements AutoCloseable {
 		if (!"GET".equals(req.method) && !"HEAD".equals(req.method)) {
 			return null;
 		}
-		String[] t = route.template();
-		String template = "/" + String.join("/", t);
+		String template = ("/" + String.join("/", route.template())).replaceAll("\\{[^}/]*\\}", "{}");
 		int[] limits = this.graphReadLimits;
 		List<String[]> families = new ArrayList<>(2);
 		if (template.contains("/installedApps") || template.startsWith("/v1.0/appCatalogs")) {
 			families.add(new String[] { "installedApps", Integer.toString(limits[0]) });
 		}
-		if (template.startsWith("/v1.0/teams/{id}/members") || template.startsWith("/v1.0/teams/{id}/channels")) {
+		if (template.startsWith("/v1.0/teams/{}/members") || template.startsWith("/v1.0/teams/{}/channels")) {
 			families.add(new String[] { "teamReads", Integer.toString(limits[1]) });
 		}
-		if (template.startsWith("/v1.0/teams/{id}/")) {
+		if (template.startsWith("/v1.0/teams/{}/")) {
 			families.add(new String[] { "team:" + req.param(0).toLowerCase(java.util.Locale.ROOT),
 					Integer.toString(limits[2]) });
 		}
