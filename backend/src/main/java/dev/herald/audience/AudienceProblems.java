@@ -54,6 +54,18 @@ class AudienceProblems {
 		return problem(HttpStatus.BAD_REQUEST, "Invalid request", ex.getMessage());
 	}
 
+	/**
+	 * Herald's app registration lacks a Graph permission: the picker (or sync) fails with
+	 * a message naming it, for the admin to grant.
+	 */
+	@ExceptionHandler
+	ProblemDetail permission(dev.herald.graph.MissingGraphPermissionException ex) {
+		log.warn("Graph permission missing: {}", ex.getMessage());
+		ProblemDetail problem = problem(HttpStatus.BAD_GATEWAY, "Graph permission missing", ex.getMessage());
+		problem.setProperty("permission", ex.permission());
+		return problem;
+	}
+
 	@ExceptionHandler
 	ProblemDetail graph(com.microsoft.kiota.ApiException ex) {
 		GraphFailure failure = GraphFailure.of(ex);

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.herald.graph.GraphFailure;
+import dev.herald.graph.GraphPermissions;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -52,9 +53,17 @@ public class DirectorySync {
 
 	private final TaskScheduler scheduler;
 
+	private final GraphPermissions permissions;
+
+	/** The application permission a sync needs, and what for. */
+	static final String PERMISSION = "User.Read.All";
+
+	private static final String FEATURE = "directory sync (everyone, attribute rules, people search)";
+
 	DirectorySync(GraphServiceClient graph, JdbcClient jdbc, JdbcTemplate template, AudienceProperties properties,
-			TaskScheduler scheduler) {
+			TaskScheduler scheduler, GraphPermissions permissions) {
 		this.graph = graph;
+		this.permissions = permissions;
 		this.jdbc = jdbc;
 		this.template = template;
 		this.properties = properties;
@@ -143,10 +152,11 @@ public class DirectorySync {
 
 	private Result round(String deltaLink, long generation) {
 		boolean full = deltaLink == null;
-		DeltaGetResponse page = full ? this.graph.users().delta().get((rc) -> {
-			rc.queryParameters.select = SELECT;
-			rc.headers.add("Prefer", "odata.maxpagesize=" + this.properties.pageSize());
-		}) : this.graph.users().delta().withUrl(deltaLink).get();
+		DeltaGetResponse page = this.permissions.call(PERMISSION, FEATURE,
+				() -> full ? this.graph.users().delta().get((rc) -> {
+					rc.queryParameters.select = SELECT;
+					rc.headers.add("Prefer", "odata.maxpagesize=" + this.properties.pageSize());
+				}) : this.graph.users().delta().withUrl(deltaLink).get());
 		Map<String, User> batch = new LinkedHashMap<>();
 		List<String> removed = new ArrayList<>();
 		int upserted = 0;
@@ -179,7 +189,8 @@ public class DirectorySync {
 				}
 			}
 			if (page.getOdataNextLink() != null) {
-				page = this.graph.users().delta().withUrl(page.getOdataNextLink()).get();
+				String next = page.getOdataNextLink();
+				page = this.permissions.call(PERMISSION, FEATURE, () -> this.graph.users().delta().withUrl(next).get());
 			}
 			else {
 				nextDelta = page.getOdataDeltaLink();

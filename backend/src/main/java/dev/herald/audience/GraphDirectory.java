@@ -19,6 +19,8 @@ import com.microsoft.graph.models.TeamCollectionResponse;
 import com.microsoft.graph.models.User;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 
+import dev.herald.graph.GraphPermissions;
+
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,19 +35,33 @@ class GraphDirectory {
 
 	private final AudienceProperties properties;
 
-	GraphDirectory(GraphServiceClient graph, AudienceProperties properties) {
+	private final GraphPermissions permissions;
+
+	GraphDirectory(GraphServiceClient graph, AudienceProperties properties, GraphPermissions permissions) {
 		this.graph = graph;
 		this.properties = properties;
+		this.permissions = permissions;
 	}
 
+	// The application permission each read needs (least privileged, as Microsoft
+	// documents).
+	static final String GROUPS = "GroupMember.Read.All";
+
+	static final String TEAMS = "Team.ReadBasic.All";
+
+	static final String CHANNELS = "Channel.ReadBasic.All";
+
+	static final String TEAM_MEMBERS = "TeamMember.Read.All";
+
 	List<Found> searchGroups(String query) {
-		GroupCollectionResponse page = this.graph.groups().get((rc) -> {
-			rc.queryParameters.select = new String[] { "id", "displayName", "description", "mail" };
-			rc.queryParameters.top = this.properties.searchLimit();
-			if (!query.isBlank()) {
-				rc.queryParameters.filter = "startswith(displayName,'" + odata(query) + "')";
-			}
-		});
+		GroupCollectionResponse page = this.permissions.call(GROUPS, "the group picker",
+				() -> this.graph.groups().get((rc) -> {
+					rc.queryParameters.select = new String[] { "id", "displayName", "description", "mail" };
+					rc.queryParameters.top = this.properties.searchLimit();
+					if (!query.isBlank()) {
+						rc.queryParameters.filter = "startswith(displayName,'" + odata(query) + "')";
+					}
+				}));
 		List<Found> found = new ArrayList<>();
 		if (page != null && page.getValue() != null) {
 			for (Group g : page.getValue()) {
@@ -56,13 +72,14 @@ class GraphDirectory {
 	}
 
 	List<Found> searchTeams(String query) {
-		TeamCollectionResponse page = this.graph.teams().get((rc) -> {
-			rc.queryParameters.select = new String[] { "id", "displayName", "description" };
-			rc.queryParameters.top = this.properties.searchLimit();
-			if (!query.isBlank()) {
-				rc.queryParameters.filter = "startswith(displayName,'" + odata(query) + "')";
-			}
-		});
+		TeamCollectionResponse page = this.permissions.call(TEAMS, "the team picker",
+				() -> this.graph.teams().get((rc) -> {
+					rc.queryParameters.select = new String[] { "id", "displayName", "description" };
+					rc.queryParameters.top = this.properties.searchLimit();
+					if (!query.isBlank()) {
+						rc.queryParameters.filter = "startswith(displayName,'" + odata(query) + "')";
+					}
+				}));
 		List<Found> found = new ArrayList<>();
 		if (page != null && page.getValue() != null) {
 			for (Team t : page.getValue()) {
@@ -89,9 +106,10 @@ class GraphDirectory {
 	}
 
 	List<Found> channels(String teamId) {
-		ChannelCollectionResponse page = this.graph.teams().byTeamId(teamId).channels().get((rc) -> {
-			rc.queryParameters.select = new String[] { "id", "displayName", "description" };
-		});
+		ChannelCollectionResponse page = this.permissions.call(CHANNELS, "the channel picker",
+				() -> this.graph.teams().byTeamId(teamId).channels().get((rc) -> {
+					rc.queryParameters.select = new String[] { "id", "displayName", "description" };
+				}));
 		List<Found> found = new ArrayList<>();
 		while (page != null) {
 			if (page.getValue() != null) {
@@ -100,7 +118,8 @@ class GraphDirectory {
 				}
 			}
 			String next = page.getOdataNextLink();
-			page = (next != null) ? this.graph.teams().byTeamId(teamId).channels().withUrl(next).get() : null;
+			page = (next != null) ? this.permissions.call(CHANNELS, "the channel picker",
+					() -> this.graph.teams().byTeamId(teamId).channels().withUrl(next).get()) : null;
 		}
 		return found;
 	}
@@ -110,13 +129,11 @@ class GraphDirectory {
 	 * groups themselves) are skipped.
 	 */
 	void groupMembers(String groupId, Consumer<List<Member>> pages) {
-		DirectoryObjectCollectionResponse page = this.graph.groups()
-			.byGroupId(groupId)
-			.transitiveMembers()
-			.get((rc) -> {
-				rc.queryParameters.select = new String[] { "id", "userType" };
-				rc.queryParameters.top = this.properties.pageSize();
-			});
+		DirectoryObjectCollectionResponse page = this.permissions.call(GROUPS, "group audiences",
+				() -> this.graph.groups().byGroupId(groupId).transitiveMembers().get((rc) -> {
+					rc.queryParameters.select = new String[] { "id", "userType" };
+					rc.queryParameters.top = this.properties.pageSize();
+				}));
 		while (page != null) {
 			List<Member> members = new ArrayList<>();
 			if (page.getValue() != null) {
@@ -128,14 +145,17 @@ class GraphDirectory {
 			}
 			pages.accept(members);
 			String next = page.getOdataNextLink();
-			page = (next != null) ? this.graph.groups().byGroupId(groupId).transitiveMembers().withUrl(next).get()
+			page = (next != null)
+					? this.permissions.call(GROUPS, "group audiences",
+							() -> this.graph.groups().byGroupId(groupId).transitiveMembers().withUrl(next).get())
 					: null;
 		}
 	}
 
 	/** People on a team's roster; a {@code guest} role marks a guest. */
 	void teamMembers(String teamId, Consumer<List<Member>> pages) {
-		ConversationMemberCollectionResponse page = this.graph.teams().byTeamId(teamId).members().get();
+		ConversationMemberCollectionResponse page = this.permissions.call(TEAM_MEMBERS, "team audiences",
+				() -> this.graph.teams().byTeamId(teamId).members().get());
 		while (page != null) {
 			List<Member> members = new ArrayList<>();
 			if (page.getValue() != null) {
@@ -149,7 +169,8 @@ class GraphDirectory {
 			}
 			pages.accept(members);
 			String next = page.getOdataNextLink();
-			page = (next != null) ? this.graph.teams().byTeamId(teamId).members().withUrl(next).get() : null;
+			page = (next != null) ? this.permissions.call(TEAM_MEMBERS, "team audiences",
+					() -> this.graph.teams().byTeamId(teamId).members().withUrl(next).get()) : null;
 		}
 	}
 

@@ -15,6 +15,7 @@ import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 
 import dev.herald.teams.AccessTokenSource;
+import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.TeamsProperties;
 
 import org.springframework.context.annotation.Bean;
@@ -31,7 +32,7 @@ import org.springframework.web.client.RestClient;
 class GraphConfig {
 
 	@Bean
-	GraphServiceClient graphServiceClient(GraphProperties graph, TeamsProperties teams) {
+	GraphToken graphToken(GraphProperties graph, TeamsProperties teams) {
 		String tenant = GraphProperties.blank(graph.tenantId()) ? teams.tenantId() : graph.tenantId();
 		URI tokenUrl = (graph.tokenUrl() != null) ? graph.tokenUrl()
 				: URI.create("https://login.microsoftonline.com/" + tenant + "/oauth2/v2.0/token");
@@ -40,8 +41,20 @@ class GraphConfig {
 		HttpClient jdk = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(jdk);
 		factory.setReadTimeout(Duration.ofSeconds(30));
-		AccessTokenSource tokens = new AccessTokenSource(RestClient.builder().requestFactory(factory).build(), tokenUrl,
-				clientId, secret, graph.scope(), Clock.systemUTC());
+		RestClient http = RestClient.builder().requestFactory(factory).build();
+		if (GraphProperties.blank(graph.clientId()) && GraphProperties.blank(graph.clientSecret())) {
+			// The bot's app registration, with the bot's kind of credential (a
+			// certificate
+			// or an identity has no secret to send).
+			return new GraphToken(ConnectorClient.tokens(http, teams, tokenUrl, graph.scope()));
+		}
+		return new GraphToken(
+				new AccessTokenSource(http, tokenUrl, clientId, secret, graph.scope(), Clock.systemUTC()));
+	}
+
+	@Bean
+	GraphServiceClient graphServiceClient(GraphProperties graph, GraphToken token) {
+		AccessTokenSource tokens = token.source();
 		Set<String> hosts = new LinkedHashSet<>(graph.allowedHosts());
 		hosts.add(graph.baseUrl().getHost());
 		AllowedHostsValidator validator = new AllowedHostsValidator(hosts.toArray(String[]::new));

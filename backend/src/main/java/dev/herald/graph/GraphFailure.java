@@ -19,6 +19,12 @@ public record GraphFailure(int status, String code, String message, Duration ret
 
 	/** Reads a Graph SDK exception (or anything thrown around it). */
 	public static GraphFailure of(Throwable failure) {
+		for (Throwable c = failure; c != null; c = (c.getCause() != c) ? c.getCause() : null) {
+			if (c instanceof MissingGraphPermissionException missing) {
+				GraphFailure graph = of(missing.getCause());
+				return new GraphFailure(403, graph.code(), missing.getMessage(), null);
+			}
+		}
 		Throwable t = failure;
 		while (t != null && !(t instanceof ApiException) && t.getCause() != null && t.getCause() != t) {
 			t = t.getCause();
@@ -35,6 +41,17 @@ public record GraphFailure(int status, String code, String message, Duration ret
 		}
 		return new GraphFailure(0, null, "No answer from Graph: " + abbreviate(String.valueOf(failure.getMessage())),
 				null);
+	}
+
+	/**
+	 * Graph's 403 for an application permission the token lacks:
+	 * {@code Authorization_RequestDenied} on directory paths, {@code Forbidden} "Missing
+	 * role permissions…" on Teams paths (not the 403 of an unlicensed person's install).
+	 */
+	public boolean isPermissionMissing() {
+		return this.status == 403 && ("Authorization_RequestDenied".equalsIgnoreCase(this.code)
+				|| ("Forbidden".equalsIgnoreCase(this.code) && (this.message.startsWith("Missing role permissions")
+						|| this.message.startsWith("Herald's app registration lacks"))));
 	}
 
 	/** Throttled or briefly unavailable: the same call may succeed later. */

@@ -19,7 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param tokenUrl client-credentials token endpoint; empty means the Entra endpoint of
  * the tenant
  * @param clientId Entra app id; empty means {@code herald.teams.bot-app-id}
- * @param clientSecret its secret; empty means {@code herald.teams.bot-app-password}
+ * @param clientSecret its secret; with client id and secret both empty, Graph uses the
+ * bot's credential ({@code herald.teams.credential}: secret, certificate or identity)
  * @param tenantId tenant; empty means {@code herald.teams.tenant-id}
  * @param scope token scope
  * @param allowedHosts hosts a Graph token may be sent to; the host of {@code baseUrl} is

@@ -28,15 +28,19 @@ public class TeamsAppCatalog {
 
 	private volatile Instant missingUntil = Instant.MIN;
 
-	TeamsAppCatalog(GraphServiceClient graph, GraphProperties properties) {
+	private final GraphPermissions permissions;
+
+	TeamsAppCatalog(GraphServiceClient graph, GraphProperties properties, GraphPermissions permissions) {
 		this.graph = graph;
+		this.permissions = permissions;
 		this.properties = properties;
 		this.catalogId = GraphProperties.blank(properties.teamsAppCatalogId()) ? null : properties.teamsAppCatalogId();
 	}
 
 	/**
 	 * The catalog id, or empty when the app is not in the catalog (a condition no retry
-	 * fixes). Graph failures propagate: they are transient.
+	 * fixes). Graph failures propagate: they are transient, except a
+	 * {@link MissingGraphPermissionException}.
 	 */
 	public Optional<String> catalogId() {
 		String known = this.catalogId;
@@ -55,9 +59,12 @@ public class TeamsAppCatalog {
 			if (this.catalogId != null) {
 				return Optional.of(this.catalogId);
 			}
-			TeamsAppCollectionResponse apps = this.graph.appCatalogs().teamsApps().get((rc) -> {
-				rc.queryParameters.filter = "externalId eq '" + externalId.replace("'", "''") + "'";
-			});
+			TeamsAppCollectionResponse apps = this.permissions.call("AppCatalog.Read.All",
+					"proactive installs to look Herald up in the Teams app catalog, unless "
+							+ "herald.graph.teams-app-catalog-id is set",
+					() -> this.graph.appCatalogs().teamsApps().get((rc) -> {
+						rc.queryParameters.filter = "externalId eq '" + externalId.replace("'", "''") + "'";
+					}));
 			Optional<String> found = Optional.ofNullable(apps)
 				.map(TeamsAppCollectionResponse::getValue)
 				.flatMap((list) -> list.stream().map(TeamsApp::getId).filter((id) -> id != null).findFirst());

@@ -26,6 +26,7 @@ import dev.herald.audience.TenantServiceUrl;
 import dev.herald.conversation.Conversations;
 import dev.herald.conversation.PersonalConversation;
 import dev.herald.graph.GraphFailure;
+import dev.herald.graph.GraphPermissions;
 import dev.herald.graph.TeamsAppCatalog;
 import dev.herald.pacing.EvenPacer;
 import dev.herald.pacing.SharedPacer;
@@ -70,6 +71,16 @@ class Installer implements SmartLifecycle {
 
 	private final TeamsAppCatalog catalog;
 
+	private final GraphPermissions permissions;
+
+	/**
+	 * The least-privileged permission for the app installing itself for people; it covers
+	 * the install, the installation lookup and the chat lookup.
+	 */
+	static final String INSTALL_PERMISSION = "TeamsAppInstallation.ReadWriteSelfForUser.All";
+
+	private static final String INSTALL_FEATURE = "proactive installs for people Herald cannot reach yet";
+
 	private final AppSettings settings;
 
 	private final Conversations conversations;
@@ -97,8 +108,10 @@ class Installer implements SmartLifecycle {
 
 	Installer(InstallProperties properties, InstallQueue queue, TeamInstalls teamInstalls, GraphServiceClient graph,
 			TeamsAppCatalog catalog, AppSettings settings, Conversations conversations, Announcements announcements,
-			TenantServiceUrl serviceUrl, MeterRegistry meters, TeamsProperties teams, JdbcClient jdbc) {
+			TenantServiceUrl serviceUrl, MeterRegistry meters, TeamsProperties teams, JdbcClient jdbc,
+			GraphPermissions permissions) {
 		this.properties = properties;
+		this.permissions = permissions;
 		this.queue = queue;
 		this.teamInstalls = teamInstalls;
 		this.graph = graph;
@@ -213,6 +226,12 @@ class Installer implements SmartLifecycle {
 		}
 		catch (RuntimeException ex) {
 			GraphFailure failure = GraphFailure.of(ex);
+			if (failure.isPermissionMissing()) {
+				// A configuration error: no retry helps until an admin grants it.
+				count("permission_missing");
+				this.queue.failed(aad, 403, failure.message());
+				return;
+			}
 			transientFailure(claim, failure, "Looking up Herald in the app catalog failed: " + failure.describe());
 			return;
 		}
@@ -225,11 +244,14 @@ class Installer implements SmartLifecycle {
 		body.setAdditionalData(Map.of("teamsApp@odata.bind", this.catalog.bindUrl(appId.get())));
 		this.installPacer.acquire();
 		try {
-			this.graph.users()
-				.byUserId(aad)
-				.teamwork()
-				.installedApps()
-				.post(body, (rc) -> rc.options.add(NO_SDK_RETRY));
+			this.permissions.call(INSTALL_PERMISSION, INSTALL_FEATURE, () -> {
+				this.graph.users()
+					.byUserId(aad)
+					.teamwork()
+					.installedApps()
+					.post(body, (rc) -> rc.options.add(NO_SDK_RETRY));
+				return null;
+			});
 			count("installed");
 			this.queue.installed(aad, 201);
 		}
@@ -241,6 +263,11 @@ class Installer implements SmartLifecycle {
 					this.queue.installed(aad, 409);
 				}
 				case 403 -> {
+					if (failure.isPermissionMissing()) {
+						count("permission_missing");
+						this.queue.failed(aad, 403, failure.message());
+						return;
+					}
 					count("forbidden");
 					this.queue.failed(aad, 403,
 							"Graph 403: the install was refused (no Teams licence, or the app may not be "
@@ -468,6 +495,10 @@ class Installer implements SmartLifecycle {
 				}
 				count("chat_lookup_failed");
 				try {
+					if (failure.isPermissionMissing()) {
+						this.queue.failed(aad, 403, failure.message());
+						continue;
+					}
 					this.queue.overdueLater(aad, "Waiting for the chat id: " + failure.describe(),
 							Instant.now().plus(this.properties.initialBackoff()));
 				}
@@ -489,14 +520,11 @@ class Installer implements SmartLifecycle {
 			return;
 		}
 		this.readPacer.acquire();
-		UserScopeTeamsAppInstallationCollectionResponse found = this.graph.users()
-			.byUserId(aad)
-			.teamwork()
-			.installedApps()
-			.get((rc) -> {
-				rc.queryParameters.expand = new String[] { "teamsApp" };
-				rc.queryParameters.filter = "teamsApp/id eq '" + appId.get() + "'";
-			});
+		UserScopeTeamsAppInstallationCollectionResponse found = this.permissions.call(INSTALL_PERMISSION,
+				INSTALL_FEATURE, () -> this.graph.users().byUserId(aad).teamwork().installedApps().get((rc) -> {
+					rc.queryParameters.expand = new String[] { "teamsApp" };
+					rc.queryParameters.filter = "teamsApp/id eq '" + appId.get() + "'";
+				}));
 		if (found == null || found.getValue() == null || found.getValue().isEmpty()) {
 			// The install did not stick (or was removed since): install again.
 			count("chat_not_installed");
@@ -504,13 +532,15 @@ class Installer implements SmartLifecycle {
 			return;
 		}
 		this.readPacer.acquire();
-		Chat chat = this.graph.users()
-			.byUserId(aad)
-			.teamwork()
-			.installedApps()
-			.byUserScopeTeamsAppInstallationId(found.getValue().get(0).getId())
-			.chat()
-			.get();
+		String installId = found.getValue().get(0).getId();
+		Chat chat = this.permissions.call(INSTALL_PERMISSION, INSTALL_FEATURE,
+				() -> this.graph.users()
+					.byUserId(aad)
+					.teamwork()
+					.installedApps()
+					.byUserScopeTeamsAppInstallationId(installId)
+					.chat()
+					.get());
 		if (chat == null || chat.getId() == null) {
 			this.queue.overdueLater(aad, "Graph returned no chat id yet",
 					Instant.now().plus(this.properties.initialBackoff()));

@@ -135,22 +135,32 @@ public class ConnectorClient implements AutoCloseable {
 
 	/** The bot's token source for the configured kind of credential. */
 	static AccessTokenSource tokens(RestClient http, TeamsProperties properties) {
+		return tokens(http, properties, properties.effectiveTokenUrl(), properties.tokenScope());
+	}
+
+	/**
+	 * A token source with the bot's credential for another resource (Graph uses the bot's
+	 * app registration by default, whatever kind of credential it has).
+	 * @param tokenUrl the token endpoint (unused by managed and workload identity)
+	 * @param scope {@code <resource>/.default}
+	 */
+	public static AccessTokenSource tokens(RestClient http, TeamsProperties properties, java.net.URI tokenUrl,
+			String scope) {
 		return switch (properties.credential()) {
-			case SECRET -> new AccessTokenSource(http, properties.effectiveTokenUrl(), properties.botAppId(),
-					properties.botAppPassword(), properties.tokenScope(), Clock.systemUTC());
-			case CERTIFICATE ->
-				AccessTokenSource.withCertificate(http, properties.effectiveTokenUrl(), properties.botAppId(),
-						ClientCertificate.load(properties.certificatePath(), properties.certificatePassword()),
-						properties.tokenScope(), Clock.systemUTC());
+			case SECRET -> new AccessTokenSource(http, tokenUrl, properties.botAppId(), properties.botAppPassword(),
+					scope, Clock.systemUTC());
+			case CERTIFICATE -> AccessTokenSource.withCertificate(http, tokenUrl, properties.botAppId(),
+					ClientCertificate.load(properties.certificatePath(), properties.certificatePassword()), scope,
+					Clock.systemUTC());
 			case MANAGED_IDENTITY -> AccessTokenSource.withAzureCredential(
 					new com.azure.identity.ManagedIdentityCredentialBuilder().clientId(properties.identityClientId())
 						.build(),
-					properties.tokenScope(), Clock.systemUTC());
+					scope, Clock.systemUTC());
 			case WORKLOAD_IDENTITY -> AccessTokenSource.withAzureCredential(
 					new com.azure.identity.WorkloadIdentityCredentialBuilder().tenantId(properties.tenantId())
 						.clientId(properties.identityClientId())
 						.build(),
-					properties.tokenScope(), Clock.systemUTC());
+					scope, Clock.systemUTC());
 		};
 	}
 

@@ -42,7 +42,8 @@ public final class HeraldTestProperties {
 
 	public static void apply(BiConsumer<String, Supplier<Object>> sink, TeamsSimulator simulator, String issuer) {
 		sink.accept("herald.teams.bot-app-id", simulator::botAppId);
-		sink.accept("herald.teams.bot-app-password", () -> "local-bot-secret");
+		// The simulator checks secrets as Entra does (strict by default).
+		sink.accept("herald.teams.bot-app-password", simulator::clientSecret);
 		sink.accept("herald.teams.tenant-id", simulator::tenantId);
 		sink.accept("herald.teams.token-url", simulator::tokenUrl);
 		sink.accept("herald.teams.allowed-service-hosts", () -> "localhost");

@@ -30,6 +30,21 @@ final class AdminApi {
 		r.add("GET", "/_sim/stats", Kind.SIM, (req) -> Resp.json(200, this.sim.stats()));
 		r.add("GET", "/_sim/config", Kind.SIM, (req) -> Resp.json(200, this.sim.runtimeOptions()));
 		r.add("POST", "/_sim/config", Kind.SIM, this::config);
+		// The Graph application permissions an app registration holds: GET lists them,
+		// PUT
+		// replaces them with {"permissions":[...]}.
+		r.add("GET", "/_sim/apps/{clientId}/graph-permissions", Kind.SIM, (req) -> Resp.json(200,
+				Json.obj("permissions", new java.util.TreeSet<>(this.sim.graphPermissions(req.param(0))))));
+		r.add("PUT", "/_sim/apps/{clientId}/graph-permissions", Kind.SIM, (req) -> {
+			Map<String, Object> body = req.json();
+			List<Object> list = (body != null) ? Json.list(body.get("permissions")) : null;
+			if (list == null) {
+				return Resp.json(400, Json.obj("error", "expected {\"permissions\":[...]}"));
+			}
+			this.sim.setGraphPermissions(req.param(0), list.stream().map(String::valueOf).toList());
+			return Resp.json(200,
+					Json.obj("permissions", new java.util.TreeSet<>(this.sim.graphPermissions(req.param(0)))));
+		});
 		r.add("GET", "/_sim/deliveries", Kind.SIM, this::deliveries);
 		r.add("GET", "/_sim/conversations", Kind.SIM, this::conversations);
 		r.add("GET", "/_sim/users", Kind.SIM, this::users);

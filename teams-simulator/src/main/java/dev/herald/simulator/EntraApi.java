@@ -18,6 +18,12 @@ final class EntraApi {
 
 	private static final int LIFETIME = 3599;
 
+	/** Microsoft Graph's application id, which a scope may name instead of its URI. */
+	private static final String GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
+	/** Clock skew Entra tolerates on a client assertion's nbf and exp. */
+	private static final long SKEW_SECONDS = 300;
+
 	private final TeamsSimulator sim;
 
 	EntraApi(TeamsSimulator sim) {
@@ -61,17 +67,27 @@ final class EntraApi {
 			return error(400, "invalid_tenant", 90002, "AADSTS90002: Tenant '" + tenant
 					+ "' not found. Check to make sure you have the correct tenant ID.");
 		}
+		boolean strict = this.sim.config().strictAuth();
+		if (strict && botFrameworkTenant && !this.sim.multiTenant(clientId)) {
+			// Since July 2025 Azure creates single-tenant bots only; such an app exists
+			// in
+			// its own tenant, not in Bot Framework's.
+			return error(400, "unauthorized_client", 700016, "AADSTS700016: Application with identifier '" + clientId
+					+ "' was not found in the directory 'Bot Framework'. This can happen if the "
+					+ "application has not been installed by the administrator of the tenant or consented to by any "
+					+ "user in the tenant. You may have sent your authentication request to the wrong tenant.");
+		}
 		String assertion = form.get("client_assertion");
 		boolean certified = false;
 		if (assertion != null) {
-			Resp refused = checkAssertion(clientId, form.get("client_assertion_type"), assertion);
+			Resp refused = checkAssertion(clientId, form.get("client_assertion_type"), assertion, req);
 			if (refused != null) {
 				return refused;
 			}
 			certified = true;
 		}
-		if (this.sim.config().strictAuth() && !certified && !this.sim.clientValid(clientId, secret)) {
-			if (!this.sim.clientRegistered(clientId)) {
+		if (strict && !certified && !this.sim.clientValid(clientId, secret)) {
+			if (!this.sim.clientRegistered(clientId) && this.sim.clientCertificate(clientId) == null) {
 				return error(400, "unauthorized_client", 700016, "AADSTS700016: Application with identifier '"
 						+ clientId + "' was not found in the directory '" + tenant + "'.");
 			}
@@ -79,58 +95,110 @@ final class EntraApi {
 					+ "Ensure the secret being sent in the request is the client secret value, not the client secret ID, "
 					+ "for a secret added to app '" + clientId + "'.");
 		}
-		String scope = form.getOrDefault("scope", "");
+		String scope = form.getOrDefault("scope", "").trim();
 		String audience;
-		if (scope.startsWith(SimKeys.BOTFRAMEWORK_AUDIENCE)) {
-			audience = SimKeys.BOTFRAMEWORK_AUDIENCE;
-		}
-		else if (scope.startsWith(SimKeys.GRAPH_AUDIENCE)) {
-			audience = SimKeys.GRAPH_AUDIENCE;
-		}
-		else if (scope.isBlank()) {
+		if (scope.isBlank()) {
 			return error(400, "invalid_request", 900144,
 					"AADSTS900144: The request body must contain the following parameter: 'scope'.");
+		}
+		else if (strict ? scopeIs(scope, SimKeys.BOTFRAMEWORK_AUDIENCE)
+				: scope.startsWith(SimKeys.BOTFRAMEWORK_AUDIENCE)) {
+			audience = SimKeys.BOTFRAMEWORK_AUDIENCE;
+		}
+		else if (strict ? scopeIs(scope, SimKeys.GRAPH_AUDIENCE) || scope.equalsIgnoreCase(GRAPH_APP_ID + "/.default")
+				: scope.startsWith(SimKeys.GRAPH_AUDIENCE)) {
+			audience = SimKeys.GRAPH_AUDIENCE;
 		}
 		else {
 			return error(400, "invalid_scope", 1002012, "AADSTS1002012: The provided value for scope " + scope
 					+ " is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).");
 		}
 		String issuerTenant = botFrameworkTenant ? SimKeys.BOTFRAMEWORK_TENANT : this.sim.tenantId();
-		String token = this.sim.keys.accessToken(issuerTenant, this.sim.tenantId(), audience, clientId, LIFETIME);
+		String token = this.sim.keys.accessToken(issuerTenant, this.sim.tenantId(), audience, clientId, LIFETIME,
+				SimKeys.GRAPH_AUDIENCE.equals(audience) ? this.sim.graphPermissions(clientId) : null);
 		this.sim.stats.tokensIssued.incrementAndGet();
 		return Resp.json(200, Json.obj("token_type", "Bearer", "expires_in", LIFETIME, "ext_expires_in", LIFETIME,
 				"access_token", token));
 	}
 
+	/** Exactly {@code <resource>/.default}: Entra matches the resource, not a prefix. */
+	private static boolean scopeIs(String scope, String resource) {
+		return scope.equalsIgnoreCase(resource + "/.default");
+	}
+
 	/**
-	 * A certificate credential (RFC 7523 client assertion): issuer and subject are the
-	 * client, it has not expired, and in strict mode its signature verifies with the
-	 * certificate registered for the client.
+	 * A certificate credential (RFC 7523 client assertion), checked as Entra does: issuer
+	 * and subject are the client, the audience is this token endpoint, it is within its
+	 * lifetime (nbf, exp), its {@code x5t} (or {@code x5t#S256}) names the certificate
+	 * registered for the client, and its signature verifies with that certificate.
 	 */
-	private Resp checkAssertion(String clientId, String type, String assertion) {
+	private Resp checkAssertion(String clientId, String type, String assertion, Req req) {
 		if (!"urn:ietf:params:oauth:client-assertion-type:jwt-bearer".equals(type)) {
 			return error(400, "invalid_request", 50027, "AADSTS50027: Invalid client_assertion_type.");
 		}
 		try {
 			com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(assertion);
 			var claims = jwt.getJWTClaimsSet();
-			if (!clientId.equals(claims.getIssuer()) || !clientId.equals(claims.getSubject())
+			Instant now = Instant.now();
+			boolean audienceOk = claims.getAudience() != null && claims.getAudience().stream().anyMatch((aud) -> {
+				try {
+					java.net.URI uri = java.net.URI.create(aud);
+					return uri.getScheme() != null && uri.getScheme().startsWith("http")
+							&& req.rawPath.equalsIgnoreCase(uri.getRawPath());
+				}
+				catch (IllegalArgumentException ex) {
+					return false;
+				}
+			});
+			if (!clientId.equals(claims.getIssuer()) || !clientId.equals(claims.getSubject()) || !audienceOk
 					|| claims.getExpirationTime() == null
-					|| claims.getExpirationTime().toInstant().isBefore(Instant.now())) {
+					|| claims.getExpirationTime().toInstant().isBefore(now.minusSeconds(SKEW_SECONDS))
+					|| (claims.getNotBeforeTime() != null
+							&& claims.getNotBeforeTime().toInstant().isAfter(now.plusSeconds(SKEW_SECONDS)))) {
 				return error(401, "invalid_client", 700023,
 						"AADSTS700023: Client assertion audience, issuer, subject or lifetime is invalid.");
 			}
-			java.security.PublicKey key = this.sim.clientCertificateKey(clientId);
-			if (this.sim.config().strictAuth() && (key == null || !jwt
-				.verify(new com.nimbusds.jose.crypto.RSASSAVerifier((java.security.interfaces.RSAPublicKey) key)))) {
+			java.security.cert.X509Certificate certificate = this.sim.clientCertificate(clientId);
+			if (certificate == null || !thumbprintMatches(jwt.getHeader(), certificate)) {
 				return error(401, "invalid_client", 700027, "AADSTS700027: The certificate with identifier used to "
 						+ "sign the client assertion is not registered on application '" + clientId + "'.");
 			}
+			if (!jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(
+					(java.security.interfaces.RSAPublicKey) certificate.getPublicKey()))) {
+				return error(401, "invalid_client", 700027,
+						"AADSTS700027: Client assertion failed signature validation.");
+			}
 			return null;
 		}
-		catch (java.text.ParseException | com.nimbusds.jose.JOSEException ex) {
+		catch (java.text.ParseException | com.nimbusds.jose.JOSEException | ClassCastException ex) {
 			return error(400, "invalid_client", 50012, "AADSTS50012: Client assertion is not a valid JWT.");
 		}
+	}
+
+	@SuppressWarnings("deprecation") // x5t (SHA-1) is what Entra's documentation names
+	private static boolean thumbprintMatches(com.nimbusds.jose.JWSHeader header,
+			java.security.cert.X509Certificate certificate) {
+		try {
+			byte[] der = certificate.getEncoded();
+			String sha1 = Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString(java.security.MessageDigest.getInstance("SHA-1").digest(der));
+			String sha256 = Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(der));
+			String x5t = (header.getX509CertThumbprint() != null) ? header.getX509CertThumbprint().toString() : null;
+			String x5t256 = (header.getX509CertSHA256Thumbprint() != null)
+					? header.getX509CertSHA256Thumbprint().toString() : null;
+			return (x5t != null || x5t256 != null) && (x5t == null || strip(x5t).equals(sha1))
+					&& (x5t256 == null || strip(x5t256).equals(sha256));
+		}
+		catch (java.security.GeneralSecurityException ex) {
+			return false;
+		}
+	}
+
+	private static String strip(String base64url) {
+		return base64url.replace("=", "");
 	}
 
 	private static Resp error(int status, String error, int code, String description) {

@@ -85,6 +85,19 @@ final class GraphApi {
 		return resp.header("request-id", requestId);
 	}
 
+	/** Graph's 429 with Retry-After in whole seconds. */
+	static Resp throttled(long waitMillis) {
+		String requestId = UUID.randomUUID().toString();
+		return new Resp(429, CONTENT_TYPE,
+				Json.bytes(Json.obj("error",
+						Json.obj("code", "TooManyRequests", "innerError",
+								Json.obj("code", "429", "date", Instant.now().toString().replaceAll("\\.\\d+Z$", ""),
+										"message", "Please retry after", "request-id", requestId, "status", "429"),
+								"message", "Please retry again later."))))
+			.header("Retry-After", Integer.toString(SlidingWindows.retryAfterSeconds(waitMillis)))
+			.header("request-id", requestId);
+	}
+
 	private static Resp ok(int status, Object body) {
 		return new Resp(status, CONTENT_TYPE, Json.bytes(body)).header("request-id", UUID.randomUUID().toString());
 	}
@@ -510,14 +523,7 @@ final class GraphApi {
 		long wait = this.sim.acquireGraphInstall();
 		if (wait > 0) {
 			this.sim.stats.throttledGraphInstalls.incrementAndGet();
-			String requestId = UUID.randomUUID().toString();
-			return new Resp(429, CONTENT_TYPE,
-					Json.bytes(Json.obj("error", Json.obj("code", "TooManyRequests", "innerError",
-							Json.obj("code", "429", "date", Instant.now().toString().replaceAll("\\.\\d+Z$", ""),
-									"message", "Please retry after", "request-id", requestId, "status", "429"),
-							"message", "Please retry again later."))))
-				.header("Retry-After", Integer.toString(SlidingWindows.retryAfterSeconds(wait)))
-				.header("request-id", requestId);
+			return throttled(wait);
 		}
 		SimUser u = this.sim.tenant.user(req.param(0));
 		if (u == null) {

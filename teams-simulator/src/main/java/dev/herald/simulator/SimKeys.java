@@ -47,7 +47,10 @@ final class SimKeys {
 
 	private volatile CachedToken channelToken;
 
-	record Validated(String audience, String appId, long expiresAtSecond) {
+	/**
+	 * A verified token: audience, app and, for Graph, the application roles it carries.
+	 */
+	record Validated(String audience, String appId, long expiresAtSecond, java.util.Set<String> roles) {
 	}
 
 	private record CachedToken(String serviceUrl, String audience, String token, long refreshAfterMillis) {
@@ -117,7 +120,8 @@ final class SimKeys {
 	}
 
 	/** An Entra access token (client credentials). */
-	String accessToken(String issuerTenant, String tenantId, String audience, String appId, int lifetimeSeconds) {
+	String accessToken(String issuerTenant, String tenantId, String audience, String appId, int lifetimeSeconds,
+			java.util.Collection<String> roles) {
 		Instant now = Instant.now();
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer("https://sts.windows.net/" + issuerTenant + "/")
 			.audience(audience)
@@ -133,9 +137,10 @@ final class SimKeys {
 			.claim("sub", UUID.nameUUIDFromBytes(appId.getBytes()).toString())
 			.claim("ver", "1.0")
 			.jwtID(UUID.randomUUID().toString());
-		if (GRAPH_AUDIENCE.equals(audience)) {
-			claims.claim("roles", List.of("User.Read.All", "GroupMember.Read.All", "TeamMember.Read.All",
-					"TeamsAppInstallation.ReadWriteSelfForUser.All", "AppCatalog.Read.All"));
+		// As in Entra: an app-only token lists the granted application permissions; no
+		// claim at all when none is granted.
+		if (roles != null && !roles.isEmpty()) {
+			claims.claim("roles", new ArrayList<>(roles));
 		}
 		return sign(claims.build());
 	}
@@ -186,7 +191,8 @@ final class SimKeys {
 					appId = c.getStringClaim("azp");
 				}
 				long exp = (c.getExpirationTime() != null) ? c.getExpirationTime().getTime() / 1000 : 0;
-				v = new Validated(aud, appId, exp);
+				List<String> roles = c.getStringListClaim("roles");
+				v = new Validated(aud, appId, exp, (roles != null) ? java.util.Set.copyOf(roles) : java.util.Set.of());
 				if (this.validated.size() > 10_000) {
 					this.validated.clear();
 				}

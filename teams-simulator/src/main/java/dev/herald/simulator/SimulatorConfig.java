@@ -14,7 +14,8 @@ package dev.herald.simulator;
  * @param limits rate limits
  * @param latency added latency
  * @param faults injected faults and user shares
- * @param strictAuth whether the token endpoint checks client id and secret
+ * @param strictAuth whether the token endpoint checks client secrets (on by default, as
+ * Entra; certificate assertions are always checked)
  * @param installedShare share (0..1) of users who already have the app at start
  */
 public record SimulatorConfig(int port, int users, long seed, String tenantId, String botAppId,
@@ -30,6 +31,15 @@ public record SimulatorConfig(int port, int users, long seed, String tenantId, S
 	/** Teams app manifest (external) id used by {@link #defaults()}. */
 	public static final String DEFAULT_TEAMS_APP_EXTERNAL_ID = "c7a4e2f0-91b3-4d65-8e2a-0f1b3c5d7e9a";
 
+	/**
+	 * The Graph application permissions granted to the bot app by default: exactly the
+	 * table in Herald's README (Configuration, "Graph application permissions").
+	 */
+	public static final java.util.List<String> DEFAULT_GRAPH_PERMISSIONS = java.util.List.of("User.Read.All",
+			"GroupMember.Read.All", "Team.ReadBasic.All", "Channel.ReadBasic.All", "TeamMember.Read.All",
+			"TeamsAppInstallation.ReadWriteSelfForUser.All", "TeamsAppInstallation.ReadWriteSelfForTeam.All",
+			"AppCatalog.Read.All");
+
 	public SimulatorConfig {
 		if (users < 1) {
 			throw new IllegalArgumentException("users must be >= 1");
@@ -44,7 +54,7 @@ public record SimulatorConfig(int port, int users, long seed, String tenantId, S
 
 	public static SimulatorConfig defaults() {
 		return new SimulatorConfig(0, 2_000, 42L, DEFAULT_TENANT_ID, DEFAULT_BOT_APP_ID, DEFAULT_TEAMS_APP_EXTERNAL_ID,
-				null, Limits.teams(), Latency.none(), Faults.none(), false, 0.0);
+				null, Limits.teams(), Latency.none(), Faults.none(), true, 0.0);
 	}
 
 	public SimulatorConfig withPort(int port) {

@@ -35,6 +35,12 @@ public final class SimulatorMain {
 		if (options.clientSecret != null) {
 			sim.registerClient(sim.botAppId(), options.clientSecret);
 		}
+		if (options.graphReadLimits != null) {
+			sim.setGraphReadLimits(options.graphReadLimits[0], options.graphReadLimits[1], options.graphReadLimits[2]);
+		}
+		if (options.graphPermissions != null) {
+			sim.setGraphPermissions(sim.botAppId(), options.graphPermissions);
+		}
 		if (options.maxMessageBytes > 0) {
 			sim.setMaxMessageBytes(options.maxMessageBytes);
 		}
@@ -51,7 +57,9 @@ public final class SimulatorMain {
 		System.out.println("Teams simulator listening on " + sim.baseUrl());
 		System.out.println("  tenant        " + sim.tenantId() + " (" + sim.tenant().users().size() + " users)");
 		System.out.println("  bot app id    " + sim.botAppId() + "  secret " + sim.clientSecret());
-		System.out.println("  token URL     " + sim.tokenUrl());
+		System.out.println("  token URL     " + sim.tokenUrl() + (sim.config().strictAuth() ? "" : "  (lenient)"));
+		System.out.println(
+				"  Graph roles   " + String.join(" ", new java.util.TreeSet<>(sim.graphPermissions(sim.botAppId()))));
 		System.out.println("  serviceUrl    " + sim.serviceUrl());
 		System.out.println("  Graph         " + sim.graphBaseUrl());
 		System.out.println("  OpenID (bot)  " + sim.openIdMetadataUrl());
@@ -68,6 +76,10 @@ public final class SimulatorMain {
 		SimulatorConfig config = SimulatorConfig.defaults().withPort(8089);
 
 		String clientSecret;
+
+		java.util.List<String> graphPermissions;
+
+		int[] graphReadLimits;
 
 		String publicUrl;
 
@@ -108,6 +120,7 @@ public final class SimulatorMain {
 				}
 				case "--no-thread-limits" -> threadLimits = false;
 				case "--strict" -> c = c.withStrictAuth(true);
+				case "--lenient-auth" -> c = c.withStrictAuth(false);
 				case "--no-install-check" -> o.requireInstall = false;
 				case "--install-existing" -> o.installExisting = true;
 				case "--no-team-install-check" -> o.requireTeamInstall = false;
@@ -128,6 +141,18 @@ public final class SimulatorMain {
 						case "--teams-app-id" -> c = c.withTeamsAppExternalId(value);
 						case "--client-secret" -> o.clientSecret = value;
 						case "--public-url" -> o.publicUrl = value;
+						case "--graph-read-limits" -> {
+							String[] parts = value.split(",");
+							if (parts.length != 3) {
+								throw new IllegalArgumentException("--graph-read-limits needs three numbers");
+							}
+							o.graphReadLimits = new int[] { Integer.parseInt(parts[0].trim()),
+									Integer.parseInt(parts[1].trim()), Integer.parseInt(parts[2].trim()) };
+						}
+						case "--graph-permissions" -> o.graphPermissions = java.util.Arrays.stream(value.split(","))
+							.map(String::trim)
+							.filter((p) -> !p.isEmpty())
+							.toList();
 						case "--bot-endpoint" -> c = c.withBotEndpoint(value);
 						case "--limit" -> tenantLimit = Integer.parseInt(value);
 						case "--graph-install-limit" -> graphLimit = Integer.parseInt(value);
@@ -200,7 +225,9 @@ public final class SimulatorMain {
 				  --tenant-id GUID         tenant id
 				  --bot-app-id GUID        bot app (client) id
 				  --teams-app-id GUID      Teams app manifest (external) id
-				  --client-secret S        secret accepted for the bot app id in --strict mode (default herald-sim-secret)
+				  --client-secret S        the bot app's client secret (default herald-sim-secret)
+				  --graph-permissions LIST Graph application permissions granted to the bot app, comma-separated
+				                           (default: the table in Herald's README)
 				  --public-url URL         base URL others reach the simulator at (default http://localhost:PORT)
 				  --bot-endpoint URL       bot messaging endpoint (.../api/messages)
 				  --installed-share X      share 0..1 of users who have the app at start
@@ -208,6 +235,8 @@ public final class SimulatorMain {
 				  --limit N                per app per tenant Connector limit per second (default 50; 0 = all limits off)
 				  --no-thread-limits       disable per-thread limits (7/1s, 8/2s, 60/30s, 1800/h)
 				  --graph-install-limit N  Graph installs per second (default 30; 0 = off)
+				  --graph-read-limits A,B,C Graph reads per second: installed apps + catalog, team members +
+				                           channels, one team (default 30,60,4; 0 = off)
 				  --latency-ms MIN-MAX     added latency, fixed (N) or uniform (MIN-MAX)
 				  --faults LIST            e.g. 5xx=0.2,timeout=0.01,reset=0.01,blocked=0.01,unlicensed=0.05,412=0.01
 				  --max-message-bytes N    413 threshold in UTF-16 bytes (default 102400)
@@ -215,7 +244,8 @@ public final class SimulatorMain {
 				  --no-install-check       allow personal sends to users without the app
 				  --no-team-install-check  allow channel posts in teams without the app (default: 403)
 				  --deny-team-install      Graph refuses installs into teams (403, permission missing)
-				  --strict                 token endpoint checks client id and secret
+				  --strict                 token endpoint checks secrets, exact scopes, tenants (the default)
+				  --lenient-auth           accept any secret and scope prefixes (certificates are still checked)
 				""";
 	}
 

@@ -39,6 +39,8 @@ final class Stats {
 
 	final AtomicLong throttledGraphInstalls = new AtomicLong();
 
+	final AtomicLong throttledGraphReads = new AtomicLong();
+
 	final AtomicLong fault5xx = new AtomicLong();
 
 	final AtomicLong faultTimeout = new AtomicLong();
@@ -98,10 +100,10 @@ final class Stats {
 		for (AtomicLong a : new AtomicLong[] { this.requests, this.connectorRequests, this.graphRequests,
 				this.tokensIssued, this.activitiesDelivered, this.activitiesUpdated, this.activitiesDeleted,
 				this.activityMissing404, this.conversationsCreated, this.installs, this.uninstalls, this.graphInstalls,
-				this.throttledThread, this.throttledTenant, this.throttledGraphInstalls, this.fault5xx,
-				this.faultTimeout, this.faultReset, this.fault412, this.forbidden403, this.unauthorized401,
-				this.callbacksDelivered, this.callbacksFailed, this.callbacksRetried, this.callbacksSkipped,
-				this.botNotInRoster403, this.graphTeamInstalls, this.graphTeamInstallsDenied }) {
+				this.throttledThread, this.throttledTenant, this.throttledGraphInstalls, this.throttledGraphReads,
+				this.fault5xx, this.faultTimeout, this.faultReset, this.fault412, this.forbidden403,
+				this.unauthorized401, this.callbacksDelivered, this.callbacksFailed, this.callbacksRetried,
+				this.callbacksSkipped, this.botNotInRoster403, this.graphTeamInstalls, this.graphTeamInstallsDenied }) {
 			a.set(0);
 		}
 	}
@@ -124,6 +126,9 @@ final class Stats {
 		throttled.put("thread", this.throttledThread.get());
 		throttled.put("tenant", this.throttledTenant.get());
 		throttled.put("graphInstalls", this.throttledGraphInstalls.get());
+		// Graph reads above their family's limit; not in "total", which counts sends and
+		// installs (the budgets Herald paces).
+		throttled.put("graphReads", this.throttledGraphReads.get());
 		throttled.put("total",
 				this.throttledThread.get() + this.throttledTenant.get() + this.throttledGraphInstalls.get());
 		m.put("throttled429", throttled);

@@ -112,6 +112,17 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	private final Map<String, String> clientSecrets = new ConcurrentHashMap<>();
 
+	/**
+	 * Graph application permissions granted (with admin consent) per app registration.
+	 */
+	private final Map<String, Set<String>> graphGrants = new ConcurrentHashMap<>();
+
+	/** App registrations that are multi-tenant (may get tokens at botframework.com). */
+	private final Set<String> multiTenantApps = ConcurrentHashMap.newKeySet();
+
+	/** The last Graph calls refused for a missing permission, newest last. */
+	private final java.util.Deque<String> permissionDenials = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
 	// ---- state ----
 
 	private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
@@ -160,6 +171,7 @@ public final class TeamsSimulator implements AutoCloseable {
 			.toString();
 		this.botEndpoint = config.botEndpoint();
 		this.clientSecrets.put(config.botAppId(), DEFAULT_CLIENT_SECRET);
+		this.graphGrants.put(config.botAppId(), Set.copyOf(SimulatorConfig.DEFAULT_GRAPH_PERMISSIONS));
 		Set<String> initial = new java.util.HashSet<>();
 		for (SimUser u : this.tenant.users()) {
 			if (this.tenant.fraction(u, "installed") < config.installedShare() && !unlicensed(u)) {
@@ -301,15 +313,150 @@ public final class TeamsSimulator implements AutoCloseable {
 		this.clientSecrets.put(clientId, secret);
 	}
 
-	private final Map<String, java.security.PublicKey> clientCertificates = new ConcurrentHashMap<>();
+	private final Map<String, java.security.cert.X509Certificate> clientCertificates = new ConcurrentHashMap<>();
 
-	/** Registers an app's certificate credential, for strict mode. */
+	/** Registers an app's certificate credential. */
 	public void registerClientCertificate(String clientId, java.security.cert.X509Certificate certificate) {
-		this.clientCertificates.put(clientId, certificate.getPublicKey());
+		this.clientCertificates.put(clientId, certificate);
 	}
 
-	java.security.PublicKey clientCertificateKey(String clientId) {
+	java.security.cert.X509Certificate clientCertificate(String clientId) {
 		return (clientId != null) ? this.clientCertificates.get(clientId) : null;
+	}
+
+	/**
+	 * Marks an app registration multi-tenant (or single-tenant, the default and the only
+	 * kind Azure creates for bots since July 2025): only a multi-tenant app gets tokens
+	 * at the {@code botframework.com} authority.
+	 */
+	public void setMultiTenant(String clientId, boolean multiTenant) {
+		if (multiTenant) {
+			this.multiTenantApps.add(clientId);
+		}
+		else {
+			this.multiTenantApps.remove(clientId);
+		}
+	}
+
+	boolean multiTenant(String clientId) {
+		return clientId != null && this.multiTenantApps.contains(clientId);
+	}
+
+	/**
+	 * Replaces the Graph application permissions granted to an app registration (the bot
+	 * app starts with {@link SimulatorConfig#DEFAULT_GRAPH_PERMISSIONS}). Tokens carry
+	 * them as {@code roles}; a revocation also applies to tokens already issued (Entra
+	 * lets those live until they expire; tests need not wait an hour).
+	 */
+	public void setGraphPermissions(String clientId, java.util.Collection<String> permissions) {
+		this.graphGrants.put(clientId, Set.copyOf(permissions));
+	}
+
+	/** Withdraws one Graph application permission from an app registration. */
+	public void revokeGraphPermission(String clientId, String permission) {
+		Set<String> now = new java.util.HashSet<>(graphPermissions(clientId));
+		now.removeIf((p) -> p.equalsIgnoreCase(permission));
+		setGraphPermissions(clientId, now);
+	}
+
+	/** The Graph application permissions granted to an app registration. */
+	public Set<String> graphPermissions(String clientId) {
+		return (clientId != null) ? this.graphGrants.getOrDefault(clientId, Set.of()) : Set.of();
+	}
+
+	// ---- Graph read throttling per family (Graph's throttling limits for Teams) ----
+
+	private volatile int[] graphReadLimits = { 30, 60, 4 };
+
+	private final Map<String, SlidingWindows> graphReadWindows = new ConcurrentHashMap<>();
+
+	/**
+	 * Graph read limits per second, 0 = off: GETs of installed apps and the app catalog
+	 * (Graph: 30 per app per tenant), GETs of team members and channels (60), and reads
+	 * of one team (4 per app per team). Defaults are Graph's; above them Graph answers
+	 * 429 with Retry-After.
+	 */
+	public void setGraphReadLimits(int installedAppsAndCatalog, int teamMembersAndChannels, int perTeam) {
+		this.graphReadLimits = new int[] { installedAppsAndCatalog, teamMembersAndChannels, perTeam };
+		this.graphReadWindows.clear();
+	}
+
+	private Resp graphReadThrottled(Route route, Req req) {
+		if (!"GET".equals(req.method) && !"HEAD".equals(req.method)) {
+			return null;
+		}
+		String template = ("/" + String.join("/", route.template())).replaceAll("\\{[^}/]*\\}", "{}");
+		int[] limits = this.graphReadLimits;
+		List<String[]> families = new ArrayList<>(2);
+		if (template.contains("/installedApps") || template.startsWith("/v1.0/appCatalogs")) {
+			families.add(new String[] { "installedApps", Integer.toString(limits[0]) });
+		}
+		if (template.startsWith("/v1.0/teams/{}/members") || template.startsWith("/v1.0/teams/{}/channels")) {
+			families.add(new String[] { "teamReads", Integer.toString(limits[1]) });
+		}
+		if (template.startsWith("/v1.0/teams/{}/")) {
+			families.add(new String[] { "team:" + req.param(0).toLowerCase(java.util.Locale.ROOT),
+					Integer.toString(limits[2]) });
+		}
+		long now = arrivedAt();
+		for (String[] f : families) {
+			int limit = Integer.parseInt(f[1]);
+			if (limit <= 0) {
+				continue;
+			}
+			SlidingWindows w = this.graphReadWindows.computeIfAbsent(f[0], (k) -> SlidingWindows.perSecond(limit));
+			long wait;
+			synchronized (w) {
+				wait = w.tryAcquire(now);
+			}
+			if (wait > 0) {
+				this.stats.throttledGraphReads.incrementAndGet();
+				return GraphApi.throttled(wait);
+			}
+		}
+		return null;
+	}
+
+	/** Graph calls refused for a missing permission (method, path, what was needed). */
+	public List<String> graphPermissionDenials() {
+		return List.copyOf(this.permissionDenials);
+	}
+
+	/**
+	 * Graph's 403 when the token's roles (still granted) admit none of the permissions
+	 * the route needs; null otherwise, and for tokens the handler itself rejects with
+	 * 401.
+	 */
+	private Resp graphPermissionDenied(Route route, Req req) {
+		String template = "/" + String.join("/", route.template());
+		if (GraphPermissions.accepted(route.method(), template) == null) {
+			return null;
+		}
+		String auth = req.header("Authorization");
+		if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+			return null;
+		}
+		SimKeys.Validated token = this.keys.validate(auth.substring(7).trim());
+		if (token == null || !SimKeys.GRAPH_AUDIENCE.equals(token.audience())) {
+			return null;
+		}
+		Set<String> granted = graphPermissions(token.appId());
+		Set<String> roles = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+		for (String r : token.roles()) {
+			if (granted.stream().anyMatch(r::equalsIgnoreCase)) {
+				roles.add(r);
+			}
+		}
+		Resp denied = GraphPermissions.check(route.method(), template, roles);
+		if (denied != null) {
+			this.stats.forbidden403.incrementAndGet();
+			this.permissionDenials.addLast(req.method + " " + req.rawPath + " needs one of "
+					+ GraphPermissions.accepted(route.method(), template));
+			while (this.permissionDenials.size() > 200) {
+				this.permissionDenials.pollFirst();
+			}
+		}
+		return denied;
 	}
 
 	boolean clientValid(String clientId, String secret) {
@@ -1000,7 +1147,11 @@ public final class TeamsSimulator implements AutoCloseable {
 		if (route == null) {
 			return notFound(req, kind);
 		}
-		Resp resp = handle(route, req, kind);
+		Resp denied = (kind == Kind.GRAPH) ? graphPermissionDenied(route, req) : null;
+		if (denied == null && kind == Kind.GRAPH) {
+			denied = graphReadThrottled(route, req);
+		}
+		Resp resp = (denied != null) ? denied : handle(route, req, kind);
 		// The latency is added after the request was admitted and handled, as in Teams:
 		// throttling is decided when a request arrives, processing time follows. Added
 		// before, it would shift arrivals by a random 0..max-min ms and turn an evenly

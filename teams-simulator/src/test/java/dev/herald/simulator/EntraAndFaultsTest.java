@@ -43,16 +43,29 @@ class EntraAndFaultsTest {
 	@BeforeEach
 	void reset() {
 		sim.setFaults(Faults.none());
-		sim.setStrictAuth(false);
+		sim.setStrictAuth(true);
 		sim.setTimeoutHoldMillis(35_000);
 		sim.setPreconditionFailedShare(0);
 	}
 
 	@Test
 	void tokenAudienceFollowsScopeAndCarriesAppId() throws Exception {
-		SimHttp.Response r = http.postForm(sim.baseUrl() + "/botframework.com/oauth2/v2.0/token",
-				"grant_type=client_credentials&client_id=" + sim.botAppId()
-						+ "&client_secret=x&scope=https%3A%2F%2Fapi.botframework.com%2F.default");
+		// A bot registered as multi-tenant before July 2025 still gets tokens at the
+		// botframework.com authority; a single-tenant one (the default) does not.
+		String form = "grant_type=client_credentials&client_id=" + sim.botAppId() + "&client_secret="
+				+ sim.clientSecret() + "&scope=https%3A%2F%2Fapi.botframework.com%2F.default";
+		SimHttp.Response single = http.postForm(sim.botFrameworkTokenUrl(), form);
+		assertThat(single.status()).isEqualTo(400);
+		assertThat(single.json()).containsEntry("error", "unauthorized_client")
+			.containsEntry("error_codes", List.of(700016));
+		sim.setMultiTenant(sim.botAppId(), true);
+		SimHttp.Response r;
+		try {
+			r = http.postForm(sim.botFrameworkTokenUrl(), form);
+		}
+		finally {
+			sim.setMultiTenant(sim.botAppId(), false);
+		}
 		assertThat(r.status()).isEqualTo(200);
 		assertThat(r.json()).containsEntry("token_type", "Bearer").containsKeys("expires_in", "ext_expires_in");
 		SignedJWT jwt = SignedJWT.parse((String) r.json().get("access_token"));

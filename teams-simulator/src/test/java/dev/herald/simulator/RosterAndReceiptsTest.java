@@ -195,13 +195,19 @@ class RosterAndReceiptsTest {
 		assertThat(this.http.post(read, null, Map.of()).json()).containsEntry("status", "not_sent");
 		assertThat(this.bot.received.poll(500, TimeUnit.MILLISECONDS)).as("no receipt without the permission").isNull();
 
-		// Uploaded the way an admin automates it: Graph's app catalog, a zip body.
+		// Uploaded the way an admin automates it: Graph's app catalog, a zip body. Herald
+		// never needs AppCatalog.ReadWrite.All; the uploading app is granted it here.
+		java.util.Set<String> granted = this.sim.graphPermissions(this.sim.botAppId());
+		java.util.List<String> withUpload = new java.util.ArrayList<>(granted);
+		withUpload.add("AppCatalog.ReadWrite.All");
+		this.sim.setGraphPermissions(this.sim.botAppId(), withUpload);
 		SimHttp.Response published = SimHttp
 			.send(HttpRequest.newBuilder(URI.create(this.sim.graphBaseUrl() + "/appCatalogs/teamsApps"))
 				.header("Authorization", "Bearer " + this.http.graphToken())
 				.header("Content-Type", "application/zip")
 				.POST(HttpRequest.BodyPublishers.ofByteArray(appPackage(true)))
 				.build());
+		this.sim.setGraphPermissions(this.sim.botAppId(), granted);
 		assertThat(published.status()).isEqualTo(201);
 		assertThat(this.http.post(read, null, Map.of()).json()).containsEntry("status", 200);
 		assertThat(this.bot.take().activity()).containsEntry("name", "application/vnd.microsoft.readReceipt");
