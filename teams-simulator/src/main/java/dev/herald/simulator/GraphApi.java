@@ -592,18 +592,6 @@ final class GraphApi {
 		return Resp.empty(201).header("request-id", UUID.randomUUID().toString());
 	}
 
-	private static Resp throttled(long wait) {
-		String requestId = UUID.randomUUID().toString();
-		return new Resp(429, CONTENT_TYPE,
-				Json.bytes(Json.obj("error",
-						Json.obj("code", "TooManyRequests", "innerError",
-								Json.obj("code", "429", "date", Instant.now().toString().replaceAll("\\.\\d+Z$", ""),
-										"message", "Please retry after", "request-id", requestId, "status", "429"),
-								"message", "Please retry again later."))))
-			.header("Retry-After", Integer.toString(SlidingWindows.retryAfterSeconds(wait)))
-			.header("request-id", requestId);
-	}
-
 	private Map<String, Object> installationJson(SimUser u, boolean expand) {
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("id", installationId(u));
