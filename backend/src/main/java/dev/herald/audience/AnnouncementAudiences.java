@@ -36,8 +36,11 @@ public class AnnouncementAudiences {
 
 	private final ApplicationEventPublisher events;
 
+	private final AudienceValidator validator;
+
 	AnnouncementAudiences(JdbcClient jdbc, Announcements announcements, Owners owners, AuthorGuardrails guardrails,
-			AuditLog audit, ApplicationEventPublisher events) {
+			AuditLog audit, ApplicationEventPublisher events, AudienceValidator validator) {
+		this.validator = validator;
 		this.jdbc = jdbc;
 		this.announcements = announcements;
 		this.owners = owners;
@@ -54,8 +57,11 @@ public class AnnouncementAudiences {
 	@Transactional
 	public void change(long announcementId, AudienceDefinition audience, Actor actor) {
 		this.owners.requireManage(announcementId, actor);
+		// Checked against the directory first: guardrails then judge entries that are
+		// what they say (a channel really of the team it names).
+		this.validator.validate(audience);
 		this.guardrails.checkAudience(audience, actor);
-		set(announcementId, audience);
+		store(announcementId, audience);
 		this.audit.record(actor, AuditAction.AUDIENCE_CHANGE, announcementId,
 				"audience set to " + (audience.isEmpty() ? "everyone who has the app"
 						: audience.entries().stream().map(AudienceAllowList::key).limit(20).toList()
@@ -64,9 +70,17 @@ public class AnnouncementAudiences {
 		this.events.publishEvent(new AudienceEvents.AudienceChanged(announcementId));
 	}
 
-	/** Replaces the audience of a draft or scheduled announcement. */
+	/**
+	 * Replaces the audience of a draft or scheduled announcement, once it passed the
+	 * directory checks ({@link AudienceValidator}).
+	 */
 	@Transactional
 	public void set(long announcementId, AudienceDefinition audience) {
+		this.validator.validate(audience);
+		store(announcementId, audience);
+	}
+
+	private void store(long announcementId, AudienceDefinition audience) {
 		audience.validateRules();
 		// The row lock orders this against a concurrent start: either the send sees the
 		// new audience, or this change sees a non-editable status and is refused.
