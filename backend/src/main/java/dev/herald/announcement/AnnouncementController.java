@@ -370,14 +370,15 @@ class AnnouncementController {
 		if (templateName.length() > 100) {
 			templateName = templateName.substring(0, 100);
 		}
-		this.templates.save(templateName, announcement.content(), Roles.userName(user.getClaims()));
+		this.templates.save(templateName, announcement.content(), Roles.userName(user.getClaims()),
+				Actor.of(auth).id());
 		redirect.addFlashAttribute("message", "template.saved");
 		return "redirect:/announcements/" + id;
 	}
 
 	@PostMapping("/templates/{templateId}/delete")
-	String deleteTemplate(@PathVariable long templateId, RedirectAttributes redirect) {
-		this.templates.delete(templateId);
+	String deleteTemplate(@PathVariable long templateId, RedirectAttributes redirect, Authentication auth) {
+		this.templates.delete(templateId, Actor.of(auth));
 		redirect.addFlashAttribute("message", "template.deleted");
 		return "redirect:/announcements";
 	}
@@ -448,13 +449,18 @@ class AnnouncementController {
 
 	/** Live counts of several announcements, as server-sent events. */
 	@GetMapping(path = "/progress", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	ResponseEntity<SseEmitter> progressStream(@RequestParam String ids) {
+	ResponseEntity<SseEmitter> progressStream(@RequestParam String ids, Authentication auth) {
+		Actor actor = Actor.of(auth);
 		Set<Long> wanted = new LinkedHashSet<>();
 		for (String part : ids.split(",")) {
 			if (!part.isBlank() && part.strip().matches("\\d{1,18}") && wanted.size() < 200) {
 				wanted.add(Long.valueOf(part.strip()));
 			}
 		}
+		// Only announcements the caller may read are watched.
+		wanted.removeIf((id) -> this.announcements.find(id)
+			.map((a) -> !this.governance.owners().canRead(a, actor))
+			.orElse(true));
 		if (wanted.isEmpty()) {
 			return ResponseEntity.status(HttpStatus.BAD_REQUEST).build();
 		}

@@ -22,14 +22,20 @@ public class AnnouncementTemplates {
 	}
 
 	public long save(String name, AnnouncementContent content, String createdBy) {
+		return save(name, content, createdBy, null);
+	}
+
+	/** Saves a template owned by {@code ownerId} (who alone, or an Admin, deletes it). */
+	public long save(String name, AnnouncementContent content, String createdBy, String ownerId) {
 		return this.jdbc.sql("""
-				INSERT INTO announcement_template (name, content, created_by)
-				VALUES (:name, CAST(:content AS jsonb), :by)
+				INSERT INTO announcement_template (name, content, created_by, owner_id)
+				VALUES (:name, CAST(:content AS jsonb), :by, :owner)
 				RETURNING id
 				""")
 			.param("name", name)
 			.param("content", JSON.writeValueAsString(content))
 			.param("by", createdBy)
+			.param("owner", ownerId)
 			.query(Long.class)
 			.single();
 	}
@@ -45,6 +51,27 @@ public class AnnouncementTemplates {
 
 	public Optional<Template> find(long id) {
 		return list().stream().filter((t) -> t.id() == id).findFirst();
+	}
+
+	/**
+	 * Deletes a template for this actor: its owner or an Admin; anyone else is refused
+	 * (403), and an unknown id is a 404.
+	 */
+	public void delete(long id, dev.herald.security.Actor actor) {
+		String owner = this.jdbc.sql("SELECT COALESCE(owner_id, '') FROM announcement_template WHERE id = :id")
+			.param("id", id)
+			.query(String.class)
+			.optional()
+			.orElseThrow(() -> new org.springframework.web.server.ResponseStatusException(
+					org.springframework.http.HttpStatus.NOT_FOUND, "No template " + id));
+		boolean mine = !owner.isEmpty() && (owner.equals(actor.id())
+				|| (actor.aadObjectId() != null && owner.equalsIgnoreCase(actor.aadObjectId())));
+		if (!mine && !actor.isAdmin()) {
+			throw new org.springframework.web.server.ResponseStatusException(
+					org.springframework.http.HttpStatus.FORBIDDEN,
+					"Only the author who saved template " + id + " or an Admin may delete it.");
+		}
+		delete(id);
 	}
 
 	public boolean delete(long id) {
