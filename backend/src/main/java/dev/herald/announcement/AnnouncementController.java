@@ -128,6 +128,8 @@ class AnnouncementController {
 					.toList());
 		model.addAttribute("sent", this.announcements.listByStatus(SENT, 100));
 		model.addAttribute("templates", this.templates.list());
+		// Delete is offered only where it would be allowed.
+		model.addAttribute("deletableTemplates", this.templates.deletableBy(actor));
 		return "announcements/list";
 	}
 

@@ -53,6 +53,20 @@ public class AnnouncementTemplates {
 		return list().stream().filter((t) -> t.id() == id).findFirst();
 	}
 
+	/** The ids of the templates this actor may delete. */
+	public java.util.Set<Long> deletableBy(dev.herald.security.Actor actor) {
+		return java.util.Set.copyOf(this.jdbc
+			.sql("""
+					SELECT id FROM announcement_template
+					WHERE :admin OR owner_id = :id OR (CAST(:aad AS text) IS NOT NULL AND lower(owner_id) = lower(CAST(:aad AS text)))
+					""")
+			.param("admin", actor.isAdmin())
+			.param("id", actor.id())
+			.param("aad", actor.aadObjectId())
+			.query(Long.class)
+			.list());
+	}
+
 	/**
 	 * Deletes a template for this actor: its owner or an Admin; anyone else is refused
 	 * (403), and an unknown id is a 404.

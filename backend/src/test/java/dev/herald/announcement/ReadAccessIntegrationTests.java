@@ -90,7 +90,10 @@ class ReadAccessIntegrationTests extends IntegrationTest {
 		long mine = templateId(first);
 		long alsoMine = templateId(second);
 
+		// The list offers Delete to its owner only.
+		assertThat(owner.get("/announcements").body()).contains("/announcements/templates/" + mine + "/delete");
 		BrowserSession other = BrowserSession.signIn(baseUrl(), "template-other", "Herald.Author");
+		assertThat(other.get("/announcements").body()).doesNotContain("/announcements/templates/" + mine + "/delete");
 		HttpResponse<String> refused = other.submit("/announcements", "/announcements/templates/" + mine + "/delete",
 				Map.of());
 		assertThat(refused.statusCode()).isEqualTo(403);
