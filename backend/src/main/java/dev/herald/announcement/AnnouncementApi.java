@@ -212,8 +212,8 @@ class AnnouncementApi {
 	}
 
 	@GetMapping("/{id}/after-send")
-	AfterSend afterSend(@PathVariable long id) {
-		this.announcements.require(id);
+	AfterSend afterSend(@PathVariable long id, Authentication user) {
+		this.governance.readable(id, Actor.of(user));
 		return this.announcements.afterSend(id);
 	}
 

@@ -128,6 +128,8 @@ class AnnouncementController {
 					.toList());
 		model.addAttribute("sent", this.announcements.listByStatus(SENT, 100));
 		model.addAttribute("templates", this.templates.list());
+		// Delete is offered only where it would be allowed.
+		model.addAttribute("deletableTemplates", this.templates.deletableBy(actor));
 		return "announcements/list";
 	}
 
@@ -455,13 +457,18 @@ class AnnouncementController {
 
 	/** Live counts of several announcements, as server-sent events. */
 	@GetMapping(path = "/progress", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	ResponseEntity<SseEmitter> progressStream(@RequestParam String ids) {
+	ResponseEntity<SseEmitter> progressStream(@RequestParam String ids, Authentication auth) {
+		Actor actor = Actor.of(auth);
 		Set<Long> wanted = new LinkedHashSet<>();
 		for (String part : ids.split(",")) {
 			if (!part.isBlank() && part.strip().matches("\\d{1,18}") && wanted.size() < 200) {
 				wanted.add(Long.valueOf(part.strip()));
 			}
 		}
+		// Only announcements the caller may read are watched.
+		wanted.removeIf((id) -> this.announcements.find(id)
+			.map((a) -> !this.governance.owners().canRead(a, actor))
+			.orElse(true));
 		if (wanted.isEmpty()) {
 			return ResponseEntity.status(HttpStatus.BAD_REQUEST).build();
 		}

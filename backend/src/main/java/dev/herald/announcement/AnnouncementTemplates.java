@@ -32,32 +32,27 @@ public class AnnouncementTemplates {
 	/** Saves an announcement's content as a template, with its audit row. */
 	@Transactional
 	public long saveFrom(long announcementId, String name, AnnouncementContent content, String createdBy, Actor actor) {
-		long id = save(name, content, createdBy);
+		long id = save(name, content, createdBy, actor.id());
 		this.audit.record(actor, AuditAction.TEMPLATE_SAVE, announcementId,
 				"saved as template " + id + " \"" + name + "\"");
 		return id;
 	}
 
-	/** Deletes a template, with its audit row; false (and no row) if there was none. */
-	@Transactional
-	public boolean delete(long id, Actor actor) {
-		String name = find(id).map(Template::name).orElse(null);
-		if (name == null || !delete(id)) {
-			return false;
-		}
-		this.audit.record(actor, AuditAction.TEMPLATE_DELETE, null, "deleted template " + id + " \"" + name + "\"");
-		return true;
+	public long save(String name, AnnouncementContent content, String createdBy) {
+		return save(name, content, createdBy, null);
 	}
 
-	public long save(String name, AnnouncementContent content, String createdBy) {
+	/** Saves a template owned by {@code ownerId} (who alone, or an Admin, deletes it). */
+	public long save(String name, AnnouncementContent content, String createdBy, String ownerId) {
 		return this.jdbc.sql("""
-				INSERT INTO announcement_template (name, content, created_by)
-				VALUES (:name, CAST(:content AS jsonb), :by)
+				INSERT INTO announcement_template (name, content, created_by, owner_id)
+				VALUES (:name, CAST(:content AS jsonb), :by, :owner)
 				RETURNING id
 				""")
 			.param("name", name)
 			.param("content", JSON.writeValueAsString(content))
 			.param("by", createdBy)
+			.param("owner", ownerId)
 			.query(Long.class)
 			.single();
 	}
@@ -73,6 +68,45 @@ public class AnnouncementTemplates {
 
 	public Optional<Template> find(long id) {
 		return list().stream().filter((t) -> t.id() == id).findFirst();
+	}
+
+	/** The ids of the templates this actor may delete. */
+	public java.util.Set<Long> deletableBy(Actor actor) {
+		return java.util.Set.copyOf(this.jdbc
+			.sql("""
+					SELECT id FROM announcement_template
+					WHERE :admin OR owner_id = :id OR (CAST(:aad AS text) IS NOT NULL AND lower(owner_id) = lower(CAST(:aad AS text)))
+					""")
+			.param("admin", actor.isAdmin())
+			.param("id", actor.id())
+			.param("aad", actor.aadObjectId())
+			.query(Long.class)
+			.list());
+	}
+
+	/**
+	 * Deletes a template for this actor, with its audit row: its owner or an Admin;
+	 * anyone else is refused (403, no row), and an unknown id is a 404.
+	 */
+	@Transactional
+	public void delete(long id, Actor actor) {
+		String owner = this.jdbc.sql("SELECT COALESCE(owner_id, '') FROM announcement_template WHERE id = :id")
+			.param("id", id)
+			.query(String.class)
+			.optional()
+			.orElseThrow(() -> new org.springframework.web.server.ResponseStatusException(
+					org.springframework.http.HttpStatus.NOT_FOUND, "No template " + id));
+		boolean mine = !owner.isEmpty() && (owner.equals(actor.id())
+				|| (actor.aadObjectId() != null && owner.equalsIgnoreCase(actor.aadObjectId())));
+		if (!mine && !actor.isAdmin()) {
+			throw new org.springframework.web.server.ResponseStatusException(
+					org.springframework.http.HttpStatus.FORBIDDEN,
+					"Only the author who saved template " + id + " or an Admin may delete it.");
+		}
+		String name = find(id).map(Template::name).orElse("");
+		if (delete(id)) {
+			this.audit.record(actor, AuditAction.TEMPLATE_DELETE, null, "deleted template " + id + " \"" + name + "\"");
+		}
 	}
 
 	public boolean delete(long id) {

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Size;
 
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.Announcements;
+import dev.herald.announcement.Governance;
 import dev.herald.followup.FollowUpView;
 import dev.herald.followup.FollowUps;
 import dev.herald.report.RecipientCsv;
@@ -18,9 +19,12 @@ import dev.herald.report.Reports;
 import dev.herald.report.Responses;
 import dev.herald.report.VariantBreakdown;
 
+import dev.herald.security.Actor;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -55,8 +59,11 @@ class ReportApi {
 
 	private final FollowUps followUps;
 
+	private final Governance governance;
+
 	ReportApi(Announcements announcements, DeliveryReport deliveries, Reports reports, Responses responses,
-			RecipientCsv csv, VariantBreakdown variants, FollowUps followUps) {
+			RecipientCsv csv, VariantBreakdown variants, FollowUps followUps, Governance governance) {
+		this.governance = governance;
 		this.followUps = followUps;
 		this.announcements = announcements;
 		this.deliveries = deliveries;
@@ -67,8 +74,8 @@ class ReportApi {
 	}
 
 	@GetMapping(path = "/report", produces = MediaType.APPLICATION_JSON_VALUE)
-	Report report(@PathVariable long id) {
-		Announcement a = this.announcements.require(id);
+	Report report(@PathVariable long id, Authentication user) {
+		Announcement a = this.governance.readable(id, Actor.of(user));
 		Announcement.DeliveryCounts c = a.counts();
 		Long acknowledged = a.content().acknowledge() ? this.reports.acknowledgements(id) : null;
 		Map<String, Long> votes = a.content().hasPoll() ? this.reports.votes(id, a.content().pollChoices()) : null;
@@ -81,8 +88,8 @@ class ReportApi {
 	@GetMapping(path = "/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
 	Page deliveries(@PathVariable long id, @RequestParam(required = false) @Pattern(regexp = STATE) String state,
 			@RequestParam(required = false) @Size(max = 200) String after,
-			@RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
-		Announcement a = this.announcements.require(id);
+			@RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit, Authentication user) {
+		Announcement a = this.governance.readable(id, Actor.of(user));
 		// A state no row is in (say, in flight after the send) is an empty page at once,
 		// not a walk along the whole ledger looking for one.
 		if (state != null && this.reports.byState(a).getOrDefault(state, 0L) == 0) {
@@ -102,15 +109,15 @@ class ReportApi {
 	Responses.Page acknowledgements(@PathVariable long id,
 			@RequestParam(defaultValue = "true") @Pattern(regexp = "^(true|false)$") String acknowledged,
 			@RequestParam(required = false) @Size(min = 1, max = Responses.MAX_CURSOR) String after,
-			@RequestParam(defaultValue = "100") @Min(1) @Max(Responses.MAX_LIMIT) int limit) {
-		this.announcements.require(id);
+			@RequestParam(defaultValue = "100") @Min(1) @Max(Responses.MAX_LIMIT) int limit, Authentication user) {
+		this.governance.readable(id, Actor.of(user));
 		return this.responses.page(id, Boolean.parseBoolean(acknowledged), after, limit);
 	}
 
 	@GetMapping(path = "/deliveries.csv", produces = "text/csv")
 	ResponseEntity<StreamingResponseBody> csv(@PathVariable long id,
-			@RequestParam(required = false) @Pattern(regexp = STATE) String state) {
-		this.announcements.require(id);
+			@RequestParam(required = false) @Pattern(regexp = STATE) String state, Authentication user) {
+		this.governance.readable(id, Actor.of(user));
 		StreamingResponseBody body = (out) -> this.csv.write(id, state, false, out);
 		return ResponseEntity.ok()
 			.contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))

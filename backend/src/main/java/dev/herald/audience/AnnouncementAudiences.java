@@ -36,12 +36,12 @@ public class AnnouncementAudiences {
 
 	private final ApplicationEventPublisher events;
 
-	private final GraphDirectory graph;
+	private final AudienceValidator validator;
 
 	AnnouncementAudiences(JdbcClient jdbc, Announcements announcements, Owners owners, AuthorGuardrails guardrails,
-			AuditLog audit, ApplicationEventPublisher events, GraphDirectory graph) {
+			AuditLog audit, ApplicationEventPublisher events, AudienceValidator validator) {
+		this.validator = validator;
 		this.jdbc = jdbc;
-		this.graph = graph;
 		this.announcements = announcements;
 		this.owners = owners;
 		this.guardrails = guardrails;
@@ -57,8 +57,11 @@ public class AnnouncementAudiences {
 	@Transactional
 	public void change(long announcementId, AudienceDefinition audience, Actor actor) {
 		this.owners.requireManage(announcementId, actor);
+		// Checked against the directory first: guardrails then judge entries that are
+		// what they say (a channel really of the team it names).
+		this.validator.validate(audience);
 		this.guardrails.checkAudience(audience, actor);
-		set(announcementId, audience);
+		store(announcementId, audience);
 		this.audit.record(actor, AuditAction.AUDIENCE_CHANGE, announcementId,
 				"audience set to " + (audience.isEmpty() ? "everyone who has the app"
 						: audience.entries().stream().map(AudienceAllowList::key).limit(20).toList()
@@ -68,27 +71,17 @@ public class AnnouncementAudiences {
 	}
 
 	/**
-	 * A channel entry names its team, and Herald adds itself to that team to post: the
-	 * pair is checked with Graph, so an author cannot make Herald join a team by naming
-	 * it beside a channel of another (422 otherwise).
+	 * Replaces the audience of a draft or scheduled announcement, once it passed the
+	 * directory checks ({@link AudienceValidator}).
 	 */
-	private void requireChannelsInTheirTeams(AudienceDefinition audience) {
-		if (audience.isEmpty()) {
-			return;
-		}
-		for (AudienceEntry channel : audience.of(AudienceKind.CHANNEL)) {
-			if (!this.graph.channelInTeam(channel.teamId(), channel.ref())) {
-				throw new AudienceResolver.AudienceResolutionException(true,
-						"Channel " + channel.ref() + " is not a channel of team " + channel.teamId(), null);
-			}
-		}
-	}
-
-	/** Replaces the audience of a draft or scheduled announcement. */
 	@Transactional
 	public void set(long announcementId, AudienceDefinition audience) {
+		this.validator.validate(audience);
+		store(announcementId, audience);
+	}
+
+	private void store(long announcementId, AudienceDefinition audience) {
 		audience.validateRules();
-		requireChannelsInTheirTeams(audience);
 		// The row lock orders this against a concurrent start: either the send sees the
 		// new audience, or this change sees a non-editable status and is refused.
 		this.jdbc.sql("SELECT id FROM announcement WHERE id = :id FOR UPDATE")

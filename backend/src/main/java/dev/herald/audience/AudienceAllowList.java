@@ -35,6 +35,14 @@ public record AudienceAllowList(Set<String> allowed) {
 				|| (entry.kind() == AudienceKind.CHANNEL && entry.teamId() != null && has("team:" + entry.teamId()));
 	}
 
+	/**
+	 * Whether this channel entry is allowed only because its team is (so only if the
+	 * channel really is one of that team's).
+	 */
+	public boolean allowsOnlyThroughTeam(AudienceEntry entry) {
+		return entry.kind() == AudienceKind.CHANNEL && !has(key(entry)) && !has("channel:*") && allows(entry);
+	}
+
 	/** The entries of this audience that are not allowed, in {@code kind:ref} form. */
 	public List<String> refused(AudienceDefinition audience) {
 		return audience.entries().stream().filter((e) -> !allows(e)).map(AudienceAllowList::key).toList();

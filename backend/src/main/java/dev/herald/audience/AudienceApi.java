@@ -42,8 +42,11 @@ class AudienceApi {
 
 	private final Announcements announcements;
 
+	private final AudienceValidator validator;
+
 	AudienceApi(GraphDirectory graph, Directory directory, AudienceResolver resolver, AnnouncementAudiences audiences,
-			Announcements announcements) {
+			Announcements announcements, AudienceValidator validator) {
+		this.validator = validator;
 		this.graph = graph;
 		this.directory = directory;
 		this.resolver = resolver;
@@ -90,6 +93,8 @@ class AudienceApi {
 
 	@PostMapping(path = "/audiences/preview", consumes = "application/json")
 	AudienceResolver.Preview preview(@Valid @RequestBody AudienceDefinition audience) {
+		// Bounded and checked like a stored audience: each rule is a directory scan.
+		this.validator.validate(audience);
 		return this.resolver.preview(audience);
 	}
 
@@ -110,7 +115,8 @@ class AudienceApi {
 	 * started now (the default under its language tag).
 	 */
 	@GetMapping(path = "/announcements/{id}/variants", produces = MediaType.APPLICATION_JSON_VALUE)
-	Map<String, Integer> variants(@PathVariable long id) {
+	Map<String, Integer> variants(@PathVariable long id, org.springframework.security.core.Authentication user) {
+		this.audiences.requireReadable(id, dev.herald.security.Actor.of(user));
 		return this.resolver.variantSplit(this.audiences.get(id), this.announcements.require(id).content());
 	}
 

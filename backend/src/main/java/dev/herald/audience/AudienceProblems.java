@@ -39,6 +39,23 @@ class AudienceProblems {
 		return problem;
 	}
 
+	/** An entry that is not what its kind says: 422 listing each, with why. */
+	@ExceptionHandler
+	ProblemDetail invalid(AudienceValidator.InvalidAudienceException ex) {
+		ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid audience", ex.getMessage());
+		problem.setProperty("invalid", ex.invalid());
+		return problem;
+	}
+
+	/** Over a bound: 422 naming the limit and its value. */
+	@ExceptionHandler
+	ProblemDetail tooLarge(AudienceValidator.AudienceTooLargeException ex) {
+		ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Audience too large", ex.getMessage());
+		problem.setProperty("limit", ex.limit());
+		problem.setProperty("max", ex.max());
+		return problem;
+	}
+
 	@ExceptionHandler
 	ProblemDetail locked(AnnouncementAudiences.AudienceLockedException ex) {
 		return problem(HttpStatus.CONFLICT, "Invalid state", ex.getMessage());

@@ -23,6 +23,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxCsvRows rows accepted in one CSV upload
  * @param maxCsvRowLength characters in one CSV row; longer rows are reported as bad rows
  * @param allowGuests default of the admin setting that lets guests receive announcements
+ * @param maxDirectoryEntries groups, teams and channels in one audience (each is a Graph
+ * expansion or check)
+ * @param maxAttributeRules attribute rules in one audience (each is a scan of the
+ * directory)
  */
 @Validated
 @ConfigurationProperties("herald.audience")
@@ -31,5 +35,7 @@ public record AudienceProperties(@NotNull @DefaultValue("6h") Duration syncInter
 		@Min(1) @Max(999) @DefaultValue("999") int pageSize, @Min(1) @Max(10_000) @DefaultValue("1000") int upsertBatch,
 		@Min(1) @Max(100) @DefaultValue("25") int searchLimit,
 		@Min(1) @Max(1_000_000) @DefaultValue("100000") int maxCsvRows,
-		@Min(100) @Max(100_000) @DefaultValue("1000") int maxCsvRowLength, @DefaultValue("false") boolean allowGuests) {
+		@Min(100) @Max(100_000) @DefaultValue("1000") int maxCsvRowLength, @DefaultValue("false") boolean allowGuests,
+		@Min(1) @Max(1000) @DefaultValue("50") int maxDirectoryEntries,
+		@Min(1) @Max(100) @DefaultValue("10") int maxAttributeRules) {
 }

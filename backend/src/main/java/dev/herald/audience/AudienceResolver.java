@@ -324,6 +324,8 @@ public class AudienceResolver {
 					  SELECT :id, c.channel_id, 'channel', CASE WHEN c.status = 'active' THEN c.id END, false
 					  FROM (SELECT DISTINCT channel_id FROM audience_channel) ch
 					  JOIN conversation c ON c.kind = 'channel' AND c.tenant_id = :tenant AND c.channel_id = ch.channel_id
+					  -- A channel post goes to a channel's conversation, never a person's chat.
+					  WHERE c.conversation_id ~ '^19:[^[:space:];/@]+@thread[.](tacv2|skype)$'
 					  ON CONFLICT DO NOTHING
 					  RETURNING 1
 					)
@@ -418,6 +420,12 @@ public class AudienceResolver {
 			}
 		}
 		for (AudienceEntry channel : audience.of(AudienceKind.CHANNEL)) {
+			// Stored audiences are checked when saved; one saved before that check (or by
+			// any other path) still never turns a chat id into a "channel" post.
+			if (!AudienceValidator.isChannelId(channel.ref())) {
+				log.warn("Audience channel entry {} is not a channel id; left out", channel.ref());
+				continue;
+			}
 			this.jdbc.sql("INSERT INTO audience_channel (channel_id, team_id, label) VALUES (:c, :t, :l)")
 				.param("c", channel.ref())
 				.param("t", channel.teamId())

@@ -43,8 +43,11 @@ class AudienceUiController {
 
 	private final Announcements announcements;
 
+	private final AudienceValidator validator;
+
 	AudienceUiController(GraphDirectory graph, Directory directory, AudienceResolver resolver,
-			AnnouncementAudiences audiences, Announcements announcements) {
+			AnnouncementAudiences audiences, Announcements announcements, AudienceValidator validator) {
+		this.validator = validator;
 		this.graph = graph;
 		this.directory = directory;
 		this.resolver = resolver;
@@ -93,6 +96,8 @@ class AudienceUiController {
 	@PostMapping(path = "/audiences/preview", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	AudienceResolver.Preview preview(@Valid @RequestBody AudienceDefinition audience) {
+		// Bounded and checked like a stored audience: each rule is a directory scan.
+		this.validator.validate(audience);
 		return this.resolver.preview(audience);
 	}
 
@@ -112,7 +117,8 @@ class AudienceUiController {
 	 * started now (the default under its language tag).
 	 */
 	@GetMapping(path = "/announcements/{id}/variants", produces = MediaType.APPLICATION_JSON_VALUE)
-	Map<String, Integer> variants(@PathVariable long id) {
+	Map<String, Integer> variants(@PathVariable long id, org.springframework.security.core.Authentication user) {
+		this.audiences.requireReadable(id, dev.herald.security.Actor.of(user));
 		return this.resolver.variantSplit(this.audiences.get(id), this.announcements.require(id).content());
 	}
 

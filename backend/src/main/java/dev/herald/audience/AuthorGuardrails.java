@@ -17,18 +17,29 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Author guardrails: per Entra group of authors (the token's {@code groups} claim) or per
- * author (object id, client id or user name), which audiences they may use, whether
- * "everyone", whether CRITICAL. An author no rule names is not limited; one named by
- * several rules gets what any of them allows. Admins are never limited.
+ * Author guardrails: per Entra group of authors (the token's {@code groups} claim), per
+ * author (object id, client id or user name), or for every author (the default rule,
+ * subject {@code author *}): which audiences they may use, whether "everyone", whether
+ * CRITICAL. Rules only grant: an author named by several rules gets what any of them
+ * allows. Admins are never limited.
+ * <p>
+ * Fail closed: with no rule at all guardrails are not in use and Authors are not limited;
+ * as soon as one rule exists, an author no rule names may use no audience and no CRITICAL
+ * (an admin names them, one of their groups, or adds the default rule). When group rules
+ * exist and the token does not list the author's groups (no {@code groups} claim, as in
+ * app-only tokens, or an overage), only the rules that name them otherwise count, and a
+ * refusal says the groups were unknown.
  */
 @Component
 public class AuthorGuardrails {
 
 	private final JdbcClient jdbc;
 
-	AuthorGuardrails(JdbcClient jdbc) {
+	private final AudienceValidator validator;
+
+	AuthorGuardrails(JdbcClient jdbc, AudienceValidator validator) {
 		this.jdbc = jdbc;
+		this.validator = validator;
 	}
 
 	public List<Guardrail> list() {
@@ -71,12 +82,19 @@ public class AuthorGuardrails {
 		return this.jdbc.sql("DELETE FROM author_guardrail WHERE id = :id").param("id", id).update() == 1;
 	}
 
-	/** The limits that apply to this actor; empty when none does. */
+	/**
+	 * The limits that apply to this actor; empty only when it is not limited (an Admin,
+	 * Herald itself, or no guardrail exists at all).
+	 */
 	public Optional<Limits> limitsFor(Actor actor) {
 		if (actor.isAdmin() || actor.kind() == Actor.Kind.SYSTEM) {
 			return Optional.empty();
 		}
-		List<String> authors = new ArrayList<>(List.of(actor.id(), actor.name()));
+		boolean inUse = this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM author_guardrail)").query(Boolean.class).single();
+		if (!inUse) {
+			return Optional.empty();
+		}
+		List<String> authors = new ArrayList<>(List.of(actor.id(), actor.name(), DEFAULT_SUBJECT));
 		if (actor.aadObjectId() != null) {
 			authors.add(actor.aadObjectId());
 		}
@@ -93,8 +111,19 @@ public class AuthorGuardrails {
 							: actor.groups().stream().map((g) -> g.toLowerCase(java.util.Locale.ROOT)).toList())
 			.query(AuthorGuardrails::map)
 			.list();
-		if (rules.isEmpty()) {
-			return Optional.empty();
+		boolean groupRules = this.jdbc
+			.sql("SELECT EXISTS (SELECT 1 FROM author_guardrail WHERE subject_kind = 'group')")
+			.query(Boolean.class)
+			.single();
+		String unknown = null;
+		if (groupRules && !actor.groupsKnown()) {
+			unknown = "Herald cannot tell which guardrails apply to you: guardrails are set per group of authors and "
+					+ "your token does not list your groups (no 'groups' claim, as in app-only tokens, or more groups "
+					+ "than a token carries). Ask an admin to name you in a rule, or to add the groups claim.";
+		}
+		else if (rules.isEmpty()) {
+			unknown = "No guardrail names you, and guardrails are in use: you may not address any audience until an "
+					+ "admin adds a rule for you, for one of your groups, or the default rule (author '*').";
 		}
 		Set<String> allowed = new LinkedHashSet<>();
 		boolean everyone = false;
@@ -107,20 +136,30 @@ public class AuthorGuardrails {
 		if (everyone) {
 			allowed.add("everyone:*");
 		}
-		return Optional.of(new Limits(AudienceAllowList.of(allowed), everyone, critical));
+		return Optional.of(new Limits(AudienceAllowList.of(allowed), everyone, critical, unknown));
 	}
 
 	/**
 	 * Refuses an audience this actor may not use. An empty audience goes to everyone who
-	 * has the app, so it needs "everyone".
+	 * has the app, so it needs "everyone". A channel allowed only through its team's rule
+	 * is checked against the directory again: the entry's {@code teamId} is the client's
+	 * word until Graph confirms it.
 	 * @throws SendPolicy.GuardrailException when refused
 	 */
 	public void checkAudience(AudienceDefinition audience, Actor actor) {
 		limitsFor(actor).ifPresent((limits) -> {
-			List<String> refused = audience.isEmpty() ? (limits.everyone() ? List.of() : List.of("everyone:*"))
-					: limits.allowList().refused(audience);
+			List<String> refused = new ArrayList<>(audience.isEmpty()
+					? (limits.everyone() ? List.of() : List.of("everyone:*")) : limits.allowList().refused(audience));
+			List<AudienceEntry> throughTeam = audience.entries()
+				.stream()
+				.filter((e) -> e.kind() == AudienceKind.CHANNEL && limits.allowList().allowsOnlyThroughTeam(e))
+				.toList();
+			if (!throughTeam.isEmpty()) {
+				refused.addAll(this.validator.notInTheirTeam(throughTeam));
+			}
 			if (!refused.isEmpty()) {
-				throw new SendPolicy.GuardrailException("Your guardrails do not allow these audiences: " + refused
+				throw new SendPolicy.GuardrailException(((limits.why() != null) ? limits.why() + " " : "")
+						+ "Your guardrails do not allow these audiences: " + refused
 						+ ". Ask an admin, or choose an audience you may use.", refused);
 			}
 		});
@@ -128,11 +167,17 @@ public class AuthorGuardrails {
 
 	/** Refuses CRITICAL importance to an actor whose guardrails do not allow it. */
 	public void checkCritical(boolean critical, Actor actor) {
-		if (critical && limitsFor(actor).map((l) -> !l.critical()).orElse(false)) {
-			throw new SendPolicy.GuardrailException("Your guardrails do not allow CRITICAL announcements.",
-					List.of("importance:critical"));
+		if (!critical) {
+			return;
 		}
+		limitsFor(actor).filter((l) -> !l.critical()).ifPresent((limits) -> {
+			throw new SendPolicy.GuardrailException(((limits.why() != null) ? limits.why() + " " : "")
+					+ "Your guardrails do not allow CRITICAL announcements.", List.of("importance:critical"));
+		});
 	}
+
+	/** The subject of the default rule: every author. */
+	static final String DEFAULT_SUBJECT = "*";
 
 	private static final String COLUMNS = """
 			id, subject_kind, subject_id, allowed_audiences, allow_everyone, allow_critical, updated_by, updated_at
@@ -165,8 +210,16 @@ public class AuthorGuardrails {
 			boolean allowEveryone, boolean allowCritical, String updatedBy, java.time.Instant updatedAt) {
 	}
 
-	/** What applies to one author: the union of the rules that name them. */
-	public record Limits(AudienceAllowList allowList, boolean everyone, boolean critical) {
+	/**
+	 * What applies to one author: the union of the rules that name them.
+	 *
+	 * @param allowList the audiences they may use
+	 * @param everyone whether everyone
+	 * @param critical whether CRITICAL
+	 * @param why why the limits are narrower than they may be (no rule names them, or
+	 * their groups are unknown); null otherwise
+	 */
+	public record Limits(AudienceAllowList allowList, boolean everyone, boolean critical, String why) {
 	}
 
 }

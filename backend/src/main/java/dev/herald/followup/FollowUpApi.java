@@ -9,6 +9,8 @@ import jakarta.validation.constraints.Pattern;
 
 import dev.herald.announcement.AfterSendPolicy;
 import dev.herald.announcement.Announcements;
+import dev.herald.announcement.Governance;
+import dev.herald.security.Actor;
 import dev.herald.security.Roles;
 
 import org.springframework.http.HttpStatus;
@@ -38,7 +40,10 @@ class FollowUpApi {
 
 	private final AfterSendPolicy policy;
 
-	FollowUpApi(FollowUps followUps, Announcements announcements, AfterSendPolicy policy) {
+	private final Governance governance;
+
+	FollowUpApi(FollowUps followUps, Announcements announcements, AfterSendPolicy policy, Governance governance) {
+		this.governance = governance;
 		this.followUps = followUps;
 		this.announcements = announcements;
 		this.policy = policy;
@@ -46,14 +51,14 @@ class FollowUpApi {
 
 	/** The announcement's operations, newest first, with their counts. */
 	@GetMapping("/follow-ups")
-	List<Operation> list(@PathVariable long id) {
-		this.announcements.require(id);
+	List<Operation> list(@PathVariable long id, Authentication user) {
+		this.governance.readable(id, Actor.of(user));
 		return this.followUps.list(id).stream().map(this::operation).toList();
 	}
 
 	@GetMapping("/follow-ups/{followUpId}")
-	Operation get(@PathVariable long id, @PathVariable long followUpId) {
-		this.announcements.require(id);
+	Operation get(@PathVariable long id, @PathVariable long followUpId, Authentication user) {
+		this.governance.readable(id, Actor.of(user));
 		return operation(this.followUps.view(id, followUpId));
 	}
 
@@ -88,8 +93,8 @@ class FollowUpApi {
 	 * How many people each kind of reminder would reach now, and copies a recall deletes.
 	 */
 	@GetMapping("/reminders/reach")
-	Map<String, Object> reach(@PathVariable long id) {
-		this.announcements.require(id);
+	Map<String, Object> reach(@PathVariable long id, Authentication user) {
+		this.governance.readable(id, Actor.of(user));
 		return Map.of("reminders", this.followUps.reminderReach(id), "copies", this.followUps.copies(id));
 	}
 

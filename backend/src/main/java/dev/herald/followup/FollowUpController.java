@@ -10,8 +10,11 @@ import dev.herald.announcement.AfterSend;
 import dev.herald.announcement.AfterSendPolicy;
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.Announcements;
+import dev.herald.announcement.Governance;
+import dev.herald.security.Actor;
 import dev.herald.security.Roles;
 
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
@@ -45,15 +48,19 @@ class FollowUpController {
 
 	private final AfterSendPolicy policy;
 
-	FollowUpController(FollowUps followUps, Announcements announcements, AfterSendPolicy policy) {
+	private final Governance governance;
+
+	FollowUpController(FollowUps followUps, Announcements announcements, AfterSendPolicy policy,
+			Governance governance) {
+		this.governance = governance;
 		this.followUps = followUps;
 		this.announcements = announcements;
 		this.policy = policy;
 	}
 
 	@GetMapping("/follow-ups")
-	String page(@PathVariable long id, Model model) {
-		Announcement a = this.announcements.require(id);
+	String page(@PathVariable long id, Model model, Authentication user) {
+		Announcement a = this.governance.readable(id, Actor.of(user));
 		AfterSend after = this.announcements.afterSend(id);
 		List<FollowUpView> operations = this.followUps.list(id);
 		model.addAttribute("announcement", a);

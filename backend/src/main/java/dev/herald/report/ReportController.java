@@ -7,13 +7,17 @@ import java.util.Map;
 
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.Announcements;
+import dev.herald.announcement.Governance;
 import dev.herald.followup.FollowUpView;
 import dev.herald.followup.FollowUps;
+
+import dev.herald.security.Actor;
 
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,8 +48,11 @@ class ReportController {
 
 	private final VariantBreakdown variants;
 
+	private final Governance governance;
+
 	ReportController(Announcements announcements, Reports reports, Responses responses, RecipientCsv csv,
-			FollowUps followUps, VariantBreakdown variants) {
+			FollowUps followUps, VariantBreakdown variants, Governance governance) {
+		this.governance = governance;
 		this.followUps = followUps;
 		this.variants = variants;
 		this.announcements = announcements;
@@ -61,8 +68,9 @@ class ReportController {
 	 */
 	@GetMapping("/announcements/{id}/report")
 	String report(@PathVariable long id, @RequestParam(defaultValue = "true") String acknowledged,
-			@RequestParam(required = false) String after, Model model) {
-		Announcement a = this.announcements.require(id);
+			@RequestParam(required = false) String after, Model model, Authentication user) {
+		// Whoever may not read the announcement does not learn its figures or people.
+		Announcement a = this.governance.readable(id, Actor.of(user));
 		model.addAttribute("announcement", a);
 		Map<String, Long> byState = new LinkedHashMap<>();
 		this.reports.byState(a).forEach((state, n) -> {
@@ -103,8 +111,8 @@ class ReportController {
 	}
 
 	@GetMapping(path = "/announcements/{id}/report.csv")
-	ResponseEntity<StreamingResponseBody> csv(@PathVariable long id) {
-		this.announcements.require(id);
+	ResponseEntity<StreamingResponseBody> csv(@PathVariable long id, Authentication user) {
+		this.governance.readable(id, Actor.of(user));
 		StreamingResponseBody body = (out) -> this.csv.write(id, null, true, out);
 		return ResponseEntity.ok()
 			.contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
@@ -118,7 +126,7 @@ class ReportController {
 
 	/** Counts for every Author; who opted out (names) for Admins only. */
 	@GetMapping("/reports/opt-outs")
-	String optOuts(Model model, org.springframework.security.core.Authentication user) {
+	String optOuts(Model model, Authentication user) {
 		boolean admin = user.getAuthorities()
 			.stream()
 			.anyMatch((a) -> ("ROLE_" + dev.herald.security.Roles.ADMIN).equals(a.getAuthority()));

@@ -22,12 +22,22 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  * @param aadObjectId a person's Entra object id, when the token carries one
  * @param roles Herald roles (AUTHOR, APPROVER, ADMIN)
  * @param groups Entra group ids from the token's {@code groups} claim
+ * @param groupsKnown whether {@code groups} is the whole membership: false when the token
+ * carries no {@code groups} claim at all (app-only tokens, apps not configured to emit
+ * it) or reports an overage ({@code _claim_names}/{@code hasgroups}: too many groups to
+ * list), so group-based guardrails cannot be applied
  */
-public record Actor(Kind kind, String id, String name, String aadObjectId, Set<String> roles, List<String> groups) {
+public record Actor(Kind kind, String id, String name, String aadObjectId, Set<String> roles, List<String> groups,
+		boolean groupsKnown) {
 
 	public Actor {
 		roles = Set.copyOf(roles);
 		groups = List.copyOf(groups);
+	}
+
+	/** An actor whose groups are known only when some are given (fail closed). */
+	public Actor(Kind kind, String id, String name, String aadObjectId, Set<String> roles, List<String> groups) {
+		this(kind, id, name, aadObjectId, roles, groups, !groups.isEmpty());
 	}
 
 	public enum Kind {
@@ -44,6 +54,11 @@ public record Actor(Kind kind, String id, String name, String aadObjectId, Set<S
 	public static Actor system(String name) {
 		return new Actor(Kind.SYSTEM, "herald", name, null, Set.of(), List.of());
 	}
+
+	/**
+	 * Groups read from one token; Entra lists at most 200 before reporting an overage.
+	 */
+	private static final int MAX_GROUPS = 500;
 
 	public static Actor of(Authentication authentication) {
 		Map<String, Object> claims;
@@ -69,7 +84,7 @@ public record Actor(Kind kind, String id, String name, String aadObjectId, Set<S
 		String id = person ? ((oid != null) ? oid : text(claims.get("sub"))) : clientId(claims);
 		String name = person ? Roles.userName(claims) : id;
 		return new Actor(person ? Kind.PERSON : Kind.CLIENT, (id != null) ? id : "unknown", name, oid,
-				roles(authentication), groups(claims));
+				roles(authentication), groups(claims), groupsKnown(claims));
 	}
 
 	public boolean isAdmin() {
@@ -108,9 +123,20 @@ public record Actor(Kind kind, String id, String name, String aadObjectId, Set<S
 	private static List<String> groups(Map<String, Object> claims) {
 		Object value = claims.get("groups");
 		if (value instanceof Collection<?> c) {
-			return c.stream().filter((g) -> g != null).map(String::valueOf).limit(500).toList();
+			return c.stream().filter((g) -> g != null).map(String::valueOf).limit(MAX_GROUPS).toList();
 		}
 		return List.of();
+	}
+
+	/**
+	 * Whether the token lists every group of its subject: a {@code groups} claim and no
+	 * overage marker (Entra leaves {@code groups} out and points to Graph through
+	 * {@code _claim_names} when there are too many, or sets {@code hasgroups}).
+	 */
+	private static boolean groupsKnown(Map<String, Object> claims) {
+		boolean overage = (claims.get("_claim_names") instanceof Map<?, ?> names && names.containsKey("groups"))
+				|| Boolean.parseBoolean(String.valueOf(claims.get("hasgroups")));
+		return !overage && claims.get("groups") instanceof Collection<?> c && c.size() <= MAX_GROUPS;
 	}
 
 	private static String text(Object value) {

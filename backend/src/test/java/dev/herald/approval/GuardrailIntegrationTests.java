@@ -77,8 +77,15 @@ class GuardrailIntegrationTests extends IntegrationTest {
 		assertThat(gov.status(id)).isEqualTo("draft");
 		assertThat(gov.status(noAudience)).isEqualTo("draft");
 
-		// Authors no rule names are not limited.
+		// Once guardrails are in use, an author no rule names is not unlimited (#23);
+		// this
+		// token lists no groups, so the group rules cannot be applied either...
 		long free = gov.create(unlimited, "Anyone");
+		assertThat(ApiHttp.assertProblem(gov.setGroup(unlimited, free, other), 403).path("detail").asString())
+			.contains("cannot tell which guardrails apply");
+		// ...until a rule does: here the default rule for every author.
+		gov.ok("PUT", "/api/v1/admin/guardrails", ADMIN,
+				"{\"subjectKind\":\"author\",\"subjectId\":\"*\",\"allowedAudiences\":[\"group:*\"]}");
 		assertThat(gov.setGroup(unlimited, free, other).statusCode()).isEqualTo(200);
 	}
 
