@@ -94,7 +94,9 @@ class LanguageAndAccessibilityBrowserTests extends IntegrationTest {
 		type("variant-fr-summary", "La cantine est fermée pour travaux.");
 		type("variant-fr-button0", "Menu du jour");
 		// The preview now shows the card as a French speaker gets it.
-		wait.until((d) -> preview.getText().contains("Cantine fermée vendredi"));
+		// (the preview follows typing with a debounce: wait for the last field typed)
+		wait.until((d) -> preview.getText().contains("Cantine fermée vendredi")
+				&& preview.getText().contains("Menu du jour"));
 		assertThat(preview.getText())
 			.contains("La cantine est fermée pour travaux.", "Menu du jour", "Bien reçu", "Se désabonner")
 			.doesNotContain("Got it");
