@@ -83,8 +83,9 @@ class ProactiveInstallTests extends IntegrationTest {
 				.param("aad", u.id())
 				.query(Long.class)
 				.single() == 0)
-			.skip(160)
-			.findFirst()
+			// the last such person: teams that have the app know many people from their
+			// rosters, so counting from the start is fragile
+			.reduce((first, next) -> next)
 			.orElseThrow();
 		String marker = "switched-off-" + UUID.randomUUID();
 		long id = author.json("POST", "/api/v1/announcements", Map.of("title", marker), 201).path("id").asLong();

@@ -271,7 +271,7 @@ class NotificationIntegrationTests extends IntegrationTest {
 				"{\"audience\":{\"entries\":[{\"kind\":\"CHANNEL\",\"ref\":\"" + elsewhere.id() + "\",\"teamId\":\""
 						+ allowedTeam.id() + "\"}]},\"text\":\"Hi\"}"),
 				422);
-		assertThat(refused.path("detail").asString()).contains("is not a channel of team");
+		assertThat(refused.path("detail").asString()).contains("not a channel of team");
 		assertThat(this.jdbc.sql("SELECT count(*) FROM notification").query(Long.class).single()).isEqualTo(before);
 	}
 
