@@ -122,16 +122,7 @@ class GraphPermissionTests extends IntegrationTest {
 	void installsNameThePermissionTheyLackAsEachPersonsReason() {
 		Api admin = Api.admin(baseUrl());
 		admin.syncDirectory();
-		List<SimUser> candidates = this.simulator.tenant()
-			.users()
-			.stream()
-			.filter((u) -> !u.guest() && !this.simulator.isInstalled(u.id()))
-			// known from no team roster: a created conversation would reach them
-			.filter((u) -> this.jdbc.sql("SELECT count(*) FROM team_member WHERE lower(aad_object_id) = :aad")
-				.param("aad", u.id())
-				.query(Long.class)
-				.single() == 0)
-			.toList();
+		List<SimUser> candidates = peopleOnlyAnInstallReaches();
 		// the second and third last such people (ProactiveInstallTests takes the last)
 		assertThat(candidates).hasSizeGreaterThanOrEqualTo(3);
 		List<SimUser> people = candidates.subList(candidates.size() - 3, candidates.size() - 1);

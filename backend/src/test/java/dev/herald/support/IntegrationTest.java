@@ -68,6 +68,23 @@ public abstract class IntegrationTest {
 		return people;
 	}
 
+	/**
+	 * Members without the app whom no team roster names (a created conversation would
+	 * reach those), in tenant order. Tests that need them take from the end: teams that
+	 * have the app at start put many people on rosters, so offsets from the start drift.
+	 */
+	protected java.util.List<dev.herald.simulator.SimUser> peopleOnlyAnInstallReaches() {
+		return this.simulator.tenant()
+			.users()
+			.stream()
+			.filter((u) -> !u.guest() && !this.simulator.isInstalled(u.id()))
+			.filter((u) -> this.jdbc.sql("SELECT count(*) FROM team_member WHERE lower(aad_object_id) = :aad")
+				.param("aad", u.id())
+				.query(Long.class)
+				.single() == 0)
+			.toList();
+	}
+
 	protected boolean hasActiveChat(String aadObjectId) {
 		return this.jdbc.sql("""
 				SELECT count(*) FROM conversation
