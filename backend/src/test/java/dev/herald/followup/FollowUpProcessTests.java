@@ -82,7 +82,10 @@ class FollowUpProcessTests {
 				SELECT count(*) FROM follow_up_item
 				WHERE announcement_id = ? AND state = 'in_flight' AND call_started_at IS NULL
 				""", id);
-		assertThat(started).as("calls in the air at the kill").isBetween(1L, (long) concurrency);
+		// Follow-ups run on the dispatcher's rooms (#28): calls in the air plus outcomes
+		// not yet written, bounded as in DispatcherProcessTests by the senders and about
+		// one write interval of outcomes, not by the claimed batch.
+		assertThat(started).as("calls in the air at the kill").isBetween(1L, concurrency + 40L);
 		assertThat(queued).as("claimed items still queued at the kill").isGreaterThan(0);
 
 		Cluster.Node second = cluster.startNode("recall-second", tuning, JVM);
