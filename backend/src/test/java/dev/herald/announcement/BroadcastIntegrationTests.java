@@ -59,7 +59,7 @@ class BroadcastIntegrationTests extends IntegrationTest {
 		assertThat(counts.path("recipients").asLong()).isEqualTo(reachable);
 		// People whom earlier tests opted out are frozen as opted out, never messaged.
 		long delivered = reachable - counts.path("optedOut").asLong();
-		assertThat(counts.path("delivered").asLong()).isEqualTo(delivered);
+		assertThat(counts.path("delivered").asLong()).as(counts.toString()).isEqualTo(delivered);
 		assertThat(counts.path("failed").asInt()).isZero();
 		assertThat(counts.path("pending").asInt()).isZero();
 
@@ -90,7 +90,7 @@ class BroadcastIntegrationTests extends IntegrationTest {
 		Await.until(Duration.ofSeconds(30), "announcement sent", () -> "sent"
 			.equals(read(api("GET", "/api/v1/announcements/" + id, token, null)).path("status").asString()));
 		JsonNode done = read(api("GET", "/api/v1/announcements/" + id, token, null));
-		assertThat(done.path("counts").path("delivered").asLong())
+		assertThat(done.path("counts").path("delivered").asLong()).as(done.path("counts").toString())
 			.isEqualTo(reachable - done.path("counts").path("optedOut").asLong());
 		assertThat(done.path("counts").path("recipients").asLong()).isEqualTo(reachable);
 		for (SimUser person : people) {

@@ -229,12 +229,14 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 			.toList();
 		// Installed afresh whatever earlier tests did with their chats (a full suite has
 		// used most people by now).
-		chosen.forEach((u) -> {
-			if (this.simulator.isInstalled(u.id())) {
-				this.simulator.uninstall(u.id());
-			}
-			this.simulator.installForUser(u.id());
-		});
+		// The uninstall's callback is awaited before the install: Teams' callbacks come
+		// asynchronously, and a late "removed" landing after the "added" would leave
+		// Herald's store out of step with the chats for the tests that follow.
+		List<SimUser> reinstalled = chosen.stream().filter((u) -> this.simulator.isInstalled(u.id())).toList();
+		reinstalled.forEach((u) -> this.simulator.uninstall(u.id()));
+		Await.until(Duration.ofSeconds(20), "uninstalls stored",
+				() -> reinstalled.stream().noneMatch((u) -> hasActiveChat(u.id())));
+		chosen.forEach((u) -> this.simulator.installForUser(u.id()));
 		Await.until(Duration.ofSeconds(20), "chats stored",
 				() -> chosen.stream().allMatch((u) -> hasActiveChat(u.id())));
 		return chosen;
