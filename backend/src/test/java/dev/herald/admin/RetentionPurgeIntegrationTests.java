@@ -156,7 +156,8 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 		long recalledOp = followUp(recalled, recalledPerson, "done", "delete", null);
 		long remindOp = followUp(expired, expiredPerson, "done", "remind", "not-read");
 		long expiredOp = followUp(expired, expiredPerson + "-2", "canceled", "delete", null);
-		// Paused, not running: a running operation whose items are all done is completed by
+		// Paused, not running: a running operation whose items are all done is completed
+		// by
 		// the follow-up worker at once, and this one must stay unfinished.
 		long runningOp = followUp(running, runningPerson, "paused", "delete", null);
 
