@@ -188,6 +188,9 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 	}
 
 	/** An operation on the announcement's copy for {@code person}, and its one item. */
+	// The conversation is only a reference for the item: stored as uninstalled, so that
+	// no
+	// later test's "everyone who has the app" tries to reach its made-up service URL.
 	private long followUp(long announcementId, String person, String status, String kind, String who) {
 		long op = this.jdbc.sql("""
 				INSERT INTO follow_up (announcement_id, kind, who, status, requested_by, planning, targets, done)
@@ -199,11 +202,12 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 			.param("status", status)
 			.query(Long.class)
 			.single();
-		long conversation = this.jdbc.sql("""
-				INSERT INTO conversation (kind, tenant_id, aad_object_id, conversation_id, service_url, display_name)
-				VALUES ('personal', :tenant, :aad, :conversation, 'http://localhost/none', 'retention-test')
-				RETURNING id
-				""")
+		long conversation = this.jdbc
+			.sql("""
+					INSERT INTO conversation (kind, tenant_id, aad_object_id, conversation_id, service_url, display_name, status)
+					VALUES ('personal', :tenant, :aad, :conversation, 'http://localhost/none', 'retention-test', 'uninstalled')
+					RETURNING id
+					""")
 			.param("tenant", this.simulator.tenantId())
 			.param("aad", person)
 			.param("conversation", "a:" + person)
