@@ -37,8 +37,10 @@ class EvenPacerTests {
 			at[i] = System.nanoTime();
 		}
 		for (int i = 100; i < at.length; i++) {
-			// 101 consecutive calls never fit in one second
-			assertThat(at[i] - at[i - 100]).isGreaterThanOrEqualTo(1_000_000_000L);
+			// 101 consecutive calls never fit in one second. The times are read after
+			// acquire() returns, so a caller descheduled right then reads late: 2 ms of
+			// slack (a fifth of the 10 ms interval) for the reading, not the pacer.
+			assertThat(at[i] - at[i - 100]).isGreaterThanOrEqualTo(1_000_000_000L - 2_000_000L);
 		}
 	}
 
