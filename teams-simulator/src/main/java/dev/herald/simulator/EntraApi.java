@@ -79,12 +79,19 @@ final class EntraApi {
 		}
 		String assertion = form.get("client_assertion");
 		boolean certified = false;
+		String kind = "secret";
 		if (assertion != null) {
-			Resp refused = checkAssertion(clientId, form.get("client_assertion_type"), assertion, req);
+			// An assertion the app signed itself names the app as its issuer
+			// (certificate); any other issuer is a federated credential (workload
+			// identity), as Entra tells them apart.
+			boolean federated = federated(clientId, assertion);
+			Resp refused = federated ? checkFederated(clientId, form.get("client_assertion_type"), assertion)
+					: checkAssertion(clientId, form.get("client_assertion_type"), assertion, req);
 			if (refused != null) {
 				return refused;
 			}
 			certified = true;
+			kind = federated ? "federated" : "certificate";
 		}
 		if (strict && !certified && !this.sim.clientValid(clientId, secret)) {
 			if (!this.sim.clientRegistered(clientId) && this.sim.clientCertificate(clientId) == null) {
@@ -117,8 +124,32 @@ final class EntraApi {
 		String token = this.sim.keys.accessToken(issuerTenant, this.sim.tenantId(), audience, clientId, LIFETIME,
 				SimKeys.GRAPH_AUDIENCE.equals(audience) ? this.sim.graphPermissions(clientId) : null);
 		this.sim.stats.tokensIssued.incrementAndGet();
+		this.sim.identity.count(clientId, kind, audience);
 		return Resp.json(200, Json.obj("token_type", "Bearer", "expires_in", LIFETIME, "ext_expires_in", LIFETIME,
 				"access_token", token));
+	}
+
+	private static boolean federated(String clientId, String assertion) {
+		try {
+			String issuer = com.nimbusds.jwt.SignedJWT.parse(assertion).getJWTClaimsSet().getIssuer();
+			return issuer != null && !issuer.equals(clientId);
+		}
+		catch (java.text.ParseException ex) {
+			return false;
+		}
+	}
+
+	private Resp checkFederated(String clientId, String type, String assertion) {
+		if (!"urn:ietf:params:oauth:client-assertion-type:jwt-bearer".equals(type)) {
+			return error(400, "invalid_request", 50027, "AADSTS50027: Invalid client_assertion_type.");
+		}
+		try {
+			return this.sim.identity.checkFederated(clientId, com.nimbusds.jwt.SignedJWT.parse(assertion),
+					SKEW_SECONDS);
+		}
+		catch (java.text.ParseException ex) {
+			return error(400, "invalid_client", 50012, "AADSTS50012: Client assertion is not a valid JWT.");
+		}
 	}
 
 	/** Exactly {@code <resource>/.default}: Entra matches the resource, not a prefix. */
@@ -201,7 +232,7 @@ final class EntraApi {
 		return base64url.replace("=", "");
 	}
 
-	private static Resp error(int status, String error, int code, String description) {
+	static Resp error(int status, String error, int code, String description) {
 		String trace = UUID.randomUUID().toString();
 		String correlation = UUID.randomUUID().toString();
 		String now = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")

@@ -74,6 +74,9 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	final Stats stats = new Stats();
 
+	/** Managed and workload identity, and the tokens issued per client. */
+	final IdentityApi identity;
+
 	final BotClient bot;
 
 	private final HttpServer server;
@@ -191,6 +194,10 @@ public final class TeamsSimulator implements AutoCloseable {
 		this.teamsWithAppAtStart = Collections.unmodifiableSet(teamsAtStart);
 		this.teamsWithBot.addAll(teamsAtStart);
 		applyLimits(config.limits());
+		this.identity = new IdentityApi(this);
+		// The host this stands for has the bot's user-assigned identity (a bot of type
+		// UserAssignedMSI: the identity's client id is the bot's app id).
+		this.identity.assignedIdentities.add(config.botAppId().toLowerCase(java.util.Locale.ROOT));
 		this.bot = new BotClient(this);
 		AtomicInteger n = new AtomicInteger();
 		this.executor = new ThreadPoolExecutor(16, 400, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), (r) -> {
@@ -230,6 +237,7 @@ public final class TeamsSimulator implements AutoCloseable {
 		new ConnectorApi(this).register(this.router);
 		new GraphApi(this).register(this.router);
 		new AdminApi(this).register(this.router);
+		this.identity.register(this.router);
 		this.server.start();
 		this.port = this.server.getAddress().getPort();
 	}
@@ -459,6 +467,83 @@ public final class TeamsSimulator implements AutoCloseable {
 		return denied;
 	}
 
+	// ---- managed identity and workload identity ----
+
+	/**
+	 * Assigns a user-assigned managed identity to the host the simulator stands for: IMDS
+	 * and the App Service endpoint issue tokens for its client id (the bot's app id is
+	 * assigned from the start).
+	 */
+	public void assignManagedIdentity(String clientId) {
+		this.identity.assignedIdentities.add(clientId.toLowerCase(java.util.Locale.ROOT));
+	}
+
+	/** Removes a managed identity from the host: its token requests answer 400. */
+	public void unassignManagedIdentity(String clientId) {
+		this.identity.assignedIdentities.remove(clientId.toLowerCase(java.util.Locale.ROOT));
+	}
+
+	/**
+	 * What {@code AZURE_POD_IDENTITY_AUTHORITY_HOST} is set to for azure-identity to ask
+	 * this simulator's IMDS ({@code /metadata/identity/oauth2/token}) instead of
+	 * 169.254.169.254.
+	 */
+	public String imdsAuthorityHost() {
+		return baseUrl();
+	}
+
+	/** App Service's {@code IDENTITY_ENDPOINT}. */
+	public String appServiceIdentityEndpoint() {
+		return baseUrl() + "/msi/token";
+	}
+
+	/** App Service's {@code IDENTITY_HEADER} (the endpoint's shared secret). */
+	public String appServiceIdentityHeader() {
+		return this.identity.identityHeader;
+	}
+
+	/**
+	 * The OIDC issuer of the simulated Kubernetes cluster whose service-account tokens
+	 * apps exchange (workload identity federation).
+	 */
+	public String clusterIssuer() {
+		return this.identity.clusterIssuer();
+	}
+
+	/**
+	 * Adds a federated identity credential to an app registration: Entra then accepts a
+	 * client assertion from this issuer for this subject and audience (usually
+	 * {@code api://AzureADTokenExchange}).
+	 */
+	public void addFederatedCredential(String clientId, String issuer, String subject, String audience) {
+		this.identity.addFederatedCredential(clientId, new IdentityApi.FederatedCredential(issuer, subject, audience));
+	}
+
+	/**
+	 * A service-account token of the simulated cluster, as the kubelet projects into
+	 * {@code AZURE_FEDERATED_TOKEN_FILE}.
+	 */
+	public String serviceAccountToken(String subject, String audience, java.time.Duration lifetime) {
+		java.time.Instant now = java.time.Instant.now();
+		return this.identity.serviceAccountToken(subject, audience, now, now.plus(lifetime));
+	}
+
+	/** Same, with explicit validity (for expired or not-yet-valid tokens). */
+	public String serviceAccountToken(String subject, String audience, java.time.Instant notBefore,
+			java.time.Instant expires) {
+		return this.identity.serviceAccountToken(subject, audience, notBefore, expires);
+	}
+
+	/**
+	 * Tokens issued to a client with one kind of credential ({@code secret},
+	 * {@code certificate}, {@code federated}, {@code imds}, {@code appService}) for one
+	 * audience ({@code https://api.botframework.com},
+	 * {@code https://graph.microsoft.com}).
+	 */
+	public long tokensIssued(String clientId, String kind, String audience) {
+		return this.identity.issued(clientId, kind, audience);
+	}
+
 	boolean clientValid(String clientId, String secret) {
 		return clientId != null && secret != null && secret.equals(this.clientSecrets.get(clientId));
 	}
@@ -646,6 +731,16 @@ public final class TeamsSimulator implements AutoCloseable {
 		SimUser u = requireUser(aadObjectId);
 		markInstalled(u);
 		this.bot.deliver(this.bot.installActivities(u)).join();
+	}
+
+	/**
+	 * As if the app was installed for a person while no bot endpoint listened (an admin
+	 * policy, or before Herald ran): installed, but the bot never hears of it. A Graph
+	 * install then answers 409, and only Graph knows the chat. Returns false if already
+	 * installed.
+	 */
+	public boolean installWithoutCallback(String aadObjectId) {
+		return markInstalled(requireUser(aadObjectId));
 	}
 
 	/** Async variant used by Graph installs. */
@@ -1078,6 +1173,7 @@ public final class TeamsSimulator implements AutoCloseable {
 	/** Same as {@code GET /_sim/stats}. */
 	public Map<String, Object> stats() {
 		Map<String, Object> m = this.stats.toMap();
+		m.put("tokensIssuedByClient", this.identity.issuedMap());
 		int active = 0;
 		for (Conversation c : this.conversations.values()) {
 			if (c.size() > 0) {
@@ -1094,6 +1190,7 @@ public final class TeamsSimulator implements AutoCloseable {
 	public void reset() {
 		this.conversations.clear();
 		this.stats.reset();
+		this.identity.reset();
 		applyLimits(this.config.limits());
 	}
 

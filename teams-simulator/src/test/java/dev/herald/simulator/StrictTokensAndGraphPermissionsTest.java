@@ -112,11 +112,23 @@ class StrictTokensAndGraphPermissionsTest {
 				700023);
 		assertRefused(assertion((c) -> c.notBeforeTime(Date.from(Instant.now().plusSeconds(900))), key, certificate),
 				700023);
-		assertRefused(assertion((c) -> c.issuer("someone-else"), key, certificate), 700023);
+		// Another issuer than the app makes it a federated assertion (workload
+		// identity), which needs a matching federated credential: there is none.
+		SimHttp.Response otherIssuer = assertion((c) -> c.issuer("someone-else"), key, certificate);
+		assertThat(otherIssuer.status()).isEqualTo(400);
+		assertThat(otherIssuer.json()).containsEntry("error_codes", List.of(70021));
+		assertRefused(assertion((c) -> c.subject("someone-else"), key, certificate), 700023);
 		// signed with another key but naming the registered certificate
 		assertRefused(assertion(UnaryOperator.identity(), otherKey, certificate), 700027);
 		// another certificate altogether
 		assertRefused(assertion(UnaryOperator.identity(), otherKey, otherCertificate), 700027);
+		// the registered key, but x5t names another certificate
+		assertRefused(assertion(UnaryOperator.identity(), key, otherCertificate), 700027);
+		// no thumbprint at all
+		assertRefused(assertion(UnaryOperator.identity(), key, null), 700027);
+		// no audience, no expiry
+		assertRefused(assertion((c) -> c.audience((String) null), key, certificate), 700023);
+		assertRefused(assertion((c) -> c.expirationTime(null), key, certificate), 700023);
 		// lenient mode checks secrets no more, certificates still
 		sim.setStrictAuth(false);
 		try {
@@ -246,9 +258,11 @@ class StrictTokensAndGraphPermissionsTest {
 			.jwtID(UUID.randomUUID().toString())
 			.notBeforeTime(Date.from(now))
 			.expirationTime(Date.from(now.plusSeconds(600)));
-		JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT)
-			.x509CertThumbprint(Base64URL.encode(MessageDigest.getInstance("SHA-1").digest(named.getEncoded())))
-			.build();
+		JWSHeader.Builder builder = new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT);
+		if (named != null) {
+			builder.x509CertThumbprint(Base64URL.encode(MessageDigest.getInstance("SHA-1").digest(named.getEncoded())));
+		}
+		JWSHeader header = builder.build();
 		SignedJWT jwt = new SignedJWT(header, change.apply(claims).build());
 		jwt.sign(new RSASSASigner(signer));
 		return token("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
