@@ -49,24 +49,32 @@ public final class AccessTokenSource {
 	/** Set for a certificate credential: a client assertion replaces the secret. */
 	private final ClientCertificate certificate;
 
-	/** Set for managed identity and workload identity federation (azure-identity). */
+	/** Set for managed identity (azure-identity). */
 	private final TokenCredential azure;
+
+	/**
+	 * Set for workload identity federation: the file the platform keeps a fresh federated
+	 * token in, presented as the client assertion.
+	 */
+	private final java.nio.file.Path federatedTokenFile;
 
 	private volatile Token current;
 
 	public AccessTokenSource(RestClient http, URI tokenUrl, String clientId, String clientSecret, String scope,
 			Clock clock) {
-		this(http, tokenUrl, clientId, clientSecret, null, null, scope, clock);
+		this(http, tokenUrl, clientId, clientSecret, null, null, null, scope, clock);
 	}
 
 	private AccessTokenSource(RestClient http, URI tokenUrl, String clientId, String clientSecret,
-			ClientCertificate certificate, TokenCredential azure, String scope, Clock clock) {
+			ClientCertificate certificate, TokenCredential azure, java.nio.file.Path federatedTokenFile, String scope,
+			Clock clock) {
 		this.http = http;
 		this.tokenUrl = tokenUrl;
 		this.clientId = clientId;
 		this.clientSecret = (clientSecret != null) ? clientSecret : "";
 		this.certificate = certificate;
 		this.azure = azure;
+		this.federatedTokenFile = federatedTokenFile;
 		this.scope = scope;
 		this.clock = clock;
 	}
@@ -74,15 +82,26 @@ public final class AccessTokenSource {
 	/** Client credentials with a certificate (a signed client assertion). */
 	public static AccessTokenSource withCertificate(RestClient http, URI tokenUrl, String clientId,
 			ClientCertificate certificate, String scope, Clock clock) {
-		return new AccessTokenSource(http, tokenUrl, clientId, null, certificate, null, scope, clock);
+		return new AccessTokenSource(http, tokenUrl, clientId, null, certificate, null, null, scope, clock);
 	}
 
 	/**
-	 * Tokens from an azure-identity credential (managed identity, workload identity
-	 * federation): no secret or key in Herald's configuration at all.
+	 * Tokens from an azure-identity credential (managed identity): no secret or key in
+	 * Herald's configuration at all.
 	 */
 	public static AccessTokenSource withAzureCredential(TokenCredential credential, String scope, Clock clock) {
-		return new AccessTokenSource(null, null, null, null, null, credential, scope, clock);
+		return new AccessTokenSource(null, null, null, null, null, credential, null, scope, clock);
+	}
+
+	/**
+	 * Workload identity federation (RFC 7523): the token the platform writes to a file
+	 * (Kubernetes' projected service-account token, {@code AZURE_FEDERATED_TOKEN_FILE})
+	 * is the client assertion, posted to the same token endpoint as a secret or a
+	 * certificate would be. The file is read at each fetch: the platform rotates it.
+	 */
+	public static AccessTokenSource withFederatedToken(RestClient http, URI tokenUrl, String clientId,
+			java.nio.file.Path tokenFile, String scope, Clock clock) {
+		return new AccessTokenSource(http, tokenUrl, clientId, null, null, null, tokenFile, scope, clock);
 	}
 
 	/** A valid bearer token, fetched or refreshed when needed. */
@@ -123,7 +142,11 @@ public final class AccessTokenSource {
 		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
 		form.add("grant_type", "client_credentials");
 		form.add("client_id", this.clientId);
-		if (this.certificate != null) {
+		if (this.federatedTokenFile != null) {
+			form.add("client_assertion_type", ClientCertificate.ASSERTION_TYPE);
+			form.add("client_assertion", readFederatedToken());
+		}
+		else if (this.certificate != null) {
 			form.add("client_assertion_type", ClientCertificate.ASSERTION_TYPE);
 			form.add("client_assertion",
 					this.certificate.assertion(this.clientId, this.tokenUrl, this.clock.instant()));
@@ -156,6 +179,20 @@ public final class AccessTokenSource {
 		}
 		catch (RestClientException ex) {
 			throw new TokenException("Token endpoint " + this.tokenUrl + " unreachable: " + ex.getMessage(), ex);
+		}
+	}
+
+	private String readFederatedToken() {
+		try {
+			String token = java.nio.file.Files.readString(this.federatedTokenFile, StandardCharsets.UTF_8).strip();
+			if (token.isEmpty()) {
+				throw new TokenException("The federated token file " + this.federatedTokenFile + " is empty");
+			}
+			return token;
+		}
+		catch (java.io.IOException ex) {
+			throw new TokenException(
+					"The federated token file " + this.federatedTokenFile + " cannot be read: " + ex.getMessage(), ex);
 		}
 	}
 

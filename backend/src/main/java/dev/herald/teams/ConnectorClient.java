@@ -141,7 +141,7 @@ public class ConnectorClient implements AutoCloseable {
 	/**
 	 * A token source with the bot's credential for another resource (Graph uses the bot's
 	 * app registration by default, whatever kind of credential it has).
-	 * @param tokenUrl the token endpoint (unused by managed and workload identity)
+	 * @param tokenUrl the token endpoint (unused by managed identity)
 	 * @param scope {@code <resource>/.default}
 	 */
 	public static AccessTokenSource tokens(RestClient http, TeamsProperties properties, java.net.URI tokenUrl,
@@ -156,11 +156,11 @@ public class ConnectorClient implements AutoCloseable {
 					new com.azure.identity.ManagedIdentityCredentialBuilder().clientId(properties.identityClientId())
 						.build(),
 					scope, Clock.systemUTC());
-			case WORKLOAD_IDENTITY -> AccessTokenSource.withAzureCredential(
-					new com.azure.identity.WorkloadIdentityCredentialBuilder().tenantId(properties.tenantId())
-						.clientId(properties.identityClientId())
-						.build(),
-					scope, Clock.systemUTC());
+			// Our own RFC 7523 exchange rather than azure-identity's: the same token
+			// endpoint as the other credentials (sovereign clouds, the simulator), no
+			// MSAL instance discovery.
+			case WORKLOAD_IDENTITY -> AccessTokenSource.withFederatedToken(http, tokenUrl,
+					properties.identityClientId(), properties.effectiveFederatedTokenFile(), scope, Clock.systemUTC());
 		};
 	}
 

@@ -35,6 +35,9 @@ import org.springframework.validation.annotation.Validated;
  * @param managedIdentityClientId client id of the user-assigned managed identity (or of
  * the app trusted by workload identity federation); empty means the bot app id, which is
  * the identity's client id for a bot of type UserAssignedMSI
+ * @param federatedTokenFile for workload identity: the file the platform keeps the
+ * federated (service-account) token in; empty means {@code AZURE_FEDERATED_TOKEN_FILE},
+ * which the AKS workload identity webhook sets
  */
 @Validated
 @ConfigurationProperties("herald.teams")
@@ -46,7 +49,22 @@ public record TeamsProperties(@NotBlank String botAppId, String botAppPassword, 
 		@NotBlank @DefaultValue("https://api.botframework.com") String channelIssuer,
 		@NotNull @DefaultValue("5s") Duration connectTimeout, @NotNull @DefaultValue("30s") Duration readTimeout,
 		@NotNull @DefaultValue("secret") Credential credential, java.nio.file.Path certificatePath,
-		String certificatePassword, String managedIdentityClientId){
+		String certificatePassword, String managedIdentityClientId, java.nio.file.Path federatedTokenFile){
+
+	/** The constructor configuration binds (the record has a second one). */
+	@org.springframework.boot.context.properties.bind.ConstructorBinding
+	public TeamsProperties {
+	}
+
+	/** Without a federated token file (read from the environment when needed). */
+	public TeamsProperties(String botAppId, String botAppPassword, String tenantId, URI tokenUrl, String tokenScope,
+			List<String> allowedServiceHosts, URI openIdMetadataUrl, String channelIssuer, Duration connectTimeout,
+			Duration readTimeout, Credential credential, java.nio.file.Path certificatePath, String certificatePassword,
+			String managedIdentityClientId) {
+		this(botAppId, botAppPassword, tenantId, tokenUrl, tokenScope, allowedServiceHosts, openIdMetadataUrl,
+				channelIssuer, connectTimeout, readTimeout, credential, certificatePath, certificatePassword,
+				managedIdentityClientId, null);
+	}
 
 	/** The kinds of bot credential Entra ID accepts. */
 	public enum Credential {
@@ -58,8 +76,9 @@ public record TeamsProperties(@NotBlank String botAppId, String botAppPassword, 
 		/** A user-assigned managed identity (Azure hosts), through azure-identity. */
 		MANAGED_IDENTITY,
 		/**
-		 * Workload identity federation (e.g. Kubernetes), through azure-identity, which
-		 * reads {@code AZURE_FEDERATED_TOKEN_FILE}.
+		 * Workload identity federation (e.g. Kubernetes): the platform's federated token
+		 * (file {@code federated-token-file}, else {@code AZURE_FEDERATED_TOKEN_FILE}) is
+		 * the client assertion at the token endpoint.
 		 */
 		WORKLOAD_IDENTITY
 
@@ -69,6 +88,22 @@ public record TeamsProperties(@NotBlank String botAppId, String botAppPassword, 
 			message = "herald.teams.certificate-path is required when herald.teams.credential is certificate")
 	boolean isCertificateConfigured() {
 		return this.credential != Credential.CERTIFICATE || this.certificatePath != null;
+	}
+
+	@jakarta.validation.constraints.AssertTrue(
+			message = "herald.teams.federated-token-file (or AZURE_FEDERATED_TOKEN_FILE) "
+					+ "is required when herald.teams.credential is workload-identity")
+	boolean isFederatedTokenFileConfigured() {
+		return this.credential != Credential.WORKLOAD_IDENTITY || effectiveFederatedTokenFile() != null;
+	}
+
+	/** The federated token file: the configured one, else the platform's. */
+	public java.nio.file.Path effectiveFederatedTokenFile() {
+		if (this.federatedTokenFile != null) {
+			return this.federatedTokenFile;
+		}
+		String env = System.getenv("AZURE_FEDERATED_TOKEN_FILE");
+		return (env != null && !env.isBlank()) ? java.nio.file.Path.of(env) : null;
 	}
 
 	/** The client id azure-identity asks a token for. */
