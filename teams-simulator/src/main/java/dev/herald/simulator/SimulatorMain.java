@@ -63,6 +63,10 @@ public final class SimulatorMain {
 		System.out.println("  serviceUrl    " + sim.serviceUrl());
 		System.out.println("  Graph         " + sim.graphBaseUrl());
 		System.out.println("  OpenID (bot)  " + sim.openIdMetadataUrl());
+		// A managed identity reaches the simulator with these in Herald's environment.
+		System.out.println("  managed id    AZURE_POD_IDENTITY_AUTHORITY_HOST=" + sim.imdsAuthorityHost()
+				+ "  or IDENTITY_ENDPOINT=" + sim.appServiceIdentityEndpoint() + " IDENTITY_HEADER="
+				+ sim.appServiceIdentityHeader());
 		System.out.println("  bot endpoint  " + sim.botEndpoint());
 		System.out.println("  UI            " + sim.baseUrl() + "/_sim/");
 		if (options.installExisting && sim.botEndpoint() != null) {
