@@ -57,7 +57,9 @@ class TableOwnershipTests {
 			entry("audit_event", "audit"), entry("author_guardrail", "audience"), entry("rate_budget", "pacing"),
 			entry("staff_member", "security"),
 			// Herald adding itself to teams for channel posts (#27).
-			entry("team_install", "install"));
+			entry("team_install", "install"),
+			// #27: activity de-duplication and the periodic roster refresh
+			entry("bot_activity", "bot"), entry("team_roster", "bot"));
 
 	/**
 	 * Columns of a table kept by another package than the table's owner: the live counts

@@ -131,6 +131,11 @@ record Activity(JsonNode json) {
 		return text(this.json.path("channelData").path("team").path("id"));
 	}
 
+	/** Teams' {@code channelData.eventType} (teamMemberAdded, teamDeleted, ...). */
+	String eventType() {
+		return text(this.json.path("channelData").path("eventType"));
+	}
+
 	String teamName() {
 		return text(this.json.path("channelData").path("team").path("name"));
 	}

@@ -30,6 +30,9 @@ class BotTurns {
 
 	static final String READ_RECEIPT = "application/vnd.microsoft.readReceipt";
 
+	/** How long a copy of an invoke waits for the first copy's answer. */
+	private static final java.time.Duration DUPLICATE_WAIT = java.time.Duration.ofSeconds(10);
+
 	private static final Logger log = LoggerFactory.getLogger(BotTurns.class);
 
 	private final Conversations conversations;
@@ -58,11 +61,17 @@ class BotTurns {
 
 	private final TeamsApprovals approvals;
 
+	private final ActivityLog seen;
+
+	private final MemberLookup lookup;
+
 	BotTurns(Conversations conversations, TeamMembers members, OptOuts optOuts, CardResponses responses,
 			Welcomes welcomes, BotCards cards, BotTexts texts, BotOutbox outbox, TeamSync teams,
 			Announcements announcements, BotProperties properties, TeamsProperties teamsProperties,
-			TeamsApprovals approvals) {
+			TeamsApprovals approvals, ActivityLog seen, MemberLookup lookup) {
 		this.approvals = approvals;
+		this.seen = seen;
+		this.lookup = lookup;
 		this.conversations = conversations;
 		this.members = members;
 		this.optOuts = optOuts;
@@ -88,6 +97,40 @@ class BotTurns {
 		if (a.conversationId() != null && a.serviceUrl() != null) {
 			this.conversations.refreshServiceUrl(tenant, a.conversationId(), a.serviceUrl());
 		}
+		String id = a.id();
+		String conversation = a.conversationId();
+		if (id == null || conversation == null) {
+			return dispatch(a);
+		}
+		if (!this.seen.claim(tenant, conversation, id)) {
+			// A copy of an activity already taken (#27): Teams delivers some twice and
+			// re-posts what it thinks was lost. Nothing is done again; an invoke gets the
+			// answer the first copy got.
+			log.debug("Duplicate {} activity {} ignored", a.type(), id);
+			if (!"invoke".equals(a.type())) {
+				return BotResponse.OK;
+			}
+			return this.seen.answer(tenant, conversation, id, DUPLICATE_WAIT)
+				.orElseGet(() -> BotResponse.invokeError(503, "ServiceUnavailable", "Still handling this action"));
+		}
+		BotResponse response;
+		try {
+			response = dispatch(a);
+		}
+		catch (RuntimeException ex) {
+			this.seen.release(tenant, conversation, id);
+			throw ex;
+		}
+		if (response.status() >= 500) {
+			this.seen.release(tenant, conversation, id);
+		}
+		else if ("invoke".equals(a.type())) {
+			this.seen.answered(tenant, conversation, id, response);
+		}
+		return response;
+	}
+
+	private BotResponse dispatch(Activity a) {
 		return switch (a.type()) {
 			case "conversationUpdate" -> onConversationUpdate(a);
 			case "installationUpdate" -> onInstallationUpdate(a);
@@ -115,13 +158,14 @@ class BotTurns {
 			if (a.includesBot(added)) {
 				teamInstall(a);
 			}
-			if (a.includesBot(removed)) {
+			if (a.includesBot(removed) || "teamDeleted".equalsIgnoreCase(a.eventType())) {
 				teamUninstall(a);
 			}
 			for (Activity.Account member : added) {
 				if (member.isPerson()) {
-					this.members.record(new TeamMember(a.tenantId(), a.teamId(), member.id(), member.aadObjectId(),
-							member.name(), TeamMember.Source.MEMBER_ADDED));
+					Activity.Account known = this.lookup.resolve(a, member);
+					this.members.record(new TeamMember(a.tenantId(), a.teamId(), known.id(), known.aadObjectId(),
+							known.name(), TeamMember.Source.MEMBER_ADDED));
 				}
 			}
 			for (Activity.Account member : removed) {
@@ -201,6 +245,7 @@ class BotTurns {
 	}
 
 	private void teamUninstall(Activity a) {
+		this.teams.forget(a.tenantId(), a.teamId());
 		int channels = this.conversations.markTeamStatus(a.tenantId(), a.teamId(), ConversationStatus.UNINSTALLED);
 		if (channels > 0) {
 			log.info("Removed from team {}: {} channels marked uninstalled", a.teamId(), channels);
@@ -208,7 +253,8 @@ class BotTurns {
 	}
 
 	private BotResponse onMessage(Activity a) {
-		Activity.Account sender = a.from();
+		// Some clients send no aadObjectId: the conversation's members say who it is.
+		Activity.Account sender = this.lookup.resolve(a, a.from());
 		if (a.isPersonal()) {
 			if (!sender.isPerson() || sender.aadObjectId() == null) {
 				return BotResponse.OK;
@@ -236,7 +282,8 @@ class BotTurns {
 				this.members.record(new TeamMember(a.tenantId(), a.teamId(), sender.id(), sender.aadObjectId(),
 						sender.name(), TeamMember.Source.MESSAGE));
 			}
-			for (Activity.Account mentioned : a.mentions()) {
+			for (Activity.Account mention : a.mentions()) {
+				Activity.Account mentioned = this.lookup.resolve(a, mention);
 				this.members.record(new TeamMember(a.tenantId(), a.teamId(), mentioned.id(), mentioned.aadObjectId(),
 						mentioned.name(), TeamMember.Source.MENTION));
 			}
@@ -299,7 +346,7 @@ class BotTurns {
 		if (!action.isObject() || !"Action.Execute".equals(Activity.text(action.path("type")))) {
 			return BotResponse.invokeError(400, "BadRequest", "Missing action property");
 		}
-		Activity.Account person = a.from();
+		Activity.Account person = this.lookup.resolve(a, a.from());
 		if (person.aadObjectId() == null) {
 			return BotResponse.invokeError(400, "BadRequest", "Unknown user");
 		}

@@ -54,13 +54,24 @@ class TeamSync {
 
 	private final Map<String, Instant> recentlySynced = new ConcurrentHashMap<>();
 
+	private final TeamRosters rosters;
+
 	TeamSync(ConnectorClient connector, Conversations conversations, TeamMembers members, BotOutbox outbox,
-			BotProperties properties) {
+			BotProperties properties, TeamRosters rosters) {
 		this.connector = connector;
 		this.conversations = conversations;
 		this.members = members;
 		this.outbox = outbox;
 		this.properties = properties;
+		this.rosters = rosters;
+	}
+
+	/**
+	 * Herald left the team: no roster refresh for it, and a later install syncs at once.
+	 */
+	void forget(String tenantId, String teamId) {
+		this.recentlySynced.remove(tenantId + "|" + teamId);
+		this.rosters.forget(tenantId, teamId);
 	}
 
 	/** Fetches channels and roster in the background, at most once a minute per team. */
@@ -77,6 +88,8 @@ class TeamSync {
 	}
 
 	void sync(String tenantId, String teamId, String serviceUrl) {
+		// due again one interval from now, whether or not this read completes
+		this.rosters.track(tenantId, teamId, serviceUrl);
 		String team = UriUtils.encodePathSegment(teamId, StandardCharsets.UTF_8);
 		ConnectorClient.JsonReply channels = this.connector.get(serviceUrl, "v3/teams/" + team + "/conversations");
 		if (channels.reply().isSuccess() && channels.body() != null) {
@@ -94,6 +107,7 @@ class TeamSync {
 		}
 		String token = null;
 		int count = 0;
+		java.util.Set<String> onRoster = new java.util.HashSet<>();
 		for (int page = 0; page < MAX_PAGES; page++) {
 			String path = "v3/conversations/" + team + "/pagedmembers?pageSize=" + this.properties.rosterPageSize()
 					+ ((token != null)
@@ -109,16 +123,25 @@ class TeamSync {
 				if (account.isPerson()) {
 					this.members.record(new TeamMember(tenantId, teamId, account.id(), account.aadObjectId(),
 							account.name(), TeamMember.Source.ROSTER));
+					onRoster.add(account.id());
 					count++;
 				}
 			}
 			String next = Activity.text(reply.body().path("continuationToken"));
-			if (next == null || next.isEmpty() || next.equals(token)) {
+			if (next == null || next.isEmpty()) {
+				// The whole roster was read: whoever is not on it has left the team.
+				int left = onRoster.isEmpty() ? 0 : this.members.markRemovedExcept(tenantId, teamId, onRoster);
+				this.rosters.synced(tenantId, teamId);
+				log.info("Team {}: roster of {} members stored, {} gone", teamId, count, left);
+				return;
+			}
+			if (next.equals(token)) {
 				break;
 			}
 			token = next;
 		}
-		log.info("Team {}: roster of {} members stored", teamId, count);
+		log.warn("Team {}: roster read stopped after {} members (continuation token repeated or too many pages)",
+				teamId, count);
 	}
 
 }

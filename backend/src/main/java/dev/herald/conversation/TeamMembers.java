@@ -56,6 +56,33 @@ public class TeamMembers {
 				""").param("tenant", tenantId).param("team", teamId).param("user", teamsUserId).update();
 	}
 
+	/**
+	 * The Entra object id of a Teams user id, from any team the person was seen in.
+	 */
+	public java.util.Optional<String> aadObjectIdOf(String tenantId, String teamsUserId) {
+		return this.jdbc.sql("""
+				SELECT aad_object_id FROM team_member
+				WHERE tenant_id = :tenant AND teams_user_id = :user AND aad_object_id IS NOT NULL
+				ORDER BY updated_at DESC LIMIT 1
+				""").param("tenant", tenantId).param("user", teamsUserId).query(String.class).optional();
+	}
+
+	/**
+	 * After a complete roster read: everyone of the team not on it has left (their
+	 * removal event was lost, or they left before Herald was told).
+	 * @return how many were marked removed
+	 */
+	public int markRemovedExcept(String tenantId, String teamId, java.util.Collection<String> teamsUserIds) {
+		return this.jdbc.sql("""
+				UPDATE team_member SET removed = true, updated_at = now()
+				WHERE tenant_id = :tenant AND team_id = :team AND NOT removed AND NOT (teams_user_id = ANY (:users))
+				""")
+			.param("tenant", tenantId)
+			.param("team", teamId)
+			.param("users", teamsUserIds.toArray(new String[0]))
+			.update();
+	}
+
 	/** Current members of a team. */
 	public List<TeamMember> members(String tenantId, String teamId) {
 		return this.jdbc.sql("""

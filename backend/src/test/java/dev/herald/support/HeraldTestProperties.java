@@ -28,6 +28,9 @@ public final class HeraldTestProperties {
 		registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
 		// A bootstrap Admin by immutable object id (TrustIntegrationTests).
 		registry.add("herald.security.admins", () -> BOOTSTRAP_ADMIN_OID);
+		// The roster refresh looks for a due team twice a second; a roster is due after
+		// the default day, so only a test that makes a team due sees one (#27).
+		registry.add("herald.bot.roster-refresh.tick", () -> "500ms");
 		// The setting of the removed Entra channel-token path, pointed at keys tests can
 		// sign with: TrustBotIntegrationTests proves it opens no door any more.
 		registry.add("herald.teams.entra-open-id-metadata-url", () -> TestChannel.get().openIdMetadataUrl());

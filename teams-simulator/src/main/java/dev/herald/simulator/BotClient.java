@@ -19,15 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Posts signed activities to the bot's messaging endpoint, like Teams does, with bounded
- * background retries while the bot is down.
+ * Posts signed activities to the bot's messaging endpoint, like Teams does: a callback
+ * the bot does not answer 2xx is re-posted once, after 15 s ({@link Callbacks}), then
+ * dropped; activities can be delivered twice with the same id.
  */
 final class BotClient implements AutoCloseable {
 
-	/** Backoff before retry n (ms); after the last one the delivery is dropped. */
-	private static final long[] BACKOFF = { 500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 30_000, 30_000 };
-
 	private final TeamsSimulator sim;
+
+	/** Second copies of activities, posted alongside the first. */
+	private final ExecutorService copies;
 
 	private final HttpClient http;
 
@@ -49,6 +50,8 @@ final class BotClient implements AutoCloseable {
 		AtomicInteger n = new AtomicInteger();
 		this.posters = Executors.newFixedThreadPool(16, (r) -> daemon(r, "teams-sim-poster-" + n.incrementAndGet()));
 		this.retries = Executors.newSingleThreadScheduledExecutor((r) -> daemon(r, "teams-sim-retry"));
+		AtomicInteger c = new AtomicInteger();
+		this.copies = Executors.newCachedThreadPool((r) -> daemon(r, "teams-sim-duplicate-" + c.incrementAndGet()));
 		this.http = HttpClient.newBuilder()
 			.connectTimeout(Duration.ofSeconds(5))
 			// The client keeps its own executor: posters block in send(), and completions
@@ -64,8 +67,27 @@ final class BotClient implements AutoCloseable {
 		return t;
 	}
 
-	/** Posts one activity now, synchronously; never throws. */
+	/**
+	 * Posts one activity now, synchronously, as Teams does: a second copy (same id) at
+	 * the same time when duplicates are on, and the answer to an invoke checked (the
+	 * copy's too). Never throws; the result is the first copy's.
+	 */
 	Result post(Map<String, Object> activity, Duration timeout) {
+		CompletableFuture<Result> copy = null;
+		if (this.sim.callbacks.duplicate && !this.copies.isShutdown()) {
+			this.sim.callbacks.duplicatesPosted.incrementAndGet();
+			copy = CompletableFuture.supplyAsync(() -> send(activity, timeout), this.copies);
+		}
+		Result result = send(activity, timeout);
+		this.sim.callbacks.checkInvokeAnswer(activity, result);
+		if (copy != null) {
+			this.sim.callbacks.checkInvokeAnswer(activity, copy.join());
+		}
+		return result;
+	}
+
+	/** One HTTP post of an activity; never throws. */
+	private Result send(Map<String, Object> activity, Duration timeout) {
 		String endpoint = this.sim.botEndpoint();
 		if (endpoint == null) {
 			return new Result(0, null, "no bot endpoint configured");
@@ -97,8 +119,8 @@ final class BotClient implements AutoCloseable {
 
 	/**
 	 * Delivers activities in order; the returned future completes after the first attempt
-	 * (true when all were accepted). Failed posts are retried in the background with
-	 * backoff, a bounded number of times.
+	 * (true when all were accepted). What the bot did not take is re-posted once, in the
+	 * background after {@link Callbacks#retryDelay}, then dropped, as Teams does.
 	 */
 	CompletableFuture<Boolean> deliver(List<Map<String, Object>> activities) {
 		if (this.sim.botEndpoint() == null) {
@@ -116,10 +138,14 @@ final class BotClient implements AutoCloseable {
 			if (!r.ok()) {
 				this.sim.stats.callbacksFailed.incrementAndGet();
 				first.complete(false);
-				if (retry < BACKOFF.length && !this.posters.isShutdown()) {
+				if (retry == 0 && !this.posters.isShutdown()) {
 					this.sim.stats.callbacksRetried.incrementAndGet();
+					this.sim.callbacks.rePosted.incrementAndGet();
 					this.retries.schedule(() -> this.posters.execute(() -> attempt(pending, retry + 1, first)),
-							BACKOFF[retry], TimeUnit.MILLISECONDS);
+							this.sim.callbacks.retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+				}
+				else {
+					this.sim.callbacks.dropped.addAndGet(pending.size());
 				}
 				return;
 			}
@@ -138,6 +164,7 @@ final class BotClient implements AutoCloseable {
 	public void close() {
 		this.retries.shutdownNow();
 		this.posters.shutdownNow();
+		this.copies.shutdownNow();
 	}
 
 	// ---- activity builders ----
@@ -182,6 +209,44 @@ final class BotClient implements AutoCloseable {
 						Json.obj("id", team.threadId(), "name", team.displayName(), "aadGroupId", team.groupId()),
 						"eventType", "teamMemberAdded", "tenant", Json.obj("id", this.sim.tenantId())));
 		return update;
+	}
+
+	/**
+	 * A team {@code conversationUpdate} (on the General channel, {@code channelData.team}
+	 * and {@code eventType}) with the given members added or removed.
+	 */
+	Map<String, Object> teamEvent(SimTeam team, SimUser by, String eventType, List<Map<String, Object>> added,
+			List<Map<String, Object>> removed) {
+		Map<String, Object> update = base("conversationUpdate", eventId(), by);
+		if (!added.isEmpty()) {
+			update.put("membersAdded", added);
+		}
+		if (!removed.isEmpty()) {
+			update.put("membersRemoved", removed);
+		}
+		update.put("conversation", Json.obj("isGroup", true, "conversationType", "channel", "tenantId",
+				this.sim.tenantId(), "id", team.general().id()));
+		update.put("channelData",
+				Json.obj("team",
+						Json.obj("id", team.threadId(), "name", team.displayName(), "aadGroupId", team.groupId()),
+						"eventType", eventType, "tenant", Json.obj("id", this.sim.tenantId())));
+		return update;
+	}
+
+	/** What Teams posts when the app is removed from a team. */
+	List<Map<String, Object>> teamUninstallActivities(SimTeam team, SimUser by) {
+		Map<String, Object> install = base("installationUpdate", eventId(), by);
+		install.put("action", "remove");
+		install.put("conversation", Json.obj("isGroup", true, "conversationType", "channel", "tenantId",
+				this.sim.tenantId(), "id", team.general().id()));
+		install.put("channelData",
+				Json.obj("team",
+						Json.obj("id", team.threadId(), "name", team.displayName(), "aadGroupId", team.groupId()),
+						"channel", Json.obj("id", team.general().id()), "tenant", Json.obj("id", this.sim.tenantId()),
+						"source", Json.obj("name", "message")));
+		Map<String, Object> update = teamEvent(team, by, "teamMemberRemoved", List.of(),
+				List.of(Json.obj("id", "28:" + this.sim.botAppId())));
+		return List.of(install, update);
 	}
 
 	List<Map<String, Object>> uninstallActivities(SimUser user) {

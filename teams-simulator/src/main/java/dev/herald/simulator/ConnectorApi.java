@@ -342,7 +342,7 @@ final class ConnectorApi {
 			return result;
 		}
 		SimTeam team = this.sim.tenant.team(c.channel.teamId());
-		for (String id : team.memberUserIds()) {
+		for (String id : this.sim.teamMembers(team)) {
 			SimUser u = this.sim.tenant.user(id);
 			if (u != null) {
 				result.add(u);
@@ -398,6 +398,11 @@ final class ConnectorApi {
 		int pageSize = 200;
 		if (req.q("pageSize") != null) {
 			pageSize = Math.max(50, Math.min(500, Integer.parseInt(req.q("pageSize"))));
+		}
+		Integer forced = this.sim.rosters.pageSize;
+		if (forced != null) {
+			// a test's small page, so that a small team's roster spans several pages
+			pageSize = Math.min(pageSize, forced);
 		}
 		int offset = 0;
 		String token = req.q("continuationToken");

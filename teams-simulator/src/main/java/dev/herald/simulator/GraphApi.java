@@ -839,7 +839,7 @@ final class GraphApi {
 		}
 		Set<String> owners = new HashSet<>(t.ownerUserIds());
 		List<SimUser> members = new ArrayList<>();
-		for (String id : t.memberUserIds()) {
+		for (String id : this.sim.teamMembers(t)) {
 			SimUser u = this.sim.tenant.user(id);
 			if (u != null) {
 				members.add(u);

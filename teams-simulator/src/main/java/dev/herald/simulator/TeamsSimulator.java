@@ -79,6 +79,12 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	final BotClient bot;
 
+	/** How callbacks reach the bot: re-post, duplicates, invoke answers checked. */
+	final Callbacks callbacks = new Callbacks();
+
+	/** Roster changes after the seed. */
+	final Rosters rosters = new Rosters();
+
 	private final HttpServer server;
 
 	private final ThreadPoolExecutor executor;
@@ -238,6 +244,7 @@ public final class TeamsSimulator implements AutoCloseable {
 		new GraphApi(this).register(this.router);
 		new AdminApi(this).register(this.router);
 		this.identity.register(this.router);
+		new CallbackAdminApi(this).register(this.router);
 		this.server.start();
 		this.port = this.server.getAddress().getPort();
 	}
@@ -807,10 +814,8 @@ public final class TeamsSimulator implements AutoCloseable {
 			return false;
 		}
 		this.teamsWithBot.add(team.id());
-		this.sharingTeamWithBot.addAll(team.memberUserIds());
-		SimUser by = this.tenant
-			.user(team.ownerUserIds().isEmpty() ? team.memberUserIds().get(0) : team.ownerUserIds().get(0));
-		this.bot.deliver(List.of(this.bot.teamInstallActivity(team, by))).join();
+		this.sharingTeamWithBot.addAll(teamMembers(team));
+		this.bot.deliver(List.of(this.bot.teamInstallActivity(team, teamActor(team)))).join();
 		return true;
 	}
 
@@ -820,10 +825,172 @@ public final class TeamsSimulator implements AutoCloseable {
 	 */
 	CompletableFuture<Boolean> installInTeamAsync(SimTeam team) {
 		this.teamsWithBot.add(team.id());
-		this.sharingTeamWithBot.addAll(team.memberUserIds());
-		SimUser by = this.tenant
+		this.sharingTeamWithBot.addAll(teamMembers(team));
+		return this.bot.deliver(List.of(this.bot.teamInstallActivity(team, teamActor(team))));
+	}
+
+	// ---- team uninstalls and roster changes (#27) ----
+
+	/** Who Teams names as having done something to a team: its first owner. */
+	private SimUser teamActor(SimTeam team) {
+		return this.tenant
 			.user(team.ownerUserIds().isEmpty() ? team.memberUserIds().get(0) : team.ownerUserIds().get(0));
-		return this.bot.deliver(List.of(this.bot.teamInstallActivity(team, by)));
+	}
+
+	private SimTeam requireTeam(String teamId) {
+		SimTeam team = this.tenant.team(teamId);
+		if (team == null) {
+			throw new IllegalArgumentException("Unknown team: " + teamId);
+		}
+		return team;
+	}
+
+	/** A team's members now (the seed plus later changes). */
+	public List<String> teamMembers(SimTeam team) {
+		return this.rosters.members(team);
+	}
+
+	/** Rebuilds who shares a team with the bot, after a team or a member left. */
+	private synchronized void recomputeSharing() {
+		Set<String> sharing = new java.util.HashSet<>();
+		for (String id : this.teamsWithBot) {
+			SimTeam t = this.tenant.team(id);
+			if (t != null) {
+				sharing.addAll(teamMembers(t));
+			}
+		}
+		this.sharingTeamWithBot.retainAll(sharing);
+		this.sharingTeamWithBot.addAll(sharing);
+	}
+
+	/**
+	 * As if a team owner removed the app from a team: its channels refuse the bot's posts
+	 * again (403), and Teams posts {@code installationUpdate} (remove) and the team's
+	 * {@code conversationUpdate} with the bot in {@code membersRemoved}; waits for the
+	 * first delivery attempt. Returns false when the app was not in the team.
+	 */
+	public boolean uninstallFromTeam(String teamId) {
+		SimTeam team = requireTeam(teamId);
+		boolean was = this.teamsWithBot.remove(team.id());
+		recomputeSharing();
+		if (was) {
+			this.bot.deliver(this.bot.teamUninstallActivities(team, teamActor(team))).join();
+		}
+		return was;
+	}
+
+	/**
+	 * As if the team was deleted: the app goes with it and Teams posts the team's
+	 * {@code conversationUpdate} with {@code eventType: teamDeleted} (when the app was in
+	 * it). Graph still lists the team (a deleted group lingers); {@link #restoreRosters}
+	 * forgets the deletion.
+	 */
+	public boolean deleteTeam(String teamId) {
+		SimTeam team = requireTeam(teamId);
+		this.rosters.markDeleted(team);
+		boolean was = this.teamsWithBot.remove(team.id());
+		recomputeSharing();
+		if (was) {
+			this.bot.deliver(List.of(this.bot.teamEvent(team, teamActor(team), "teamDeleted", List.of(), List.of())))
+				.join();
+		}
+		return was;
+	}
+
+	/** Whether {@link #deleteTeam} deleted this team. */
+	public boolean isTeamDeleted(String teamId) {
+		SimTeam team = this.tenant.team(teamId);
+		return team != null && this.rosters.deleted(team);
+	}
+
+	/**
+	 * Adds a person to a team. When the app is in the team and {@code notify} is true,
+	 * Teams posts {@code conversationUpdate} ({@code eventType: teamMemberAdded}, the
+	 * person in {@code membersAdded}); {@code notify: false} is an event that was lost.
+	 * Returns false when they already were a member.
+	 */
+	public boolean addTeamMember(String teamId, String aadObjectId, boolean notify) {
+		SimTeam team = requireTeam(teamId);
+		SimUser u = requireUser(aadObjectId);
+		boolean changed = this.rosters.add(team, u.id());
+		if (changed && this.teamsWithBot.contains(team.id())) {
+			this.sharingTeamWithBot.add(u.id());
+			if (notify) {
+				this.bot.deliver(List.of(this.bot.teamEvent(team, teamActor(team), "teamMemberAdded",
+						List.of(Json.obj("id", u.teamsUserId(), "aadObjectId", u.id())), List.of())))
+					.join();
+			}
+		}
+		return changed;
+	}
+
+	/**
+	 * Removes a person from a team; the event ({@code teamMemberRemoved},
+	 * {@code membersRemoved}) as for {@link #addTeamMember}.
+	 */
+	public boolean removeTeamMember(String teamId, String aadObjectId, boolean notify) {
+		SimTeam team = requireTeam(teamId);
+		SimUser u = requireUser(aadObjectId);
+		boolean changed = this.rosters.remove(team, u.id());
+		if (changed) {
+			recomputeSharing();
+		}
+		if (changed && notify && this.teamsWithBot.contains(team.id())) {
+			this.bot.deliver(List.of(this.bot.teamEvent(team, teamActor(team), "teamMemberRemoved", List.of(),
+					List.of(Json.obj("id", u.teamsUserId(), "aadObjectId", u.id())))))
+				.join();
+		}
+		return changed;
+	}
+
+	/** Puts every team's roster back as seeded, without events (test clean-up). */
+	public void restoreRosters() {
+		this.rosters.restore();
+		recomputeSharing();
+	}
+
+	/**
+	 * The largest page of {@code GET /v3/conversations/{id}/pagedmembers}, below Teams'
+	 * floor of 50 too; null restores Teams' clamp (50..500).
+	 */
+	public void setRosterPageSize(Integer pageSize) {
+		if (pageSize != null && pageSize < 1) {
+			throw new IllegalArgumentException("page size must be at least 1");
+		}
+		this.rosters.pageSize = pageSize;
+	}
+
+	// ---- Teams' callback behaviour (#27) ----
+
+	/**
+	 * How long Teams waits before its one re-post of a callback the bot did not answer
+	 * 2xx (15 s, as Teams; tests shorten it).
+	 */
+	public void setCallbackRetryDelay(java.time.Duration delay) {
+		this.callbacks.retryDelay = (delay != null) ? delay : Callbacks.TEAMS_RETRY_DELAY;
+	}
+
+	/**
+	 * Whether every activity (callbacks, messages, invokes) is posted to the bot twice
+	 * with the same id, at the same time, as Teams sometimes does.
+	 */
+	public void setDuplicateActivities(boolean duplicate) {
+		this.callbacks.duplicate = duplicate;
+	}
+
+	/**
+	 * Answers to {@code adaptiveCard/action} invokes Teams could not use (wrong status or
+	 * body shape), oldest first: {@code at, activityId, status, body, problem}.
+	 */
+	public List<Map<String, Object>> invalidInvokeAnswers() {
+		return this.callbacks.invokeErrors();
+	}
+
+	/**
+	 * Callback counters: re-posts, drops, duplicates, invoke answers checked and invalid.
+	 */
+	public Map<String, Object> callbackStats() {
+		return this.callbacks.toMap();
 	}
 
 	/** Teams (Graph ids) that had the app at start, without any callback. */
@@ -1183,6 +1350,7 @@ public final class TeamsSimulator implements AutoCloseable {
 		m.put("conversationsWithActivities", active);
 		m.put("installedUsers", this.installed.size());
 		m.put("teamsWithApp", this.teamsWithBot.size());
+		m.put("callbackBehaviour", this.callbacks.toMap());
 		return m;
 	}
 
@@ -1191,6 +1359,7 @@ public final class TeamsSimulator implements AutoCloseable {
 		this.conversations.clear();
 		this.stats.reset();
 		this.identity.reset();
+		this.callbacks.reset();
 		applyLimits(this.config.limits());
 	}
 

@@ -102,6 +102,12 @@ final class UserActions {
 		activity.put("replyToId", entry.id);
 		BotClient.Result r = this.sim.bot.post(activity, Duration.ofSeconds(30));
 		Map<String, Object> result = result(r);
+		if ("execute".equals(kind)) {
+			String problem = Callbacks.invokeProblem(r);
+			if (problem != null) {
+				result.put("invalidInvokeAnswer", problem);
+			}
+		}
 		if ("execute".equals(kind) && r.ok() && r.body() != null && !r.body().isBlank()) {
 			try {
 				Map<String, Object> response = Json.parseObject(r.body());
@@ -127,6 +133,56 @@ final class UserActions {
 	Map<String, Object> message(SimUser user, String text) {
 		Map<String, Object> activity = this.sim.bot.base("message", this.sim.nextActivityId(), user);
 		activity.put("text", text);
+		activity.put("textFormat", "plain");
+		Map<String, Object> result = result(this.sim.bot.post(activity, Duration.ofSeconds(30)));
+		result.put("activity", activity);
+		return result;
+	}
+
+	/**
+	 * Someone posts in a channel and @mentions the bot (Teams sends a bot only channel
+	 * messages that mention it), possibly @mentioning others. With
+	 * {@code withAadObjectIds} false, neither the sender nor the people mentioned carry
+	 * {@code aadObjectId}, as some Teams clients send them: the bot has to ask the
+	 * conversation's members who they are.
+	 */
+	Map<String, Object> channelMessage(SimChannel channel, SimUser from, String text, List<SimUser> mentioned,
+			boolean withAadObjectIds) {
+		SimTeam team = this.sim.tenant.team(channel.teamId());
+		if (!this.sim.isInstalledInTeam(team.id())) {
+			throw new IllegalArgumentException(
+					"The app is not in team " + team.displayName() + ": Teams delivers no channel messages to it");
+		}
+		Map<String, Object> activity = this.sim.bot.base("message", this.sim.nextActivityId(), from);
+		String root = channel.id() + ";messageid=" + activity.get("id");
+		activity.put("conversation",
+				Json.obj("isGroup", true, "conversationType", "channel", "tenantId", this.sim.tenantId(), "id", root));
+		activity.put("channelData",
+				Json.obj("team",
+						Json.obj("id", team.threadId(), "name", team.displayName(), "aadGroupId", team.groupId()),
+						"channel", Json.obj("id", channel.id()), "tenant", Json.obj("id", this.sim.tenantId())));
+		Map<String, Object> sender = Json.obj("id", from.teamsUserId(), "name", from.displayName());
+		if (withAadObjectIds) {
+			sender.put("aadObjectId", from.id());
+		}
+		activity.put("from", sender);
+		List<Object> entities = new java.util.ArrayList<>();
+		StringBuilder body = new StringBuilder("<at>Herald</at> ");
+		entities.add(Json.obj("type", "mention", "text", "<at>Herald</at>", "mentioned",
+				Json.obj("id", "28:" + this.sim.botAppId(), "name", "Herald")));
+		for (SimUser m : mentioned) {
+			Map<String, Object> who = Json.obj("id", m.teamsUserId(), "name", m.displayName());
+			if (withAadObjectIds) {
+				who.put("aadObjectId", m.id());
+			}
+			String at = "<at>" + m.displayName() + "</at>";
+			entities.add(Json.obj("type", "mention", "text", at, "mentioned", who));
+			body.append(at).append(' ');
+		}
+		entities.add(Json.obj("type", "clientInfo", "locale", from.teamsLocale(), "country", from.country(), "platform",
+				"Web", "timezone", "UTC"));
+		activity.put("entities", entities);
+		activity.put("text", body.append((text != null) ? text : "").toString().strip());
 		activity.put("textFormat", "plain");
 		Map<String, Object> result = result(this.sim.bot.post(activity, Duration.ofSeconds(30)));
 		result.put("activity", activity);

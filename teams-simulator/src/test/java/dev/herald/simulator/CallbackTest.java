@@ -122,13 +122,16 @@ class CallbackTest {
 	}
 
 	@Test
-	void deliveryIsRetriedWhileTheBotIsDown() throws Exception {
-		this.bot.failuresLeft.set(2);
+	void aCallbackTheBotDidNotTakeIsRepostedOnceAfterTheDelay() throws Exception {
+		this.sim.setCallbackRetryDelay(java.time.Duration.ofMillis(400));
+		this.bot.failuresLeft.set(1);
 		SimUser user = this.sim.tenant().users().get(5);
+		long t0 = System.nanoTime();
 		this.sim.installForUser(user.id());
 		assertThat(this.bot.take().activity()).containsEntry("type", "installationUpdate");
+		assertThat((System.nanoTime() - t0) / 1_000_000).as("re-posted after the delay").isGreaterThanOrEqualTo(400);
 		assertThat(this.bot.take().activity()).containsEntry("type", "conversationUpdate");
-		assertThat((Map<String, Object>) this.sim.stats().get("callbacks")).containsEntry("retried", 2L);
+		assertThat((Map<String, Object>) this.sim.stats().get("callbacks")).containsEntry("retried", 1L);
 	}
 
 	@Test

@@ -1,0 +1,192 @@
+package dev.herald.bot;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.herald.simulator.SimTeam;
+import dev.herald.simulator.SimUser;
+import dev.herald.support.Await;
+import dev.herald.support.IntegrationTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Teams after the first sync (#27): rosters of many pages, members added and removed with
+ * their events, the periodic refresh catching events that were lost, Herald removed from
+ * a team or the team deleted. The simulator's rosters and installs are put back after
+ * each test.
+ */
+class TeamChangesIntegrationTests extends IntegrationTest {
+
+	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	@AfterEach
+	void putTheTenantBack() {
+		this.simulator.setRosterPageSize(null);
+		for (SimTeam team : List.of(team(6), team(7))) {
+			if (this.simulator.isInstalledInTeam(team.id())) {
+				this.simulator.uninstallFromTeam(team.id());
+			}
+		}
+		this.simulator.restoreRosters();
+	}
+
+	@Test
+	void aRosterOfManyPagesIsReadToTheEnd() {
+		SimTeam team = team(6);
+		assertThat(team.memberUserIds()).as("more members than one page holds").hasSizeGreaterThan(6);
+		this.simulator.setRosterPageSize(3);
+		this.simulator.installInTeam(team.id());
+		Await.until(WAIT, "every page of the roster stored",
+				() -> members(team) == this.simulator.teamMembers(team).size());
+		Await.until(WAIT, "the roster marked read in full",
+				() -> this.jdbc.sql("SELECT synced_at IS NOT NULL FROM team_roster WHERE team_id = :team")
+					.param("team", team.threadId())
+					.query(Boolean.class)
+					.optional()
+					.orElse(false));
+	}
+
+	@Test
+	void memberEventsKeepTheRosterCurrent() {
+		SimTeam team = installedAndSynced(7);
+		SimUser newcomer = outsider(team, 0);
+		String leaver = team.memberUserIds().get(1);
+		this.simulator.addTeamMember(team.id(), newcomer.id(), true);
+		Await.until(WAIT, "the newcomer stored", () -> member(team, newcomer.id()).equals("present"));
+		this.simulator.removeTeamMember(team.id(), leaver, true);
+		Await.until(WAIT, "the leaver marked", () -> member(team, leaver).equals("removed"));
+		this.simulator.addTeamMember(team.id(), leaver, true);
+		Await.until(WAIT, "the leaver back", () -> member(team, leaver).equals("present"));
+	}
+
+	@Test
+	void theRefreshCatchesChangesWhoseEventsWereLost() throws InterruptedException {
+		SimTeam team = installedAndSynced(7);
+		SimUser newcomer = outsider(team, 1);
+		String leaver = team.memberUserIds().get(2);
+		this.simulator.addTeamMember(team.id(), newcomer.id(), false);
+		this.simulator.removeTeamMember(team.id(), leaver, false);
+		Thread.sleep(1_500); // a few refresh ticks: the roster is not due yet
+		assertThat(member(team, newcomer.id())).isEqualTo("unknown");
+		assertThat(member(team, leaver)).isEqualTo("present");
+
+		// A day later, as far as the refresh can tell.
+		this.jdbc.sql("UPDATE team_roster SET next_sync_at = now() WHERE team_id = :team")
+			.param("team", team.threadId())
+			.update();
+		Await.until(WAIT, "the refresh read the roster again",
+				() -> member(team, newcomer.id()).equals("present") && member(team, leaver).equals("removed"));
+		assertThat(
+				this.jdbc.sql("SELECT next_sync_at > now() + interval '23 hours' FROM team_roster WHERE team_id = :t")
+					.param("t", team.threadId())
+					.query(Boolean.class)
+					.single())
+			.as("due again a day later")
+			.isTrue();
+	}
+
+	@Test
+	void removingHeraldOrDeletingTheTeamMarksItsChannels() {
+		SimTeam team = installedAndSynced(6);
+		this.simulator.uninstallFromTeam(team.id());
+		Await.until(WAIT, "channels uninstalled", () -> activeChannels(team) == 0);
+		assertThat(this.jdbc.sql("SELECT count(*) FROM team_roster WHERE team_id = :t")
+			.param("t", team.threadId())
+			.query(Long.class)
+			.single()).as("no refresh of a team Herald left").isZero();
+
+		this.simulator.installInTeam(team.id());
+		Await.until(WAIT, "channels active again", () -> activeChannels(team) == team.channels().size());
+		this.simulator.deleteTeam(team.id());
+		Await.until(WAIT, "channels of the deleted team uninstalled", () -> activeChannels(team) == 0);
+	}
+
+	@Test
+	void channelSendersAndMentionsWithoutEntraIdsAreAskedOfTheConversation() {
+		SimTeam team = installedAndSynced(7);
+		// Joined while their events were lost: Herald cannot know them from its roster.
+		SimUser sender = outsider(team, 2);
+		SimUser mentioned = outsider(team, 3);
+		this.simulator.addTeamMember(team.id(), sender.id(), false);
+		this.simulator.addTeamMember(team.id(), mentioned.id(), false);
+		String body = "{\"from\":\"" + sender.id() + "\",\"text\":\"see this\",\"mentions\":[\"" + mentioned.id()
+				+ "\"],\"withAadObjectIds\":false}";
+		assertThat(simulatorPost("/_sim/channels/" + team.channels().get(1).id() + "/messages", body))
+			.contains("\"status\":200");
+		Await.until(WAIT, "sender and mention stored with their Entra ids",
+				() -> member(team, sender.id()).equals("present") && member(team, mentioned.id()).equals("present"));
+	}
+
+	private SimTeam installedAndSynced(int index) {
+		SimTeam team = team(index);
+		this.simulator.installInTeam(team.id());
+		Await.until(WAIT, "roster stored", () -> members(team) == this.simulator.teamMembers(team).size());
+		return team;
+	}
+
+	/** Teams no other test class uses, without the app at start. */
+	private SimTeam team(int index) {
+		SimTeam team = this.simulator.tenant().teams().get(index);
+		assertThat(this.simulator.teamsWithAppAtStart()).doesNotContain(team.id());
+		return team;
+	}
+
+	private SimUser outsider(SimTeam team, int skip) {
+		return this.simulator.tenant()
+			.users()
+			.stream()
+			.filter((u) -> !u.guest() && !team.memberUserIds().contains(u.id()))
+			.filter((u) -> this.jdbc.sql("SELECT count(*) FROM team_member WHERE teams_user_id = :id")
+				.param("id", u.teamsUserId())
+				.query(Long.class)
+				.single() == 0)
+			.skip(skip)
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private long members(SimTeam team) {
+		return this.jdbc.sql("""
+				SELECT count(*) FROM team_member
+				WHERE team_id = :team AND aad_object_id IS NOT NULL AND NOT removed
+				""").param("team", team.threadId()).query(Long.class).single();
+	}
+
+	/** present, removed or unknown. */
+	private String member(SimTeam team, String aad) {
+		return this.jdbc.sql("""
+				SELECT CASE WHEN removed THEN 'removed' ELSE 'present' END FROM team_member
+				WHERE team_id = :team AND aad_object_id = :aad
+				""").param("team", team.threadId()).param("aad", aad).query(String.class).optional().orElse("unknown");
+	}
+
+	private long activeChannels(SimTeam team) {
+		return this.jdbc.sql("""
+				SELECT count(*) FROM conversation WHERE kind = 'channel' AND team_id = :team AND status = 'active'
+				""").param("team", team.threadId()).query(Long.class).single();
+	}
+
+	private String simulatorPost(String path, String json) {
+		try {
+			return java.net.http.HttpClient.newHttpClient()
+				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(this.simulator.baseUrl() + path))
+					.header("Content-Type", "application/json")
+					.POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+					.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+				.body();
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
