@@ -30,7 +30,7 @@ class ModularityTests {
 	// @formatter:off
 			entry("admin", Set.of("announcement", "audience", "audit", "dispatch", "followup", "notification", "security")),
 			entry("announcement", Set.of("audit", "conversation", "security", "teams")),
-			entry("api", Set.of("announcement", "audit", "followup", "optout", "report", "security", "teams")),
+			entry("api", Set.of("audit", "security")),
 			entry("approval", Set.of("announcement", "api", "audience", "audit", "security", "teams")),
 			entry("audience", Set.of("announcement", "audit", "conversation", "graph", "security", "teams")),
 			entry("audit", Set.of("security")),
@@ -41,7 +41,7 @@ class ModularityTests {
 			entry("graph", Set.of("teams")),
 			entry("install", Set.of("announcement", "audience", "conversation", "dispatch", "graph", "pacing", "teams")),
 			entry("notification", Set.of("announcement", "api", "audience", "audit", "dispatch", "security")),
-			entry("optout", Set.of()),
+			entry("optout", Set.of("audit", "security", "teams")),
 			entry("pacing", Set.of()),
 			entry("report", Set.of("announcement", "followup", "security")),
 			entry("security", Set.of()),
