@@ -35,9 +35,8 @@ class TableOwnershipTests {
 	static final Map<String, String> OWNERS = Map.ofEntries(entry("announcement", "announcement"),
 			entry("announcement_audience", "audience"), entry("announcement_image", "announcement"),
 			entry("announcement_template", "announcement"), entry("api_client", "api"), entry("app_install", "install"),
-			// Created by the audience module for every feature's keys; admin's keys go
-			// through its AppSettings.
-			entry("app_setting", "audience"), entry("bot_text", "bot"), entry("bot_welcome", "bot"),
+			// Every feature's keys, written through the settings module's AppSettings.
+			entry("app_setting", "settings"), entry("bot_text", "bot"), entry("bot_welcome", "bot"),
 			entry("card_response", "bot"), entry("conversation", "conversation"), entry("delivery", "dispatch"),
 			entry("directory_sync", "audience"), entry("directory_user", "audience"), entry("idempotency_key", "api"),
 			entry("notification", "notification"), entry("notification_recipient", "notification"),

@@ -5,8 +5,8 @@ import java.util.List;
 
 import jakarta.validation.Valid;
 
-import dev.herald.audience.AppSettings;
 import dev.herald.security.SecurityProperties;
+import dev.herald.settings.AppSettings;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;

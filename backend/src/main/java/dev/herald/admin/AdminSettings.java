@@ -3,15 +3,15 @@ package dev.herald.admin;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.herald.audience.AppSettings;
 import dev.herald.dispatch.DispatchProperties;
+import dev.herald.settings.AppSettings;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The admin page's settings in the shared {@code app_setting} key/value table, which the
- * audience module owns and writes ({@link AppSettings}). Guests and proactive install are
+ * settings module owns and writes ({@link AppSettings}). Guests and proactive install are
  * the audience module's keys; the send rate and the retention are this module's.
  */
 @Component

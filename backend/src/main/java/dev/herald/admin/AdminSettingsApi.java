@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
 import dev.herald.security.Actor;
+import dev.herald.settings.AppSettings;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.validation.annotation.Validated;
@@ -29,9 +30,9 @@ class AdminSettingsApi {
 
 	private final AdminSettings settings;
 
-	private final dev.herald.audience.AppSettings audience;
+	private final AppSettings audience;
 
-	AdminSettingsApi(AdminSettings settings, dev.herald.audience.AppSettings audience) {
+	AdminSettingsApi(AdminSettings settings, AppSettings audience) {
 		this.settings = settings;
 		this.audience = audience;
 	}
@@ -65,10 +66,10 @@ class AdminSettingsApi {
 			values.put(AdminSettings.RETENTION_DAYS, change.retentionDays().toString());
 		}
 		if (change.allowGuests() != null) {
-			values.put(dev.herald.audience.AppSettings.ALLOW_GUESTS, change.allowGuests().toString());
+			values.put(AppSettings.ALLOW_GUESTS, change.allowGuests().toString());
 		}
 		if (change.proactiveInstall() != null) {
-			values.put(dev.herald.audience.AppSettings.PROACTIVE_INSTALL, change.proactiveInstall().toString());
+			values.put(AppSettings.PROACTIVE_INSTALL, change.proactiveInstall().toString());
 		}
 		this.settings.change(values, Actor.of(admin));
 		return get();

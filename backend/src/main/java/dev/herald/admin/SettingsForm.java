@@ -1,5 +1,7 @@
 package dev.herald.admin;
 
+import dev.herald.settings.AppSettings;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,7 +37,7 @@ public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Bool
 	/** Audiences above this many people are "large" until an admin says otherwise. */
 	static final int DEFAULT_APPROVAL_THRESHOLD = 1000;
 
-	static SettingsForm from(AdminSettings settings, dev.herald.audience.AppSettings audience) {
+	static SettingsForm from(AdminSettings settings, AppSettings audience) {
 		return new SettingsForm(integer(settings, AdminSettings.RATE_PER_SECOND, 50), audience.proactiveInstall(),
 				audience.allowGuests(), retentionDays(settings), settings.get(AdminSettings.APPROVAL).orElse("off"),
 				integer(settings, AdminSettings.APPROVAL_THRESHOLD, DEFAULT_APPROVAL_THRESHOLD),

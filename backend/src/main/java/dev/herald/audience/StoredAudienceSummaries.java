@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import dev.herald.announcement.AudienceSummaries;
 import dev.herald.graph.GraphFailure;
+import dev.herald.settings.AppSettings;
 
 import org.springframework.stereotype.Component;
 
