@@ -29,7 +29,7 @@ class ModularityTests {
 	static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
 	// @formatter:off
 			entry("admin", Set.of("announcement", "audience", "audit", "dispatch", "followup", "notification", "security", "settings")),
-			entry("announcement", Set.of("audit", "conversation", "security", "teams")),
+			entry("announcement", Set.of("audit", "security", "teams")),
 			entry("api", Set.of("audit", "security")),
 			entry("approval", Set.of("announcement", "api", "audience", "audit", "security", "settings", "teams")),
 			entry("audience", Set.of("announcement", "audit", "conversation", "graph", "security", "settings", "teams")),
