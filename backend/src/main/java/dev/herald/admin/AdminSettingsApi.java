@@ -11,8 +11,11 @@ import jakarta.validation.constraints.Pattern;
 import dev.herald.security.Actor;
 import dev.herald.settings.AppSettings;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.security.core.Authentication;
 import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -76,10 +79,9 @@ class AdminSettingsApi {
 	}
 
 	/** An audit retention under the floor: 422, nothing saved. */
-	@org.springframework.web.bind.annotation.ExceptionHandler
-	org.springframework.http.ProblemDetail auditRetentionTooShort(AdminSettings.AuditRetentionTooShortException ex) {
-		org.springframework.http.ProblemDetail problem = org.springframework.http.ProblemDetail
-			.forStatusAndDetail(org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+	@ExceptionHandler
+	ProblemDetail auditRetentionTooShort(AdminSettings.AuditRetentionTooShortException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
 		problem.setTitle("Audit retention too short");
 		problem.setProperty("minimumDays", AdminSettings.AUDIT_RETENTION_FLOOR_DAYS);
 		return problem;

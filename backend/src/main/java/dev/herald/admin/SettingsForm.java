@@ -8,6 +8,7 @@ import java.util.Map;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 /**
  * The settings page.
@@ -23,8 +24,8 @@ import jakarta.validation.constraints.NotNull;
  */
 public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Boolean proactiveInstall,
 		Boolean guestsAllowed, @NotNull @Min(0) @Max(3650) Integer retentionDays,
-		@jakarta.validation.constraints.Pattern(regexp = "off|always|large") String approval,
-		@Min(0) @Max(10_000_000) Integer approvalThreshold, @Min(0) @Max(36500) Integer auditRetentionDays) {
+		@Pattern(regexp = "off|always|large") String approval, @Min(0) @Max(10_000_000) Integer approvalThreshold,
+		@Min(0) @Max(36500) Integer auditRetentionDays) {
 
 	public SettingsForm {
 		proactiveInstall = Boolean.TRUE.equals(proactiveInstall);
