@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.validation.Valid;
 
@@ -23,6 +26,7 @@ import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.validation.BindingResult;
+import org.springframework.validation.FieldError;
 import org.springframework.web.bind.WebDataBinder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.InitBinder;
@@ -255,9 +259,8 @@ class AnnouncementController {
 		// their errors are looked up by row here rather than by path in the template.
 		Map<Integer, List<String>> buttonErrors = new LinkedHashMap<>();
 		if (errors != null) {
-			for (org.springframework.validation.FieldError error : errors.getFieldErrors()) {
-				java.util.regex.Matcher m = java.util.regex.Pattern.compile("^buttons\\[(\\d+)\\]")
-					.matcher(error.getField());
+			for (FieldError error : errors.getFieldErrors()) {
+				Matcher m = Pattern.compile("^buttons\\[(\\d+)\\]").matcher(error.getField());
 				if (m.find()) {
 					buttonErrors.computeIfAbsent(Integer.valueOf(m.group(1)), (k) -> new ArrayList<>())
 						.add(this.messages.getMessage(error, locale));
@@ -296,8 +299,8 @@ class AnnouncementController {
 		// Not ${content.language}: in the layout, "content" names the page fragment.
 		model.addAttribute("contentLanguage", content.language());
 		model.addAttribute("languages", VariantSelector.CARD_LANGUAGES);
-		model.addAttribute("emptyLabels", java.util.Collections.nCopies(BUTTON_ROWS, ""));
-		model.addAttribute("emptyAnswers", java.util.Collections.nCopies(CHOICE_ROWS, ""));
+		model.addAttribute("emptyLabels", Collections.nCopies(BUTTON_ROWS, ""));
+		model.addAttribute("emptyAnswers", Collections.nCopies(CHOICE_ROWS, ""));
 		return FORM;
 	}
 

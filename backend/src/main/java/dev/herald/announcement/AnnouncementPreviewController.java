@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import jakarta.validation.constraints.Size;
+
 import dev.herald.security.Roles;
 
 import org.springframework.context.MessageSource;
@@ -57,7 +59,7 @@ class AnnouncementPreviewController {
 	@ResponseBody
 	Map<String, Object> preview(@ModelAttribute("content") AnnouncementContent content,
 			@RequestParam(required = false) Long id,
-			@RequestParam(required = false) @jakarta.validation.constraints.Size(max = 35) String previewVariant,
+			@RequestParam(required = false) @Size(max = 35) String previewVariant,
 			@AuthenticationPrincipal OidcUser user, Locale locale) {
 		long cardId = (id != null) ? id : 0;
 		String createdBy = Roles.userName(user.getClaims());

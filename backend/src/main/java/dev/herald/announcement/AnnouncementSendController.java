@@ -1,5 +1,9 @@
 package dev.herald.announcement;
 
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import dev.herald.security.Actor;
@@ -27,7 +31,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class AnnouncementSendController {
 
 	/** Time zones offered when scheduling (IANA ids, sorted). */
-	private static final List<String> ZONES = java.time.ZoneId.getAvailableZoneIds()
+	private static final List<String> ZONES = ZoneId.getAvailableZoneIds()
 		.stream()
 		.filter((z) -> z.contains("/") && !z.startsWith("Etc/") && !z.startsWith("SystemV/"))
 		.sorted()
@@ -100,7 +104,7 @@ class AnnouncementSendController {
 	String schedule(@PathVariable long id, @RequestParam(defaultValue = "") String at,
 			@RequestParam(defaultValue = "") String zone, RedirectAttributes redirect, Authentication auth) {
 		try {
-			this.governance.schedule(id, java.time.LocalDateTime.parse(at), java.time.ZoneId.of(zone), Actor.of(auth));
+			this.governance.schedule(id, LocalDateTime.parse(at), ZoneId.of(zone), Actor.of(auth));
 			redirect.addFlashAttribute("message", "announcement.scheduled");
 			return "redirect:/announcements/" + id;
 		}
@@ -112,7 +116,7 @@ class AnnouncementSendController {
 			redirect.addFlashAttribute("error", "guardrail.refusedSend");
 			return "redirect:/announcements/" + id;
 		}
-		catch (java.time.DateTimeException | IllegalArgumentException ex) {
+		catch (DateTimeException | IllegalArgumentException ex) {
 			redirect.addFlashAttribute("error", "announcement.scheduleInvalid");
 			return "redirect:/announcements/" + id + "/send";
 		}
@@ -132,9 +136,9 @@ class AnnouncementSendController {
 		if (a.status() != AnnouncementStatus.SCHEDULED || a.scheduledAt() == null || a.scheduledZone() == null) {
 			return null;
 		}
-		java.time.ZoneId zone = java.time.ZoneId.of(a.scheduledZone());
-		return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(a.scheduledAt().atZone(zone))
-				+ " (" + zone.getId() + ")";
+		ZoneId zone = ZoneId.of(a.scheduledZone());
+		return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(a.scheduledAt().atZone(zone)) + " ("
+				+ zone.getId() + ")";
 	}
 
 	@PostMapping("/{id}/pause")
