@@ -79,9 +79,8 @@ class ModularityTests {
 
 	@Test
 	void moduleDocumentationIsGenerated() {
-		// Written under target/ like every test output; docs/refresh-module-docs.sh
-		// copies
-		// it into docs/modules/.
+		// Written under target/ like every test output;
+		// docs/refresh-module-docs.sh copies it into docs/modules/.
 		new Documenter(MODULES, Documenter.Options.defaults().withOutputFolder("target/spring-modulith-docs"))
 			.writeModulesAsPlantUml()
 			.writeIndividualModulesAsPlantUml()

@@ -45,9 +45,8 @@ class TableOwnershipTests {
 			// The audience's staging relations; dispatch moves them into the ledger.
 			entry("audience_snapshot", "audience"), entry("audience_snapshot_member", "audience"),
 			entry("freeze_claim", "dispatch"),
-			// Kept by database triggers as outcomes and responses are written; read by
-			// the
-			// report.
+			// Kept by database triggers as outcomes and responses are written;
+			// read by the report.
 			entry("delivery_rate", "report"), entry("failure_tally", "report"), entry("response_tally", "report"),
 			entry("read_tally", "report"), entry("variant_tally", "report"), entry("test_card_response", "bot"),
 			entry("follow_up", "followup"), entry("follow_up_item", "followup"),
