@@ -35,9 +35,8 @@ class TableOwnershipTests {
 	static final Map<String, String> OWNERS = Map.ofEntries(entry("announcement", "announcement"),
 			entry("announcement_audience", "audience"), entry("announcement_image", "announcement"),
 			entry("announcement_template", "announcement"), entry("api_client", "api"), entry("app_install", "install"),
-			// Created by the audience module for every feature's keys; admin's keys go
-			// through its AppSettings.
-			entry("app_setting", "audience"), entry("bot_text", "bot"), entry("bot_welcome", "bot"),
+			// Every feature's keys, written through the settings module's AppSettings.
+			entry("app_setting", "settings"), entry("bot_text", "bot"), entry("bot_welcome", "bot"),
 			entry("card_response", "bot"), entry("conversation", "conversation"), entry("delivery", "dispatch"),
 			entry("directory_sync", "audience"), entry("directory_user", "audience"), entry("idempotency_key", "api"),
 			entry("notification", "notification"), entry("notification_recipient", "notification"),
@@ -46,9 +45,8 @@ class TableOwnershipTests {
 			// The audience's staging relations; dispatch moves them into the ledger.
 			entry("audience_snapshot", "audience"), entry("audience_snapshot_member", "audience"),
 			entry("freeze_claim", "dispatch"),
-			// Kept by database triggers as outcomes and responses are written; read by
-			// the
-			// report.
+			// Kept by database triggers as outcomes and responses are written;
+			// read by the report.
 			entry("delivery_rate", "report"), entry("failure_tally", "report"), entry("response_tally", "report"),
 			entry("read_tally", "report"), entry("variant_tally", "report"), entry("test_card_response", "bot"),
 			entry("follow_up", "followup"), entry("follow_up_item", "followup"),

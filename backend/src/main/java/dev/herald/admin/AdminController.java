@@ -1,12 +1,15 @@
 package dev.herald.admin;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 
-import dev.herald.audience.AppSettings;
+import dev.herald.security.Actor;
 import dev.herald.security.SecurityProperties;
+import dev.herald.settings.AppSettings;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -72,10 +75,10 @@ class AdminController {
 			return "admin/settings";
 		}
 		// One change, one audit row: the audience module's flags live in the same table.
-		java.util.Map<String, String> values = new java.util.LinkedHashMap<>(form.toSettings());
+		Map<String, String> values = new LinkedHashMap<>(form.toSettings());
 		values.put(AppSettings.PROACTIVE_INSTALL, String.valueOf(form.proactiveInstall()));
 		values.put(AppSettings.ALLOW_GUESTS, String.valueOf(form.guestsAllowed()));
-		this.settings.change(values, dev.herald.security.Actor.of(authentication));
+		this.settings.change(values, Actor.of(authentication));
 		redirect.addFlashAttribute("message", "settings.saved");
 		return "redirect:/admin/settings";
 	}
@@ -87,7 +90,7 @@ class AdminController {
 			redirect.addFlashAttribute("error", "retention.off");
 			return "redirect:/admin/settings";
 		}
-		RetentionPurge.Result result = this.purge.purge(days, dev.herald.security.Actor.of(authentication));
+		RetentionPurge.Result result = this.purge.purge(days, Actor.of(authentication));
 		redirect.addFlashAttribute("purgedAnnouncements", result.announcements());
 		redirect.addFlashAttribute("purgedDeliveries", result.deliveries());
 		return "redirect:/admin/settings";

@@ -1,17 +1,23 @@
 package dev.herald.admin;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
-import dev.herald.audience.AppSettings;
+import dev.herald.audit.AuditAction;
+import dev.herald.audit.AuditLog;
 import dev.herald.dispatch.DispatchProperties;
+import dev.herald.security.Actor;
+import dev.herald.settings.AppSettings;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The admin page's settings in the shared {@code app_setting} key/value table, which the
- * audience module owns and writes ({@link AppSettings}). Guests and proactive install are
+ * settings module owns and writes ({@link AppSettings}). Guests and proactive install are
  * the audience module's keys; the send rate and the retention are this module's.
  */
 @Component
@@ -41,9 +47,9 @@ public class AdminSettings {
 
 	private final AppSettings settings;
 
-	private final dev.herald.audit.AuditLog audit;
+	private final AuditLog audit;
 
-	AdminSettings(AppSettings settings, dev.herald.audit.AuditLog audit) {
+	AdminSettings(AppSettings settings, AuditLog audit) {
 		this.settings = settings;
 		this.audit = audit;
 	}
@@ -62,21 +68,21 @@ public class AdminSettings {
 	 * when nothing changed.
 	 */
 	@Transactional
-	public void change(Map<String, String> values, dev.herald.security.Actor actor) {
+	public void change(Map<String, String> values, Actor actor) {
 		String audit = values.get(AUDIT_RETENTION_DAYS);
 		if (audit != null && !auditRetentionAllowed(Integer.parseInt(audit.trim()))) {
 			throw new AuditRetentionTooShortException(Integer.parseInt(audit.trim()));
 		}
-		java.util.List<String> changes = new java.util.ArrayList<>();
+		List<String> changes = new ArrayList<>();
 		values.forEach((key, value) -> {
 			String before = get(key).orElse(null);
-			if (!java.util.Objects.equals(before, value)) {
+			if (!Objects.equals(before, value)) {
 				changes.add(key + ": " + ((before != null) ? before : "(unset)") + " → " + value);
 			}
 		});
 		putAll(values, actor.name());
 		if (!changes.isEmpty()) {
-			this.audit.record(actor, dev.herald.audit.AuditAction.SETTINGS_CHANGE, null, String.join("; ", changes));
+			this.audit.record(actor, AuditAction.SETTINGS_CHANGE, null, String.join("; ", changes));
 		}
 	}
 

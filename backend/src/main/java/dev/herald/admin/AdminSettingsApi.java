@@ -9,9 +9,13 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
 import dev.herald.security.Actor;
+import dev.herald.settings.AppSettings;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.security.core.Authentication;
 import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -29,9 +33,9 @@ class AdminSettingsApi {
 
 	private final AdminSettings settings;
 
-	private final dev.herald.audience.AppSettings audience;
+	private final AppSettings audience;
 
-	AdminSettingsApi(AdminSettings settings, dev.herald.audience.AppSettings audience) {
+	AdminSettingsApi(AdminSettings settings, AppSettings audience) {
 		this.settings = settings;
 		this.audience = audience;
 	}
@@ -65,20 +69,19 @@ class AdminSettingsApi {
 			values.put(AdminSettings.RETENTION_DAYS, change.retentionDays().toString());
 		}
 		if (change.allowGuests() != null) {
-			values.put(dev.herald.audience.AppSettings.ALLOW_GUESTS, change.allowGuests().toString());
+			values.put(AppSettings.ALLOW_GUESTS, change.allowGuests().toString());
 		}
 		if (change.proactiveInstall() != null) {
-			values.put(dev.herald.audience.AppSettings.PROACTIVE_INSTALL, change.proactiveInstall().toString());
+			values.put(AppSettings.PROACTIVE_INSTALL, change.proactiveInstall().toString());
 		}
 		this.settings.change(values, Actor.of(admin));
 		return get();
 	}
 
 	/** An audit retention under the floor: 422, nothing saved. */
-	@org.springframework.web.bind.annotation.ExceptionHandler
-	org.springframework.http.ProblemDetail auditRetentionTooShort(AdminSettings.AuditRetentionTooShortException ex) {
-		org.springframework.http.ProblemDetail problem = org.springframework.http.ProblemDetail
-			.forStatusAndDetail(org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+	@ExceptionHandler
+	ProblemDetail auditRetentionTooShort(AdminSettings.AuditRetentionTooShortException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
 		problem.setTitle("Audit retention too short");
 		problem.setProperty("minimumDays", AdminSettings.AUDIT_RETENTION_FLOOR_DAYS);
 		return problem;

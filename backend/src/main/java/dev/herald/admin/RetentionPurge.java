@@ -1,12 +1,18 @@
 package dev.herald.admin;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.herald.announcement.AnnouncementImages;
 import dev.herald.audience.AudienceRetention;
+import dev.herald.audit.AuditAction;
+import dev.herald.audit.AuditLog;
 import dev.herald.dispatch.LedgerRetention;
+import dev.herald.followup.FollowUpRetention;
 import dev.herald.notification.NotificationRetention;
+import dev.herald.security.Actor;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -42,13 +48,13 @@ class RetentionPurge {
 
 	private final AdminSettings settings;
 
-	private final dev.herald.audit.AuditLog audit;
+	private final AuditLog audit;
 
-	private final dev.herald.followup.FollowUpRetention followUps;
+	private final FollowUpRetention followUps;
 
 	RetentionPurge(LedgerRetention ledger, ApplicationEventPublisher events, NotificationRetention notifications,
-			AudienceRetention audiences, AnnouncementImages images, AdminSettings settings,
-			dev.herald.audit.AuditLog audit, dev.herald.followup.FollowUpRetention followUps) {
+			AudienceRetention audiences, AnnouncementImages images, AdminSettings settings, AuditLog audit,
+			FollowUpRetention followUps) {
 		this.followUps = followUps;
 		this.ledger = ledger;
 		this.events = events;
@@ -64,7 +70,7 @@ class RetentionPurge {
 	void nightly() {
 		int days = SettingsForm.retentionDays(this.settings);
 		if (days > 0) {
-			Result result = purge(days, dev.herald.security.Actor.system("retention job"));
+			Result result = purge(days, Actor.system("retention job"));
 			log.info("Retention purge: personal data of {} announcements older than {} days deleted ({} deliveries, "
 					+ "{} other rows)", result.announcements(), days, result.deliveries(), result.otherRows());
 		}
@@ -72,16 +78,15 @@ class RetentionPurge {
 
 	/** Purges and records one audit row (also when nothing was old enough). */
 	@Transactional
-	Result purge(int days, dev.herald.security.Actor actor) {
+	Result purge(int days, Actor actor) {
 		LedgerRetention.Purged purged = this.ledger.purge(days);
-		PersonalDataExpired expired = new PersonalDataExpired(purged.announcementIds(), days,
-				new java.util.concurrent.atomic.AtomicInteger());
+		PersonalDataExpired expired = new PersonalDataExpired(purged.announcementIds(), days, new AtomicInteger());
 		this.events.publishEvent(expired);
 		int other = expired.deleted().get() + this.notifications.purge(purged.announcementIds())
 				+ this.audiences.purge(purged.announcementIds(), days) + this.images.purgeUnreferenced(days)
 				+ this.followUps.purge(purged.announcementIds());
 		Result result = new Result(purged.announcementIds().size(), purged.deliveries(), other);
-		this.audit.record(actor, dev.herald.audit.AuditAction.RETENTION_PURGE, null,
+		this.audit.record(actor, AuditAction.RETENTION_PURGE, null,
 				"personal data of " + result.announcements() + " announcements finished over " + days
 						+ " days ago deleted (" + result.deliveries() + " deliveries, " + other + " other rows)");
 		return result;

@@ -1,11 +1,14 @@
 package dev.herald.admin;
 
+import dev.herald.settings.AppSettings;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 /**
  * The settings page.
@@ -21,8 +24,8 @@ import jakarta.validation.constraints.NotNull;
  */
 public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Boolean proactiveInstall,
 		Boolean guestsAllowed, @NotNull @Min(0) @Max(3650) Integer retentionDays,
-		@jakarta.validation.constraints.Pattern(regexp = "off|always|large") String approval,
-		@Min(0) @Max(10_000_000) Integer approvalThreshold, @Min(0) @Max(36500) Integer auditRetentionDays) {
+		@Pattern(regexp = "off|always|large") String approval, @Min(0) @Max(10_000_000) Integer approvalThreshold,
+		@Min(0) @Max(36500) Integer auditRetentionDays) {
 
 	public SettingsForm {
 		proactiveInstall = Boolean.TRUE.equals(proactiveInstall);
@@ -35,7 +38,7 @@ public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Bool
 	/** Audiences above this many people are "large" until an admin says otherwise. */
 	static final int DEFAULT_APPROVAL_THRESHOLD = 1000;
 
-	static SettingsForm from(AdminSettings settings, dev.herald.audience.AppSettings audience) {
+	static SettingsForm from(AdminSettings settings, AppSettings audience) {
 		return new SettingsForm(integer(settings, AdminSettings.RATE_PER_SECOND, 50), audience.proactiveInstall(),
 				audience.allowGuests(), retentionDays(settings), settings.get(AdminSettings.APPROVAL).orElse("off"),
 				integer(settings, AdminSettings.APPROVAL_THRESHOLD, DEFAULT_APPROVAL_THRESHOLD),

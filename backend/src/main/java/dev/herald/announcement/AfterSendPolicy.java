@@ -1,5 +1,6 @@
 package dev.herald.announcement;
 
+import java.util.Locale;
 import java.util.Set;
 
 import dev.herald.audit.AuditAction;
@@ -56,8 +57,8 @@ public class AfterSendPolicy {
 		boolean actor = user != null && user.isAuthenticated()
 				&& user.getAuthorities().stream().map(GrantedAuthority::getAuthority).anyMatch(ACTORS::contains);
 		if (!actor) {
-			throw new AccessDeniedException("Not allowed to " + act.name().toLowerCase(java.util.Locale.ROOT)
-					+ " announcement " + announcement.id());
+			throw new AccessDeniedException(
+					"Not allowed to " + act.name().toLowerCase(Locale.ROOT) + " announcement " + announcement.id());
 		}
 		// Only its owners (or Admins) act on an announcement (#15).
 		this.owners.requireManage(announcement.id(), Actor.of(user));

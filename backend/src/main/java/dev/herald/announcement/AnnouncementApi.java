@@ -6,12 +6,15 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 
 import dev.herald.security.Actor;
 import dev.herald.security.Roles;
@@ -19,7 +22,9 @@ import dev.herald.security.Roles;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -88,13 +93,11 @@ class AnnouncementApi {
 	 * announcement.
 	 */
 	@GetMapping("/{id}/card")
-	java.util.Map<String, Object> card(@PathVariable long id,
-			@RequestParam(required = false) @jakarta.validation.constraints.Size(max = 35) String variant,
+	Map<String, Object> card(@PathVariable long id, @RequestParam(required = false) @Size(max = 35) String variant,
 			Authentication user) {
 		Announcement announcement = this.governance.readable(id, Actor.of(user));
 		if (variant != null && !announcement.content().variants().containsKey(variant)) {
-			throw new org.springframework.web.server.ResponseStatusException(
-					org.springframework.http.HttpStatus.NOT_FOUND, "No variant " + variant);
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No variant " + variant);
 		}
 		VariantSelector.Rendition rendition = (variant != null)
 				? new VariantSelector.Rendition(variant, VariantSelector.cardLanguageFor(variant))
@@ -136,11 +139,11 @@ class AnnouncementApi {
 	 * token; an app without a chat with Herald gets 409.
 	 */
 	@PostMapping("/{id}/test")
-	ResponseEntity<java.util.Map<String, String>> test(@PathVariable long id, Authentication user) {
+	ResponseEntity<Map<String, String>> test(@PathVariable long id, Authentication user) {
 		TestSends.Outcome outcome = this.testSends.send(this.governance.readable(id, Actor.of(user)), claims(user),
 				Actor.of(user));
 		return switch (outcome) {
-			case SENT -> ResponseEntity.accepted().body(java.util.Map.of("outcome", "sent"));
+			case SENT -> ResponseEntity.accepted().body(Map.of("outcome", "sent"));
 			case NO_OBJECT_ID,
 					NO_CHAT ->
 				throw new ResponseStatusException(HttpStatus.CONFLICT,
@@ -151,7 +154,7 @@ class AnnouncementApi {
 	}
 
 	/** Deletes a draft (owners and Admins). */
-	@org.springframework.web.bind.annotation.DeleteMapping("/{id}")
+	@DeleteMapping("/{id}")
 	ResponseEntity<Void> delete(@PathVariable long id, Authentication user) {
 		this.governance.deleteDraft(id, Actor.of(user));
 		return ResponseEntity.noContent().build();
@@ -284,11 +287,11 @@ class AnnouncementApi {
 		return View.of(this.announcements.require(id));
 	}
 
-	private static java.util.Map<String, Object> claims(Authentication user) {
-		if (user instanceof org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken jwt) {
+	private static Map<String, Object> claims(Authentication user) {
+		if (user instanceof JwtAuthenticationToken jwt) {
 			return jwt.getTokenAttributes();
 		}
-		return java.util.Map.of("sub", user.getName());
+		return Map.of("sub", user.getName());
 	}
 
 	/**
@@ -304,13 +307,12 @@ class AnnouncementApi {
 	/**
 	 * A reminder {@code hours} after the send started, to the people {@code who} names.
 	 */
-	record AutoReminder(@NotNull @Min(1) @Max(720) Integer hours, @NotNull @jakarta.validation.constraints.Pattern(
-			regexp = "not-acknowledged|not-voted|not-read") String who) {
+	record AutoReminder(@NotNull @Min(1) @Max(720) Integer hours,
+			@NotNull @Pattern(regexp = "not-acknowledged|not-voted|not-read") String who) {
 	}
 
 	/** A co-author: their Entra object id (or client id) and display name. */
-	record CoAuthor(@NotBlank @jakarta.validation.constraints.Size(max = 200) String id,
-			@jakarta.validation.constraints.Size(max = 200) String name) {
+	record CoAuthor(@NotBlank @Size(max = 200) String id, @Size(max = 200) String name) {
 	}
 
 	/** When to start a scheduled send: wall-clock time and IANA zone of the author. */

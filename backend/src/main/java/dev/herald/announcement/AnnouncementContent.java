@@ -1,10 +1,12 @@
 package dev.herald.announcement;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import jakarta.validation.Valid;
@@ -74,7 +76,7 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 				keptVariants.put(canonical, variant);
 			});
 		}
-		variants = java.util.Collections.unmodifiableMap(keptVariants);
+		variants = Collections.unmodifiableMap(keptVariants);
 		title = trimToNull(title);
 		previewText = trimToNull(previewText);
 		summary = trimToNull(summary);
@@ -198,8 +200,8 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 	 * buttons, poll) passed through {@code fill}; used to fill a stored template's
 	 * placeholders.
 	 */
-	public AnnouncementContent mapTexts(java.util.function.UnaryOperator<String> fill) {
-		java.util.function.UnaryOperator<String> f = (text) -> (text != null) ? fill.apply(text) : null;
+	public AnnouncementContent mapTexts(UnaryOperator<String> fill) {
+		UnaryOperator<String> f = (text) -> (text != null) ? fill.apply(text) : null;
 		return new AnnouncementContent(f.apply(this.title), f.apply(this.summary), this.imageUrl, f.apply(this.author),
 				(this.buttons != null)
 						? this.buttons.stream().map((b) -> new Button(f.apply(b.title()), f.apply(b.url()))).toList()
@@ -210,7 +212,7 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 				mapVariants((v) -> v.mapTexts(f)));
 	}
 
-	private Map<String, Variant> mapVariants(java.util.function.UnaryOperator<Variant> change) {
+	private Map<String, Variant> mapVariants(UnaryOperator<Variant> change) {
 		Map<String, Variant> mapped = new TreeMap<>();
 		this.variants.forEach((tag, variant) -> mapped.put(tag, change.apply(variant)));
 		return mapped;
@@ -321,7 +323,7 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 					&& this.buttonLabels.isEmpty();
 		}
 
-		Variant mapTexts(java.util.function.UnaryOperator<String> f) {
+		Variant mapTexts(UnaryOperator<String> f) {
 			return new Variant(f.apply(this.title), f.apply(this.summary), f.apply(this.previewText),
 					this.buttonLabels.stream().map(f).toList(), f.apply(this.pollQuestion),
 					this.pollChoices.stream().map(f).toList(), f.apply(this.speak), f.apply(this.imageAlt));

@@ -9,10 +9,15 @@ import java.io.InputStream;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Optional;
 
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
@@ -41,13 +46,13 @@ public class AnnouncementImages {
 	private static final long MAX_SOURCE_PIXELS = 25_000_000L;
 
 	/** The formats accepted: what Teams shows. No TIFF, WBMP, BMP or anything exotic. */
-	private static final java.util.Set<String> FORMATS = java.util.Set.of("png", "jpeg", "gif");
+	private static final Set<String> FORMATS = Set.of("png", "jpeg", "gif");
 
 	/**
 	 * Decodes at once at most this many: each is bounded by subsampling, and together
 	 * they stay a small, fixed share of the heap however many uploads arrive.
 	 */
-	private static final java.util.concurrent.Semaphore DECODES = new java.util.concurrent.Semaphore(2, true);
+	private static final Semaphore DECODES = new Semaphore(2, true);
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -115,7 +120,7 @@ public class AnnouncementImages {
 
 	private static BufferedImage decode(InputStream upload) throws IOException {
 		try {
-			if (!DECODES.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)) {
+			if (!DECODES.tryAcquire(30, TimeUnit.SECONDS)) {
 				throw new InvalidImageException();
 			}
 		}
@@ -133,7 +138,7 @@ public class AnnouncementImages {
 			}
 			ImageReader reader = readers.next();
 			try {
-				String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
+				String format = reader.getFormatName().toLowerCase(Locale.ROOT);
 				if (!FORMATS.contains(format)) {
 					throw new InvalidImageException();
 				}
@@ -147,7 +152,7 @@ public class AnnouncementImages {
 				// Decode only every n-th pixel of a large image: memory follows the
 				// (at most ~2048 px) result, not the source, whatever its bit depth.
 				int step = Math.max(1, Math.max(width, height) / MAX_SIDE);
-				javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+				ImageReadParam param = reader.getDefaultReadParam();
 				param.setSourceSubsampling(step, step, 0, 0);
 				return reader.read(0, param);
 			}

@@ -14,9 +14,8 @@ public enum AnnouncementStatus {
 		return switch (this) {
 			case DRAFT -> EnumSet.of(SCHEDULED);
 			case SCHEDULED -> EnumSet.of(DRAFT);
-			// A send freezes its audience while preparing; a paused one whose freeze
-			// failed
-			// prepares again when resumed.
+			// A send freezes its audience while preparing; a paused one whose
+			// freeze failed prepares again when resumed.
 			case PREPARING -> EnumSet.of(DRAFT, SCHEDULED, PAUSED);
 			// From a draft only for named recipients, frozen by the caller (API
 			// notifications).

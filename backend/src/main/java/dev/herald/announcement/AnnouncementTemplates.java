@@ -3,6 +3,7 @@ package dev.herald.announcement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -10,9 +11,11 @@ import dev.herald.audit.AuditAction;
 import dev.herald.audit.AuditLog;
 import dev.herald.security.Actor;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.server.ResponseStatusException;
 
 /** Saved starting points for announcements (table {@code announcement_template}). */
 @Component
@@ -71,8 +74,8 @@ public class AnnouncementTemplates {
 	}
 
 	/** The ids of the templates this actor may delete. */
-	public java.util.Set<Long> deletableBy(Actor actor) {
-		return java.util.Set.copyOf(this.jdbc
+	public Set<Long> deletableBy(Actor actor) {
+		return Set.copyOf(this.jdbc
 			.sql("""
 					SELECT id FROM announcement_template
 					WHERE :admin OR owner_id = :id OR (CAST(:aad AS text) IS NOT NULL AND lower(owner_id) = lower(CAST(:aad AS text)))
@@ -94,13 +97,11 @@ public class AnnouncementTemplates {
 			.param("id", id)
 			.query(String.class)
 			.optional()
-			.orElseThrow(() -> new org.springframework.web.server.ResponseStatusException(
-					org.springframework.http.HttpStatus.NOT_FOUND, "No template " + id));
+			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No template " + id));
 		boolean mine = !owner.isEmpty() && (owner.equals(actor.id())
 				|| (actor.aadObjectId() != null && owner.equalsIgnoreCase(actor.aadObjectId())));
 		if (!mine && !actor.isAdmin()) {
-			throw new org.springframework.web.server.ResponseStatusException(
-					org.springframework.http.HttpStatus.FORBIDDEN,
+			throw new ResponseStatusException(HttpStatus.FORBIDDEN,
 					"Only the author who saved template " + id + " or an Admin may delete it.");
 		}
 		String name = find(id).map(Template::name).orElse("");

@@ -6,6 +6,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,10 +15,17 @@ import java.util.Optional;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.herald.audit.AuditAction;
+import dev.herald.audit.AuditLog;
+import dev.herald.security.Actor;
+
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /** Announcements in PostgreSQL, with guarded lifecycle transitions. */
 @Component
@@ -44,9 +53,9 @@ public class Announcements {
 
 	private final ApplicationEventPublisher events;
 
-	private final dev.herald.audit.AuditLog audit;
+	private final AuditLog audit;
 
-	Announcements(JdbcClient jdbc, ApplicationEventPublisher events, dev.herald.audit.AuditLog audit) {
+	Announcements(JdbcClient jdbc, ApplicationEventPublisher events, AuditLog audit) {
 		this.jdbc = jdbc;
 		this.events = events;
 		this.audit = audit;
@@ -99,7 +108,7 @@ public class Announcements {
 	 */
 	public long editedAtMillis(long id) {
 		return this.jdbc.sql("SELECT edited_at FROM announcement WHERE id = :id").param("id", id).query((rs, i) -> {
-			java.sql.Timestamp ts = rs.getTimestamp(1);
+			Timestamp ts = rs.getTimestamp(1);
 			return (ts != null) ? ts.getTime() : 0L;
 		}).optional().orElse(0L);
 	}
@@ -261,7 +270,7 @@ public class Announcements {
 	}
 
 	/** Announcements in any of these states, newest first. */
-	public List<Announcement> listByStatus(java.util.Collection<AnnouncementStatus> statuses, int limit) {
+	public List<Announcement> listByStatus(Collection<AnnouncementStatus> statuses, int limit) {
 		return this.jdbc.sql("SELECT " + COLUMNS + """
 				 FROM announcement WHERE status IN (:statuses) ORDER BY id DESC LIMIT :limit
 				""")
@@ -272,7 +281,7 @@ public class Announcements {
 	}
 
 	/** These announcements (unknown ids are skipped), for live progress. */
-	public List<Announcement> findAll(java.util.Collection<Long> ids) {
+	public List<Announcement> findAll(Collection<Long> ids) {
 		if (ids.isEmpty()) {
 			return List.of();
 		}
@@ -349,8 +358,7 @@ public class Announcements {
 				""").param("id", id).query(Long.class).optional().isPresent();
 		if (due) {
 			startSend(id);
-			this.audit.record(dev.herald.security.Actor.system("scheduler"), dev.herald.audit.AuditAction.SEND, id,
-					"scheduled start");
+			this.audit.record(Actor.system("scheduler"), AuditAction.SEND, id, "scheduled start");
 		}
 		return due;
 	}
@@ -382,7 +390,7 @@ public class Announcements {
 	public boolean refuseStart(long id, String reason) {
 		boolean paused = pauseUnprepared(id, reason);
 		if (paused) {
-			this.audit.record(dev.herald.security.Actor.system("dispatcher"), dev.herald.audit.AuditAction.REFUSED, id,
+			this.audit.record(Actor.system("dispatcher"), AuditAction.REFUSED, id,
 					"send refused and paused: " + reason);
 		}
 		return paused;
@@ -400,7 +408,7 @@ public class Announcements {
 				WHERE id = :id AND status = 'scheduled'
 				""").param("id", id).update() == 1;
 		if (back) {
-			this.audit.record(dev.herald.security.Actor.system("scheduler"), dev.herald.audit.AuditAction.REFUSED, id,
+			this.audit.record(Actor.system("scheduler"), AuditAction.REFUSED, id,
 					"scheduled start refused, back to draft: " + reason);
 		}
 		return back;
@@ -420,7 +428,7 @@ public class Announcements {
 	 * Locks a preparing announcement for the transaction that freezes its ledger: false
 	 * when it is not preparing any more (canceled), and nothing must be frozen.
 	 */
-	@Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+	@Transactional(propagation = Propagation.MANDATORY)
 	public boolean lockPreparing(long id) {
 		return this.jdbc.sql("SELECT status FROM announcement WHERE id = :id FOR UPDATE")
 			.param("id", id)
@@ -434,7 +442,7 @@ public class Announcements {
 	 * The ledger of a preparing announcement was filled in the caller's transaction: it
 	 * is sending now.
 	 */
-	@Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+	@Transactional(propagation = Propagation.MANDATORY)
 	public void markFrozen(long id) {
 		// The clock, not the transaction's start: the ledger was written before this.
 		transition(id, AnnouncementStatus.SENDING, "frozen_at = clock_timestamp(), prepared_people = NULL",
@@ -450,7 +458,7 @@ public class Announcements {
 	 * Starts sending a draft whose ledger the caller already filled in this transaction
 	 * (see {@code dev.herald.dispatch.GivenRecipients}); no audience is frozen.
 	 */
-	@Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+	@Transactional(propagation = Propagation.MANDATORY)
 	public void startSendToGivenRecipients(long id) {
 		transition(id, AnnouncementStatus.SENDING, "started_at = now(), frozen_at = now()", AnnouncementStatus.DRAFT);
 		this.events
@@ -477,8 +485,7 @@ public class Announcements {
 				""").param("id", id).param("reason", reason).update() == 1;
 		if (paused) {
 			this.events.publishEvent(new AnnouncementEvents.SendPaused(id));
-			this.audit.record(dev.herald.security.Actor.system("dispatcher"), dev.herald.audit.AuditAction.PAUSE, id,
-					"paused automatically: " + reason);
+			this.audit.record(Actor.system("dispatcher"), AuditAction.PAUSE, id, "paused automatically: " + reason);
 		}
 		return paused;
 	}
@@ -567,8 +574,8 @@ public class Announcements {
 			language = :language, speak = :speak, image_alt = :imageAlt, variants = CAST(:variants AS jsonb)
 			""";
 
-	private static java.util.Map<String, Object> contentParams(AnnouncementContent c) {
-		java.util.Map<String, Object> params = new java.util.HashMap<>();
+	private static Map<String, Object> contentParams(AnnouncementContent c) {
+		Map<String, Object> params = new HashMap<>();
 		params.put("title", c.title());
 		params.put("summary", c.summary());
 		params.put("imageUrl", c.imageUrl());
@@ -610,7 +617,7 @@ public class Announcements {
 	}
 
 	/** No announcement has this id. */
-	@org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NOT_FOUND)
+	@ResponseStatus(HttpStatus.NOT_FOUND)
 	public static class AnnouncementNotFoundException extends RuntimeException {
 
 		public AnnouncementNotFoundException(long id) {

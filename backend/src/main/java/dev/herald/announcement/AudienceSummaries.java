@@ -1,6 +1,7 @@
 package dev.herald.announcement;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,7 +36,7 @@ public interface AudienceSummaries {
 	 * tag.
 	 * @throws UnavailableException when a group or team cannot be read
 	 */
-	java.util.Map<String, Integer> variants(long announcementId, AnnouncementContent content);
+	Map<String, Integer> variants(long announcementId, AnnouncementContent content);
 
 	/**
 	 * One part of an audience.

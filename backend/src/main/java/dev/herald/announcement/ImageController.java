@@ -8,6 +8,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * Serves uploaded announcement images to Teams clients (no sign-in: Teams fetches them
@@ -31,6 +32,14 @@ class ImageController {
 				.header("X-Content-Type-Options", "nosniff")
 				.body(image.bytes()))
 			.orElseGet(() -> ResponseEntity.notFound().build());
+	}
+
+	/** Where Teams fetches an uploaded image: Herald's own address. */
+	static String url(String key) {
+		return ServletUriComponentsBuilder.fromCurrentContextPath()
+			.path("/images/announcements/{key}")
+			.buildAndExpand(key)
+			.toUriString();
 	}
 
 }

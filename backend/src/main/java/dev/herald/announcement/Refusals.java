@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.ErrorResponse;
 
 /**
  * Audit rows for what the governance gate refused. The refused act rolls its own
@@ -29,8 +30,8 @@ public class Refusals {
 
 	/** Records that {@code actor} was refused {@code what} on an announcement. */
 	public void record(Actor actor, long announcementId, String what, RuntimeException why) {
-		String reason = (why instanceof org.springframework.web.ErrorResponse problem
-				&& problem.getBody().getDetail() != null) ? problem.getBody().getDetail() : why.getMessage();
+		String reason = (why instanceof ErrorResponse problem && problem.getBody().getDetail() != null)
+				? problem.getBody().getDetail() : why.getMessage();
 		this.separately.executeWithoutResult((status) -> this.audit.record(actor, AuditAction.REFUSED, announcementId,
 				what + " refused: " + reason));
 	}

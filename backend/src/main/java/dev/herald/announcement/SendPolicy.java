@@ -1,6 +1,8 @@
 package dev.herald.announcement;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import dev.herald.security.Actor;
 
@@ -35,7 +37,7 @@ public interface SendPolicy {
 	 * Before a schedule: as {@link #checkSend(long, Actor)}, the approval bound to this
 	 * start time (an approval binds content, audience and time).
 	 */
-	void checkSend(long announcementId, java.time.Instant startAt, Actor actor);
+	void checkSend(long announcementId, Instant startAt, Actor actor);
 
 	/**
 	 * Before the content of an announcement already out (sending, paused, sent) changes,
@@ -58,7 +60,7 @@ public interface SendPolicy {
 	 * operation, never per message): empty when what would go out may go, otherwise why
 	 * not (approval applies and the approved hash does not match).
 	 */
-	java.util.Optional<String> unapproved(long announcementId);
+	Optional<String> unapproved(long announcementId);
 
 	/**
 	 * Whether a send of this announcement now needs an approval (the UI then offers to
@@ -67,7 +69,7 @@ public interface SendPolicy {
 	boolean approvalRequired(long announcementId);
 
 	/** The approval request of an announcement, if one was ever submitted. */
-	java.util.Optional<Approval> approval(long announcementId);
+	Optional<Approval> approval(long announcementId);
 
 	/**
 	 * An approval request as the pages show it.

@@ -1,7 +1,9 @@
 package dev.herald.api;
 
 import java.net.URI;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -10,11 +12,15 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import dev.herald.audit.AuditAction;
+import dev.herald.audit.AuditLog;
+import dev.herald.security.Actor;
 import dev.herald.security.Roles;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,9 +41,9 @@ class ApiClientAdminApi {
 
 	private final ApiClients clients;
 
-	private final dev.herald.audit.AuditLog audit;
+	private final AuditLog audit;
 
-	ApiClientAdminApi(ApiClients clients, dev.herald.audit.AuditLog audit) {
+	ApiClientAdminApi(ApiClients clients, AuditLog audit) {
 		this.clients = clients;
 		this.audit = audit;
 	}
@@ -53,23 +59,23 @@ class ApiClientAdminApi {
 	}
 
 	@PostMapping(consumes = "application/json")
-	@org.springframework.transaction.annotation.Transactional
+	@Transactional
 	ResponseEntity<ApiClient> register(@Valid @RequestBody Registration registration, Authentication admin) {
 		if (registration.clientId() == null) {
 			throw ApiProblem.badRequest("clientId is required.")
-				.with("errors", java.util.Map.of("clientId", "must not be blank"));
+				.with("errors", Map.of("clientId", "must not be blank"));
 		}
 		if (!this.clients.create(registration, adminName(admin))) {
 			throw ApiProblem.conflict("Client " + registration.clientId() + " is already registered.");
 		}
-		this.audit.record(dev.herald.security.Actor.of(admin), dev.herald.audit.AuditAction.API_CLIENT_CHANGE, null,
+		this.audit.record(Actor.of(admin), AuditAction.API_CLIENT_CHANGE, null,
 				"registered API client " + registration.clientId() + " " + describe(registration));
 		return ResponseEntity.created(URI.create("/api/v1/admin/clients/" + registration.clientId()))
 			.body(require(registration.clientId()));
 	}
 
 	@PutMapping(path = "/{clientId}", consumes = "application/json")
-	@org.springframework.transaction.annotation.Transactional
+	@Transactional
 	ApiClient update(@PathVariable String clientId, @Valid @RequestBody Registration registration,
 			Authentication admin) {
 		if (registration.clientId() != null && !registration.clientId().equals(clientId)) {
@@ -78,7 +84,7 @@ class ApiClientAdminApi {
 		if (!this.clients.update(clientId, registration)) {
 			throw notFound(clientId);
 		}
-		this.audit.record(dev.herald.security.Actor.of(admin), dev.herald.audit.AuditAction.API_CLIENT_CHANGE, null,
+		this.audit.record(Actor.of(admin), AuditAction.API_CLIENT_CHANGE, null,
 				"changed API client " + clientId + " " + describe(registration));
 		return require(clientId);
 	}
@@ -126,9 +132,8 @@ class ApiClientAdminApi {
 
 		Registration {
 			// Not List.copyOf: a null element must reach validation, not fail in here.
-			allowedTopics = (allowedTopics != null) ? java.util.Collections.unmodifiableList(allowedTopics) : List.of();
-			allowedAudiences = (allowedAudiences != null) ? java.util.Collections.unmodifiableList(allowedAudiences)
-					: List.of();
+			allowedTopics = (allowedTopics != null) ? Collections.unmodifiableList(allowedTopics) : List.of();
+			allowedAudiences = (allowedAudiences != null) ? Collections.unmodifiableList(allowedAudiences) : List.of();
 			enabled = (enabled == null) || enabled;
 			maySendCritical = Boolean.TRUE.equals(maySendCritical);
 			maySetAuthor = Boolean.TRUE.equals(maySetAuthor);

@@ -4,6 +4,7 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,7 +87,7 @@ public class ApiClients {
 	}
 
 	private static Map<String, Object> settings(ApiClientAdminApi.Registration r) {
-		java.util.HashMap<String, Object> params = new java.util.HashMap<>();
+		HashMap<String, Object> params = new HashMap<>();
 		params.put("name", r.displayName());
 		params.put("topics", r.allowedTopics().toArray(String[]::new));
 		params.put("audiences", r.allowedAudiences().toArray(String[]::new));

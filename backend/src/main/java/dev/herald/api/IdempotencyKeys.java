@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -94,7 +95,7 @@ public class IdempotencyKeys {
 	}
 
 	/** Purges expired keys of all clients, hourly. */
-	@org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
+	@Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
 	void purgeExpired() {
 		this.jdbc.sql("DELETE FROM idempotency_key WHERE created_at < now() - :retention * interval '1 millisecond'")
 			.param("retention", this.properties.idempotencyRetention().toMillis())

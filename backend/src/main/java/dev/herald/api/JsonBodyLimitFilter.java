@@ -1,9 +1,13 @@
 package dev.herald.api;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.util.Locale;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -52,7 +56,7 @@ class JsonBodyLimitFilter extends OncePerRequestFilter {
 			return true;
 		}
 		String type = request.getContentType();
-		return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+		return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
 	}
 
 	private long limitFor(String type) {
@@ -75,7 +79,7 @@ class JsonBodyLimitFilter extends OncePerRequestFilter {
 	}
 
 	private static boolean isMultipart(String type) {
-		return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/");
+		return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/");
 	}
 
 	@Override
@@ -180,9 +184,9 @@ class JsonBodyLimitFilter extends OncePerRequestFilter {
 		}
 
 		@Override
-		public java.io.BufferedReader getReader() {
-			return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), java.nio.charset.Charset
-				.forName((getCharacterEncoding() != null) ? getCharacterEncoding() : "UTF-8")));
+		public BufferedReader getReader() {
+			return new BufferedReader(new InputStreamReader(getInputStream(),
+					Charset.forName((getCharacterEncoding() != null) ? getCharacterEncoding() : "UTF-8")));
 		}
 
 	}

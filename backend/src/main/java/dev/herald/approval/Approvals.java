@@ -25,7 +25,6 @@ import dev.herald.announcement.Refusals;
 import dev.herald.api.ApiClients;
 import dev.herald.announcement.SendPolicy;
 import dev.herald.audience.AnnouncementAudiences;
-import dev.herald.audience.AppSettings;
 import dev.herald.audience.AudienceDefinition;
 import dev.herald.audience.AudienceEntry;
 import dev.herald.audience.AudienceEvents;
@@ -35,6 +34,7 @@ import dev.herald.audience.AuthorGuardrails;
 import dev.herald.audit.AuditAction;
 import dev.herald.audit.AuditLog;
 import dev.herald.security.Actor;
+import dev.herald.settings.AppSettings;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;

@@ -1,6 +1,7 @@
 package dev.herald.audience;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -125,7 +126,7 @@ public final class AttributeRule {
 
 		/** Field names, for error messages and the picker. */
 		public static List<String> names() {
-			return java.util.Arrays.stream(values()).map(Field::ruleName).toList();
+			return Arrays.stream(values()).map(Field::ruleName).toList();
 		}
 
 	}

@@ -1,6 +1,8 @@
 package dev.herald.audience;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -16,11 +18,11 @@ public record AudienceAllowList(Set<String> allowed) {
 
 	public AudienceAllowList {
 		allowed = allowed.stream()
-			.map((a) -> a.strip().toLowerCase(java.util.Locale.ROOT))
+			.map((a) -> a.strip().toLowerCase(Locale.ROOT))
 			.collect(Collectors.toUnmodifiableSet());
 	}
 
-	public static AudienceAllowList of(java.util.Collection<String> allowed) {
+	public static AudienceAllowList of(Collection<String> allowed) {
 		return new AudienceAllowList(Set.copyOf(allowed));
 	}
 
@@ -49,7 +51,7 @@ public record AudienceAllowList(Set<String> allowed) {
 	}
 
 	private boolean has(String key) {
-		return this.allowed.contains(key.toLowerCase(java.util.Locale.ROOT));
+		return this.allowed.contains(key.toLowerCase(Locale.ROOT));
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.herald.audience;
 
+import java.util.Locale;
+
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -20,7 +22,7 @@ public record AudienceEntry(@NotNull AudienceKind kind, @Size(max = AttributeRul
 		ref = (kind == AudienceKind.EVERYONE) ? "*" : trim(ref);
 		// Entra ids and addresses are case-insensitive: one spelling per person.
 		if (ref != null && (kind == AudienceKind.PERSON || kind == AudienceKind.ADDRESS)) {
-			ref = ref.toLowerCase(java.util.Locale.ROOT);
+			ref = ref.toLowerCase(Locale.ROOT);
 		}
 		teamId = trim(teamId);
 		// A rule is its own label: chips and summaries show it as written.

@@ -2,23 +2,26 @@ package dev.herald.audience;
 
 import java.net.URI;
 
+import com.microsoft.kiota.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.herald.graph.GraphFailure;
+import dev.herald.graph.MissingGraphPermissionException;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * RFC 9457 answers for audience errors, wherever they surface (pickers, preview, or a
  * send whose audience cannot be resolved).
  */
-@RestControllerAdvice(annotations = org.springframework.web.bind.annotation.RestController.class)
+@RestControllerAdvice(annotations = RestController.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class AudienceProblems {
 
@@ -76,7 +79,7 @@ class AudienceProblems {
 	 * a message naming it, for the admin to grant.
 	 */
 	@ExceptionHandler
-	ProblemDetail permission(dev.herald.graph.MissingGraphPermissionException ex) {
+	ProblemDetail permission(MissingGraphPermissionException ex) {
 		log.warn("Graph permission missing: {}", ex.getMessage());
 		ProblemDetail problem = problem(HttpStatus.BAD_GATEWAY, "Graph permission missing", ex.getMessage());
 		problem.setProperty("permission", ex.permission());
@@ -84,7 +87,7 @@ class AudienceProblems {
 	}
 
 	@ExceptionHandler
-	ProblemDetail graph(com.microsoft.kiota.ApiException ex) {
+	ProblemDetail graph(ApiException ex) {
 		GraphFailure failure = GraphFailure.of(ex);
 		log.warn("Graph call failed: {}", failure.describe());
 		if (failure.status() == 404) {

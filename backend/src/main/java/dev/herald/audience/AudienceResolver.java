@@ -17,6 +17,7 @@ import dev.herald.conversation.Conversations;
 import dev.herald.announcement.AnnouncementContent;
 import dev.herald.announcement.VariantSelector;
 import dev.herald.graph.GraphFailure;
+import dev.herald.settings.AppSettings;
 import dev.herald.teams.TeamsProperties;
 
 import org.springframework.jdbc.core.JdbcTemplate;

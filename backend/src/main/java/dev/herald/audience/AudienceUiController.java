@@ -11,8 +11,10 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
 import dev.herald.announcement.Announcements;
+import dev.herald.security.Actor;
 
 import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -117,14 +119,14 @@ class AudienceUiController {
 	 * started now (the default under its language tag).
 	 */
 	@GetMapping(path = "/announcements/{id}/variants", produces = MediaType.APPLICATION_JSON_VALUE)
-	Map<String, Integer> variants(@PathVariable long id, org.springframework.security.core.Authentication user) {
-		this.audiences.requireReadable(id, dev.herald.security.Actor.of(user));
+	Map<String, Integer> variants(@PathVariable long id, Authentication user) {
+		this.audiences.requireReadable(id, Actor.of(user));
 		return this.resolver.variantSplit(this.audiences.get(id), this.announcements.require(id).content());
 	}
 
 	@GetMapping(path = "/announcements/{id}/audience", produces = MediaType.APPLICATION_JSON_VALUE)
-	AudienceDefinition audience(@PathVariable long id, org.springframework.security.core.Authentication user) {
-		this.audiences.requireReadable(id, dev.herald.security.Actor.of(user));
+	AudienceDefinition audience(@PathVariable long id, Authentication user) {
+		this.audiences.requireReadable(id, Actor.of(user));
 		return this.audiences.get(id);
 	}
 
@@ -132,8 +134,8 @@ class AudienceUiController {
 	@PutMapping(path = "/announcements/{id}/audience", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	AudienceDefinition setAudience(@PathVariable long id, @Valid @RequestBody AudienceDefinition audience,
-			org.springframework.security.core.Authentication user) {
-		this.audiences.change(id, audience, dev.herald.security.Actor.of(user));
+			Authentication user) {
+		this.audiences.change(id, audience, Actor.of(user));
 		return this.audiences.get(id);
 	}
 

@@ -3,10 +3,12 @@ package dev.herald.audience;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -103,12 +105,12 @@ public class AuthorGuardrails {
 				WHERE (subject_kind = 'author' AND lower(subject_id) IN (:authors))
 				   OR (subject_kind = 'group' AND lower(subject_id) IN (:groups))
 				""")
-			.param("authors", authors.stream().map((a) -> a.toLowerCase(java.util.Locale.ROOT)).toList())
+			.param("authors", authors.stream().map((a) -> a.toLowerCase(Locale.ROOT)).toList())
 			// An empty IN list is invalid SQL; a blank group id matches no rule (ids are
 			// not blank).
 			.param("groups",
 					actor.groups().isEmpty() ? List.of("")
-							: actor.groups().stream().map((g) -> g.toLowerCase(java.util.Locale.ROOT)).toList())
+							: actor.groups().stream().map((g) -> g.toLowerCase(Locale.ROOT)).toList())
 			.query(AuthorGuardrails::map)
 			.list();
 		boolean groupRules = this.jdbc
@@ -207,7 +209,7 @@ public class AuthorGuardrails {
 	 * @param updatedAt when
 	 */
 	public record Guardrail(long id, String subjectKind, String subjectId, List<String> allowedAudiences,
-			boolean allowEveryone, boolean allowCritical, String updatedBy, java.time.Instant updatedAt) {
+			boolean allowEveryone, boolean allowCritical, String updatedBy, Instant updatedAt) {
 	}
 
 	/**

@@ -6,11 +6,15 @@ import java.io.Reader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -141,7 +145,7 @@ class Directory {
 			});
 		}
 		List<AudienceEntry> entries = new ArrayList<>();
-		java.util.Set<String> seen = new java.util.HashSet<>();
+		Set<String> seen = new HashSet<>();
 		int guests = 0;
 		for (int i = 0; i < values.size(); i++) {
 			String value = values.get(i);
@@ -156,7 +160,7 @@ class Directory {
 				}
 			}
 		}
-		unmatched.sort(java.util.Comparator.comparingInt(CsvReport.Row::row));
+		unmatched.sort(Comparator.comparingInt(CsvReport.Row::row));
 		return new CsvReport(dataRows, entries.size(), guests, entries, unmatched);
 	}
 
@@ -203,12 +207,12 @@ class Directory {
 		return dot > at + 1 && dot < end - 1;
 	}
 
-	private static Person person(ResultSet rs) throws java.sql.SQLException {
+	private static Person person(ResultSet rs) throws SQLException {
 		return new Person(rs.getString("aad_object_id"), rs.getString("display_name"), rs.getString("upn"),
 				rs.getString("mail"), rs.getString("user_type"), rs.getString("department"));
 	}
 
-	private static Person personAt(ResultSet rs) throws java.sql.SQLException {
+	private static Person personAt(ResultSet rs) throws SQLException {
 		return person(rs);
 	}
 

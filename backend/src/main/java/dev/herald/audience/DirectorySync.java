@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -214,7 +215,7 @@ public class DirectorySync {
 		return new Result(full, upserted, removedCount, Duration.ZERO);
 	}
 
-	private int upsert(java.util.Collection<User> users, long generation) {
+	private int upsert(Collection<User> users, long generation) {
 		if (users.isEmpty()) {
 			return 0;
 		}

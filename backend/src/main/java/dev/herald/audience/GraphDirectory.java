@@ -18,6 +18,7 @@ import com.microsoft.graph.models.Team;
 import com.microsoft.graph.models.TeamCollectionResponse;
 import com.microsoft.graph.models.User;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.kiota.ApiException;
 
 import dev.herald.graph.GraphPermissions;
 
@@ -97,7 +98,7 @@ class GraphDirectory {
 			});
 			return true;
 		}
-		catch (com.microsoft.kiota.ApiException ex) {
+		catch (ApiException ex) {
 			if (ex.getResponseStatusCode() == 404 || ex.getResponseStatusCode() == 400) {
 				return false;
 			}

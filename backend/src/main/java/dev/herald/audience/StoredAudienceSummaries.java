@@ -2,11 +2,17 @@ package dev.herald.audience;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import com.microsoft.kiota.ApiException;
+
+import dev.herald.announcement.AnnouncementContent;
 import dev.herald.announcement.AudienceSummaries;
 import dev.herald.graph.GraphFailure;
+import dev.herald.settings.AppSettings;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /** Tells the announcement pages who a draft goes to, from its stored audience. */
@@ -17,12 +23,12 @@ class StoredAudienceSummaries implements AudienceSummaries {
 
 	private final AudienceResolver resolver;
 
-	private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+	private final JdbcClient jdbc;
 
 	private final AppSettings settings;
 
-	StoredAudienceSummaries(AnnouncementAudiences audiences, AudienceResolver resolver,
-			org.springframework.jdbc.core.simple.JdbcClient jdbc, AppSettings settings) {
+	StoredAudienceSummaries(AnnouncementAudiences audiences, AudienceResolver resolver, JdbcClient jdbc,
+			AppSettings settings) {
 		this.jdbc = jdbc;
 		this.settings = settings;
 		this.audiences = audiences;
@@ -53,8 +59,7 @@ class StoredAudienceSummaries implements AudienceSummaries {
 	}
 
 	@Override
-	public java.util.Map<String, Integer> variants(long announcementId,
-			dev.herald.announcement.AnnouncementContent content) {
+	public Map<String, Integer> variants(long announcementId, AnnouncementContent content) {
 		try {
 			return this.resolver.variantSplit(this.audiences.get(announcementId), content);
 		}
@@ -77,7 +82,7 @@ class StoredAudienceSummaries implements AudienceSummaries {
 		catch (AudienceResolver.AudienceResolutionException ex) {
 			throw new UnavailableException(ex.getMessage(), ex);
 		}
-		catch (com.microsoft.kiota.ApiException ex) {
+		catch (ApiException ex) {
 			throw new UnavailableException(GraphFailure.of(ex).describe(), ex);
 		}
 	}

@@ -3,9 +3,12 @@ package dev.herald.audit;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.TreeSet;
 
 import dev.herald.security.Actor;
+import dev.herald.security.StaffMembers;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -72,11 +75,10 @@ public class AuditLog {
 	}
 
 	/** Roles come from Entra; Herald sees a change when the person signs in. */
-	@org.springframework.context.event.EventListener
-	void onRolesChanged(dev.herald.security.StaffMembers.RolesChanged event) {
-		record(event.actor(), AuditAction.ROLE_CHANGE, null,
-				"signed in with roles " + new java.util.TreeSet<>(event.actor().roles()) + " (before: "
-						+ new java.util.TreeSet<>(event.before()) + ")");
+	@EventListener
+	void onRolesChanged(StaffMembers.RolesChanged event) {
+		record(event.actor(), AuditAction.ROLE_CHANGE, null, "signed in with roles "
+				+ new TreeSet<>(event.actor().roles()) + " (before: " + new TreeSet<>(event.before()) + ")");
 	}
 
 	/**

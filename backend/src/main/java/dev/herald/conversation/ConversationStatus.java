@@ -1,12 +1,14 @@
 package dev.herald.conversation;
 
+import java.util.Locale;
+
 /** Whether Herald may post to a conversation. */
 public enum ConversationStatus {
 
 	ACTIVE, UNINSTALLED, BLOCKED;
 
 	public String dbValue() {
-		return name().toLowerCase(java.util.Locale.ROOT);
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 }

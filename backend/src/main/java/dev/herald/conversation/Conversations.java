@@ -1,5 +1,8 @@
 package dev.herald.conversation;
 
+import java.util.List;
+import java.util.Optional;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -147,7 +150,7 @@ public class Conversations {
 	 * {@code uninstalled}: only Teams' conversationUpdate (or Graph saying the app is in
 	 * the team) makes it active, since Teams refuses posts from a bot outside the team.
 	 */
-	public void ensureChannels(String tenantId, String serviceUrl, java.util.List<ChannelConversation> channels) {
+	public void ensureChannels(String tenantId, String serviceUrl, List<ChannelConversation> channels) {
 		for (ChannelConversation c : channels) {
 			this.jdbc.sql("""
 					INSERT INTO conversation (kind, tenant_id, conversation_id, service_url, display_name, team_id,
@@ -205,7 +208,7 @@ public class Conversations {
 	}
 
 	/** The stored locale of a person's chat, if any. */
-	public java.util.Optional<String> personalLocale(String tenantId, String aadObjectId) {
+	public Optional<String> personalLocale(String tenantId, String aadObjectId) {
 		return this.jdbc.sql("""
 				SELECT locale FROM conversation
 				WHERE kind = 'personal' AND tenant_id = :tenant AND aad_object_id = :aad AND locale IS NOT NULL

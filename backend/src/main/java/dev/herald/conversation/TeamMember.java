@@ -1,5 +1,7 @@
 package dev.herald.conversation;
 
+import java.util.Locale;
+
 /**
  * A person seen in a team, as far as Teams told us: enough to create their 1:1 chat later
  * (Teams user id and tenant), and the Entra id to match them with opt-outs and audiences.
@@ -22,7 +24,7 @@ public record TeamMember(String tenantId, String teamId, String teamsUserId, Str
 		ROSTER, MEMBER_ADDED, MESSAGE, MENTION;
 
 		public String dbValue() {
-			return name().toLowerCase(java.util.Locale.ROOT);
+			return name().toLowerCase(Locale.ROOT);
 		}
 
 	}

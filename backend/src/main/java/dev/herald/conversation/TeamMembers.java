@@ -1,6 +1,7 @@
 package dev.herald.conversation;
 
 import java.util.List;
+import java.util.Locale;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -93,7 +94,7 @@ public class TeamMembers {
 			.param("tenant", tenantId)
 			.param("team", teamId)
 			.query((rs, i) -> new TeamMember(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-					rs.getString(5), TeamMember.Source.valueOf(rs.getString(6).toUpperCase(java.util.Locale.ROOT))))
+					rs.getString(5), TeamMember.Source.valueOf(rs.getString(6).toUpperCase(Locale.ROOT))))
 			.list();
 	}
 

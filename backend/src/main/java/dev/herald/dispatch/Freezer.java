@@ -15,8 +15,8 @@ import dev.herald.announcement.AnnouncementEvents;
 import dev.herald.announcement.Announcements;
 import dev.herald.announcement.SendPolicy;
 import dev.herald.audience.AudienceEvents;
-import dev.herald.audience.AppSettings;
 import dev.herald.audience.AudienceResolver;
+import dev.herald.settings.AppSettings;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;

@@ -3,7 +3,7 @@ package dev.herald.dispatch;
 import java.util.Collection;
 import java.util.List;
 
-import dev.herald.audience.AppSettings;
+import dev.herald.settings.AppSettings;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.herald.announcement.Announcements;
-import dev.herald.audience.AppSettings;
+import dev.herald.settings.AppSettings;
 
 import org.springframework.stereotype.Component;
 

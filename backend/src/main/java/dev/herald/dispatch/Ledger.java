@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.herald.audience.AppSettings;
 import dev.herald.announcement.VariantSelector;
+import dev.herald.settings.AppSettings;
 import dev.herald.teams.ConnectorReply;
 import dev.herald.optout.OptOuts;
 

@@ -1,5 +1,6 @@
 package dev.herald.followup;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -134,7 +135,7 @@ class FollowUpApi {
 	 * still be added.
 	 */
 	record Operation(long id, String kind, String who, String status, String requestedBy, boolean planning, int targets,
-			int done, int failed, int canceled, int pending, java.time.Instant createdAt, java.time.Instant finishedAt,
+			int done, int failed, int canceled, int pending, Instant createdAt, Instant finishedAt,
 			List<FollowUpView.Reason> failures, String pauseReason) {
 	}
 

@@ -1,8 +1,11 @@
 package dev.herald.followup;
 
+import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +20,10 @@ import dev.herald.audit.AuditLog;
 import dev.herald.security.Actor;
 
 import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
  * Starts and controls operations on copies already sent. An edit or recall starts its
@@ -72,7 +77,7 @@ public class FollowUps {
 	void on(AnnouncementEvents.Recalled event) {
 		long id = event.announcementId();
 		this.ledger.cancelOpen(id, List.of(FollowUpKind.UPDATE, FollowUpKind.REMIND));
-		long op = this.ledger.create(id, FollowUpKind.DELETE, null, event.by(), java.time.Duration.ZERO);
+		long op = this.ledger.create(id, FollowUpKind.DELETE, null, event.by(), Duration.ZERO);
 		int copies = this.ledger.planCopies(op);
 		log.info("Announcement {}: recalled by {}, deleting {} delivered copies (operation {})", id, event.by(), copies,
 				op);
@@ -92,7 +97,7 @@ public class FollowUps {
 			throw new NotAllowedNowException("Announcement " + announcementId + " is " + a.status().dbValue() + " with "
 					+ a.counts().delivered() + " delivered copies: nothing to remind of");
 		}
-		long op = this.ledger.create(announcementId, FollowUpKind.REMIND, target, by, java.time.Duration.ZERO);
+		long op = this.ledger.create(announcementId, FollowUpKind.REMIND, target, by, Duration.ZERO);
 		int people = this.ledger.planReminder(op, announcementId, target);
 		log.info("Announcement {}: reminder to {} ({} people, operation {})", announcementId, who, people, op);
 		refused(announcementId, op, "reminder");
@@ -105,7 +110,7 @@ public class FollowUps {
 	 * applies. If not, the operation is paused with the reason and audited.
 	 */
 	private boolean refused(long announcementId, long op, String what) {
-		java.util.Optional<String> reason = this.sendPolicy.unapproved(announcementId);
+		Optional<String> reason = this.sendPolicy.unapproved(announcementId);
 		if (reason.isEmpty()) {
 			return false;
 		}
@@ -122,7 +127,7 @@ public class FollowUps {
 		for (ReminderTarget t : ReminderTarget.values()) {
 			counts.put(t, this.ledger.countReminder(announcementId, t));
 		}
-		Map<String, Integer> result = new java.util.LinkedHashMap<>();
+		Map<String, Integer> result = new LinkedHashMap<>();
 		counts.forEach((t, n) -> result.put(t.value(), n));
 		return result;
 	}
@@ -157,7 +162,7 @@ public class FollowUps {
 		if ("resume".equals(action) && !FollowUpKind.DELETE.dbValue().equals(operation.kind())) {
 			// A resumed update or reminder sends the content as it is now: the gate
 			// again.
-			java.util.Optional<String> reason = this.sendPolicy.unapproved(announcementId);
+			Optional<String> reason = this.sendPolicy.unapproved(announcementId);
 			if (reason.isPresent()) {
 				throw new NotAllowedNowException(reason.get());
 			}
@@ -176,7 +181,7 @@ public class FollowUps {
 	}
 
 	/** No such operation on this announcement. */
-	@org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NOT_FOUND)
+	@ResponseStatus(HttpStatus.NOT_FOUND)
 	static class FollowUpNotFoundException extends RuntimeException {
 
 		FollowUpNotFoundException(long id) {

@@ -44,8 +44,7 @@ class GraphConfig {
 		RestClient http = RestClient.builder().requestFactory(factory).build();
 		if (GraphProperties.blank(graph.clientId()) && GraphProperties.blank(graph.clientSecret())) {
 			// The bot's app registration, with the bot's kind of credential (a
-			// certificate
-			// or an identity has no secret to send).
+			// certificate or an identity has no secret to send).
 			return new GraphToken(ConnectorClient.tokens(http, teams, tokenUrl, graph.scope()));
 		}
 		return new GraphToken(

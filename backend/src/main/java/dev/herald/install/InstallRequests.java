@@ -3,8 +3,8 @@ package dev.herald.install;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.herald.audience.AppSettings;
 import dev.herald.audience.AudienceEvents;
+import dev.herald.settings.AppSettings;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;

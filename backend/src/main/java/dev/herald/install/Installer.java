@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.herald.announcement.Announcements;
-import dev.herald.audience.AppSettings;
 import dev.herald.audience.TenantServiceUrl;
 import dev.herald.conversation.Conversations;
 import dev.herald.conversation.PersonalConversation;
@@ -30,6 +29,7 @@ import dev.herald.graph.GraphPermissions;
 import dev.herald.graph.TeamsAppCatalog;
 import dev.herald.pacing.EvenPacer;
 import dev.herald.pacing.SharedPacer;
+import dev.herald.settings.AppSettings;
 import dev.herald.teams.TeamsProperties;
 
 import org.springframework.context.SmartLifecycle;

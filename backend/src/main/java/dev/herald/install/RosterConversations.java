@@ -12,11 +12,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.herald.audience.AppSettings;
 import dev.herald.audience.TenantServiceUrl;
 import dev.herald.conversation.PersonalConversation;
 import dev.herald.dispatch.SendingInstance;
 import dev.herald.pacing.EvenPacer;
+import dev.herald.settings.AppSettings;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
 import dev.herald.teams.TeamsProperties;

@@ -1,6 +1,8 @@
 package dev.herald.notification;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import jakarta.validation.Valid;
@@ -29,12 +31,12 @@ import dev.herald.audience.AudienceDefinition;
  */
 record NotificationRequest(List<@NotNull @Valid Recipient> recipients, @Valid AudienceDefinition audience,
 		@Size(max = 100) @Pattern(regexp = "^[\\w.:/-]+$") String topic, @Valid AnnouncementContent card,
-		@Size(max = 4000) String text, Long templateId, @Size(max = 50) java.util.Map<@Pattern(
-				regexp = "^[A-Za-z0-9_.-]{1,50}$") String, @Size(max = 2000) String> data) {
+		@Size(max = 4000) String text, Long templateId,
+		@Size(max = 50) Map<@Pattern(regexp = "^[A-Za-z0-9_.-]{1,50}$") String, @Size(max = 2000) String> data) {
 
 	NotificationRequest {
-		recipients = (recipients != null) ? java.util.Collections.unmodifiableList(recipients) : List.of();
-		data = (data != null) ? java.util.Map.copyOf(data) : java.util.Map.of();
+		recipients = (recipients != null) ? Collections.unmodifiableList(recipients) : List.of();
+		data = (data != null) ? Map.copyOf(data) : Map.of();
 	}
 
 	/** Named people and an audience are two kinds of send; one request is one of them. */

@@ -9,6 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -16,6 +19,7 @@ import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementContent;
 import dev.herald.announcement.AnnouncementTemplates;
 import dev.herald.announcement.Announcements;
+import dev.herald.announcement.Owners;
 import dev.herald.api.ApiClient;
 import dev.herald.api.ApiClients;
 import dev.herald.api.ApiProblem;
@@ -23,7 +27,11 @@ import dev.herald.api.ApiProperties;
 import dev.herald.api.IdempotencyKeys;
 import dev.herald.api.Quotas;
 import dev.herald.audience.AnnouncementAudiences;
+import dev.herald.audience.AudienceAllowList;
+import dev.herald.audit.AuditAction;
+import dev.herald.audit.AuditLog;
 import dev.herald.dispatch.GivenRecipients;
+import dev.herald.security.Actor;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -60,13 +68,13 @@ class Notifications {
 
 	private volatile Boolean directoryPresent;
 
-	private final dev.herald.announcement.Owners owners;
+	private final Owners owners;
 
-	private final dev.herald.audit.AuditLog audit;
+	private final AuditLog audit;
 
 	Notifications(JdbcClient jdbc, ApiClients clients, Quotas quotas, IdempotencyKeys keys, Announcements announcements,
 			GivenRecipients given, ApiProperties properties, JsonMapper json, AnnouncementAudiences audiences,
-			AnnouncementTemplates templates, dev.herald.announcement.Owners owners, dev.herald.audit.AuditLog audit) {
+			AnnouncementTemplates templates, Owners owners, AuditLog audit) {
 		this.jdbc = jdbc;
 		this.owners = owners;
 		this.audit = audit;
@@ -122,8 +130,7 @@ class Notifications {
 		}
 		if (request.audience() != null) {
 			// The same allow-list mechanism as author guardrails.
-			List<String> refused = dev.herald.audience.AudienceAllowList.of(client.allowedAudiences())
-				.refused(request.audience());
+			List<String> refused = AudienceAllowList.of(client.allowedAudiences()).refused(request.audience());
 			if (!refused.isEmpty()) {
 				throw ApiProblem.forbidden("API client " + clientId + " may not address " + refused + ".")
 					.with("allowedAudiences", client.allowedAudiences());
@@ -140,10 +147,9 @@ class Notifications {
 		long id = this.announcements.create(content, client.displayName());
 		this.announcements.markFromApi(id);
 		// A notification belongs to its client; the audit row names the client too.
-		dev.herald.security.Actor caller = new dev.herald.security.Actor(dev.herald.security.Actor.Kind.CLIENT,
-				clientId, client.displayName(), null, java.util.Set.of(), List.of());
-		this.owners.add(id, clientId, client.displayName(), dev.herald.security.Actor.Kind.CLIENT, caller);
-		this.audit.record(caller, dev.herald.audit.AuditAction.NOTIFICATION, id,
+		Actor caller = new Actor(Actor.Kind.CLIENT, clientId, client.displayName(), null, Set.of(), List.of());
+		this.owners.add(id, clientId, client.displayName(), Actor.Kind.CLIENT, caller);
+		this.audit.record(caller, AuditAction.NOTIFICATION, id,
 				"notification" + ((request.topic() != null) ? " on topic " + request.topic() : "") + " sent to "
 						+ ((request.audience() != null) ? "an audience" : request.recipients().size() + " recipients"));
 		this.jdbc.sql("INSERT INTO notification (announcement_id, client_id, topic) VALUES (:id, :client, :topic)")
@@ -268,23 +274,22 @@ class Notifications {
 				c.speak(), c.imageAlt(), c.variants());
 	}
 
-	private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern
-		.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*}}");
+	private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*}}");
 
 	/**
 	 * Fills a template's {@code {{name}}} placeholders from the request's data; a
 	 * placeholder without a value is an error, so nobody receives a card with a hole in
 	 * it.
 	 */
-	static AnnouncementContent fill(AnnouncementContent template, java.util.Map<String, String> data) {
-		java.util.Set<String> missing = new java.util.TreeSet<>();
+	static AnnouncementContent fill(AnnouncementContent template, Map<String, String> data) {
+		Set<String> missing = new TreeSet<>();
 		AnnouncementContent filled = template.mapTexts((text) -> PLACEHOLDER.matcher(text).replaceAll((m) -> {
 			String value = data.get(m.group(1));
 			if (value == null) {
 				missing.add(m.group(1));
 				return "";
 			}
-			return java.util.regex.Matcher.quoteReplacement(value);
+			return Matcher.quoteReplacement(value);
 		}));
 		if (!missing.isEmpty()) {
 			throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "Template data missing",

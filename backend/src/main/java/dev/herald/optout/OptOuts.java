@@ -1,5 +1,8 @@
 package dev.herald.optout;
 
+import java.sql.Types;
+import java.util.Locale;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -87,7 +90,7 @@ public class OptOuts {
 			.param("source", source.dbValue())
 			.param("announcement",
 					(announcementId != null && announcementExists(announcementId)) ? announcementId : null,
-					java.sql.Types.BIGINT)
+					Types.BIGINT)
 			.update() == 1;
 	}
 
@@ -109,7 +112,7 @@ public class OptOuts {
 		ADMIN;
 
 		public String dbValue() {
-			return name().toLowerCase(java.util.Locale.ROOT);
+			return name().toLowerCase(Locale.ROOT);
 		}
 
 	}

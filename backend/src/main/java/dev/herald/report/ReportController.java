@@ -12,6 +12,7 @@ import dev.herald.followup.FollowUpView;
 import dev.herald.followup.FollowUps;
 
 import dev.herald.security.Actor;
+import dev.herald.security.Roles;
 
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -129,7 +130,7 @@ class ReportController {
 	String optOuts(Model model, Authentication user) {
 		boolean admin = user.getAuthorities()
 			.stream()
-			.anyMatch((a) -> ("ROLE_" + dev.herald.security.Roles.ADMIN).equals(a.getAuthority()));
+			.anyMatch((a) -> ("ROLE_" + Roles.ADMIN).equals(a.getAuthority()));
 		model.addAttribute("overview", this.reports.optOuts(admin));
 		model.addAttribute("showNames", admin);
 		return "reports/opt-outs";

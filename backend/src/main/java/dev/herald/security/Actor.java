@@ -3,6 +3,7 @@ package dev.herald.security;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,7 +46,7 @@ public record Actor(Kind kind, String id, String name, String aadObjectId, Set<S
 		PERSON, CLIENT, SYSTEM;
 
 		public String dbValue() {
-			return name().toLowerCase(java.util.Locale.ROOT);
+			return name().toLowerCase(Locale.ROOT);
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.herald.security;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -87,7 +88,7 @@ public final class Roles {
 	 * they can be renamed, reused or, in some tenants, chosen by the person.
 	 */
 	private static List<String> ids(Map<String, Object> claims, boolean apiToken) {
-		List<String> ids = new java.util.ArrayList<>();
+		List<String> ids = new ArrayList<>();
 		Object oid = claims.get("oid");
 		ids.add(String.valueOf((oid != null) ? oid : claims.get("sub")));
 		if (apiToken && claims.get("scp") == null) {

@@ -14,6 +14,7 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
@@ -129,9 +130,8 @@ class SecurityConfig {
 			DefaultOidcUser signedIn = new DefaultOidcUser(authorities, user.getIdToken(), user.getUserInfo(), "sub");
 			// Remembered so that a Teams card action can be matched to the presser's
 			// role.
-			staff.signedIn(
-					Actor.of(new org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken(
-							signedIn, authorities, request.getClientRegistration().getRegistrationId())));
+			staff.signedIn(Actor.of(new OAuth2AuthenticationToken(signedIn, authorities,
+					request.getClientRegistration().getRegistrationId())));
 			return signedIn;
 		};
 	}

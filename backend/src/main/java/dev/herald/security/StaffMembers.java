@@ -1,10 +1,17 @@
 package dev.herald.security;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The people who signed in to Herald and the roles they had at their last sign-in. Teams
@@ -16,9 +23,9 @@ public class StaffMembers {
 
 	private final JdbcClient jdbc;
 
-	private final org.springframework.context.ApplicationEventPublisher events;
+	private final ApplicationEventPublisher events;
 
-	StaffMembers(JdbcClient jdbc, org.springframework.context.ApplicationEventPublisher events) {
+	StaffMembers(JdbcClient jdbc, ApplicationEventPublisher events) {
 		this.jdbc = jdbc;
 		this.events = events;
 	}
@@ -27,12 +34,11 @@ public class StaffMembers {
 	 * Remembers a sign-in. Roles live in Entra, so a change is only seen here: it is
 	 * published for the audit log.
 	 */
-	@org.springframework.transaction.annotation.Transactional
+	@Transactional
 	void signedIn(Actor actor) {
-		java.util.Set<String> before = this.jdbc
-			.sql("SELECT roles FROM staff_member WHERE principal_id = :id FOR UPDATE")
+		Set<String> before = this.jdbc.sql("SELECT roles FROM staff_member WHERE principal_id = :id FOR UPDATE")
 			.param("id", actor.id())
-			.query((rs, i) -> java.util.Set.of((String[]) rs.getArray(1).getArray()))
+			.query((rs, i) -> Set.of((String[]) rs.getArray(1).getArray()))
 			.optional()
 			.orElse(null);
 		this.jdbc.sql("""
@@ -47,7 +53,7 @@ public class StaffMembers {
 			.param("roles", actor.roles().toArray(String[]::new))
 			.update();
 		if (before == null || !before.equals(actor.roles())) {
-			this.events.publishEvent(new RolesChanged(actor, (before != null) ? before : java.util.Set.of()));
+			this.events.publishEvent(new RolesChanged(actor, (before != null) ? before : Set.of()));
 		}
 	}
 
@@ -55,14 +61,14 @@ public class StaffMembers {
 	 * A person signed in with other roles than at their last sign-in (or for the first
 	 * time).
 	 */
-	public record RolesChanged(Actor actor, java.util.Set<String> before) {
+	public record RolesChanged(Actor actor, Set<String> before) {
 	}
 
 	/**
 	 * The staff member with this Entra object id, as of their last sign-in if it was
 	 * after {@code seenAfter}.
 	 */
-	public Optional<Actor> byAadObjectId(String aadObjectId, java.time.Instant seenAfter) {
+	public Optional<Actor> byAadObjectId(String aadObjectId, Instant seenAfter) {
 		if (aadObjectId == null) {
 			return Optional.empty();
 		}
@@ -71,7 +77,7 @@ public class StaffMembers {
 				WHERE lower(aad_object_id) = lower(:aad) AND seen_at > :after ORDER BY seen_at DESC LIMIT 1
 				""")
 			.param("aad", aadObjectId)
-			.param("after", java.sql.Timestamp.from(seenAfter))
+			.param("after", Timestamp.from(seenAfter))
 			.query((rs, i) -> actor(rs))
 			.optional();
 	}
@@ -84,9 +90,9 @@ public class StaffMembers {
 				""").query((rs, i) -> actor(rs)).list();
 	}
 
-	private static Actor actor(java.sql.ResultSet rs) throws java.sql.SQLException {
+	private static Actor actor(ResultSet rs) throws SQLException {
 		return new Actor(Actor.Kind.PERSON, rs.getString(1), rs.getString(3), rs.getString(2),
-				java.util.Set.of((String[]) rs.getArray(4).getArray()), List.of());
+				Set.of((String[]) rs.getArray(4).getArray()), List.of());
 	}
 
 }

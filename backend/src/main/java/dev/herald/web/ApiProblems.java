@@ -7,6 +7,8 @@ import java.util.Map;
 
 import jakarta.validation.ConstraintViolationException;
 
+import dev.herald.announcement.Announcements;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -14,6 +16,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
@@ -23,16 +26,16 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * RFC 9457 problem+json for every API error, with field messages for invalid input.
  * Applies to REST controllers only; the UI renders its own pages.
  */
-@RestControllerAdvice(annotations = org.springframework.web.bind.annotation.RestController.class)
+@RestControllerAdvice(annotations = RestController.class)
 class ApiProblems extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
-	ProblemDetail notFound(dev.herald.announcement.Announcements.AnnouncementNotFoundException ex) {
+	ProblemDetail notFound(Announcements.AnnouncementNotFoundException ex) {
 		return problem(HttpStatus.NOT_FOUND, "Not found", ex.getMessage());
 	}
 
 	@ExceptionHandler
-	ProblemDetail conflict(dev.herald.announcement.Announcements.InvalidTransitionException ex) {
+	ProblemDetail conflict(Announcements.InvalidTransitionException ex) {
 		ProblemDetail problem = problem(HttpStatus.CONFLICT, "Invalid state", ex.getMessage());
 		problem.setProperty("currentStatus", ex.current().dbValue());
 		return problem;

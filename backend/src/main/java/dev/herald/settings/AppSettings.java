@@ -1,8 +1,9 @@
-package dev.herald.audience;
+package dev.herald.settings;
 
 import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -31,15 +32,19 @@ public class AppSettings {
 
 	private final JdbcClient jdbc;
 
-	private final AudienceProperties properties;
+	private final boolean allowGuestsDefault;
 
-	AppSettings(JdbcClient jdbc, AudienceProperties properties) {
+	/**
+	 * The guests' default is the audience module's property ({@code AudienceProperties}),
+	 * read by name: that module depends on this one, not the other way round.
+	 */
+	AppSettings(JdbcClient jdbc, @Value("${herald.audience.allow-guests:false}") boolean allowGuestsDefault) {
 		this.jdbc = jdbc;
-		this.properties = properties;
+		this.allowGuestsDefault = allowGuestsDefault;
 	}
 
 	public boolean allowGuests() {
-		return flag(ALLOW_GUESTS, this.properties.allowGuests());
+		return flag(ALLOW_GUESTS, this.allowGuestsDefault);
 	}
 
 	/** On unless an admin switched it off. */

@@ -1,4 +1,4 @@
-package dev.herald.api;
+package dev.herald.report;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,11 +14,6 @@ import dev.herald.announcement.Announcements;
 import dev.herald.announcement.Governance;
 import dev.herald.followup.FollowUpView;
 import dev.herald.followup.FollowUps;
-import dev.herald.report.RecipientCsv;
-import dev.herald.report.Reports;
-import dev.herald.report.Responses;
-import dev.herald.report.VariantBreakdown;
-
 import dev.herald.security.Actor;
 
 import org.springframework.http.HttpHeaders;

@@ -1,4 +1,4 @@
-package dev.herald.api;
+package dev.herald.optout;
 
 import java.time.Instant;
 import java.util.List;
@@ -8,11 +8,15 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-import dev.herald.optout.OptOuts;
+import dev.herald.audit.AuditAction;
+import dev.herald.audit.AuditLog;
+import dev.herald.security.Actor;
 import dev.herald.teams.TeamsProperties;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.Authentication;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -40,9 +44,9 @@ class OptOutAdminApi {
 
 	private final String tenantId;
 
-	private final dev.herald.audit.AuditLog audit;
+	private final AuditLog audit;
 
-	OptOutAdminApi(OptOuts optOuts, JdbcClient jdbc, TeamsProperties teams, dev.herald.audit.AuditLog audit) {
+	OptOutAdminApi(OptOuts optOuts, JdbcClient jdbc, TeamsProperties teams, AuditLog audit) {
 		this.audit = audit;
 		this.optOuts = optOuts;
 		this.jdbc = jdbc;
@@ -70,23 +74,20 @@ class OptOutAdminApi {
 
 	/** Opts a person out of every announcement. */
 	@PutMapping("/{aadObjectId}")
-	@org.springframework.transaction.annotation.Transactional
-	ResponseEntity<Void> optOut(@PathVariable @Pattern(regexp = AAD) String aadObjectId,
-			org.springframework.security.core.Authentication admin) {
+	@Transactional
+	ResponseEntity<Void> optOut(@PathVariable @Pattern(regexp = AAD) String aadObjectId, Authentication admin) {
 		this.optOuts.optOut(this.tenantId, aadObjectId, OptOuts.ALL, OptOuts.Source.ADMIN, null);
-		this.audit.record(dev.herald.security.Actor.of(admin), dev.herald.audit.AuditAction.OPT_OUT_CHANGE, null,
+		this.audit.record(Actor.of(admin), AuditAction.OPT_OUT_CHANGE, null,
 				"opted " + aadObjectId + " out of every announcement");
 		return ResponseEntity.noContent().build();
 	}
 
 	/** Opts a person back in. */
 	@DeleteMapping("/{aadObjectId}")
-	@org.springframework.transaction.annotation.Transactional
-	ResponseEntity<Void> optIn(@PathVariable @Pattern(regexp = AAD) String aadObjectId,
-			org.springframework.security.core.Authentication admin) {
+	@Transactional
+	ResponseEntity<Void> optIn(@PathVariable @Pattern(regexp = AAD) String aadObjectId, Authentication admin) {
 		this.optOuts.optIn(this.tenantId, aadObjectId, OptOuts.ALL, OptOuts.Source.ADMIN);
-		this.audit.record(dev.herald.security.Actor.of(admin), dev.herald.audit.AuditAction.OPT_OUT_CHANGE, null,
-				"opted " + aadObjectId + " back in");
+		this.audit.record(Actor.of(admin), AuditAction.OPT_OUT_CHANGE, null, "opted " + aadObjectId + " back in");
 		return ResponseEntity.noContent().build();
 	}
 
