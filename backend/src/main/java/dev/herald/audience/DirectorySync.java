@@ -41,7 +41,7 @@ public class DirectorySync {
 
 	private static final String[] SELECT = { "id", "displayName", "userPrincipalName", "mail", "userType",
 			"preferredLanguage", "department", "country", "usageLocation", "officeLocation", "jobTitle", "companyName",
-			"employeeType" };
+			"employeeType", "accountEnabled" };
 
 	private final GraphServiceClient graph;
 
@@ -168,7 +168,15 @@ public class DirectorySync {
 					continue;
 				}
 				String id = user.getId().toLowerCase(Locale.ROOT);
-				if (user.getAdditionalData() != null && user.getAdditionalData().containsKey("@removed")) {
+				// Not a person Herald may count or install for: gone from the tenant, or
+				// an
+				// account that cannot sign in (a leaver; Exchange creates room, equipment
+				// and shared mailboxes this way). Kept as deleted, so every audience
+				// drops
+				// them; re-enabling the account brings the person back with the next
+				// delta.
+				if ((user.getAdditionalData() != null && user.getAdditionalData().containsKey("@removed"))
+						|| Boolean.FALSE.equals(user.getAccountEnabled())) {
 					batch.remove(id);
 					removed.add(id);
 				}
