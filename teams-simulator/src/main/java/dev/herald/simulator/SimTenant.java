@@ -238,8 +238,8 @@ public final class SimTenant {
 	private SimUser resource(SplittableRandom random, AccountKind kind, String alias, String displayName) {
 		String id = guid(random);
 		String mail = alias + "@" + this.domain;
-		SimUser u = new SimUser(this.nextIndex++, id, mail, mail, displayName, null, null, "Member", "en-US", null,
-				"US", null, teamsUserId(id));
+		SimUser u = new SimUser(this.nextIndex++, id, mail, mail, displayName, null, null, "Member", "en-US",
+				"Facilities", "US", null, teamsUserId(id));
 		this.accountKinds.put(id, kind);
 		return u;
 	}
