@@ -42,7 +42,7 @@ public class DirectorySync {
 
 	private static final String[] SELECT = { "id", "displayName", "userPrincipalName", "mail", "userType",
 			"preferredLanguage", "department", "country", "usageLocation", "officeLocation", "jobTitle", "companyName",
-			"employeeType" };
+			"employeeType", "accountEnabled" };
 
 	private final GraphServiceClient graph;
 
@@ -221,8 +221,15 @@ public class DirectorySync {
 		}
 		int n = users.size();
 		String[][] columns = new String[13][n];
+		Boolean[] disabled = new Boolean[n];
 		int i = 0;
 		for (User u : users) {
+			// Not a person Herald may count or install for: an account that cannot sign
+			// in (a leaver; Exchange creates room, equipment and shared mailboxes this
+			// way). Stored as deleted, so every audience, group and roster ones included,
+			// drops them; re-enabling the account brings the person back with the next
+			// delta.
+			disabled[i] = Boolean.FALSE.equals(u.getAccountEnabled());
 			columns[0][i] = u.getId().toLowerCase(Locale.ROOT);
 			columns[1][i] = u.getUserPrincipalName();
 			columns[2][i] = u.getMail();
@@ -244,23 +251,25 @@ public class DirectorySync {
 					                            department, country, usage_location, office_location, job_title,
 					                            company_name, employee_type, deleted, sync_generation, updated_at)
 					SELECT u.id, u.upn, u.mail, u.name, u.type, u.lang, u.dept, u.country, u.usage, u.office, u.title,
-					       u.company, u.etype, false, ?, now()
+					       u.company, u.etype, u.disabled, ?, now()
 					FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-					            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-					     AS u(id, upn, mail, name, type, lang, dept, country, usage, office, title, company, etype)
+					            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
+					     AS u(id, upn, mail, name, type, lang, dept, country, usage, office, title, company, etype,
+					          disabled)
 					ON CONFLICT (aad_object_id) DO UPDATE SET
 					  upn = EXCLUDED.upn, mail = EXCLUDED.mail, display_name = EXCLUDED.display_name,
 					  user_type = EXCLUDED.user_type, preferred_language = EXCLUDED.preferred_language,
 					  department = EXCLUDED.department, country = EXCLUDED.country,
 					  usage_location = EXCLUDED.usage_location, office_location = EXCLUDED.office_location,
 					  job_title = EXCLUDED.job_title, company_name = EXCLUDED.company_name,
-					  employee_type = EXCLUDED.employee_type, deleted = false,
+					  employee_type = EXCLUDED.employee_type, deleted = EXCLUDED.deleted,
 					  sync_generation = EXCLUDED.sync_generation, updated_at = now()
 					""")) {
 				ps.setLong(1, generation);
 				for (int c = 0; c < columns.length; c++) {
 					ps.setArray(c + 2, con.createArrayOf("text", columns[c]));
 				}
+				ps.setArray(columns.length + 2, con.createArrayOf("boolean", disabled));
 				return ps.executeUpdate();
 			}
 		});

@@ -92,7 +92,7 @@ class WelcomeSender {
 				this.pausedUntil = Instant.now().plus(wait);
 				this.welcomes.retryAt(due, this.pausedUntil, error);
 			}
-			case TRANSIENT -> {
+			case TRANSIENT, APP_DISABLED -> {
 				if (due.attempts() >= MAX_ATTEMPTS) {
 					this.welcomes.markFailed(due, error);
 				}

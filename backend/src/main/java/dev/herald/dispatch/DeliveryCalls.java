@@ -106,7 +106,28 @@ class DeliveryCalls implements CallMaker<Ledger.Job> {
 		Ledger.RenditionKey key = job.rendition().atLeast((known != null) ? known.editedAt() : 0);
 		byte[] newer = key.equals(ready.key()) ? null : this.activities.get(key);
 		byte[] activity = (newer != null) ? newer : ready.activity();
-		return this.connector.sendActivity(job.serviceUrl(), job.conversationId(), activity, slot);
+		ConnectorReply reply = this.connector.sendActivity(job.serviceUrl(), job.conversationId(), activity, slot);
+		if (reply.kind() == ConnectorReply.Kind.BLOCKED && isChannel(job.conversationId())
+				&& !"BotNotInConversationRoster".equals(reply.errorCode())) {
+			// Nobody blocks a channel: Teams answers a moderated channel that does not
+			// let bots post as it answers a person who blocked the bot. The channel
+			// fails with that reason and stays usable once an owner allows bots.
+			return new ConnectorReply(reply.status(), null, "ChannelModerated", null, MODERATED_CHANNEL + " ("
+					+ reply.errorCode() + ((reply.detail() != null) ? ": " + reply.detail() : "") + ")");
+		}
+		return reply;
+	}
+
+	/** Why a post to a moderated channel failed, as the report shows it. */
+	static final String MODERATED_CHANNEL = "Teams refused the post: the channel is moderated and does not let "
+			+ "bots post. A team owner can allow it in the channel's settings (Channel moderation, "
+			+ "\"Allow bots to submit messages\")";
+
+	/**
+	 * Channel conversations are team threads; personal chats are {@code a:} or 1:1 chats.
+	 */
+	private static boolean isChannel(String conversationId) {
+		return conversationId != null && conversationId.contains("@thread.");
 	}
 
 	@Override
@@ -138,6 +159,17 @@ class DeliveryCalls implements CallMaker<Ledger.Job> {
 		RetryPolicy.Decision decision = outcome.decision();
 		if (decision.verdict() == RetryPolicy.Verdict.BLOCKED) {
 			this.conversations.markStatus(outcome.call().conversationRef(), ConversationStatus.BLOCKED);
+		}
+		if (decision.kind() == ConnectorReply.Kind.APP_DISABLED) {
+			// Every other recipient would be refused alike: pause the whole send with the
+			// reason instead of failing everyone; a resume after the admin lifted the
+			// block
+			// sends the rest.
+			if (this.announcements.pauseAutomatically(announcementId, RetryPolicy.APP_DISABLED_REASON)) {
+				log.warn("Announcement {}: paused, the tenant admin blocked the app", announcementId);
+				this.meters.counter("herald.dispatch.auto.paused").increment();
+			}
+			return;
 		}
 		if (decision.tally() == RetryPolicy.Tally.NOT_COUNTED) {
 			return;

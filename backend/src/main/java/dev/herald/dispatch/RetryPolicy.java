@@ -16,6 +16,13 @@ import dev.herald.teams.ConnectorReply;
  */
 public final class RetryPolicy {
 
+	/** Why a send paused for an admin block, as admins read it. */
+	public static final String APP_DISABLED_REASON = "The tenant admin blocked Herald's app in Teams: every message "
+			+ "is refused. Resume once the app is allowed again (Teams admin center, Manage apps)";
+
+	/** When a row refused by an admin block is due again (after a resume). */
+	static final Duration APP_DISABLED_RETRY = Duration.ofSeconds(10);
+
 	private final int maxAttempts;
 
 	private final int maxThrottledAttempts;
@@ -85,6 +92,11 @@ public final class RetryPolicy {
 				yield new Decision(Verdict.RETRY, kind, status, reply.describe(), null,
 						now.plusMillis(this.backoff.apply(tries)), Tally.FAILURE, reply.status() == 0);
 			}
+			// Nobody's failure and nobody's fault but the tenant's: the row waits (its
+			// call is not counted against it) and the send's maker pauses it.
+			case APP_DISABLED ->
+				new Decision(Verdict.RETRY, kind, status, APP_DISABLED_REASON + " (" + reply.describe() + ")", null,
+						now.plus(APP_DISABLED_RETRY), Tally.NOT_COUNTED, false);
 			// A blocked person is no sign of a broken send: counted as a call that went
 			// fine.
 			case BLOCKED -> new Decision(Verdict.BLOCKED, kind, status, reply.describe(), null, null, Tally.OK, false);

@@ -269,9 +269,14 @@ class Installer implements SmartLifecycle {
 						return;
 					}
 					count("forbidden");
+					// Final: a licence is assigned by an admin, not by waiting; the next
+					// send that names this person asks again.
 					this.queue.failed(aad, 403,
-							"Graph 403: the install was refused (no Teams licence, or the app may not be "
-									+ "installed for this person): " + failure.message());
+							failure.message().toLowerCase(java.util.Locale.ROOT).contains("license")
+									? "No Teams licence: Graph refused to install Herald for this person (403): "
+											+ failure.message()
+									: "Graph 403: the install was refused (no Teams licence, or the app may not be "
+											+ "installed for this person): " + failure.message());
 				}
 				case 404 -> {
 					count("not_found");

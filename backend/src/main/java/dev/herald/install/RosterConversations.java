@@ -208,7 +208,9 @@ class RosterConversations implements SmartLifecycle {
 				retryOrFall(claim, reply, this.properties.maxThrottledAttempts(), wait);
 			}
 			// Never sent (no slot, no token): nothing reached Teams, try again.
-			case TRANSIENT, NOT_SENT ->
+			// The admin blocked the app: try later like a transient refusal, then let
+			// Graph have the person.
+			case TRANSIENT, NOT_SENT, APP_DISABLED ->
 				retryOrFall(claim, reply, this.properties.maxAttempts(), backoff(claim.attempts()));
 			case BLOCKED, FINAL -> this.queue.rosterRefused(aad, reply.status(), describe(reply));
 		}

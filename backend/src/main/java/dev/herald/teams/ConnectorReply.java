@@ -69,6 +69,12 @@ public record ConnectorReply(int status, String id, String errorCode, Duration r
 		TRANSIENT,
 		/** 403 blocked or uninstalled: never retried; the conversation is marked. */
 		BLOCKED,
+		/**
+		 * 403 {@code BotDisabledByAdmin}: the tenant admin blocked the app, so every call
+		 * fails alike until it is allowed again. Not the recipient's doing: a send pauses
+		 * with the reason and is resumed after the block is lifted.
+		 */
+		APP_DISABLED,
 		/** 400, 401, 403 (other), 404, 413, 500 and anything unlisted: final. */
 		FINAL,
 		/** The request never left (status -1): Teams cannot have seen it. */
@@ -87,6 +93,9 @@ public record ConnectorReply(int status, String id, String errorCode, Duration r
 			}
 			if (status == 0 || status == 412 || status == 502 || status == 503 || status == 504) {
 				return TRANSIENT;
+			}
+			if (status == 403 && "BotDisabledByAdmin".equals(reply.errorCode())) {
+				return APP_DISABLED;
 			}
 			if (status == 403 && reply.errorCode() != null && BLOCKED_CODES.contains(reply.errorCode())) {
 				return BLOCKED;

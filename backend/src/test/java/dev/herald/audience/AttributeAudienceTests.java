@@ -52,7 +52,8 @@ class AttributeAudienceTests extends IntegrationTest {
 		SimUser person = this.simulator.tenant()
 			.users()
 			.stream()
-			.filter((u) -> !u.guest() && !groupMembers.contains(u.id()) && !byRule.contains(u))
+			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u) && !groupMembers.contains(u.id())
+					&& !byRule.contains(u))
 			.reduce((a, b) -> b)
 			.orElseThrow();
 		Set<String> everyone = new LinkedHashSet<>();

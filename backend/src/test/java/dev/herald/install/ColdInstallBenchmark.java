@@ -114,7 +114,11 @@ public final class ColdInstallBenchmark {
 			.optional()
 			.orElse(0.0);
 		var counts = announcements.require(id).counts();
-		long expected = simulator.tenant().users().stream().filter((u) -> !u.guest()).count();
+		long expected = simulator.tenant()
+			.users()
+			.stream()
+			.filter((u) -> !u.guest() && simulator.tenant().reachable(u))
+			.count();
 		Map<String, Object> received = simulator.deliveries(marker);
 		long conversations = ((Number) received.get("conversations")).longValue();
 		Map<String, Object> result = new LinkedHashMap<>();

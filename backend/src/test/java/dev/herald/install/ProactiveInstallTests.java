@@ -34,7 +34,7 @@ class ProactiveInstallTests extends IntegrationTest {
 		List<SimUser> people = this.simulator.tenant()
 			.users()
 			.stream()
-			.filter((u) -> !u.guest() && !this.simulator.isInstalled(u.id()))
+			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u) && !this.simulator.isInstalled(u.id()))
 			.skip(150)
 			.limit(3)
 			.toList();

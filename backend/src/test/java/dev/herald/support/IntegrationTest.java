@@ -58,7 +58,7 @@ public abstract class IntegrationTest {
 		java.util.List<dev.herald.simulator.SimUser> people = this.simulator.tenant()
 			.users()
 			.stream()
-			.filter((u) -> !u.guest())
+			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u))
 			.skip(from)
 			.limit(count)
 			.toList();
@@ -69,15 +69,17 @@ public abstract class IntegrationTest {
 	}
 
 	/**
-	 * Members without the app whom no team roster names (a created conversation would
-	 * reach those), in tenant order. Tests that need them take from the end: teams that
-	 * have the app at start put many people on rosters, so offsets from the start drift.
+	 * Members without the app whom no team roster names (people a card can reach: not the
+	 * realistic tenant's disabled accounts, mailboxes, blocked or unlicensed people) (a
+	 * created conversation would reach those), in tenant order. Tests that need them take
+	 * from the end: teams that have the app at start put many people on rosters, so
+	 * offsets from the start drift.
 	 */
 	protected java.util.List<dev.herald.simulator.SimUser> peopleOnlyAnInstallReaches() {
 		return this.simulator.tenant()
 			.users()
 			.stream()
-			.filter((u) -> !u.guest() && !this.simulator.isInstalled(u.id()))
+			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u) && !this.simulator.isInstalled(u.id()))
 			.filter((u) -> this.jdbc.sql("SELECT count(*) FROM team_member WHERE lower(aad_object_id) = :aad")
 				.param("aad", u.id())
 				.query(Long.class)
@@ -120,7 +122,8 @@ public abstract class IntegrationTest {
 		java.util.List<dev.herald.simulator.SimUser> people = this.simulator.tenant()
 			.users()
 			.stream()
-			.filter((u) -> !u.guest() && who.test(u) && !optedOut.contains(u.id().toLowerCase(java.util.Locale.ROOT)))
+			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u) && who.test(u)
+					&& !optedOut.contains(u.id().toLowerCase(java.util.Locale.ROOT)))
 			.limit(n)
 			.toList();
 		this.jdbc.sql("UPDATE conversation SET status = 'uninstalled'").update();

@@ -158,6 +158,16 @@ final class AdminApi {
 					t.memberUserIds().size(), "channels", channels));
 		}
 		m.put("teams", teams);
+		// The realistic tenant: who is not a person, or not reachable, and where bots may
+		// not post.
+		Map<String, Object> realistic = new LinkedHashMap<>();
+		for (SimTenant.AccountKind kind : SimTenant.AccountKind.values()) {
+			if (kind != SimTenant.AccountKind.PERSON) {
+				realistic.put(kind.name(), this.sim.tenant.accounts(kind).stream().map(SimUser::id).toList());
+			}
+		}
+		realistic.put("moderatedChannels", List.copyOf(this.sim.tenant.moderatedChannels()));
+		m.put("realisticTenant", realistic);
 		return Resp.json(200, m);
 	}
 
@@ -177,6 +187,8 @@ final class AdminApi {
 		m.put("installed", this.sim.isInstalled(u.id()));
 		m.put("blocked", this.sim.blocked(u));
 		m.put("unlicensed", this.sim.unlicensed(u));
+		m.put("accountKind", this.sim.tenant.kind(u).name());
+		m.put("accountEnabled", this.sim.tenant.accountEnabled(u));
 		Conversation c = this.sim.conversation(this.sim.personalConversationId(u));
 		m.put("activities", (c != null) ? c.size() : 0);
 		return m;
@@ -298,6 +310,7 @@ final class AdminApi {
 		this.sim.preconditionFailedShare = dbl(body, "preconditionFailedShare", this.sim.preconditionFailedShare);
 		this.sim.requireInstall = bool(body, "requireInstall", this.sim.requireInstall);
 		this.sim.requireTeamInstall = bool(body, "requireTeamInstall", this.sim.requireTeamInstall);
+		this.sim.appBlockedByAdmin = bool(body, "appBlockedByAdmin", this.sim.appBlockedByAdmin);
 		if (body.containsKey("teamInstallDenied")) {
 			Object denied = body.get("teamInstallDenied");
 			this.sim.teamInstallDenied = (denied instanceof Boolean b) ? (b ? TeamsSimulator.TEAM_INSTALL_DENIED : null)

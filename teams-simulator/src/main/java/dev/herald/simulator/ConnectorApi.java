@@ -63,6 +63,10 @@ final class ConnectorApi {
 			this.sim.stats.unauthorized401.incrementAndGet();
 			return error(401, "BotNotRegistered", "No registration found for this bot.");
 		}
+		if (write && this.sim.appBlockedByAdmin) {
+			this.sim.stats.forbidden403.incrementAndGet();
+			return error(403, "BotDisabledByAdmin", "The tenant admin disabled this bot");
+		}
 		Faults f = this.sim.config().faults();
 		double draw = ThreadLocalRandom.current().nextDouble();
 		if (draw < f.serverErrorShare()) {
@@ -123,6 +127,12 @@ final class ConnectorApi {
 			this.sim.stats.forbidden403.incrementAndGet();
 			this.sim.stats.botNotInRoster403.incrementAndGet();
 			return error(403, "BotNotInConversationRoster", "The bot isn't part of the conversation roster.");
+		}
+		if (c.channel != null && this.sim.tenant.moderated(c.channel.id())) {
+			// A moderated channel whose "Allow bots to submit messages" is off: Teams
+			// answers as for a blocked chat (botbuilder-js #4665).
+			this.sim.stats.forbidden403.incrementAndGet();
+			return error(403, "ConversationBlockedByUser", "User blocked the conversation with the bot.");
 		}
 		return null;
 	}

@@ -26,6 +26,12 @@ final class GraphApi {
 
 	static final String CONTENT_TYPE = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
+	/** Office 365 E3 (ENTERPRISEPACK). */
+	static final String E3_SKU = "6fd2c87f-b296-42f0-b197-1e91e994b900";
+
+	/** The Teams service plan (TEAMS1, service {@code TeamspaceAPI}). */
+	static final String TEAMS1_PLAN = "57ff2da0-773e-42df-b2af-ffb7a2317929";
+
 	private static final List<String> DEFAULT_USER_PROPERTIES = List.of("businessPhones", "displayName", "givenName",
 			"id", "jobTitle", "mail", "mobilePhone", "officeLocation", "preferredLanguage", "surname",
 			"userPrincipalName");
@@ -373,7 +379,18 @@ final class GraphApi {
 		m.put("department", u.department());
 		m.put("country", u.country());
 		m.put("usageLocation", u.country());
-		m.put("accountEnabled", true);
+		m.put("accountEnabled", this.sim.tenant.accountEnabled(u));
+		// Office 365 E3 with every plan, Teams (TEAMS1) included; E3 with Teams switched
+		// off for the unlicensed; nothing for resource and shared mailboxes.
+		SimTenant.AccountKind kind = this.sim.tenant.kind(u);
+		boolean resource = !kind.person();
+		m.put("assignedLicenses", resource ? List.of() : List
+			.of(Json.obj("skuId", E3_SKU, "disabledPlans", kind.teamsLicence() ? List.of() : List.of(TEAMS1_PLAN))));
+		m.put("assignedPlans",
+				resource ? List.of()
+						: List.of(Json.obj("assignedDateTime", "2024-01-15T09:00:00Z", "capabilityStatus",
+								kind.teamsLicence() ? "Enabled" : "Deleted", "service", "TeamspaceAPI", "servicePlanId",
+								TEAMS1_PLAN)));
 		m.put("companyName", u.companyName());
 		m.put("employeeType", u.employeeType());
 		return m;
@@ -538,6 +555,7 @@ final class GraphApi {
 		if (!appId.equalsIgnoreCase(this.sim.teamsAppCatalogId())) {
 			return error(404, "NotFound", "The app with id '" + appId + "' was not found in the app catalog.");
 		}
+		this.sim.countInstallRequest(u);
 		if (this.sim.unlicensed(u)) {
 			return error(403, "Forbidden",
 					"Failed to get license information for the user. Ensure user has a valid Office365 license assigned to them.");

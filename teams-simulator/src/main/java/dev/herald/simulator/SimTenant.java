@@ -76,6 +76,65 @@ public final class SimTenant {
 
 	private int nextIndex;
 
+	/**
+	 * Accounts of the realistic tenant that are not plain people (or people Teams will
+	 * not let the bot reach), by user id; everyone else is a {@link AccountKind#PERSON}.
+	 */
+	private final Map<String, AccountKind> accountKinds = new ConcurrentHashMap<>();
+
+	/** Channels whose moderation does not let bots post. */
+	private final Set<String> moderatedChannels = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * What kind of directory object a user is. Real tenants hold more than people:
+	 * leavers whose account is disabled, and Exchange resource and shared mailboxes,
+	 * which Entra lists as users (created with the sign-in disabled and no licence); and
+	 * among the people, some who blocked the bot or have no Teams licence.
+	 */
+	public enum AccountKind {
+
+		/** An employee with an enabled account and a Teams licence. */
+		PERSON(true, true, true),
+		/** A leaver: account disabled ({@code accountEnabled: false}), licence kept. */
+		DISABLED(false, true, false),
+		/** A room mailbox (Exchange resource; sign-in disabled, no licence). */
+		ROOM(false, false, false),
+		/** An equipment mailbox (Exchange resource; sign-in disabled, no licence). */
+		EQUIPMENT(false, false, false),
+		/** A shared mailbox (sign-in disabled, no licence). */
+		SHARED_MAILBOX(false, false, false),
+		/** A person who blocked the bot in Teams: sends answer 403. */
+		BLOCKED(true, true, true),
+		/** A person without a Teams licence: Graph installs answer 403. */
+		UNLICENSED(true, false, true);
+
+		private final boolean accountEnabled;
+
+		private final boolean teamsLicence;
+
+		private final boolean person;
+
+		AccountKind(boolean accountEnabled, boolean teamsLicence, boolean person) {
+			this.accountEnabled = accountEnabled;
+			this.teamsLicence = teamsLicence;
+			this.person = person;
+		}
+
+		public boolean accountEnabled() {
+			return this.accountEnabled;
+		}
+
+		public boolean teamsLicence() {
+			return this.teamsLicence;
+		}
+
+		/** Whether this is a person at all (blocked and unlicensed people are). */
+		public boolean person() {
+			return this.person;
+		}
+
+	}
+
 	record Change(long version, String userId, boolean removed) {
 	}
 
@@ -96,6 +155,150 @@ public final class SimTenant {
 		this.groups = new ArrayList<>();
 		this.teams = new ArrayList<>();
 		generateGroupsAndTeams(random, generated);
+		generateRealisticAccounts(userCount);
+	}
+
+	/**
+	 * The realistic part of the seeded tenant, appended after the generated people (so
+	 * their ids, groups and teams stay what they were): per 200 people one room, one
+	 * equipment and one shared mailbox, two leavers with disabled accounts, two people
+	 * who blocked the bot and two without a Teams licence; all of them in the group
+	 * "Building Services" with 60 ordinary people. One team (the third, which has the app
+	 * at start) gets a moderated channel "Leadership" where bots may not post.
+	 */
+	private void generateRealisticAccounts(int userCount) {
+		SplittableRandom random = new SplittableRandom(this.seed ^ 0x7E4A1DL);
+		int k = Math.max(1, userCount / 200);
+		List<SimUser> extra = new ArrayList<>();
+		String[] offices = { "Paris", "Berlin", "Seattle", "London", "Madrid", "Shanghai" };
+		for (int i = 0; i < k; i++) {
+			String office = offices[i % offices.length];
+			extra.add(resource(random, AccountKind.ROOM, "room-" + office.toLowerCase(Locale.ROOT) + "-" + (i + 1),
+					"Room " + office + " " + (4 + i) + ".01"));
+			extra.add(resource(random, AccountKind.EQUIPMENT,
+					"projector-" + office.toLowerCase(Locale.ROOT) + "-" + (i + 1),
+					"Projector " + office + " " + (i + 1)));
+			String[] shared = { "payroll", "it-helpdesk", "reception", "press" };
+			extra.add(resource(random, AccountKind.SHARED_MAILBOX, shared[i % shared.length] + (i / shared.length + 1),
+					"Shared mailbox " + shared[i % shared.length]));
+		}
+		Map<String, Integer> names = new HashMap<>();
+		for (AccountKind kind : List.of(AccountKind.DISABLED, AccountKind.BLOCKED, AccountKind.UNLICENSED)) {
+			for (int i = 0; i < 2 * k; i++) {
+				SimUser u = newUser(this.nextIndex, random, names);
+				// Facilities staff: no attribute rule of the generated departments picks
+				// them by accident.
+				u = new SimUser(this.nextIndex, u.id(), u.userPrincipalName(), u.mail(), u.displayName(), u.givenName(),
+						u.surname(), "Member", u.preferredLanguage(), "Facilities", u.country(), u.jobTitle(),
+						u.teamsUserId());
+				if (u.userPrincipalName().contains("#EXT#") || this.byUpn.containsKey(u.userPrincipalName())) {
+					String local = kind.name().toLowerCase(Locale.ROOT) + "." + this.nextIndex;
+					u = new SimUser(this.nextIndex, u.id(), local + "@" + this.domain, local + "@" + this.domain,
+							u.displayName(), u.givenName(), u.surname(), "Member", u.preferredLanguage(), "Facilities",
+							u.country(), u.jobTitle(), u.teamsUserId());
+				}
+				this.nextIndex++;
+				extra.add(u);
+				this.accountKinds.put(u.id(), kind);
+			}
+		}
+		List<String> members = new ArrayList<>();
+		for (SimUser u : extra) {
+			index(u);
+			members.add(u.id());
+		}
+		List<SimUser> all = new ArrayList<>(this.users);
+		// 60 ordinary members (never a guest), from the middle of the tenant.
+		int from = all.size() / 3;
+		for (int i = from; i < all.size() && members.size() < extra.size() + 60; i++) {
+			if (!all.get(i).guest()) {
+				members.add(all.get(i).id());
+			}
+		}
+		all.addAll(extra);
+		this.users = Collections.unmodifiableList(all);
+		addGroup(random, "Building Services", "Rooms, shared mailboxes and the people who look after them", members,
+				List.of(), false);
+		if (this.teams.size() > 2) {
+			SimTeam team = this.teams.get(2);
+			SimChannel leadership = new SimChannel("19:" + hex32(random) + "@thread.tacv2", "Leadership", team.id(),
+					false);
+			List<SimChannel> channels = new ArrayList<>(team.channels());
+			channels.add(leadership);
+			SimTeam moderated = new SimTeam(team.id(), team.groupId(), team.displayName(), team.threadId(),
+					List.copyOf(channels), team.memberUserIds(), team.ownerUserIds());
+			this.teams.set(2, moderated);
+			this.teamsById.put(moderated.id(), moderated);
+			this.teamsById.put(moderated.threadId(), moderated);
+			this.channelsById.put(leadership.id(), leadership);
+			this.moderatedChannels.add(leadership.id());
+		}
+	}
+
+	private SimUser resource(SplittableRandom random, AccountKind kind, String alias, String displayName) {
+		String id = guid(random);
+		String mail = alias + "@" + this.domain;
+		SimUser u = new SimUser(this.nextIndex++, id, mail, mail, displayName, null, null, "Member", "en-US",
+				"Facilities", "US", null, teamsUserId(id));
+		this.accountKinds.put(id, kind);
+		return u;
+	}
+
+	/** What kind of account this is (people unless the realistic tenant says else). */
+	public AccountKind kind(SimUser user) {
+		return this.accountKinds.getOrDefault(user.id(), AccountKind.PERSON);
+	}
+
+	/** Graph's {@code accountEnabled}. */
+	public boolean accountEnabled(SimUser user) {
+		return kind(user).accountEnabled();
+	}
+
+	/** Whether the user has a licence that includes Teams. */
+	public boolean teamsLicence(SimUser user) {
+		return kind(user).teamsLicence();
+	}
+
+	/**
+	 * Members of the tenant who are people an announcement should count: an enabled
+	 * account, not a resource or shared mailbox (blocked and unlicensed people included).
+	 */
+	public boolean isPerson(SimUser user) {
+		AccountKind kind = kind(user);
+		return kind.person() && kind.accountEnabled();
+	}
+
+	/**
+	 * People a card can reach once the app is installed: persons who did not block the
+	 * bot and have a Teams licence (guests included; callers filter them as they need).
+	 */
+	public boolean reachable(SimUser user) {
+		return kind(user) == AccountKind.PERSON;
+	}
+
+	/** The realistic tenant's accounts of one kind, in tenant order. */
+	public List<SimUser> accounts(AccountKind kind) {
+		return this.users.stream().filter((u) -> kind(u) == kind).toList();
+	}
+
+	/** Whether the channel's moderation keeps bots from posting. */
+	public boolean moderated(String channelId) {
+		return channelId != null && this.moderatedChannels.contains(channelId);
+	}
+
+	/** Sets whether bots may post in a channel (Teams' channel moderation setting). */
+	public void setModerated(String channelId, boolean moderated) {
+		if (moderated) {
+			this.moderatedChannels.add(channelId);
+		}
+		else {
+			this.moderatedChannels.remove(channelId);
+		}
+	}
+
+	/** The channels where bots may not post. */
+	public Set<String> moderatedChannels() {
+		return Set.copyOf(this.moderatedChannels);
 	}
 
 	private SimUser newUser(int i, SplittableRandom random, Map<String, Integer> nameCounts) {

@@ -119,6 +119,15 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	volatile String botEndpoint;
 
+	/**
+	 * The tenant admin blocked the app (Teams admin center, "Manage apps"): every
+	 * Connector write answers 403 {@code BotDisabledByAdmin}.
+	 */
+	volatile boolean appBlockedByAdmin;
+
+	/** Graph install requests per user id (to show who was, or was never, tried). */
+	private final Map<String, AtomicInteger> installRequests = new ConcurrentHashMap<>();
+
 	private final Map<String, String> clientSecrets = new ConcurrentHashMap<>();
 
 	/**
@@ -183,7 +192,9 @@ public final class TeamsSimulator implements AutoCloseable {
 		this.graphGrants.put(config.botAppId(), Set.copyOf(SimulatorConfig.DEFAULT_GRAPH_PERMISSIONS));
 		Set<String> initial = new java.util.HashSet<>();
 		for (SimUser u : this.tenant.users()) {
-			if (this.tenant.fraction(u, "installed") < config.installedShare() && !unlicensed(u)) {
+			// People who blocked the bot had it first: blocking is done in its chat.
+			if ((this.tenant.fraction(u, "installed") < config.installedShare() && !unlicensed(u))
+					|| this.tenant.kind(u) == SimTenant.AccountKind.BLOCKED) {
 				initial.add(u.id());
 			}
 		}
@@ -652,6 +663,29 @@ public final class TeamsSimulator implements AutoCloseable {
 		this.teamInstallDenied = message;
 	}
 
+	/**
+	 * As if the tenant admin blocked (true) or allowed again (false) the app: while
+	 * blocked, every Connector send, update, delete and conversation create answers 403
+	 * {@code BotDisabledByAdmin} "The tenant admin disabled this bot".
+	 */
+	public void setAppBlockedByAdmin(boolean blocked) {
+		this.appBlockedByAdmin = blocked;
+	}
+
+	public boolean appBlockedByAdmin() {
+		return this.appBlockedByAdmin;
+	}
+
+	/** How many Graph install requests named this user (accepted or refused). */
+	public int installRequests(String aadObjectId) {
+		AtomicInteger n = this.installRequests.get(aadObjectId.toLowerCase(java.util.Locale.ROOT));
+		return (n != null) ? n.get() : 0;
+	}
+
+	void countInstallRequest(SimUser u) {
+		this.installRequests.computeIfAbsent(u.id(), (k) -> new AtomicInteger()).incrementAndGet();
+	}
+
 	private synchronized void applyLimits(Limits limits) {
 		this.tenantLimiter = (limits.tenantPerSecond() > 0) ? SlidingWindows.perSecond(limits.tenantPerSecond()) : null;
 		this.graphInstallLimiter = (limits.graphInstallsPerSecond() > 0)
@@ -672,13 +706,17 @@ public final class TeamsSimulator implements AutoCloseable {
 		m.put("requireInstall", this.requireInstall);
 		m.put("requireTeamInstall", this.requireTeamInstall);
 		m.put("teamInstallDenied", this.teamInstallDenied);
+		m.put("appBlockedByAdmin", this.appBlockedByAdmin);
 		return m;
 	}
 
 	// ---- users: install, block ----
 
 	boolean unlicensed(SimUser u) {
-		return this.tenant.fraction(u, "unlicensed") < this.config.faults().unlicensedShare();
+		// Resource and shared mailboxes have no licence; a disabled account cannot use
+		// one.
+		return !this.tenant.teamsLicence(u) || !this.tenant.accountEnabled(u)
+				|| this.tenant.fraction(u, "unlicensed") < this.config.faults().unlicensedShare();
 	}
 
 	public boolean isInstalled(String aadObjectId) {
@@ -694,8 +732,8 @@ public final class TeamsSimulator implements AutoCloseable {
 		if (this.blocked.contains(u.id())) {
 			return true;
 		}
-		return !this.unblocked.contains(u.id())
-				&& this.tenant.fraction(u, "blocked") < this.config.faults().blockedUserShare();
+		return !this.unblocked.contains(u.id()) && (this.tenant.kind(u) == SimTenant.AccountKind.BLOCKED
+				|| this.tenant.fraction(u, "blocked") < this.config.faults().blockedUserShare());
 	}
 
 	/** Which 403 body a blocked user produces: true = {@code errorCode 209} shape. */
