@@ -115,12 +115,14 @@ public final class HistoryBench {
 			result.put("db_mb_seeded", dbMegabytes(cluster));
 			result.put("delivery_mb_seeded",
 					cluster.queryLong("SELECT pg_total_relation_size('delivery') / (1024 * 1024)"));
+			log("So far: %s", JSON.writeValueAsString(result));
 
 			// ---- reports of an old and a new announcement ----
 			Map<String, Object> reports = new LinkedHashMap<>();
 			reports.put("old", reports(herald, ids.get(0), requests, csvRequests));
 			reports.put("new", reports(herald, ids.get(ids.size() - 1), requests, csvRequests));
 			result.put("reports_ms", reports);
+			log("So far: %s", JSON.writeValueAsString(result));
 
 			// ---- a paced send with the retention purge in its middle ----
 			result.put("paced", pacedSendWithPurge(cluster, simulator, herald, paced, limit, retentionDays));
@@ -128,6 +130,7 @@ public final class HistoryBench {
 			result.put("delivery_mb_after_purge",
 					cluster.queryLong("SELECT pg_total_relation_size('delivery') / (1024 * 1024)"));
 			result.put("ledger_rows_after_purge", cluster.queryLong("SELECT count(*) FROM delivery"));
+			log("So far: %s", JSON.writeValueAsString(result));
 
 			// ---- the big send: answer and freeze ----
 			if (big > people) {
