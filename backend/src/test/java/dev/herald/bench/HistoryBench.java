@@ -90,7 +90,7 @@ public final class HistoryBench {
 			// itself.
 			Cluster.Node herald = cluster.launch("herald-0", tuning,
 					new ArrayList<>(List.of("-Xmx" + xmx, "-Xms" + xmx, "-XX:+UseZGC")));
-			herald.awaitReady(Duration.ofMinutes(3));
+			herald.awaitReady(Duration.ofMinutes(10));
 			List<SimUser> users = simulator.tenant().users();
 
 			Map<String, Object> result = new LinkedHashMap<>();
