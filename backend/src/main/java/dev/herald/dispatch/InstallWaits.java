@@ -15,7 +15,10 @@ import org.springframework.transaction.annotation.Transactional;
  * The install module's door to the ledger: rows frozen as {@code installing} (the person
  * has no chat with Herald yet) move to {@code pending} once the chat is known, or fail
  * with the install's reason. Each move is one set-based statement that also moves the
- * live counts, so rows and counts never disagree.
+ * live counts, so rows and counts never disagree. The waiting state is written as a
+ * literal where rows are found by person: only then can every plan, generic ones of
+ * prepared statements included, use the small partial index of waiting rows instead of
+ * scanning the whole ledger (#28: a year of history is tens of millions of rows).
  */
 @Component
 public class InstallWaits {
@@ -64,13 +67,12 @@ public class InstallWaits {
 				UPDATE delivery d SET state = :pending, conversation_ref = c.id, next_attempt_at = now(),
 				  updated_at = now()
 				FROM conversation c
-				WHERE d.state = :installing AND d.recipient_kind = 'person'
+				WHERE d.state = 'installing' AND d.recipient_kind = 'person'
 				  AND c.kind = 'personal' AND c.tenant_id = :tenant AND lower(c.aad_object_id) = d.recipient
 				  AND c.status = 'active'
 				RETURNING d.recipient
 				""")
 			.param("pending", DeliveryState.PENDING.dbValue())
-			.param("installing", DeliveryState.INSTALLING.dbValue())
 			.param("tenant", tenantId)
 			.query(String.class)
 			.list();
@@ -86,14 +88,10 @@ public class InstallWaits {
 				UPDATE delivery d SET state = :pending, conversation_ref = c.id, next_attempt_at = now(),
 				  updated_at = now()
 				FROM conversation c
-				WHERE d.state = :installing AND d.recipient_kind = 'channel'
+				WHERE d.state = 'installing' AND d.recipient_kind = 'channel'
 				  AND c.kind = 'channel' AND c.tenant_id = :tenant AND c.channel_id = d.recipient
 				  AND c.status = 'active'
-				""")
-			.param("pending", DeliveryState.PENDING.dbValue())
-			.param("installing", DeliveryState.INSTALLING.dbValue())
-			.param("tenant", tenantId)
-			.update();
+				""").param("pending", DeliveryState.PENDING.dbValue()).param("tenant", tenantId).update();
 	}
 
 	/**
@@ -106,7 +104,7 @@ public class InstallWaits {
 				WITH failed AS (
 				  UPDATE delivery d SET state = :failed, reason = :reason, last_status = :status, updated_at = now()
 				  FROM conversation c
-				  WHERE d.state = :installing AND d.recipient_kind = 'channel'
+				  WHERE d.state = 'installing' AND d.recipient_kind = 'channel'
 				    AND c.kind = 'channel' AND c.tenant_id = :tenant AND c.channel_id = d.recipient
 				    AND c.aad_group_id = :group
 				  RETURNING d.announcement_id
@@ -117,7 +115,6 @@ public class InstallWaits {
 				RETURNING an.id
 				""")
 			.param("failed", DeliveryState.FAILED.dbValue())
-			.param("installing", DeliveryState.INSTALLING.dbValue())
 			.param("reason", reason)
 			.param("status", status)
 			.param("tenant", tenantId)
@@ -143,7 +140,7 @@ public class InstallWaits {
 					), failed AS (
 					  UPDATE delivery d SET state = ?, reason = u.reason, last_status = u.status, updated_at = now()
 					  FROM input u
-					  WHERE d.state = ? AND d.recipient_kind = 'person' AND d.recipient = u.recipient
+					  WHERE d.state = 'installing' AND d.recipient_kind = 'person' AND d.recipient = u.recipient
 					  RETURNING d.announcement_id
 					)
 					UPDATE announcement an SET failed = an.failed + f.n, updated_at = now()
@@ -155,7 +152,6 @@ public class InstallWaits {
 				ps.setArray(2, con.createArrayOf("integer", failures.stream().map(InstallFailure::status).toArray()));
 				ps.setArray(3, con.createArrayOf("text", failures.stream().map(InstallFailure::reason).toArray()));
 				ps.setString(4, DeliveryState.FAILED.dbValue());
-				ps.setString(5, DeliveryState.INSTALLING.dbValue());
 				try (ResultSet rs = ps.executeQuery()) {
 					while (rs.next()) {
 						touched.add(rs.getLong(1));

@@ -211,9 +211,8 @@ class InstallQueue {
 					SELECT a.aad_object_id, a.last_status, a.reason FROM app_install a
 					WHERE a.state = 'failed'
 					  AND EXISTS (SELECT 1 FROM delivery d
-					              WHERE d.recipient = a.aad_object_id AND d.state = :installing AND d.recipient_kind = 'person')
+					              WHERE d.recipient = a.aad_object_id AND d.state = 'installing' AND d.recipient_kind = 'person')
 					""")
-			.param("installing", DeliveryState.INSTALLING.dbValue())
 			.query((rs, i) -> new InstallWaits.InstallFailure(rs.getString(1), (Integer) rs.getObject(2),
 					rs.getString(3)))
 			.list();
@@ -241,7 +240,7 @@ class InstallQueue {
 				  SELECT a.aad_object_id FROM app_install a
 				  WHERE a.state = 'installed' AND a.installed_at < now() - :wait * interval '1 millisecond'
 				    AND a.next_attempt_at <= now() AND (a.lease_until IS NULL OR a.lease_until < now())
-				    AND EXISTS (SELECT 1 FROM delivery d WHERE d.recipient = a.aad_object_id AND d.state = :installing)
+				    AND EXISTS (SELECT 1 FROM delivery d WHERE d.recipient = a.aad_object_id AND d.state = 'installing')
 				  ORDER BY a.installed_at LIMIT :limit
 				  FOR UPDATE OF a SKIP LOCKED
 				)
@@ -250,7 +249,6 @@ class InstallQueue {
 				RETURNING a.aad_object_id
 				""")
 			.param("wait", wait.toMillis())
-			.param("installing", DeliveryState.INSTALLING.dbValue())
 			.param("limit", limit)
 			.param("lease", lease.toMillis())
 			.query(String.class)

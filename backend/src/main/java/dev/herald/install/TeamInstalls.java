@@ -26,7 +26,7 @@ class TeamInstalls {
 	private static final String WAITING_CHANNELS = """
 			SELECT 1 FROM delivery d JOIN conversation c
 			  ON c.kind = 'channel' AND c.tenant_id = t.tenant_id AND c.channel_id = d.recipient
-			WHERE d.state = :installing AND d.recipient_kind = 'channel' AND c.aad_group_id = t.aad_group_id
+			WHERE d.state = 'installing' AND d.recipient_kind = 'channel' AND c.aad_group_id = t.aad_group_id
 			""";
 
 	private final JdbcClient jdbc;
@@ -136,10 +136,7 @@ class TeamInstalls {
 		this.jdbc.sql("""
 				UPDATE team_install t SET state = 'resolved', updated_at = now()
 				WHERE t.tenant_id = :tenant AND t.state = 'installed' AND NOT EXISTS (
-				""" + WAITING_CHANNELS + ")")
-			.param("tenant", this.tenantId)
-			.param("installing", DeliveryState.INSTALLING.dbValue())
-			.update();
+				""" + WAITING_CHANNELS + ")").param("tenant", this.tenantId).update();
 		return moved;
 	}
 
@@ -165,7 +162,6 @@ class TeamInstalls {
 				WHERE t.tenant_id = :tenant AND t.state = 'failed' AND EXISTS (
 				""" + WAITING_CHANNELS + ")")
 			.param("tenant", this.tenantId)
-			.param("installing", DeliveryState.INSTALLING.dbValue())
 			.query((rs, i) -> new Failure(rs.getString(1), (Integer) rs.getObject(2), rs.getString(3)))
 			.list();
 		return failures.stream()

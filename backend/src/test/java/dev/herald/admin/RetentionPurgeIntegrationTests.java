@@ -97,6 +97,11 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 			.param("id", old)
 			.query(Boolean.class)
 			.single()).isTrue();
+		// The report keeps its acknowledgement total, like its delivery counts (#28).
+		assertThat(this.jdbc.sql("SELECT n FROM response_tally WHERE announcement_id = :id AND kind = 'ack'")
+			.param("id", old)
+			.query(Long.class)
+			.single()).isEqualTo(1);
 	}
 
 	/**
