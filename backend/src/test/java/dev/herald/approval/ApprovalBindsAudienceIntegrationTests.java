@@ -95,8 +95,15 @@ class ApprovalBindsAudienceIntegrationTests extends IntegrationTest {
 		assertThat(refusals(gov, grown)).anyMatch((s) -> s.startsWith("resume refused"));
 		assertThat(gov.status(grown)).isEqualTo("paused");
 
-		// The legitimate path: submitted again, the approver sees 20 and approves.
-		JsonNode again = gov.ok("POST", "/api/v1/announcements/" + grown + "/submit", author, null);
+		// The legitimate path: submitted again (from its page, the UI twin of POST
+		// .../submit), the approver sees 20 and approves.
+		TestIdentityProvider.nextSignIn("size-author-1", "Herald.Author");
+		BrowserSession ui = new BrowserSession(baseUrl());
+		assertThat(ui.get("/announcements").statusCode()).isEqualTo(200);
+		assertThat(ui.get("/announcements/" + grown).body()).contains("resubmit-approval").contains("grew from 3");
+		ui.submit("/announcements/" + grown, "/announcements/" + grown + "/submit", Map.of());
+		JsonNode again = gov.ok("GET", "/api/v1/announcements/" + grown + "/approval", approver, null);
+		assertThat(again.path("state").asString()).isEqualTo("pending");
 		assertThat(again.path("audienceSize").asInt()).isEqualTo(20);
 		twenty.forEach((p) -> assertThat(cardsReceived(p.id(), grown)).isZero());
 		assertThat(gov.ok("POST", "/api/v1/announcements/" + grown + "/approve", approver, null)
