@@ -145,17 +145,23 @@ public class Governance {
 
 	@Transactional
 	public void send(long id, Actor actor) {
-		this.owners.requireManage(id, actor);
-		this.policy.checkSend(id, actor);
+		// A refused send is an attempt: audited like a refused edit (#23).
+		gate(actor, id, "send", () -> {
+			this.owners.requireManage(id, actor);
+			this.policy.checkSend(id, actor);
+		});
 		this.announcements.startSend(id);
 		this.audit.record(actor, AuditAction.SEND, id, "started the send");
 	}
 
 	@Transactional
 	public void schedule(long id, LocalDateTime at, ZoneId zone, Actor actor) {
-		this.owners.requireManage(id, actor);
-		// The approval binds the time too: approved for another start is not approved.
-		this.policy.checkSend(id, at.atZone(zone).toInstant(), actor);
+		gate(actor, id, "schedule", () -> {
+			this.owners.requireManage(id, actor);
+			// The approval binds the time too: approved for another start is not
+			// approved.
+			this.policy.checkSend(id, at.atZone(zone).toInstant(), actor);
+		});
 		this.announcements.schedule(id, at, zone);
 		this.audit.record(actor, AuditAction.SCHEDULE, id, "scheduled for " + at + " " + zone.getId());
 	}

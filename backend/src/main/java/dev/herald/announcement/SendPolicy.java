@@ -63,6 +63,14 @@ public interface SendPolicy {
 	Optional<String> unapproved(long announcementId);
 
 	/**
+	 * The freeze's size check, once per send after its audience is resolved: an approval
+	 * binds the audience as resolved when approved, with its size. Empty when the frozen
+	 * audience may go; otherwise why not (it grew materially, or crossed the approval
+	 * threshold without an approval), and the approval no longer holds.
+	 */
+	java.util.Optional<String> outgrown(long announcementId, int frozenRecipients);
+
+	/**
 	 * Whether a send of this announcement now needs an approval (the UI then offers to
 	 * submit).
 	 */

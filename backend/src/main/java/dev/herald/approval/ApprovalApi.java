@@ -83,9 +83,9 @@ class ApprovalApi {
 	}
 
 	@GetMapping(path = "/api/v1/announcements/{id}/approval", produces = "application/json")
-	Approvals.Request approval(@PathVariable long id, Authentication user) {
+	Approvals.Review approval(@PathVariable long id, Authentication user) {
 		this.governance.readable(id, Actor.of(user));
-		return this.approvals.find(id)
+		return this.approvals.review(id)
 			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
 					"Announcement " + id + " was never submitted for approval."));
 	}

@@ -41,7 +41,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
@@ -89,9 +92,15 @@ public class Approvals implements SendPolicy {
 
 	private final ApiClients clients;
 
+	/** For what must stay written when the act itself is refused and rolled back. */
+	private final TransactionTemplate separately;
+
 	Approvals(JdbcClient jdbc, Announcements announcements, Owners owners, AnnouncementAudiences audiences,
 			AudienceResolver resolver, AuthorGuardrails guardrails, AppSettings settings, AuditLog audit,
-			ApplicationEventPublisher events, Refusals refusals, ApiClients clients) {
+			ApplicationEventPublisher events, Refusals refusals, ApiClients clients,
+			PlatformTransactionManager transactions) {
+		this.separately = new TransactionTemplate(transactions);
+		this.separately.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.refusals = refusals;
 		this.clients = clients;
 		this.jdbc = jdbc;
@@ -230,12 +239,21 @@ public class Approvals implements SendPolicy {
 	public Request submit(long id, Actor actor, LocalDateTime at, ZoneId zone) {
 		Announcement announcement = lock(id);
 		this.owners.requireManage(id, actor);
-		if (announcement.status() != AnnouncementStatus.DRAFT) {
-			throw new ResponseStatusException(HttpStatus.CONFLICT, "Announcement " + id + " is "
-					+ announcement.status().dbValue() + "; only a draft can be submitted.");
+		boolean stopped = announcement.preparationFailed();
+		if (announcement.status() != AnnouncementStatus.DRAFT && !stopped) {
+			throw new ResponseStatusException(HttpStatus.CONFLICT,
+					"Announcement " + id + " is " + announcement.status().dbValue()
+							+ "; only a draft (or a send paused before its audience was "
+							+ "frozen) can be submitted.");
 		}
 		checkGuardrails(announcement.content(), id, actor);
-		Instant start = null;
+		if (stopped && at != null) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+					"Announcement " + id + " is paused: once approved it resumes at once, so it takes no start time.");
+		}
+		// A paused send keeps the start it had: the hash binds that one, as the resume
+		// and the freeze check it.
+		Instant start = stopped ? announcement.scheduledAt() : null;
 		if (at != null) {
 			start = at.atZone(zone).toInstant();
 			if (!start.isAfter(Instant.now())) {
@@ -245,32 +263,48 @@ public class Approvals implements SendPolicy {
 		}
 		AudienceDefinition audience = this.audiences.get(id);
 		Integer size = null;
+		Integer channels = null;
 		try {
-			size = audience.isEmpty() ? null : this.resolver.preview(audience).people();
+			if (!audience.isEmpty()) {
+				AudienceResolver.Preview preview = this.resolver.preview(audience);
+				size = preview.people();
+				channels = preview.channels();
+			}
 		}
 		catch (RuntimeException ex) {
-			// The approver sees "unknown"; the send counts again when it starts.
+			// The approver sees "unknown"; approving counts again (and refuses if it
+			// still cannot), and so does the freeze.
 		}
-		this.jdbc.sql("""
-				INSERT INTO approval_request (announcement_id, state, content_hash, audience_size, scheduled_at,
-				                              scheduled_zone, submitted_by, submitted_name)
-				VALUES (:id, 'pending', :hash, :size, :at, :zone, :by, :name)
-				ON CONFLICT (announcement_id) DO UPDATE SET state = 'pending', content_hash = EXCLUDED.content_hash,
-				  audience_size = EXCLUDED.audience_size, scheduled_at = EXCLUDED.scheduled_at,
-				  scheduled_zone = EXCLUDED.scheduled_zone, submitted_by = EXCLUDED.submitted_by,
-				  submitted_name = EXCLUDED.submitted_name, submitted_at = now(), decided_by = NULL,
-				  decided_name = NULL, decided_at = NULL, comment = NULL, proposed_content = NULL
-				""")
+		this.jdbc
+			.sql("""
+					INSERT INTO approval_request (announcement_id, state, content_hash, audience_size, audience_channels,
+					                              audience_kinds, scheduled_at, scheduled_zone, submitted_by, submitted_name)
+					VALUES (:id, 'pending', :hash, :size, :channels, CAST(:kinds AS jsonb), :at, :zone, :by, :name)
+					ON CONFLICT (announcement_id) DO UPDATE SET state = 'pending', content_hash = EXCLUDED.content_hash,
+					  audience_size = EXCLUDED.audience_size, audience_channels = EXCLUDED.audience_channels,
+					  audience_kinds = EXCLUDED.audience_kinds, approved_recipients = NULL,
+					  scheduled_at = EXCLUDED.scheduled_at,
+					  scheduled_zone = EXCLUDED.scheduled_zone, submitted_by = EXCLUDED.submitted_by,
+					  submitted_name = EXCLUDED.submitted_name, submitted_at = now(), decided_by = NULL,
+					  decided_name = NULL, decided_at = NULL, comment = NULL, proposed_content = NULL
+					""")
 			.param("id", id)
 			.param("hash", hash(announcement.content(), audience, start))
 			.param("size", size)
-			.param("at", (start != null) ? Timestamp.from(start) : null)
-			.param("zone", (start != null) ? zone.getId() : null)
+			.param("channels", channels)
+			.param("kinds", JsonMapper.shared().writeValueAsString(kinds(audience)))
+			.param("at", (start != null && !stopped) ? Timestamp.from(start) : null)
+			.param("zone", (start != null && !stopped) ? zone.getId() : null)
 			.param("by", actor.id())
 			.param("name", actor.name())
 			.update();
-		this.audit.record(actor, AuditAction.SUBMIT, id, "submitted for approval"
-				+ ((start != null) ? ", to start at " + at + " " + zone.getId() : ", to send at once"));
+		this.audit
+			.record(actor, AuditAction.SUBMIT, id,
+					"submitted for approval"
+							+ (stopped ? ", to resume its paused send"
+									: (start != null) ? ", to start at " + at + " " + zone.getId()
+											: ", to send at once")
+							+ "; audience: " + describe(size, channels, kinds(audience)));
 		this.events.publishEvent(new ApprovalRequested(id));
 		return find(id).orElseThrow();
 	}
@@ -292,11 +326,13 @@ public class Approvals implements SendPolicy {
 		checkGuardrails(content, id, actor);
 		AudienceDefinition audience = this.audiences.get(id);
 		this.jdbc.sql("""
-				INSERT INTO approval_request (announcement_id, state, content_hash, audience_size, submitted_by,
-				                              submitted_name, proposed_content)
-				VALUES (:id, 'pending', :hash, :size, :by, :name, CAST(:content AS jsonb))
+				INSERT INTO approval_request (announcement_id, state, content_hash, audience_size, audience_kinds,
+				                              submitted_by, submitted_name, proposed_content)
+				VALUES (:id, 'pending', :hash, :size, CAST(:kinds AS jsonb), :by, :name, CAST(:content AS jsonb))
 				ON CONFLICT (announcement_id) DO UPDATE SET state = 'pending', content_hash = EXCLUDED.content_hash,
-				  audience_size = EXCLUDED.audience_size, scheduled_at = NULL, scheduled_zone = NULL,
+				  audience_size = EXCLUDED.audience_size, audience_channels = NULL,
+				  audience_kinds = EXCLUDED.audience_kinds, approved_recipients = NULL,
+				  scheduled_at = NULL, scheduled_zone = NULL,
 				  submitted_by = EXCLUDED.submitted_by, submitted_name = EXCLUDED.submitted_name, submitted_at = now(),
 				  decided_by = NULL, decided_name = NULL, decided_at = NULL, comment = NULL,
 				  proposed_content = EXCLUDED.proposed_content
@@ -305,6 +341,7 @@ public class Approvals implements SendPolicy {
 			.param("hash", hash(content, audience, announcement.scheduledAt()))
 			// The people it went to: the ledger's count, not a label.
 			.param("size", announcement.counts().recipients())
+			.param("kinds", JsonMapper.shared().writeValueAsString(kinds(audience)))
 			.param("by", actor.id())
 			.param("name", actor.name())
 			.param("content", JsonMapper.shared().writeValueAsString(content))
@@ -343,9 +380,20 @@ public class Approvals implements SendPolicy {
 			return approveEdit(announcement, request, actor, note);
 		}
 		requireUnchanged(announcement, request);
+		int recipients = bindSize(announcement, request);
 		decide(id, ApprovalState.APPROVED, actor, note);
+		this.jdbc.sql("UPDATE approval_request SET approved_recipients = :n WHERE announcement_id = :id")
+			.param("n", recipients)
+			.param("id", id)
+			.update();
 		String outcome;
-		if (request.scheduledAt() != null && request.scheduledAt().isAfter(Instant.now())) {
+		if (announcement.preparationFailed()) {
+			// Paused by the gate before its audience was frozen, submitted again: it
+			// prepares now, with the hash bound to the start it had.
+			this.announcements.resume(id);
+			outcome = "resumed";
+		}
+		else if (request.scheduledAt() != null && request.scheduledAt().isAfter(Instant.now())) {
 			ZoneId zone = ZoneId.of(request.scheduledZone());
 			this.announcements.schedule(id, LocalDateTime.ofInstant(request.scheduledAt(), zone), zone);
 			outcome = "scheduled for " + request.scheduledAt();
@@ -362,9 +410,129 @@ public class Approvals implements SendPolicy {
 			this.announcements.startSend(id);
 			outcome = "sending now";
 		}
-		this.audit.record(actor, AuditAction.APPROVE, id,
-				"approved; " + outcome + ((note != null) ? "; comment: " + note : ""));
+		this.audit.record(actor, AuditAction.APPROVE, id, "approved for " + recipients + " recipients; " + outcome
+				+ ((note != null) ? "; comment: " + note : ""));
 		return find(id).orElseThrow();
+	}
+
+	/**
+	 * The audience as resolved now, which the approval binds: what the freeze may send
+	 * to. Refused (409) when it cannot be counted, or when it grew materially since the
+	 * approver was shown its size at submit (the shown size is brought up to date, so the
+	 * approver decides on the real one).
+	 */
+	private int bindSize(Announcement announcement, Request request) {
+		long id = announcement.id();
+		AudienceDefinition audience = this.audiences.get(id);
+		AudienceResolver.Preview now;
+		try {
+			now = this.resolver.preview(audience);
+		}
+		catch (RuntimeException ex) {
+			throw new ResponseStatusException(HttpStatus.CONFLICT, "The audience of announcement " + id
+					+ " cannot be counted now (" + ex.getMessage() + "); an approval binds its size: try again later.");
+		}
+		if (audience.isEmpty()) {
+			// Everyone who has the app: the approver was shown "everyone", and the
+			// freeze does not bind its size (see outgrown).
+			return now.recipients();
+		}
+		int shown = ((request.audienceSize() != null) ? request.audienceSize() : 0)
+				+ ((request.audienceChannels() != null) ? request.audienceChannels() : 0);
+		if (request.audienceSize() == null || materiallyLarger(shown, now.recipients(), threshold())) {
+			this.separately.executeWithoutResult((status) -> this.jdbc.sql("""
+					UPDATE approval_request SET audience_size = :people, audience_channels = :channels
+					WHERE announcement_id = :id AND state = 'pending'
+					""").param("people", now.people()).param("channels", now.channels()).param("id", id).update());
+			throw new ResponseStatusException(HttpStatus.CONFLICT, "The audience of announcement " + id
+					+ ((request.audienceSize() != null)
+							? " grew from " + shown + " to " + now.recipients() + " recipients since it was submitted"
+							: " could not be counted when it was submitted; it resolves to " + now.recipients()
+									+ " recipients now")
+					+ ": review it again with its real size.");
+		}
+		return now.recipients();
+	}
+
+	/**
+	 * Whether a frozen audience outgrew the one approved: more recipients than approved
+	 * by more than 10% (and at least 10 people, so a few joiners in a small team do not
+	 * stop a send), or from at most the {@code large} threshold to above it (the size at
+	 * which approval {@code large} asks for one). Shrinking is never refused: fewer
+	 * people than approved is not a wider reach.
+	 */
+	static boolean materiallyLarger(int approved, int frozen, int threshold) {
+		if (frozen <= approved) {
+			return false;
+		}
+		if (approved <= threshold && frozen > threshold) {
+			return true;
+		}
+		int slack = Math.max(10, (approved + 9) / 10);
+		return frozen - approved > slack;
+	}
+
+	/**
+	 * The freeze's size check (#23), once per send: an approval binds the audience as it
+	 * resolved when approved. Empty when the frozen audience may go; otherwise why not,
+	 * and the approval is withdrawn, so that resuming needs a new one (the announcement,
+	 * paused, can be submitted again).
+	 */
+	@Override
+	public Optional<String> outgrown(long announcementId, int frozenRecipients) {
+		boolean fromApi = this.jdbc.sql("SELECT source = 'api' FROM announcement WHERE id = :id")
+			.param("id", announcementId)
+			.query(Boolean.class)
+			.optional()
+			.orElse(false);
+		ApprovalMode mode = mode();
+		AudienceDefinition audience = this.audiences.get(announcementId);
+		if (fromApi || mode == ApprovalMode.OFF || audience.isEmpty()
+				|| audience.entries().stream().anyMatch((e) -> e.kind() == AudienceKind.EVERYONE)) {
+			// Everyone is everyone however many they are: that is what the approver saw.
+			return Optional.empty();
+		}
+		int threshold = threshold();
+		Optional<Request> approved = find(announcementId)
+			.filter((r) -> r.state() == ApprovalState.APPROVED && r.proposedContent() == null);
+		String reason;
+		if (approved.isPresent()) {
+			Request r = approved.get();
+			Integer bound = (r.approvedRecipients() != null) ? r.approvedRecipients() : r.audienceSize();
+			if (bound != null && !materiallyLarger(bound, frozenRecipients, threshold)) {
+				return Optional.empty();
+			}
+			reason = (bound == null)
+					? "Stopped by the approval check: the audience's size was not known when it was approved, and it "
+							+ "now resolves to " + frozenRecipients + " recipients. Submit it for approval again."
+					: "Stopped by the approval check: the audience grew from " + bound + " recipients when approved to "
+							+ frozenRecipients + " now (more than 10% and 10 people, or past the approval threshold "
+							+ "of " + threshold + "). Submit it for approval again.";
+			withdraw(announcementId);
+		}
+		else if (mode == ApprovalMode.ALWAYS || frozenRecipients > threshold) {
+			reason = "Stopped by the approval check: the audience resolves to " + frozenRecipients
+					+ " recipients and has no approval (threshold " + threshold + "). Submit it for approval.";
+		}
+		else {
+			return Optional.empty();
+		}
+		return Optional.of(reason);
+	}
+
+	/** The audience's entries counted by kind, as the approver is shown them. */
+	static Map<String, Integer> kinds(AudienceDefinition audience) {
+		Map<String, Integer> kinds = new java.util.TreeMap<>();
+		audience.entries().forEach((e) -> kinds.merge(e.kind().dbValue(), 1, Integer::sum));
+		return kinds;
+	}
+
+	private static String describe(Integer people, Integer channels, Map<String, Integer> kinds) {
+		if (kinds.isEmpty()) {
+			return "everyone who has the app";
+		}
+		return ((people != null) ? people + " people" : "people not counted")
+				+ ((channels != null && channels > 0) ? ", " + channels + " channels" : "") + " from " + kinds;
 	}
 
 	/** An Approver who is not an owner rejects, with a comment for the author. */
@@ -381,11 +549,14 @@ public class Approvals implements SendPolicy {
 		return find(id).orElseThrow();
 	}
 
-	/** Pending requests, oldest first: the approvers' queue. */
+	/**
+	 * Pending requests, oldest first: the approvers' queue, each with what employees will
+	 * see (every language, every button and link) and the audience's size and kinds.
+	 */
 	public List<Queued> queue() {
-		return this.jdbc.sql("""
+		List<Queued> rows = this.jdbc.sql("""
 				SELECT r.announcement_id, a.title, a.importance, r.audience_size, r.submitted_name, r.submitted_at,
-				       r.scheduled_at, r.content_hash, r.proposed_content
+				       r.scheduled_at, r.content_hash, r.proposed_content, r.audience_channels, r.audience_kinds
 				FROM approval_request r JOIN announcement a ON a.id = r.announcement_id
 				WHERE r.state = 'pending' ORDER BY r.submitted_at LIMIT 500
 				""")
@@ -393,14 +564,46 @@ public class Approvals implements SendPolicy {
 					(Integer) rs.getObject(4), rs.getString(5), rs.getTimestamp(6).toInstant(),
 					(rs.getTimestamp(7) != null) ? rs.getTimestamp(7).toInstant() : null, rs.getString(8),
 					(rs.getString(9) != null)
-							? JsonMapper.shared().readValue(rs.getString(9), AnnouncementContent.class) : null))
+							? JsonMapper.shared().readValue(rs.getString(9), AnnouncementContent.class) : null,
+					(Integer) rs.getObject(10), kinds(rs.getString(11)), List.of()))
 			.list();
+		Map<Long, AnnouncementContent> contents = new java.util.HashMap<>();
+		this.announcements.findAll(rows.stream().map(Queued::announcementId).toList())
+			.forEach((a) -> contents.put(a.id(), a.content()));
+		return rows.stream()
+			.map((q) -> q.withRenditions(
+					renditions((q.proposedContent() != null) ? q.proposedContent() : contents.get(q.announcementId()))))
+			.toList();
+	}
+
+	/**
+	 * The approval request with what it asks to approve, as employees will see it: every
+	 * language variant with its buttons and links.
+	 */
+	public Optional<Review> review(long id) {
+		return find(id).map((r) -> {
+			AnnouncementContent content = (r.proposedContent() != null) ? r.proposedContent()
+					: this.announcements.require(id).content();
+			return new Review(r, content.isCritical(), renditions(content));
+		});
+	}
+
+	/** The default content and each variant, as the people who get it see it. */
+	static List<Rendition> renditions(AnnouncementContent content) {
+		if (content == null) {
+			return List.of();
+		}
+		List<Rendition> renditions = new java.util.ArrayList<>();
+		renditions.add(Rendition.of(content.defaultLanguageLabel(), content.forVariant(null)));
+		content.variants().keySet().forEach((tag) -> renditions.add(Rendition.of(tag, content.forVariant(tag))));
+		return renditions;
 	}
 
 	public Optional<Request> find(long id) {
 		return this.jdbc.sql("""
 				SELECT announcement_id, state, content_hash, audience_size, scheduled_at, scheduled_zone, submitted_by,
-				       submitted_name, submitted_at, decided_by, decided_name, decided_at, comment, proposed_content
+				       submitted_name, submitted_at, decided_by, decided_name, decided_at, comment, proposed_content,
+				       audience_channels, audience_kinds, approved_recipients
 				FROM approval_request WHERE announcement_id = :id
 				""")
 			.param("id", id)
@@ -409,7 +612,8 @@ public class Approvals implements SendPolicy {
 					rs.getString(8), instant(rs.getTimestamp(9)), rs.getString(10), rs.getString(11),
 					instant(rs.getTimestamp(12)), rs.getString(13),
 					(rs.getString(14) != null)
-							? JsonMapper.shared().readValue(rs.getString(14), AnnouncementContent.class) : null))
+							? JsonMapper.shared().readValue(rs.getString(14), AnnouncementContent.class) : null,
+					(Integer) rs.getObject(15), kinds(rs.getString(16)), (Integer) rs.getObject(17)))
 			.optional();
 	}
 
@@ -527,8 +731,12 @@ public class Approvals implements SendPolicy {
 			throw new ResponseStatusException(HttpStatus.FORBIDDEN, "Only Approvers approve or reject.");
 		}
 		if (this.owners.isOwner(id, actor)) {
-			throw new ResponseStatusException(HttpStatus.FORBIDDEN,
+			// A co-author who edited it and holds the Approver role, say: an attempt,
+			// audited like the one below.
+			ResponseStatusException refused = new ResponseStatusException(HttpStatus.FORBIDDEN,
 					"An owner of announcement " + id + " cannot approve or reject it; another Approver must.");
+			this.refusals.record(actor, id, "approval", refused);
+			throw refused;
 		}
 		if (wroteIt(id, actor)) {
 			// Admins manage anyone's announcement without owning it: one who wrote,
@@ -560,8 +768,10 @@ public class Approvals implements SendPolicy {
 			AuditAction.EDIT_AFTER_SEND.dbValue(), AuditAction.OWNER_ADD.dbValue());
 
 	private void requireUnchanged(Announcement announcement, Request request) {
-		if (announcement.status() != AnnouncementStatus.DRAFT || !request.contentHash()
-			.equals(hash(announcement.content(), this.audiences.get(announcement.id()), request.scheduledAt()))) {
+		boolean stopped = announcement.preparationFailed();
+		Instant start = stopped ? announcement.scheduledAt() : request.scheduledAt();
+		if ((announcement.status() != AnnouncementStatus.DRAFT && !stopped) || !request.contentHash()
+			.equals(hash(announcement.content(), this.audiences.get(announcement.id()), start))) {
 			withdraw(announcement.id());
 			throw new ResponseStatusException(HttpStatus.CONFLICT, "Announcement " + announcement.id()
 					+ " changed after it was submitted; the author must submit it again.");
@@ -605,6 +815,11 @@ public class Approvals implements SendPolicy {
 		return c;
 	}
 
+	@SuppressWarnings("unchecked")
+	private static Map<String, Integer> kinds(String json) {
+		return (json != null) ? JsonMapper.shared().readValue(json, java.util.TreeMap.class) : Map.of();
+	}
+
 	private static Instant instant(Timestamp ts) {
 		return (ts != null) ? ts.toInstant() : null;
 	}
@@ -630,11 +845,17 @@ public class Approvals implements SendPolicy {
 	 * @param decidedAt when
 	 * @param comment the approver's comment
 	 * @param proposedContent for an announcement already out, the new content to approve
+	 * @param audienceChannels distinct channels in the audience at submit
+	 * @param audienceKinds the audience's entries by kind ({@code group}, {@code person},
+	 * {@code channel}, {@code attribute}, ...); empty for everyone who has the app
+	 * @param approvedRecipients people and channels the audience resolved to when
+	 * approved: the size the approval binds
 	 */
 	public record Request(long announcementId, ApprovalState state, String contentHash, Integer audienceSize,
 			Instant scheduledAt, String scheduledZone, String submittedBy, String submittedName, Instant submittedAt,
 			String decidedBy, String decidedName, Instant decidedAt, String comment,
-			AnnouncementContent proposedContent) {
+			AnnouncementContent proposedContent, Integer audienceChannels, Map<String, Integer> audienceKinds,
+			Integer approvedRecipients) {
 	}
 
 	/**
@@ -642,7 +863,48 @@ public class Approvals implements SendPolicy {
 	 * edit of an announcement already out (what the approval would put on the copies).
 	 */
 	public record Queued(long announcementId, String title, boolean critical, Integer audienceSize, String submittedBy,
-			Instant submittedAt, Instant scheduledAt, String contentHash, AnnouncementContent proposedContent) {
+			Instant submittedAt, Instant scheduledAt, String contentHash, AnnouncementContent proposedContent,
+			Integer audienceChannels, Map<String, Integer> audienceKinds, List<Rendition> renditions) {
+
+		Queued withRenditions(List<Rendition> all) {
+			return new Queued(this.announcementId, this.title, this.critical, this.audienceSize, this.submittedBy,
+					this.submittedAt, this.scheduledAt, this.contentHash, this.proposedContent, this.audienceChannels,
+					this.audienceKinds, all);
+		}
+
+	}
+
+	/**
+	 * A request with what it asks to approve (the API's {@code GET .../approval}).
+	 *
+	 * @param request the request, its fields at the top level
+	 * @param critical whether the content is CRITICAL
+	 * @param renditions the default content and every variant, as employees see them
+	 */
+	public record Review(@com.fasterxml.jackson.annotation.JsonUnwrapped Request request, boolean critical,
+			List<Rendition> renditions) {
+	}
+
+	/**
+	 * One language of an announcement as its readers see it.
+	 *
+	 * @param language the variant's tag (the default's language, or "default")
+	 * @param title the headline
+	 * @param summary the text
+	 * @param previewText what notifications show
+	 * @param imageUrl the image, if any
+	 * @param buttons every button with its link
+	 * @param pollQuestion the poll's question, if any
+	 * @param pollChoices its answers
+	 */
+	public record Rendition(String language, String title, String summary, String previewText, String imageUrl,
+			List<AnnouncementContent.Button> buttons, String pollQuestion, List<String> pollChoices) {
+
+		static Rendition of(String language, AnnouncementContent c) {
+			return new Rendition(language, c.title(), c.summary(), c.notificationText(), c.imageUrl(), c.buttons(),
+					c.pollQuestion(), c.pollChoices());
+		}
+
 	}
 
 }

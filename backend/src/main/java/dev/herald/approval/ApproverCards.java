@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.herald.announcement.Announcement;
 import dev.herald.announcement.AnnouncementCard;
+import dev.herald.announcement.AnnouncementContent;
 import dev.herald.announcement.Announcements;
 import dev.herald.announcement.Owners;
 import dev.herald.security.Actor;
@@ -101,32 +102,93 @@ class ApproverCards {
 		log.info("Announcement {} submitted for approval; {} approvers told in Teams", id, told);
 	}
 
+	/** Above this, a card risks Teams' limit on a bot message: variant texts are cut. */
+	static final int CARD_BUDGET_BYTES = 24 * 1024;
+
 	Map<String, Object> card(Announcement announcement, Approvals.Request request, Locale locale) {
+		Map<String, Object> card = card(announcement, request, locale, false);
+		if (JsonMapper.shared().writeValueAsBytes(card).length > CARD_BUDGET_BYTES) {
+			card = card(announcement, request, locale, true);
+		}
+		return card;
+	}
+
+	/**
+	 * The approval card: what is asked, the audience's resolved size and kinds, then what
+	 * employees will see in every language, with every button and link spelled out (the
+	 * preview itself is inert: its buttons are left out, so they are listed).
+	 */
+	private Map<String, Object> card(Announcement announcement, Approvals.Request request, Locale locale,
+			boolean shortened) {
 		List<Object> body = new ArrayList<>();
 		body.add(Map.of("type", "TextBlock", "text", text("approval.card.title", locale), "size", "Large", "weight",
 				"Bolder", "wrap", true));
 		body.add(Map.of("type", "TextBlock", "wrap", true, "text",
 				text("approval.card.intro", locale, request.submittedName())));
 		List<Object> facts = new ArrayList<>();
+		boolean everyone = request.audienceSize() == null && request.audienceKinds().isEmpty();
 		facts.add(Map.of("title", text("approval.card.audience", locale), "value",
-				(request.audienceSize() != null) ? text("approval.card.people", locale, request.audienceSize())
-						: text("approval.card.everyone", locale)));
+				everyone ? text("approval.card.everyone", locale)
+						: (request.audienceSize() != null)
+								? text("approval.review.size", locale, request.audienceSize(),
+										(request.audienceChannels() != null) ? request.audienceChannels() : 0)
+								: text("approval.review.sizeUnknown", locale)));
+		if (!request.audienceKinds().isEmpty()) {
+			List<String> kinds = new ArrayList<>();
+			request.audienceKinds().forEach((kind, n) -> kinds.add(text("audience.kind." + kind, locale) + ": " + n));
+			facts.add(Map.of("title", text("approval.card.from", locale), "value", String.join(", ", kinds)));
+		}
 		facts.add(Map.of("title", text("approval.card.when", locale), "value", (request.scheduledAt() != null)
 				? request.scheduledAt().toString() : text("approval.card.now", locale)));
 		body.add(Map.of("type", "FactSet", "facts", facts));
-		// The preview: the announcement's own card body, without ids (so it is not
-		// counted as a delivery) and without its buttons (it is not sent yet).
-		Map<String, Object> preview = new LinkedHashMap<>();
-		preview.put("type", "Container");
-		preview.put("style", "emphasis");
 		// An edit of an announcement already out: the new content is what is approved.
-		preview
-			.put("items",
-					inert(this.cards.card(announcement.id(),
-							(request.proposedContent() != null) ? request.proposedContent() : announcement.content(),
-							announcement.createdBy())
-						.get("body")));
-		body.add(preview);
+		AnnouncementContent content = (request.proposedContent() != null) ? request.proposedContent()
+				: announcement.content();
+		List<String> tags = new ArrayList<>();
+		tags.add(null);
+		tags.addAll(content.variants().keySet());
+		for (String tag : tags) {
+			AnnouncementContent seen = content.forVariant(tag);
+			List<Object> items = new ArrayList<>();
+			items.add(Map.of("type", "TextBlock", "weight", "Bolder", "wrap", true, "text",
+					text("approval.review.language", locale, (tag != null) ? tag : content.defaultLanguageLabel())));
+			if (shortened && tag != null) {
+				items.add(Map.of("type", "TextBlock", "wrap", true, "weight", "Bolder", "text", seen.title()));
+				if (seen.summary() != null) {
+					items.add(Map.of("type", "TextBlock", "wrap", true, "text", cut(seen.summary(), 300)));
+				}
+			}
+			else {
+				// The card body the people of this language get, without ids (so it is
+				// not counted as a delivery) and without its buttons (listed below).
+				@SuppressWarnings("unchecked")
+				List<Object> preview = (List<Object>) inert(this.cards
+					.card(announcement.id(), content, announcement.createdBy(),
+							new dev.herald.announcement.VariantSelector.Rendition(tag, null))
+					.get("body"));
+				items.addAll(preview);
+			}
+			List<Object> links = new ArrayList<>();
+			seen.buttons().forEach((b) -> links.add(Map.of("title", b.title(), "value", b.url())));
+			if (seen.imageUrl() != null) {
+				links.add(Map.of("title", text("approval.review.image", locale), "value", seen.imageUrl()));
+			}
+			if (!links.isEmpty()) {
+				items.add(Map.of("type", "TextBlock", "wrap", true, "size", "Small", "weight", "Bolder", "text",
+						text("approval.card.links", locale)));
+				items.add(Map.of("type", "FactSet", "facts", links));
+			}
+			Map<String, Object> rendition = new LinkedHashMap<>();
+			rendition.put("type", "Container");
+			rendition.put("style", "emphasis");
+			rendition.put("separator", true);
+			rendition.put("items", items);
+			body.add(rendition);
+		}
+		if (shortened) {
+			body.add(Map.of("type", "TextBlock", "wrap", true, "size", "Small", "text",
+					text("approval.card.shortened", locale)));
+		}
 		body.add(Map.of("type", "Input.Text", "id", "comment", "isMultiline", true, "maxLength", Approvals.MAX_COMMENT,
 				"placeholder", text("approval.card.comment", locale)));
 		Map<String, Object> data = Map.of("announcementId", announcement.id(), "hash", request.contentHash());
@@ -139,6 +201,10 @@ class ApproverCards {
 		card.put("body", body);
 		card.put("actions", actions);
 		return card;
+	}
+
+	private static String cut(String text, int max) {
+		return (text.length() <= max) ? text : text.substring(0, max).stripTrailing() + "\u2026";
 	}
 
 	private static Map<String, Object> action(String verb, String title, Map<String, Object> data) {

@@ -208,6 +208,15 @@ class Freezer implements SmartLifecycle {
 			}
 			Optional<AudienceResolver.Snapshot> snapshot = this.audiences.snapshot(id,
 					(people) -> this.running && !this.lost && this.announcements.reportPrepared(id, people));
+			// An approval binds the audience as resolved, with its size: a group that
+			// grew from 5 to 1,837 since is not what was approved (#23).
+			Optional<String> grown = snapshot.flatMap((s) -> this.policy.outgrown(id, s.recipients()));
+			if (grown.isPresent()) {
+				done = true;
+				this.announcements.refuseStart(id, grown.get());
+				log.warn("Announcement {}: not frozen: {}", id, grown.get());
+				return;
+			}
 			Ledger.Frozen frozen = this.transactions.execute((status) -> {
 				if (this.lost || !this.announcements.lockPreparing(id) || !this.claims.hold(id, this.me)) {
 					return null;

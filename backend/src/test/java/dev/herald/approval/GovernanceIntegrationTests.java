@@ -68,11 +68,13 @@ class GovernanceIntegrationTests extends IntegrationTest {
 		assertThat(gov.status(id)).isIn("sending", "sent");
 
 		List<JsonNode> audit = gov.audit(id);
+		// The refused send, schedule and self-approval are attempts: each one row (#23).
 		assertThat(audit).extracting((r) -> r.path("action").asString())
-			.containsExactly("create", "audience_change", "submit", "approve");
+			.containsExactly("create", "audience_change", "refused", "refused", "submit", "refused", "approve");
 		assertThat(audit).extracting((r) -> r.path("actorId").asString())
-			.containsExactly("gov-author-1", "gov-author-1", "gov-author-1", "gov-approver-1");
-		assertThat(audit.get(3).path("summary").asString()).contains("sending now").contains("Fine to go");
+			.containsExactly("gov-author-1", "gov-author-1", "gov-author-1", "gov-author-1", "gov-author-1",
+					"gov-author-1", "gov-approver-1");
+		assertThat(audit.get(6).path("summary").asString()).contains("sending now").contains("Fine to go");
 	}
 
 	@Test

@@ -586,6 +586,34 @@ public final class SimTenant {
 		return user;
 	}
 
+	/**
+	 * Creates a group (not a team) with these direct members, as an Entra admin would.
+	 */
+	public synchronized SimGroup createGroup(String name, List<String> memberUserIds) {
+		String nick = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+		SimGroup g = new SimGroup(java.util.UUID.randomUUID().toString(), name, nick, name, List.copyOf(memberUserIds),
+				List.of(), false);
+		this.groups.add(g);
+		this.groupsById.put(g.id(), g);
+		return g;
+	}
+
+	/**
+	 * Replaces the direct members of a group made by {@link #createGroup}: people join or
+	 * leave it.
+	 */
+	public synchronized SimGroup setGroupMembers(String id, List<String> memberUserIds) {
+		SimGroup old = this.groupsById.get(id);
+		if (old == null || old.team()) {
+			throw new IllegalArgumentException("No group " + id + " (or it backs a team)");
+		}
+		SimGroup g = new SimGroup(old.id(), old.displayName(), old.mailNickname(), old.description(),
+				List.copyOf(memberUserIds), old.memberGroupIds(), false);
+		this.groups.set(this.groups.indexOf(old), g);
+		this.groupsById.put(g.id(), g);
+		return g;
+	}
+
 	/** Removes a user; Graph delta reports it as {@code @removed}. */
 	public synchronized boolean removeUser(String id) {
 		SimUser user = this.byId.remove(id);
