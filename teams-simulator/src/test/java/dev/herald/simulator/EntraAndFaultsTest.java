@@ -207,6 +207,13 @@ class EntraAndFaultsTest {
 		assertThat(p.config.limits()).isEqualTo(new Limits(false, 50, 0));
 		assertThatThrownBy(() -> SimulatorMain.parse(new String[] { "--bogus" }))
 			.isInstanceOf(IllegalArgumentException.class);
+		SimulatorMain.Options q = SimulatorMain
+			.parse(new String[] { "--latency-dist", "tail", "--latency-ms", "50-300", "--retry-after-absent=0.3" });
+		assertThat(q.config.latency())
+			.isEqualTo(new SimulatorConfig.Latency(50, 300, SimulatorConfig.Latency.Distribution.TAIL));
+		assertThat(q.retryAfterAbsentShare).isEqualTo(0.3);
+		assertThatThrownBy(() -> SimulatorMain.parse(new String[] { "--latency-dist", "gaussian" }))
+			.isInstanceOf(IllegalArgumentException.class);
 	}
 
 }
