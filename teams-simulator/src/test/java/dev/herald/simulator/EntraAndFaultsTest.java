@@ -161,6 +161,17 @@ class EntraAndFaultsTest {
 		assertThat(sim.config().limits()).isEqualTo(new Limits(true, 5, 0));
 		assertThat(sim.config().latency()).isEqualTo(new SimulatorConfig.Latency(1, 3));
 		assertThat(http.post(sendUrl(), http.botToken(), SimHttp.message("x".repeat(1100))).status()).isEqualTo(413);
+		SimHttp.Response tail = http.post(sim.baseUrl() + "/_sim/config", null,
+				Map.of("latency", Map.of("distribution", "tail"), "retryAfterAbsentShare", 0.25));
+		assertThat(tail.status()).isEqualTo(200);
+		assertThat(sim.config().latency())
+			.isEqualTo(new SimulatorConfig.Latency(1, 3, SimulatorConfig.Latency.Distribution.TAIL));
+		assertThat(sim.runtimeOptions()).containsEntry("retryAfterAbsentShare", 0.25);
+		assertThat(http.post(sim.baseUrl() + "/_sim/config", null, Map.of("retryAfterAbsentShare", 2)).status())
+			.as("a share above 1")
+			.isEqualTo(400);
+		assertThat(sim.runtimeOptions()).containsEntry("retryAfterAbsentShare", 0.25);
+		sim.setRetryAfterAbsentShare(0);
 		sim.setLimits(Limits.off());
 		sim.setLatency(SimulatorConfig.Latency.none());
 		sim.setMaxMessageBytes(100 * 1024);
