@@ -8,6 +8,8 @@
 #
 # Options: --recipients N, --limit R (0 = simulator limits off, Herald unlimited), --latency-ms MIN-MAX,
 # --instances K, --faults 5xx=X,timeout=X,reset=X,blocked=X,412=X, --xmx (Herald heap, default 256m),
+# --latency-dist uniform|tail (how latency draws spread, default uniform), --retry-after-absent X (share of 429s
+# without Retry-After, default 0), --headroom X (herald.dispatch.rate-headroom, default Herald's),
 # --concurrency (Herald senders, default 64), --gc serial|zgc|g1 (Herald collector; zgc paced, serial unlimited),
 # --warmup N (an unmeasured broadcast to N people first; default 10000 with --limit 0, else 0),
 # --then update|recall (after the broadcast, edit it so every copy is updated in place, or recall it so every copy

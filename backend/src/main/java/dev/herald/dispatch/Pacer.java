@@ -23,7 +23,9 @@ import org.springframework.stereotype.Component;
 @Component
 final class Pacer implements CallBudget {
 
-	/** Throttles further apart than this start the no-Retry-After backoff afresh. */
+	/**
+	 * Throttles without Retry-After further apart than this start the backoff afresh.
+	 */
 	private static final long BACKOFF_RESET_NANOS = TimeUnit.MINUTES.toNanos(1);
 
 	/** Even, adaptive spacing and the shared pause (see {@link EvenPacer}). */
@@ -141,13 +143,24 @@ final class Pacer implements CallBudget {
 
 	@Override
 	public void throttled(Duration retryAfter, String operation) {
-		Duration wait;
-		synchronized (this) {
-			long now = System.nanoTime();
-			this.consecutiveThrottles = (now - this.lastThrottle > BACKOFF_RESET_NANOS) ? 1
-					: this.consecutiveThrottles + 1;
-			this.lastThrottle = now;
-			wait = (retryAfter != null) ? retryAfter : Duration.ofMillis(this.backoff.apply(this.consecutiveThrottles));
+		Duration wait = retryAfter;
+		if (wait == null) {
+			synchronized (this) {
+				// Backoff steps count throttling episodes without Retry-After: the 429s
+				// of
+				// calls already in the air while paused are the same episode, and a 429
+				// that
+				// came with Retry-After was told its wait.
+				long now = System.nanoTime();
+				if (now - this.lastThrottle > BACKOFF_RESET_NANOS) {
+					this.consecutiveThrottles = 0;
+				}
+				if (this.consecutiveThrottles == 0 || !this.pace.isPaused()) {
+					this.consecutiveThrottles++;
+				}
+				this.lastThrottle = now;
+				wait = Duration.ofMillis(this.backoff.apply(this.consecutiveThrottles));
+			}
 		}
 		this.pace.throttled(wait);
 		if (this.meters != null) {

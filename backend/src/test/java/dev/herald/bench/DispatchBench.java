@@ -44,6 +44,12 @@ public final class DispatchBench {
 		String xmx = options.getOrDefault("xmx", "256m");
 		String faults = options.getOrDefault("faults", "");
 		int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "64"));
+		SimulatorConfig.Latency.Distribution latencyDistribution = SimulatorConfig.Latency.Distribution
+			.valueOf(options.getOrDefault("latency-dist", "uniform").toUpperCase(Locale.ROOT));
+		double retryAfterAbsent = Double.parseDouble(options.getOrDefault("retry-after-absent", "0"));
+		// e.g. --headroom 0.01: Herald's herald.dispatch.rate-headroom (default: Herald's
+		// own)
+		String headroom = options.get("headroom");
 
 		System.setProperty("teams-simulator.bind-address", "127.0.0.1");
 		SimulatorConfig.Limits limits = (limit == 0) ? SimulatorConfig.Limits.off()
@@ -51,10 +57,11 @@ public final class DispatchBench {
 		TeamsSimulator simulator = TeamsSimulator.start(SimulatorConfig.defaults()
 			.withUsers(recipients)
 			.withLimits(limits)
-			.withLatency(new SimulatorConfig.Latency(minLatency, maxLatency))
+			.withLatency(new SimulatorConfig.Latency(minLatency, maxLatency, latencyDistribution))
 			.withFaults(faults(faults)));
 		simulator.setRequireInstall(false);
 		simulator.setPreconditionFailedShare(share(faults, "412"));
+		simulator.setRetryAfterAbsentShare(retryAfterAbsent);
 		simulator.setTimeoutHoldMillis(5_000);
 
 		Path work = Path.of("bench", "out",
@@ -69,6 +76,9 @@ public final class DispatchBench {
 			Map<String, String> tuning = new LinkedHashMap<>();
 			tuning.put("herald.dispatch.rate-per-second", String.valueOf(limit));
 			tuning.put("herald.dispatch.concurrency", String.valueOf(concurrency));
+			if (headroom != null) {
+				tuning.put("herald.dispatch.rate-headroom", headroom);
+			}
 			tuning.put("herald.teams.read-timeout", "4s");
 			tuning.put("logging.level.dev.herald.dispatch", "INFO");
 			// The directory sync (a full Graph read of the tenant 30 s after start) is
@@ -95,7 +105,7 @@ public final class DispatchBench {
 				nodes.add(cluster.launch("herald-" + i, tuning, jvm));
 			}
 			for (Cluster.Node node : nodes) {
-				node.awaitReady(Duration.ofMinutes(3));
+				node.awaitReady(Duration.ofMinutes(8));
 			}
 			Cluster.Node api = nodes.get(0);
 			List<SimUser> users = simulator.tenant().users();
@@ -210,6 +220,12 @@ public final class DispatchBench {
 			result.put("gc", gc);
 			result.put("instances", instances);
 			result.put("latency_ms", minLatency + "-" + maxLatency);
+			result.put("latency_dist", latencyDistribution.name().toLowerCase(Locale.ROOT));
+			result.put("retry_after_absent", retryAfterAbsent);
+			result.put("headroom", (headroom != null) ? headroom : "default");
+			// How close each call came to the simulator's one-second window (ms, < 0
+			// refused): the jitter a pace must leave room for.
+			result.put("window_margin_ms", simulator.stats().get("tenantWindowMarginMs"));
 			result.put("faults", faults);
 			result.put("warmup", warmup);
 			String then = options.get("then");

@@ -54,6 +54,7 @@ class DispatchIntegrationTests extends IntegrationTest {
 		this.simulator.setLimits(SimulatorConfig.Limits.teams());
 		this.simulator.setFaults(SimulatorConfig.Faults.none());
 		this.simulator.setRequireInstall(true);
+		this.simulator.setRetryAfterAbsentShare(0);
 		this.jdbc.sql("UPDATE conversation SET status = 'uninstalled' WHERE display_name = 'dispatch-test'").update();
 	}
 
@@ -111,6 +112,34 @@ class DispatchIntegrationTests extends IntegrationTest {
 		assertThat(received.path("duplicated").asLong()).isZero();
 		long throttled = throttledBySimulator() - throttledBefore;
 		assertThat(throttled).as("429s seen by Teams").isGreaterThan(0).isLessThan(delivered / 4);
+		assertThat(sum(id, "throttles")).isEqualTo(throttled);
+	}
+
+	/**
+	 * Teams allows 20/s while Herald paces 40/s, and no 429 says how long to wait (Teams
+	 * sends Retry-After only "if available"): Herald backs off on its own, so everyone
+	 * still gets the card exactly once and the 429s stay few. Had it retried at once,
+	 * about every other call would have been a 429.
+	 */
+	@Test
+	void throttlesWithoutRetryAfterAreBackedOffAndEveryoneGetsTheCardOnce() {
+		List<SimUser> people = seed(60);
+		this.simulator.setLimits(new SimulatorConfig.Limits(false, 20, 0));
+		this.simulator.setRetryAfterAbsentShare(1.0);
+		this.pacer.setBudget(40);
+		long throttledBefore = throttledBySimulator();
+		long bareBefore = bareThrottlesBySimulator();
+
+		long id = createAndSend("Bare 429");
+		Await.until(Duration.ofSeconds(90), "send finished", () -> "sent".equals(status(id)));
+
+		assertThat(count(id, "state = 'delivered'")).isEqualTo(people.size());
+		JsonNode received = deliveries(id);
+		assertThat(received.path("conversations").asLong()).isEqualTo(people.size());
+		assertThat(received.path("duplicated").asLong()).isZero();
+		long throttled = throttledBySimulator() - throttledBefore;
+		assertThat(throttled).as("429s seen by Teams").isGreaterThan(0).isLessThan(people.size() / 4);
+		assertThat(bareThrottlesBySimulator() - bareBefore).as("none had Retry-After").isEqualTo(throttled);
 		assertThat(sum(id, "throttles")).isEqualTo(throttled);
 	}
 
@@ -254,6 +283,12 @@ class DispatchIntegrationTests extends IntegrationTest {
 	/** Connector calls the simulator answered 429 (tenant and per-thread windows). */
 	private long throttledBySimulator() {
 		return ((Number) ((java.util.Map<?, ?>) this.simulator.stats().get("throttled429")).get("total")).longValue();
+	}
+
+	/** Connector 429s the simulator sent without Retry-After. */
+	private long bareThrottlesBySimulator() {
+		return ((Number) ((java.util.Map<?, ?>) this.simulator.stats().get("throttled429")).get("withoutRetryAfter"))
+			.longValue();
 	}
 
 	private JsonNode deliveries(long id) {

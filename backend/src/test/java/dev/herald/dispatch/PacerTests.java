@@ -75,4 +75,41 @@ class PacerTests {
 		assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
 	}
 
+	@Test
+	void aThrottleWithoutRetryAfterBacksOffOnceForTheCallsInTheAirAndLongerNextTime() throws InterruptedException {
+		Pacer pacer = new Pacer(0);
+		long start = System.nanoTime();
+		// Teams left Retry-After out: 1 s (±20%) of backoff; the 429s of two more calls
+		// that were already in the air belong to the same episode and do not double it.
+		pacer.throttled(null, "send");
+		pacer.throttled(null, "send");
+		pacer.throttled(null, "send");
+		assertThat(pacer.isPaused()).isTrue();
+		pacer.acquire();
+		long firstMs = (System.nanoTime() - start) / 1_000_000;
+		// Escalated three times it would be 4 s (at least 3.2 s with the jitter).
+		assertThat(firstMs).isGreaterThanOrEqualTo(790).isLessThan(3_000);
+
+		// The next episode, after the pause, waits twice as long: at least 1.6 s.
+		long again = System.nanoTime();
+		pacer.throttled(null, "send");
+		pacer.acquire();
+		assertThat((System.nanoTime() - again) / 1_000_000).isGreaterThanOrEqualTo(1_590);
+	}
+
+	@Test
+	void aThrottleWithRetryAfterWaitsExactlyThatAndLeavesTheBackoffAlone() throws InterruptedException {
+		Pacer pacer = new Pacer(0);
+		pacer.throttled(Duration.ofMillis(200), "send");
+		long start = System.nanoTime();
+		pacer.acquire();
+		assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(190);
+		// The first backoff without Retry-After is still the first step (1 s ±20%), not
+		// the second.
+		long bare = System.nanoTime();
+		pacer.throttled(null, "send");
+		pacer.acquire();
+		assertThat((System.nanoTime() - bare) / 1_000_000).isGreaterThanOrEqualTo(790).isLessThan(1_590);
+	}
+
 }

@@ -46,7 +46,12 @@ public final class LocalHerald {
 			.withPort(simulatorPort)
 			.withUsers(2000)
 			.withInstalledShare(0.9)
+			// Teams answers in 50-300 ms and leaves Retry-After out of some 429s: local
+			// mode
+			// shows the same, a little milder (tests keep the simulator instant).
+			.withLatency(new SimulatorConfig.Latency(30, 200))
 			.withBotEndpoint("http://localhost:" + heraldPort + "/api/messages"));
+		simulator.setRetryAfterAbsentShare(0.2);
 		// API tokens of the local provider carry the tenant, as Entra's do; their
 		// audience
 		// is the requested scope ("api" in the README's token command).

@@ -1,6 +1,7 @@
 package dev.herald.pacing;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,11 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EvenPacerTests {
 
 	@Test
-	void eachThrottlingEpisodeEasesThePaceOffByOnePercentDownToEightyFivePercent() {
+	void eachThrottlingEpisodeEasesThePaceOffByHalfAPercentDownToEightyFivePercent() {
 		EvenPacer pacer = new EvenPacer(50);
 		pacer.throttled(Duration.ZERO);
-		assertThat(pacer.currentRate()).isCloseTo(49.5, org.assertj.core.data.Offset.offset(0.001));
-		for (int i = 0; i < 30; i++) {
+		assertThat(pacer.currentRate()).isCloseTo(49.75, org.assertj.core.data.Offset.offset(0.001));
+		for (int i = 0; i < 40; i++) {
 			pacer.throttled(Duration.ZERO);
 		}
 		assertThat(pacer.currentRate()).isCloseTo(42.5, org.assertj.core.data.Offset.offset(0.001));
@@ -25,7 +26,7 @@ class EvenPacerTests {
 		pacer.throttled(Duration.ofSeconds(1));
 		pacer.throttled(Duration.ofSeconds(1));
 		pacer.throttled(Duration.ofSeconds(1));
-		assertThat(pacer.currentRate()).isCloseTo(49.5, org.assertj.core.data.Offset.offset(0.001));
+		assertThat(pacer.currentRate()).isCloseTo(49.75, org.assertj.core.data.Offset.offset(0.001));
 	}
 
 	@Test
@@ -79,5 +80,46 @@ class EvenPacerTests {
 		pacer.setRate(20);
 		assertThat(pacer.currentRate()).isEqualTo(20.0);
 	}
+
+	@Test
+	void afterA429ThePaceHoldsForAQuietMinuteThenClimbsBackATenthOfAPercentPerTenSeconds() {
+		long[] now = { 1_000_000_000_000L };
+		EvenPacer pacer = new EvenPacer(50, () -> now[0]);
+		pacer.throttled(Duration.ofSeconds(1));
+		assertThat(pacer.currentRate()).isCloseTo(49.75, OFFSET);
+		now[0] += TimeUnit.SECONDS.toNanos(59);
+		assertThat(pacer.currentRate()).as("held for a minute").isCloseTo(49.75, OFFSET);
+		now[0] += TimeUnit.SECONDS.toNanos(1);
+		assertThat(pacer.currentRate()).as("first step up").isCloseTo(49.80, OFFSET);
+		now[0] += TimeUnit.SECONDS.toNanos(5);
+		assertThat(pacer.currentRate()).as("not before ten more seconds").isCloseTo(49.80, OFFSET);
+		for (int i = 0; i < 10; i++) {
+			now[0] += TimeUnit.SECONDS.toNanos(10);
+			pacer.currentRate();
+		}
+		assertThat(pacer.currentRate()).as("back to the rate, never above")
+			.isCloseTo(50.0, OFFSET)
+			.isLessThanOrEqualTo(50.0);
+	}
+
+	@Test
+	void a429DuringTheHoldEasesFurtherAndRestartsTheHold() {
+		long[] now = { 1_000_000_000_000L };
+		EvenPacer pacer = new EvenPacer(50, () -> now[0]);
+		pacer.throttled(Duration.ofSeconds(1));
+		now[0] += TimeUnit.SECONDS.toNanos(40);
+		pacer.throttled(Duration.ofSeconds(1));
+		assertThat(pacer.currentRate()).isCloseTo(49.5, OFFSET);
+		now[0] += TimeUnit.SECONDS.toNanos(50);
+		assertThat(pacer.currentRate()).as("90 s after the first 429, 50 s after the second").isCloseTo(49.5, OFFSET);
+		now[0] += TimeUnit.SECONDS.toNanos(10);
+		assertThat(pacer.currentRate()).isCloseTo(49.55, OFFSET);
+		// a 429 of a call in the air while paused is the same episode
+		pacer.throttled(Duration.ofSeconds(1));
+		pacer.throttled(Duration.ofSeconds(1));
+		assertThat(pacer.currentRate()).isCloseTo(49.3, OFFSET);
+	}
+
+	private static final org.assertj.core.data.Offset<Double> OFFSET = org.assertj.core.data.Offset.offset(0.001);
 
 }

@@ -3,6 +3,7 @@ package dev.herald.simulator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.herald.simulator.Http.Kind;
@@ -285,7 +286,10 @@ final class AdminApi {
 		Latency latency = c.latency();
 		Map<String, Object> la = Json.map(body.get("latency"));
 		if (la != null) {
-			latency = new Latency(integer(la, "minMs", latency.minMs()), integer(la, "maxMs", latency.maxMs()));
+			String distribution = Json.str(la.get("distribution"));
+			latency = new Latency(integer(la, "minMs", latency.minMs()), integer(la, "maxMs", latency.maxMs()),
+					(distribution != null) ? Latency.Distribution.valueOf(distribution.toUpperCase(Locale.ROOT))
+							: latency.distribution());
 		}
 		Faults faults = c.faults();
 		Map<String, Object> f = Json.map(body.get("faults"));
@@ -308,6 +312,7 @@ final class AdminApi {
 		this.sim.maxMessageBytes = integer(body, "maxMessageBytes", this.sim.maxMessageBytes);
 		this.sim.timeoutHoldMillis = integer(body, "timeoutHoldMillis", (int) this.sim.timeoutHoldMillis);
 		this.sim.preconditionFailedShare = dbl(body, "preconditionFailedShare", this.sim.preconditionFailedShare);
+		this.sim.setRetryAfterAbsentShare(dbl(body, "retryAfterAbsentShare", this.sim.retryAfterAbsentShare));
 		this.sim.requireInstall = bool(body, "requireInstall", this.sim.requireInstall);
 		this.sim.requireTeamInstall = bool(body, "requireTeamInstall", this.sim.requireTeamInstall);
 		this.sim.appBlockedByAdmin = bool(body, "appBlockedByAdmin", this.sim.appBlockedByAdmin);

@@ -47,6 +47,15 @@ final class ConnectorApi {
 				Integer.toString(SlidingWindows.retryAfterSeconds(waitMillis)));
 	}
 
+	/** A 429, without Retry-After for the configured share of them. */
+	private Resp throttledMaybeBare(long waitMillis) {
+		if (ThreadLocalRandom.current().nextDouble() < this.sim.retryAfterAbsentShare) {
+			this.sim.stats.throttledWithoutRetryAfter.incrementAndGet();
+			return error(429, "Throttled", "Too many requests.");
+		}
+		return throttled(waitMillis);
+	}
+
 	/** Auth, injected faults and the per-tenant limit; null when the call may proceed. */
 	private Resp guard(Req req, boolean write) {
 		String auth = req.header("Authorization");
@@ -95,7 +104,7 @@ final class ConnectorApi {
 		long wait = this.sim.acquireTenant();
 		if (wait > 0) {
 			this.sim.stats.throttledTenant.incrementAndGet();
-			return throttled(wait);
+			return throttledMaybeBare(wait);
 		}
 		return null;
 	}
@@ -104,7 +113,7 @@ final class ConnectorApi {
 		long wait = this.sim.acquireThread(c);
 		if (wait > 0) {
 			this.sim.stats.throttledThread.incrementAndGet();
-			return throttled(wait);
+			return throttledMaybeBare(wait);
 		}
 		return null;
 	}

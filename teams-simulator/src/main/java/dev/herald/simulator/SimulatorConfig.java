@@ -161,18 +161,25 @@ public record SimulatorConfig(int port, int users, long seed, String tenantId, S
 	}
 
 	/**
-	 * Latency added to every API answer: fixed when min == max, else uniform in [min,
-	 * max].
+	 * Latency added to every Connector and Graph answer, drawn per call: fixed when min
+	 * == max, else from the distribution within [min, max].
 	 *
 	 * @param minMs minimum in milliseconds
 	 * @param maxMs maximum in milliseconds
+	 * @param distribution how the draws spread between min and max
 	 */
-	public record Latency(int minMs, int maxMs) {
+	public record Latency(int minMs, int maxMs, Distribution distribution) {
 
 		public Latency {
 			if (minMs < 0 || maxMs < minMs) {
 				throw new IllegalArgumentException("latency needs 0 <= min <= max");
 			}
+			distribution = (distribution != null) ? distribution : Distribution.UNIFORM;
+		}
+
+		/** Uniform in [min, max]. */
+		public Latency(int minMs, int maxMs) {
+			this(minMs, maxMs, Distribution.UNIFORM);
 		}
 
 		public static Latency none() {
@@ -181,6 +188,34 @@ public record SimulatorConfig(int port, int users, long seed, String tenantId, S
 
 		public static Latency fixed(int ms) {
 			return new Latency(ms, ms);
+		}
+
+		public Latency withDistribution(Distribution distribution) {
+			return new Latency(this.minMs, this.maxMs, distribution);
+		}
+
+		/** One call's latency in milliseconds. */
+		public int draw(java.util.random.RandomGenerator random) {
+			if (this.minMs == this.maxMs) {
+				return this.minMs;
+			}
+			int span = this.maxMs - this.minMs;
+			return switch (this.distribution) {
+				case UNIFORM -> this.minMs + random.nextInt(span + 1);
+				// Most answers near the minimum, a few slow ones up to the maximum: an
+				// exponential with a quarter of the span as its mean, cut at the maximum.
+				case TAIL -> this.minMs + (int) Math.min(span, Math.round(random.nextExponential() * span / 4.0));
+			};
+		}
+
+		/** How latency draws spread between min and max. */
+		public enum Distribution {
+
+			/** Every value in [min, max] alike. */
+			UNIFORM,
+			/** Exponential from min (mean min + span/4), cut at max: a long tail. */
+			TAIL
+
 		}
 
 	}

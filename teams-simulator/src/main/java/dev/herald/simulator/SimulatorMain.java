@@ -48,6 +48,7 @@ public final class SimulatorMain {
 			sim.setTimeoutHoldMillis(options.timeoutHoldMillis);
 		}
 		sim.setPreconditionFailedShare(options.preconditionFailedShare);
+		sim.setRetryAfterAbsentShare(options.retryAfterAbsentShare);
 		sim.setRequireInstall(options.requireInstall);
 		sim.setRequireTeamInstall(options.requireTeamInstall);
 		if (options.denyTeamInstall) {
@@ -92,6 +93,8 @@ public final class SimulatorMain {
 		long timeoutHoldMillis;
 
 		double preconditionFailedShare;
+
+		double retryAfterAbsentShare;
 
 		boolean requireInstall = true;
 
@@ -160,7 +163,11 @@ public final class SimulatorMain {
 						case "--bot-endpoint" -> c = c.withBotEndpoint(value);
 						case "--limit" -> tenantLimit = Integer.parseInt(value);
 						case "--graph-install-limit" -> graphLimit = Integer.parseInt(value);
-						case "--latency-ms" -> c = c.withLatency(latency(value));
+						case "--latency-ms" ->
+							c = c.withLatency(latency(value).withDistribution(c.latency().distribution()));
+						case "--latency-dist" -> c = c.withLatency(c.latency()
+							.withDistribution(Latency.Distribution.valueOf(value.trim().toUpperCase(Locale.ROOT))));
+						case "--retry-after-absent" -> o.retryAfterAbsentShare = Double.parseDouble(value);
 						case "--faults" -> {
 							o.preconditionFailedShare = faultShare(value, "412");
 							c = c.withFaults(faults(value));
@@ -241,7 +248,9 @@ public final class SimulatorMain {
 				  --graph-install-limit N  Graph installs per second (default 30; 0 = off)
 				  --graph-read-limits A,B,C Graph reads per second: installed apps + catalog, team members +
 				                           channels, one team (default 30,60,4; 0 = off)
-				  --latency-ms MIN-MAX     added latency, fixed (N) or uniform (MIN-MAX)
+				  --latency-ms MIN-MAX     added latency, fixed (N) or drawn within MIN-MAX
+				  --latency-dist D         uniform (default) or tail (exponential from MIN, mean MIN + span/4, cut at MAX)
+				  --retry-after-absent X   share 0..1 of Connector 429s sent without Retry-After (default 0)
 				  --faults LIST            e.g. 5xx=0.2,timeout=0.01,reset=0.01,blocked=0.01,unlicensed=0.05,412=0.01
 				  --max-message-bytes N    413 threshold in UTF-16 bytes (default 102400)
 				  --timeout-hold-ms N      how long timeout faults hold the request (default 35000)

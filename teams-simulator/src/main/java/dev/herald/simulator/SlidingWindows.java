@@ -88,6 +88,20 @@ final class SlidingWindows {
 		return 0;
 	}
 
+	/**
+	 * How far, in ms, the first window was from refusing a request at {@code now}: the
+	 * time since the {@code limit}-th most recent accepted request, minus the window
+	 * (negative: refused). {@link Long#MAX_VALUE} while fewer than {@code limit} requests
+	 * are on record. Call before {@link #tryAcquire(long)}.
+	 */
+	long margin(long now) {
+		int limit = (int) this.windows[0][1];
+		if (limit <= 0 || this.size < limit) {
+			return Long.MAX_VALUE;
+		}
+		return now - at(this.size - limit) - this.windows[0][0];
+	}
+
 	/** Accepted requests in the trailing window of the given length. */
 	int count(long now, long window) {
 		int count = 0;

@@ -39,6 +39,9 @@ final class Stats {
 
 	final AtomicLong throttledGraphInstalls = new AtomicLong();
 
+	/** Connector 429s sent without Retry-After (the retry-after-absent knob). */
+	final AtomicLong throttledWithoutRetryAfter = new AtomicLong();
+
 	final AtomicLong throttledGraphReads = new AtomicLong();
 
 	final AtomicLong fault5xx = new AtomicLong();
@@ -69,6 +72,41 @@ final class Stats {
 	final AtomicLong callbacksRetried = new AtomicLong();
 
 	final AtomicLong callbacksSkipped = new AtomicLong();
+
+	/**
+	 * Upper bounds (ms, exclusive) of the buckets of {@link #tenantMargins}; the last
+	 * bucket takes the rest.
+	 */
+	static final long[] MARGIN_BOUNDS = { -20, -5, -2, 0, 2, 5, 10, 20, 50 };
+
+	/**
+	 * Connector calls by how far the tenant's one-second window was from refusing them
+	 * when they arrived (see {@link SlidingWindows#margin(long)}): negative ones were
+	 * refused. An evenly paced client at rate r shows {@code limit / r - 1} s for every
+	 * call; the spread around it is the jitter between its pacing and the arrivals.
+	 */
+	private final AtomicLongArray tenantMargins = new AtomicLongArray(MARGIN_BOUNDS.length + 1);
+
+	void tenantMargin(long ms) {
+		if (ms == Long.MAX_VALUE) {
+			return;
+		}
+		int i = 0;
+		while (i < MARGIN_BOUNDS.length && ms >= MARGIN_BOUNDS[i]) {
+			i++;
+		}
+		this.tenantMargins.incrementAndGet(i);
+	}
+
+	private Map<String, Object> tenantMargins() {
+		Map<String, Object> m = new LinkedHashMap<>();
+		for (int i = 0; i <= MARGIN_BOUNDS.length; i++) {
+			String key = (i == 0) ? "<" + MARGIN_BOUNDS[0] : (i == MARGIN_BOUNDS.length) ? ">=" + MARGIN_BOUNDS[i - 1]
+					: MARGIN_BOUNDS[i - 1] + ".." + MARGIN_BOUNDS[i];
+			m.put(key, this.tenantMargins.get(i));
+		}
+		return m;
+	}
 
 	/** Connector requests per second, ring of 8 one-second buckets. */
 	private final AtomicLongArray buckets = new AtomicLongArray(8);
@@ -101,10 +139,14 @@ final class Stats {
 				this.tokensIssued, this.activitiesDelivered, this.activitiesUpdated, this.activitiesDeleted,
 				this.activityMissing404, this.conversationsCreated, this.installs, this.uninstalls, this.graphInstalls,
 				this.throttledThread, this.throttledTenant, this.throttledGraphInstalls, this.throttledGraphReads,
-				this.fault5xx, this.faultTimeout, this.faultReset, this.fault412, this.forbidden403,
-				this.unauthorized401, this.callbacksDelivered, this.callbacksFailed, this.callbacksRetried,
-				this.callbacksSkipped, this.botNotInRoster403, this.graphTeamInstalls, this.graphTeamInstallsDenied }) {
+				this.throttledWithoutRetryAfter, this.fault5xx, this.faultTimeout, this.faultReset, this.fault412,
+				this.forbidden403, this.unauthorized401, this.callbacksDelivered, this.callbacksFailed,
+				this.callbacksRetried, this.callbacksSkipped, this.botNotInRoster403, this.graphTeamInstalls,
+				this.graphTeamInstallsDenied }) {
 			a.set(0);
+		}
+		for (int i = 0; i < this.tenantMargins.length(); i++) {
+			this.tenantMargins.set(i, 0);
 		}
 	}
 
@@ -126,12 +168,14 @@ final class Stats {
 		throttled.put("thread", this.throttledThread.get());
 		throttled.put("tenant", this.throttledTenant.get());
 		throttled.put("graphInstalls", this.throttledGraphInstalls.get());
+		throttled.put("withoutRetryAfter", this.throttledWithoutRetryAfter.get());
 		// Graph reads above their family's limit; not in "total", which counts sends and
 		// installs (the budgets Herald paces).
 		throttled.put("graphReads", this.throttledGraphReads.get());
 		throttled.put("total",
 				this.throttledThread.get() + this.throttledTenant.get() + this.throttledGraphInstalls.get());
 		m.put("throttled429", throttled);
+		m.put("tenantWindowMarginMs", tenantMargins());
 		Map<String, Object> faults = new LinkedHashMap<>();
 		faults.put("serverError", this.fault5xx.get());
 		faults.put("timeout", this.faultTimeout.get());

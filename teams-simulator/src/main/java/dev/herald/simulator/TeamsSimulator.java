@@ -103,6 +103,9 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	volatile double preconditionFailedShare;
 
+	/** Share of Connector 429s without Retry-After. */
+	volatile double retryAfterAbsentShare;
+
 	volatile boolean requireInstall = true;
 
 	/**
@@ -634,6 +637,17 @@ public final class TeamsSimulator implements AutoCloseable {
 		this.timeoutHoldMillis = millis;
 	}
 
+	/**
+	 * Share of Connector 429s answered without a Retry-After header (default 0): Teams
+	 * sends it "if available", and clients must then back off on their own.
+	 */
+	public void setRetryAfterAbsentShare(double share) {
+		if (share < 0 || share > 1) {
+			throw new IllegalArgumentException("share must be within 0..1");
+		}
+		this.retryAfterAbsentShare = share;
+	}
+
 	/** Share of Connector sends answered 412 PreconditionFailed (default 0). */
 	public void setPreconditionFailedShare(double share) {
 		this.preconditionFailedShare = share;
@@ -703,6 +717,7 @@ public final class TeamsSimulator implements AutoCloseable {
 		m.put("maxMessageBytes", this.maxMessageBytes);
 		m.put("timeoutHoldMillis", this.timeoutHoldMillis);
 		m.put("preconditionFailedShare", this.preconditionFailedShare);
+		m.put("retryAfterAbsentShare", this.retryAfterAbsentShare);
 		m.put("requireInstall", this.requireInstall);
 		m.put("requireTeamInstall", this.requireTeamInstall);
 		m.put("teamInstallDenied", this.teamInstallDenied);
@@ -1242,8 +1257,10 @@ public final class TeamsSimulator implements AutoCloseable {
 		if (w == null) {
 			return 0;
 		}
+		long now = arrivedAt();
 		synchronized (w) {
-			return w.tryAcquire(arrivedAt());
+			this.stats.tenantMargin(w.margin(now));
+			return w.tryAcquire(now);
 		}
 	}
 
@@ -1463,8 +1480,7 @@ public final class TeamsSimulator implements AutoCloseable {
 		if (!batchItem && (kind == Kind.CONNECTOR || kind == Kind.GRAPH)) {
 			Latency latency = this.config.latency();
 			if (latency.maxMs() > 0) {
-				int ms = (latency.minMs() == latency.maxMs()) ? latency.minMs()
-						: ThreadLocalRandom.current().nextInt(latency.minMs(), latency.maxMs() + 1);
+				int ms = latency.draw(ThreadLocalRandom.current());
 				try {
 					Thread.sleep(ms);
 				}

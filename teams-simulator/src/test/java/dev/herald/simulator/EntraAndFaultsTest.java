@@ -161,6 +161,17 @@ class EntraAndFaultsTest {
 		assertThat(sim.config().limits()).isEqualTo(new Limits(true, 5, 0));
 		assertThat(sim.config().latency()).isEqualTo(new SimulatorConfig.Latency(1, 3));
 		assertThat(http.post(sendUrl(), http.botToken(), SimHttp.message("x".repeat(1100))).status()).isEqualTo(413);
+		SimHttp.Response tail = http.post(sim.baseUrl() + "/_sim/config", null,
+				Map.of("latency", Map.of("distribution", "tail"), "retryAfterAbsentShare", 0.25));
+		assertThat(tail.status()).isEqualTo(200);
+		assertThat(sim.config().latency())
+			.isEqualTo(new SimulatorConfig.Latency(1, 3, SimulatorConfig.Latency.Distribution.TAIL));
+		assertThat(sim.runtimeOptions()).containsEntry("retryAfterAbsentShare", 0.25);
+		assertThat(http.post(sim.baseUrl() + "/_sim/config", null, Map.of("retryAfterAbsentShare", 2)).status())
+			.as("a share above 1")
+			.isEqualTo(400);
+		assertThat(sim.runtimeOptions()).containsEntry("retryAfterAbsentShare", 0.25);
+		sim.setRetryAfterAbsentShare(0);
 		sim.setLimits(Limits.off());
 		sim.setLatency(SimulatorConfig.Latency.none());
 		sim.setMaxMessageBytes(100 * 1024);
@@ -206,6 +217,13 @@ class EntraAndFaultsTest {
 			.parse(new String[] { "--no-thread-limits", "--graph-install-limit", "0" });
 		assertThat(p.config.limits()).isEqualTo(new Limits(false, 50, 0));
 		assertThatThrownBy(() -> SimulatorMain.parse(new String[] { "--bogus" }))
+			.isInstanceOf(IllegalArgumentException.class);
+		SimulatorMain.Options q = SimulatorMain
+			.parse(new String[] { "--latency-dist", "tail", "--latency-ms", "50-300", "--retry-after-absent=0.3" });
+		assertThat(q.config.latency())
+			.isEqualTo(new SimulatorConfig.Latency(50, 300, SimulatorConfig.Latency.Distribution.TAIL));
+		assertThat(q.retryAfterAbsentShare).isEqualTo(0.3);
+		assertThatThrownBy(() -> SimulatorMain.parse(new String[] { "--latency-dist", "gaussian" }))
 			.isInstanceOf(IllegalArgumentException.class);
 	}
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import dev.herald.simulator.SimulatorConfig.Limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RateLimitTest {
 
@@ -149,6 +150,95 @@ class RateLimitTest {
 		assertThat(http.put(urls.get(0) + "/" + ids.get(0), token, SimHttp.message("v3")).status()).isEqualTo(429);
 		assertThat(http.delete(urls.get(1) + "/" + ids.get(1), token).status()).isEqualTo(429);
 		assertThat((Map<String, Object>) this.sim.stats().get("throttled429")).containsEntry("tenant", 2L);
+	}
+
+	@Test
+	void aShareOfThrottlesComeWithoutRetryAfter() {
+		SimHttp http = start(new Limits(false, 2, 30));
+		String token = http.botToken();
+		this.sim.setRetryAfterAbsentShare(1.0);
+		List<SimHttp.Response> answers = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			answers.add(http.post(sendUrl(this.sim.tenant().users().get(i)), token, SimHttp.message("x")));
+		}
+		SimHttp.Response bare = answers.get(2);
+		assertThat(bare.status()).isEqualTo(429);
+		assertThat(bare.header("Retry-After")).as("Teams sends it only 'if available'").isNull();
+		assertThat(bare.json())
+			.isEqualTo(Map.of("error", Map.of("code", "Throttled", "message", "Too many requests.")));
+		this.sim.setRetryAfterAbsentShare(0);
+		SimHttp.Response told = http.post(sendUrl(this.sim.tenant().users().get(3)), token, SimHttp.message("y"));
+		assertThat(told.status()).isEqualTo(429);
+		assertThat(told.header("Retry-After")).isEqualTo("1");
+		assertThat((Map<String, Object>) this.sim.stats().get("throttled429")).containsEntry("tenant", 2L)
+			.containsEntry("withoutRetryAfter", 1L);
+		assertThat(this.sim.runtimeOptions()).containsEntry("retryAfterAbsentShare", 0.0);
+		assertThatThrownBy(() -> this.sim.setRetryAfterAbsentShare(1.5)).isInstanceOf(IllegalArgumentException.class);
+	}
+
+	@Test
+	void latencyDrawsStayWithinTheirBoundsWithTheChosenSpread() {
+		java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+		SimulatorConfig.Latency uniform = new SimulatorConfig.Latency(50, 300);
+		SimulatorConfig.Latency tail = uniform.withDistribution(SimulatorConfig.Latency.Distribution.TAIL);
+		long uniformSum = 0;
+		long tailSum = 0;
+		int tailSlow = 0;
+		for (int i = 0; i < 20_000; i++) {
+			int u = uniform.draw(random);
+			int t = tail.draw(random);
+			assertThat(u).isBetween(50, 300);
+			assertThat(t).isBetween(50, 300);
+			uniformSum += u;
+			tailSum += t;
+			tailSlow += (t >= 250) ? 1 : 0;
+		}
+		assertThat(uniformSum / 20_000.0).isBetween(170.0, 180.0);
+		// exponential with a 62.5 ms mean above the minimum, cut at the maximum
+		assertThat(tailSum / 20_000.0).isBetween(105.0, 118.0);
+		assertThat(tailSlow).as("a few slow answers (about 4%)").isBetween(400, 1_200);
+		assertThat(SimulatorConfig.Latency.fixed(80).draw(random)).isEqualTo(80);
+	}
+
+	@Test
+	void eachCallIsCountedByHowCloseItCameToTheTenantWindow() {
+		SlidingWindows w = SlidingWindows.perSecond(3);
+		long t = 1_000_000;
+		assertThat(w.margin(t)).isEqualTo(Long.MAX_VALUE);
+		w.tryAcquire(t);
+		w.tryAcquire(t + 100);
+		w.tryAcquire(t + 200);
+		// the fourth call 1,003 ms after the first: 3 ms to spare
+		assertThat(w.margin(t + 1_003)).isEqualTo(3);
+		// at 990 ms it would be refused, 10 ms too early
+		assertThat(w.margin(t + 990)).isEqualTo(-10);
+
+		Stats stats = new Stats();
+		for (long ms : new long[] { -30, -3, 0, 4, 60, Long.MAX_VALUE }) {
+			stats.tenantMargin(ms);
+		}
+		assertThat((Map<String, Object>) stats.toMap().get("tenantWindowMarginMs")).containsEntry("<-20", 1L)
+			.containsEntry("-5..-2", 1L)
+			.containsEntry("0..2", 1L)
+			.containsEntry("2..5", 1L)
+			.containsEntry(">=50", 1L)
+			.containsEntry("-2..0", 0L);
+
+		SimHttp http = start(new Limits(false, 50, 30));
+		String token = http.botToken();
+		for (int i = 0; i < 51; i++) {
+			http.post(sendUrl(this.sim.tenant().users().get(i)), token, SimHttp.message("x"));
+		}
+		Map<String, Object> margins = (Map<String, Object>) this.sim.stats().get("tenantWindowMarginMs");
+		// The first 50 have no fiftieth call before them: only the 51st can be counted
+		// (unless, on a loaded machine, the 51 calls took so long that the window
+		// emptied),
+		// below zero exactly when it was refused.
+		long refused = (Long) margins.get("<-20") + (Long) margins.get("-20..-5") + (Long) margins.get("-5..-2")
+				+ (Long) margins.get("-2..0");
+		assertThat(margins.values().stream().mapToLong((v) -> (Long) v).sum()).isLessThanOrEqualTo(1L);
+		assertThat(refused)
+			.isEqualTo((Long) ((Map<String, Object>) this.sim.stats().get("throttled429")).get("tenant"));
 	}
 
 }
