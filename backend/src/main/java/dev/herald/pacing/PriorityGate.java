@@ -75,7 +75,12 @@ public final class PriorityGate {
 			this.waiting[cls].add(turn);
 			try {
 				while (this.busy || chosen(rate, System.nanoTime()) != turn) {
-					turn.await();
+					// Entitlement moves with time: the caller chosen now may not be the
+					// one
+					// woken, so the baton is passed on (and a bounded wait is the
+					// backstop).
+					wakeChosen(rate);
+					turn.await(50, TimeUnit.MILLISECONDS);
 				}
 			}
 			catch (InterruptedException ex) {

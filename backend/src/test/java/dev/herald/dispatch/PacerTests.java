@@ -51,7 +51,9 @@ class PacerTests {
 		// (Stale: older than a quarter of the 100 ms interval.)
 		Thread.sleep(40);
 		assertThat(pacer.confirm(ahead)).isNotSameAs(ahead);
-		assertThat((System.nanoTime() - granted) / 1_000_000).isGreaterThanOrEqualTo(95);
+		// (2 ms of slack: the clock is read after the first acquire() has returned, past
+		// the priority gate's bookkeeping; a loaded core stretches that.)
+		assertThat((System.nanoTime() - granted) / 1_000_000).isGreaterThanOrEqualTo(93);
 	}
 
 	@Test
