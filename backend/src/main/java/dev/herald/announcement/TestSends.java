@@ -6,6 +6,7 @@ import java.util.Optional;
 import dev.herald.audit.AuditAction;
 import dev.herald.audit.AuditLog;
 import dev.herald.security.Actor;
+import dev.herald.teams.CallBudget;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
 
@@ -58,7 +59,7 @@ class TestSends {
 		}
 		byte[] activity = this.cards.testActivity(announcement.id(), announcement.content(), announcement.createdBy());
 		ConnectorReply reply = this.connector.sendActivity(chat.get().serviceUrl(), chat.get().conversationId(),
-				activity);
+				activity, CallBudget.Kind.TEST);
 		Outcome outcome = reply.isSuccess() ? Outcome.SENT : Outcome.FAILED;
 		this.audit.record(actor, AuditAction.TEST_SEND, announcement.id(), "test copy to own chat: "
 				+ ((outcome == Outcome.SENT) ? "sent" : "refused by Teams (" + reply.status() + ")"));

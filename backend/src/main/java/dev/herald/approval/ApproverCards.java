@@ -17,6 +17,7 @@ import dev.herald.announcement.Announcements;
 import dev.herald.announcement.Owners;
 import dev.herald.security.Actor;
 import dev.herald.security.StaffMembers;
+import dev.herald.teams.CallBudget;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
 
@@ -92,7 +93,8 @@ class ApproverCards {
 						"attachments", List.of(Map.of("contentType", "application/vnd.microsoft.card.adaptive",
 								"content", card(announcement, request, locale)))));
 			try {
-				ConnectorReply reply = this.connector.sendActivity(chat.serviceUrl(), chat.conversationId(), activity);
+				ConnectorReply reply = this.connector.sendActivity(chat.serviceUrl(), chat.conversationId(), activity,
+						CallBudget.Kind.APPROVAL);
 				told += reply.isSuccess() ? 1 : 0;
 			}
 			catch (RuntimeException ex) {

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.herald.teams.CallBudget;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
 
@@ -19,11 +20,11 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Outbound work caused by an inbound activity (welcome, replies, roster fetch) runs here,
- * after {@code /api/messages} has answered: Teams expects the answer within seconds, and
- * a Connector call made while Teams waits on us could otherwise stall both sides. The
- * queue is bounded; when it is full the work is dropped and logged rather than letting
- * inbound traffic pile up threads.
+ * Outbound work caused by an inbound activity (replies, roster fetch) runs here, after
+ * {@code /api/messages} has answered: Teams expects the answer within seconds, and a
+ * Connector call made while Teams waits on us could otherwise stall both sides. The queue
+ * is bounded; when it is full the work is dropped and logged rather than letting inbound
+ * traffic pile up threads.
  */
 @Component
 class BotOutbox implements DisposableBean {
@@ -48,7 +49,8 @@ class BotOutbox implements DisposableBean {
 	void send(String serviceUrl, String conversationId, Map<String, Object> activity, Consumer<ConnectorReply> then) {
 		byte[] json = JsonMapper.shared().writeValueAsBytes(activity);
 		run("send to " + conversationId, () -> {
-			ConnectorReply reply = this.connector.sendActivity(serviceUrl, conversationId, json);
+			ConnectorReply reply = this.connector.sendActivity(serviceUrl, conversationId, json,
+					CallBudget.Kind.INTERACTIVE);
 			if (!reply.isSuccess()) {
 				log.warn("Bot message to {} failed: {} {} {}", conversationId, reply.status(), reply.errorCode(),
 						reply.detail());
@@ -66,7 +68,8 @@ class BotOutbox implements DisposableBean {
 	void update(String serviceUrl, String conversationId, String activityId, Map<String, Object> activity) {
 		byte[] json = JsonMapper.shared().writeValueAsBytes(activity);
 		run("update " + activityId, () -> {
-			ConnectorReply reply = this.connector.updateActivity(serviceUrl, conversationId, activityId, json);
+			ConnectorReply reply = this.connector.updateActivity(serviceUrl, conversationId, activityId, json,
+					CallBudget.Kind.INTERACTIVE);
 			if (!reply.isSuccess()) {
 				log.warn("Card update in {} failed: {} {}", conversationId, reply.status(), reply.errorCode());
 			}

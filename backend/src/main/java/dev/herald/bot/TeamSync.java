@@ -14,6 +14,7 @@ import dev.herald.conversation.ChannelConversation;
 import dev.herald.conversation.Conversations;
 import dev.herald.conversation.TeamMember;
 import dev.herald.conversation.TeamMembers;
+import dev.herald.teams.CallBudget;
 import dev.herald.teams.ConnectorClient;
 
 import org.springframework.stereotype.Component;
@@ -91,7 +92,8 @@ class TeamSync {
 		// due again one interval from now, whether or not this read completes
 		this.rosters.track(tenantId, teamId, serviceUrl);
 		String team = UriUtils.encodePathSegment(teamId, StandardCharsets.UTF_8);
-		ConnectorClient.JsonReply channels = this.connector.get(serviceUrl, "v3/teams/" + team + "/conversations");
+		ConnectorClient.JsonReply channels = this.connector.get(serviceUrl, "v3/teams/" + team + "/conversations",
+				CallBudget.Kind.CONVERSATION);
 		if (channels.reply().isSuccess() && channels.body() != null) {
 			for (JsonNode channel : channels.body().path("conversations")) {
 				String id = Activity.text(channel.path("id"));
@@ -112,7 +114,7 @@ class TeamSync {
 			String path = "v3/conversations/" + team + "/pagedmembers?pageSize=" + this.properties.rosterPageSize()
 					+ ((token != null)
 							? "&continuationToken=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8) : "");
-			ConnectorClient.JsonReply reply = this.connector.get(serviceUrl, path);
+			ConnectorClient.JsonReply reply = this.connector.get(serviceUrl, path, CallBudget.Kind.CONVERSATION);
 			if (!reply.reply().isSuccess() || reply.body() == null) {
 				log.warn("Roster page {} of team {} not fetched: {} {}", page, teamId, reply.reply().status(),
 						reply.reply().errorCode());

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.herald.announcement.Announcements;
 import dev.herald.pacing.SharedPacer;
+import dev.herald.teams.CallBudget;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
 
@@ -83,7 +84,7 @@ class WelcomeSender {
 
 	private void send(Welcomes.Due due) {
 		ConnectorReply reply = this.connector.sendActivity(due.serviceUrl(), due.conversationId(),
-				due.activityJson().getBytes(StandardCharsets.UTF_8));
+				due.activityJson().getBytes(StandardCharsets.UTF_8), CallBudget.Kind.WELCOME);
 		String error = (reply.isSuccess()) ? null : reply.status() + " " + reply.errorCode();
 		switch (reply.kind()) {
 			case SUCCESS -> this.welcomes.markSent(due);

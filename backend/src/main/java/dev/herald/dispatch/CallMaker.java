@@ -25,6 +25,12 @@ public interface CallMaker<J extends CallLedger.Call> {
 	RetryPolicy.Call kind(J call);
 
 	/**
+	 * What the call is for in the tenant budget (its priority and share); the slot is
+	 * taken for this kind.
+	 */
+	CallBudget.Kind purpose(J call);
+
+	/**
 	 * Makes the call with the slot taken for it; the slot is confirmed (replaced when
 	 * stale) by the Connector client.
 	 */

@@ -96,6 +96,15 @@ class DeliveryCalls implements CallMaker<Ledger.Job> {
 		return RetryPolicy.Call.SEND;
 	}
 
+	/**
+	 * A channel's conversation is a thread ({@code 19:…@thread.tacv2}); a chat is not.
+	 */
+	@Override
+	public CallBudget.Kind purpose(Ledger.Job job) {
+		return (job.conversationId() != null && job.conversationId().contains("@thread.")) ? CallBudget.Kind.CHANNEL
+				: CallBudget.Kind.SEND;
+	}
+
 	@Override
 	public ConnectorReply call(Ledger.Job job, Object prepared, CallBudget.Slot slot) {
 		Rendered ready = (Rendered) prepared;

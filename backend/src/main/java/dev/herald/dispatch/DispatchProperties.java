@@ -1,6 +1,8 @@
 package dev.herald.dispatch;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -8,7 +10,11 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
+import dev.herald.teams.CallBudget;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import dev.herald.teams.CallBudget;
+
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -43,6 +49,12 @@ import org.springframework.validation.annotation.Validated;
  * @param freezeLease how long an instance freezing an audience in the background keeps
  * that job without renewing (it renews every fifth of it); another instance redoes a
  * freeze this long after a crash
+ * @param sideShare share of the Connector budget that instances without the send lease
+ * call on (replies, welcomes, test copies and approval cards that happen there), shared
+ * by all of them through the database; the holder leaves it unused only while they want
+ * it
+ * @param shares each call kind's share of the budget, guaranteed while it has calls
+ * waiting (kinds not named keep {@link #DEFAULT_SHARES})
  */
 @Validated
 @ConfigurationProperties("herald.dispatch")
@@ -56,7 +68,27 @@ public record DispatchProperties(@DefaultValue("true") boolean enabled,
 		@NotNull @DefaultValue("60s") Duration maxBackoff, @NotNull @DefaultValue("250ms") Duration pollInterval,
 		@Min(10) @DefaultValue("200") int failureWindow,
 		@DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.5") double failureThreshold,
-		@NotNull @DefaultValue("15s") Duration freezeLease) {
+		@NotNull @DefaultValue("15s") Duration freezeLease,
+		@DecimalMin("0.01") @DecimalMax("0.5") @DefaultValue("0.1") double sideShare,
+		Map<CallBudget.Kind, Double> shares) {
+
+	/**
+	 * Each kind's guaranteed share of the budget while it has calls waiting; what one
+	 * leaves unused goes to the others in priority order.
+	 */
+	public static final Map<CallBudget.Kind, Double> DEFAULT_SHARES = Map.of(CallBudget.Kind.INTERACTIVE, 0.10,
+			CallBudget.Kind.APPROVAL, 0.05, CallBudget.Kind.TEST, 0.05, CallBudget.Kind.FOLLOW_UP, 0.25,
+			CallBudget.Kind.SEND, 0.35, CallBudget.Kind.CHANNEL, 0.05, CallBudget.Kind.CONVERSATION, 0.10,
+			CallBudget.Kind.WELCOME, 0.05);
+
+	/** The share of every kind: the configured ones over the defaults. */
+	public Map<CallBudget.Kind, Double> kindShares() {
+		Map<CallBudget.Kind, Double> all = new EnumMap<>(DEFAULT_SHARES);
+		if (this.shares != null) {
+			this.shares.forEach((kind, share) -> all.put(kind, Math.max(0, Math.min(1, share))));
+		}
+		return all;
+	}
 
 	/**
 	 * The {@code app_setting} key of a send rate saved on the admin Settings page; it

@@ -1,35 +1,59 @@
 package dev.herald.dispatch;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.herald.pacing.EvenPacer;
+import dev.herald.pacing.PriorityGate;
 import dev.herald.teams.CallBudget;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The tenant budget of this instance: spaces every Bot Connector call evenly (one slot
- * every 1/rate seconds, never a burst, so no sliding window Teams applies sees more than
- * the rate), and stops every caller at once when Teams answers 429, until its Retry-After
- * has passed, then resumes at the same even pace. Company Communicator instead parked
- * throttled messages for a fixed 11 minutes; here a 1 s Retry-After costs 1 s.
+ * The tenant budget as this instance sees it. Every Bot Connector call of this instance
+ * takes a slot here, whatever its kind.
+ * <p>
+ * On the instance holding the send lease, calls are spaced evenly (one slot every 1/rate
+ * seconds, never a burst, so no sliding window Teams applies sees more than the rate),
+ * and every caller stops at once when Teams answers 429, until its Retry-After has
+ * passed, then resumes at the same even pace. Company Communicator instead parked
+ * throttled messages for a fixed 11 minutes; here a 1 s Retry-After costs 1 s. Which
+ * waiting caller takes the next slot follows the kinds' priorities and shares
+ * ({@link PriorityGate}: replies first, welcomes last, each kind its share).
+ * <p>
+ * On the other instances, calls take their slots from the side share all of them use
+ * together ({@link SideShare}), which the holder leaves unused while it is wanted; so the
+ * calls of all instances together stay within the one budget.
  */
 @Component
-final class Pacer implements CallBudget {
+final class Pacer implements CallBudget, SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(Pacer.class);
 
 	/**
 	 * Throttles without Retry-After further apart than this start the backoff afresh.
 	 */
 	private static final long BACKOFF_RESET_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+	/** How often the holder's side of the share protocol runs. */
+	private static final long SHARE_STEP_MILLIS = 200;
+
 	/** Even, adaptive spacing and the shared pause (see {@link EvenPacer}). */
 	private final EvenPacer pace;
+
+	/** Which waiting caller of this instance takes the holder's next slot. */
+	private final PriorityGate gate;
 
 	private final IntervalFunction backoff;
 
@@ -44,32 +68,85 @@ final class Pacer implements CallBudget {
 	 */
 	private final double headroom;
 
+	/** Each kind's share, by {@link CallBudget.Kind} order. */
+	private final double[] shares;
+
+	/** The budget's share that instances without the lease call on. */
+	private final double sideShare;
+
+	/** The lease that says which path calls take; null: always this instance's pace. */
+	private final SendLease lease;
+
+	/** The share for instances without the lease; null when there is no lease. */
+	private final SideShare side;
+
 	/**
 	 * The tenant budget the pace is derived from, in calls per second (0 = unlimited).
 	 */
 	private int budget;
 
+	/** Whether the holder's pace leaves the side share unused now. */
+	private boolean leavingShare;
+
+	private volatile Thread stepper;
+
 	@Autowired
-	Pacer(DispatchProperties properties, MeterRegistry meters) {
+	Pacer(DispatchProperties properties, MeterRegistry meters, SendLease lease, JdbcClient jdbc) {
 		this(properties.ratePerSecond(), properties.rateHeadroom(), IntervalFunction
-			.ofExponentialRandomBackoff(properties.initialBackoff(), 2.0, 0.2, properties.maxBackoff()), meters);
+			.ofExponentialRandomBackoff(properties.initialBackoff(), 2.0, 0.2, properties.maxBackoff()), meters,
+				properties.kindShares(), properties.sideShare(), lease, jdbc);
 	}
 
 	/**
+	 * One instance alone, all calls on its own pace (tests).
 	 * @param ratePerSecond calls per second; 0 for no limit
 	 */
 	Pacer(int ratePerSecond) {
-		this(ratePerSecond, 0,
-				IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, 0.2, Duration.ofMinutes(1)),
-				null);
+		this(ratePerSecond, DispatchProperties.DEFAULT_SHARES);
 	}
 
-	private Pacer(int ratePerSecond, double headroom, IntervalFunction backoff, MeterRegistry meters) {
+	/** One instance alone with these shares per kind (tests). */
+	Pacer(int ratePerSecond, Map<CallBudget.Kind, Double> shares) {
+		this(ratePerSecond, 0,
+				IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, 0.2, Duration.ofMinutes(1)),
+				null, shares, 0, null, null);
+	}
+
+	private Pacer(int ratePerSecond, double headroom, IntervalFunction backoff, MeterRegistry meters,
+			Map<CallBudget.Kind, Double> shares, double sideShare, SendLease lease, JdbcClient jdbc) {
 		this.headroom = headroom;
 		this.budget = ratePerSecond;
-		this.pace = new EvenPacer(ratePerSecond * (1 - headroom));
 		this.backoff = backoff;
 		this.meters = meters;
+		this.shares = new double[CallBudget.Kind.values().length];
+		for (CallBudget.Kind kind : CallBudget.Kind.values()) {
+			this.shares[kind.ordinal()] = shares.getOrDefault(kind, 0.0);
+		}
+		this.gate = new PriorityGate(this.shares);
+		this.lease = lease;
+		this.sideShare = (lease != null) ? sideShare : 0;
+		// Until this instance holds the lease and has run the protocol, its pace leaves
+		// the share (a new holder starts so).
+		this.leavingShare = lease != null;
+		this.pace = new EvenPacer(holderRate());
+		this.side = (lease != null) ? new SideShare(jdbc, lease.instanceId(), sideRate(), this.shares) : null;
+	}
+
+	/** The holder's pace for the current budget and share, in calls per second. */
+	private double holderRate() {
+		return this.budget * (1 - this.headroom) * (this.leavingShare ? 1 - this.sideShare : 1);
+	}
+
+	/** The side share's pace for all instances without the lease together. */
+	private double sideRate() {
+		return this.budget * (1 - this.headroom) * this.sideShare;
+	}
+
+	/**
+	 * Whether this call takes its slot from the side share (this instance has no lease).
+	 */
+	private boolean onSide() {
+		return this.side != null && !this.lease.isHeld();
 	}
 
 	/**
@@ -79,7 +156,21 @@ final class Pacer implements CallBudget {
 	synchronized void setBudget(int ratePerSecond) {
 		if (ratePerSecond != this.budget) {
 			this.budget = ratePerSecond;
-			this.pace.setRate(ratePerSecond * (1 - this.headroom));
+			this.pace.setRate(holderRate());
+			if (this.side != null) {
+				this.side.setRate(sideRate());
+			}
+		}
+	}
+
+	/**
+	 * The holder's pace leaves the side share unused, or takes the whole budget again
+	 * (keeping what 429s taught it).
+	 */
+	private synchronized void leaveShare(boolean leave) {
+		if (leave != this.leavingShare) {
+			this.leavingShare = leave;
+			this.pace.changeRate(holderRate());
 		}
 	}
 
@@ -109,18 +200,21 @@ final class Pacer implements CallBudget {
 	 * evenly spaced as the slots.
 	 */
 	@Override
-	public Slot acquire() throws InterruptedException {
-		long ticket = this.pace.acquire();
-		return new Slot(this.pace, ticket, System.nanoTime());
+	public Slot acquire(CallBudget.Kind kind) throws InterruptedException {
+		if (onSide()) {
+			return new Slot(null, this.side.acquire(kind), System.nanoTime(), kind);
+		}
+		long ticket = this.gate.acquire(kind.ordinal(), this.pace.currentRate(), this.pace::acquire);
+		return new Slot(this.pace, ticket, System.nanoTime(), kind);
 	}
 
 	/** A slot taken ahead is used at once while fresh; a stale one is replaced. */
 	@Override
 	public CallBudget.Slot confirm(CallBudget.Slot ahead) throws InterruptedException {
-		if (ahead instanceof Slot slot && System.nanoTime() - slot.grantedAt() < aheadValidNanos()) {
-			return slot;
+		if (ahead instanceof Slot slot) {
+			return (System.nanoTime() - slot.grantedAt() < aheadValidNanos()) ? slot : acquire(slot.kind());
 		}
-		return acquire();
+		return acquire(CallBudget.Kind.SEND);
 	}
 
 	private long aheadValidNanos() {
@@ -132,11 +226,13 @@ final class Pacer implements CallBudget {
 	/**
 	 * One admitted call: the pacer's number for it and when it was granted.
 	 */
-	record Slot(EvenPacer pace, long ticket, long grantedAt) implements CallBudget.Slot {
+	record Slot(EvenPacer pace, long ticket, long grantedAt, CallBudget.Kind kind) implements CallBudget.Slot {
 
 		@Override
 		public void departed() {
-			this.pace.departed(this.ticket, System.nanoTime());
+			if (this.pace != null) {
+				this.pace.departed(this.ticket, System.nanoTime());
+			}
 		}
 
 	}
@@ -162,7 +258,12 @@ final class Pacer implements CallBudget {
 				wait = Duration.ofMillis(this.backoff.apply(this.consecutiveThrottles));
 			}
 		}
-		this.pace.throttled(wait);
+		if (onSide()) {
+			this.side.throttled(wait);
+		}
+		else {
+			this.pace.throttled(wait);
+		}
 		if (this.meters != null) {
 			Counter.builder("herald.teams.throttled")
 				.description("429 answers of the Bot Connector, by operation and whether Retry-After came with them")
@@ -180,6 +281,74 @@ final class Pacer implements CallBudget {
 
 	boolean isPaused() {
 		return this.pace.isPaused();
+	}
+
+	// ---- the share protocol's holder side ----
+
+	@Override
+	public void start() {
+		if (this.side == null || this.stepper != null) {
+			return;
+		}
+		Thread thread = new Thread(this::stepShare, "herald-connector-share");
+		thread.setDaemon(true);
+		this.stepper = thread;
+		thread.start();
+	}
+
+	private void stepShare() {
+		while (this.stepper == Thread.currentThread()) {
+			try {
+				leaveShare(this.side.step(this.lease.isHeld()));
+			}
+			catch (RuntimeException ex) {
+				// The database is away: the pace stays as it is; nothing opens the share
+				// meanwhile.
+				log.warn("Connector budget share step failed: {}", ex.getMessage());
+			}
+			try {
+				Thread.sleep(SHARE_STEP_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+		}
+	}
+
+	@Override
+	public void stop() {
+		Thread thread = this.stepper;
+		this.stepper = null;
+		if (thread != null) {
+			thread.interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.stepper != null;
+	}
+
+	// ---- what an admin reads ----
+
+	/**
+	 * The budget as this instance sees it: the tenant rate, the side share, each kind's
+	 * priority, share and use here in the last second.
+	 */
+	synchronized BudgetView view() {
+		boolean side = onSide();
+		PriorityGate used = side ? this.side.gate() : this.gate;
+		int[] lastSecond = used.lastSecond();
+		long[] granted = used.granted();
+		Map<CallBudget.Kind, BudgetView.KindView> kinds = new EnumMap<>(CallBudget.Kind.class);
+		for (CallBudget.Kind kind : CallBudget.Kind.values()) {
+			int i = kind.ordinal();
+			kinds.put(kind, new BudgetView.KindView(kind, i + 1, this.shares[i], this.shares[i] * this.budget,
+					lastSecond[i], granted[i]));
+		}
+		return new BudgetView(this.budget, this.sideShare, this.sideShare * this.budget, !side,
+				side ? this.side.rate() : this.pace.currentRate(),
+				(this.side != null) ? this.side.state().name() : SideShare.State.FULL.name(), kinds);
 	}
 
 }

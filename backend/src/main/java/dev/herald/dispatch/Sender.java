@@ -192,7 +192,7 @@ final class Sender<J extends CallLedger.Call> {
 				return Ready.not(Handling.GIVEN_BACK);
 			}
 			case SEND -> {
-				return new Ready<>(Handling.CALLED, job, prepared, this.pacer.acquire());
+				return new Ready<>(Handling.CALLED, job, prepared, this.pacer.acquire(this.maker.purpose(job)));
 			}
 		}
 		throw new IllegalStateException("Unknown start mark");

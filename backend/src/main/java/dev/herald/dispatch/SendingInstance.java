@@ -26,6 +26,11 @@ public class SendingInstance {
 		return this.lease.isHeld();
 	}
 
+	/** The tenant's Connector budget, its shares and their use on this instance. */
+	public BudgetView budget() {
+		return this.pacer.view();
+	}
+
 	/** The Connector pace in calls per second (0 = unlimited), after 429 adjustments. */
 	public double connectorRate() {
 		return this.pacer.currentRate();

@@ -80,6 +80,11 @@ class FollowUpCalls implements CallMaker<FollowUpLedger.Item> {
 	}
 
 	@Override
+	public CallBudget.Kind purpose(FollowUpLedger.Item item) {
+		return CallBudget.Kind.FOLLOW_UP;
+	}
+
+	@Override
 	public ConnectorReply call(FollowUpLedger.Item item, Object prepared, CallBudget.Slot slot) {
 		byte[] activity = (byte[]) prepared;
 		return switch (item.kind()) {

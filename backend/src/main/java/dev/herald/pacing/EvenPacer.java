@@ -96,6 +96,17 @@ public final class EvenPacer {
 		applyRate();
 	}
 
+	/**
+	 * Changes the pace like {@link #setRate} but keeps what 429s taught it (the share of
+	 * the budget changed, not the budget).
+	 */
+	public synchronized void changeRate(double ratePerSecond) {
+		double learned = this.factor;
+		setRate(ratePerSecond);
+		this.factor = learned;
+		applyRate();
+	}
+
 	/** The pace now, in calls per second (0 = unlimited). */
 	public synchronized double currentRate() {
 		recoverPace(this.clock.getAsLong());

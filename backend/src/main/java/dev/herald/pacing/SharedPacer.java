@@ -107,6 +107,11 @@ public final class SharedPacer {
 					// reserved before a 429: the database has moved on, so do we
 					continue;
 				}
+				if (now - slot > staleAfterNanos()) {
+					// Passed unused (the caller was held up elsewhere): used now it would
+					// share its interval with another instance's slot.
+					continue;
+				}
 				long wait = slot - now;
 				if (wait > 0) {
 					LockSupport.parkNanos(wait);
@@ -121,6 +126,12 @@ public final class SharedPacer {
 		finally {
 			this.turnstile.unlock();
 		}
+	}
+
+	/** A reserved slot is used no later than one interval after its time. */
+	private long staleAfterNanos() {
+		double effective = currentRate();
+		return (effective <= 0) ? Long.MAX_VALUE : (long) (TimeUnit.SECONDS.toNanos(1) / effective);
 	}
 
 	private void awaitPause() throws InterruptedException {

@@ -10,8 +10,12 @@ import java.time.Duration;
  */
 public interface CallBudget {
 
-	/** Blocks until one call may leave; the slot goes with that call. */
-	Slot acquire() throws InterruptedException;
+	/**
+	 * Blocks until one call of this kind may leave; the slot goes with that call. Waiting
+	 * callers of a kind with a higher priority get the next slot first, within each
+	 * kind's share (see {@link Kind}).
+	 */
+	Slot acquire(Kind kind) throws InterruptedException;
 
 	/**
 	 * A slot the caller took before building its request: used as it is while still good,
@@ -36,7 +40,7 @@ public interface CallBudget {
 		return new CallBudget() {
 
 			@Override
-			public Slot acquire() {
+			public Slot acquire(Kind kind) {
 				return Slot.NONE;
 			}
 
@@ -45,6 +49,33 @@ public interface CallBudget {
 			}
 
 		};
+	}
+
+	/**
+	 * What a Connector call is for, in priority order: a waiting caller of an earlier
+	 * kind gets the next slot before a later one, except that every kind is guaranteed
+	 * its share of the budget while it has calls waiting (so welcomes still go out during
+	 * a broadcast, and a flood of replies cannot stop a broadcast).
+	 */
+	enum Kind {
+
+		/** A reply to a person's command or card press (they are looking at the chat). */
+		INTERACTIVE,
+		/** The card telling an approver that an announcement waits for them. */
+		APPROVAL,
+		/** An author's test copy to their own chat. */
+		TEST,
+		/** Edits, recalls and reminders of delivered copies. */
+		FOLLOW_UP,
+		/** A broadcast's card to a person. */
+		SEND,
+		/** A broadcast's post to a channel. */
+		CHANNEL,
+		/** Creating a 1:1 conversation, reading a team's channels and roster. */
+		CONVERSATION,
+		/** The welcome after an install. */
+		WELCOME
+
 	}
 
 	/** The admission of one call, handed along with it (never kept per thread). */

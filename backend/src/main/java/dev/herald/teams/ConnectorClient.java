@@ -169,9 +169,11 @@ public class ConnectorClient implements AutoCloseable {
 		this.calls.close();
 	}
 
-	/** Posts a pre-serialized activity to a conversation. */
-	public ConnectorReply sendActivity(String serviceUrl, String conversationId, byte[] activityJson) {
-		return sendActivity(serviceUrl, conversationId, activityJson, null);
+	/** Posts a pre-serialized activity to a conversation, a call of this kind. */
+	public ConnectorReply sendActivity(String serviceUrl, String conversationId, byte[] activityJson,
+			CallBudget.Kind kind) {
+		return exchangeJson(HttpMethod.POST, serviceUrl, activitiesPath(conversationId), activityJson, kind, null)
+			.reply();
 	}
 
 	/**
@@ -181,17 +183,20 @@ public class ConnectorClient implements AutoCloseable {
 	 */
 	public ConnectorReply sendActivity(String serviceUrl, String conversationId, byte[] activityJson,
 			CallBudget.Slot slot) {
-		return exchangeJson(
-				HttpMethod.POST, serviceUrl, "v3/conversations/"
-						+ UriUtils.encodePathSegment(conversationId, StandardCharsets.UTF_8) + "/activities",
-				activityJson, slot)
+		return exchangeJson(HttpMethod.POST, serviceUrl, activitiesPath(conversationId), activityJson, null, slot)
 			.reply();
+	}
+
+	private static String activitiesPath(String conversationId) {
+		return "v3/conversations/" + UriUtils.encodePathSegment(conversationId, StandardCharsets.UTF_8) + "/activities";
 	}
 
 	/** Replaces an activity, e.g. to update a card after an action. */
 	public ConnectorReply updateActivity(String serviceUrl, String conversationId, String activityId,
-			byte[] activityJson) {
-		return updateActivity(serviceUrl, conversationId, activityId, activityJson, null);
+			byte[] activityJson, CallBudget.Kind kind) {
+		return exchangeJson(HttpMethod.PUT, serviceUrl, activityPath(conversationId, activityId), activityJson, kind,
+				null)
+			.reply();
 	}
 
 	/**
@@ -199,32 +204,38 @@ public class ConnectorClient implements AutoCloseable {
 	 */
 	public ConnectorReply updateActivity(String serviceUrl, String conversationId, String activityId,
 			byte[] activityJson, CallBudget.Slot slot) {
-		return exchangeJson(HttpMethod.PUT, serviceUrl, activityPath(conversationId, activityId), activityJson, slot)
+		return exchangeJson(HttpMethod.PUT, serviceUrl, activityPath(conversationId, activityId), activityJson, null,
+				slot)
 			.reply();
 	}
 
 	/** Deletes an activity the bot sent; Teams removes it from the chat. */
-	public ConnectorReply deleteActivity(String serviceUrl, String conversationId, String activityId) {
-		return deleteActivity(serviceUrl, conversationId, activityId, null);
+	public ConnectorReply deleteActivity(String serviceUrl, String conversationId, String activityId,
+			CallBudget.Kind kind) {
+		return exchangeJson(HttpMethod.DELETE, serviceUrl, activityPath(conversationId, activityId), null, kind, null)
+			.reply();
 	}
 
 	/** Deletes an activity on a budget slot the caller already holds. */
 	public ConnectorReply deleteActivity(String serviceUrl, String conversationId, String activityId,
 			CallBudget.Slot slot) {
-		return exchangeJson(HttpMethod.DELETE, serviceUrl, activityPath(conversationId, activityId), null, slot)
+		return exchangeJson(HttpMethod.DELETE, serviceUrl, activityPath(conversationId, activityId), null, null, slot)
 			.reply();
 	}
 
 	/** Posts an activity as a reply to another one (ReplyToActivity). */
 	public ConnectorReply replyToActivity(String serviceUrl, String conversationId, String activityId,
-			byte[] activityJson) {
-		return replyToActivity(serviceUrl, conversationId, activityId, activityJson, null);
+			byte[] activityJson, CallBudget.Kind kind) {
+		return exchangeJson(HttpMethod.POST, serviceUrl, activityPath(conversationId, activityId), activityJson, kind,
+				null)
+			.reply();
 	}
 
 	/** Posts a reply on a budget slot the caller already holds. */
 	public ConnectorReply replyToActivity(String serviceUrl, String conversationId, String activityId,
 			byte[] activityJson, CallBudget.Slot slot) {
-		return exchangeJson(HttpMethod.POST, serviceUrl, activityPath(conversationId, activityId), activityJson, slot)
+		return exchangeJson(HttpMethod.POST, serviceUrl, activityPath(conversationId, activityId), activityJson, null,
+				slot)
 			.reply();
 	}
 
@@ -241,7 +252,8 @@ public class ConnectorClient implements AutoCloseable {
 		body.put("members", List.of(Map.of("id", teamsUserId)));
 		body.put("tenantId", tenantId);
 		body.put("channelData", Map.of("tenant", Map.of("id", tenantId)));
-		return call(HttpMethod.POST, serviceUrl, "v3/conversations", this.json.writeValueAsBytes(body));
+		return call(HttpMethod.POST, serviceUrl, "v3/conversations", this.json.writeValueAsBytes(body),
+				CallBudget.Kind.CONVERSATION);
 	}
 
 	/**
@@ -254,16 +266,20 @@ public class ConnectorClient implements AutoCloseable {
 		body.put("channelData", Map.of("channel", Map.of("id", channelId), "tenant", Map.of("id", tenantId)));
 		body.put("activity", activity);
 		body.put("tenantId", tenantId);
-		return call(HttpMethod.POST, serviceUrl, "v3/conversations", this.json.writeValueAsBytes(body));
+		return call(HttpMethod.POST, serviceUrl, "v3/conversations", this.json.writeValueAsBytes(body),
+				CallBudget.Kind.CHANNEL);
 	}
 
-	/** GET a Connector resource (rosters, team channels) and parse its JSON. */
-	public JsonReply get(String serviceUrl, String pathAndQuery) {
-		return exchangeJson(HttpMethod.GET, serviceUrl, pathAndQuery, null, null);
+	/**
+	 * GET a Connector resource (rosters, team channels) and parse its JSON; a call of
+	 * this kind.
+	 */
+	public JsonReply get(String serviceUrl, String pathAndQuery, CallBudget.Kind kind) {
+		return exchangeJson(HttpMethod.GET, serviceUrl, pathAndQuery, null, kind, null);
 	}
 
-	private ConnectorReply call(HttpMethod method, String serviceUrl, String path, byte[] body) {
-		JsonReply reply = exchangeJson(method, serviceUrl, path, body, null);
+	private ConnectorReply call(HttpMethod method, String serviceUrl, String path, byte[] body, CallBudget.Kind kind) {
+		JsonReply reply = exchangeJson(method, serviceUrl, path, body, kind, null);
 		return reply.reply();
 	}
 
@@ -286,7 +302,11 @@ public class ConnectorClient implements AutoCloseable {
 		}
 	}
 
-	private JsonReply exchangeJson(HttpMethod method, String serviceUrl, String path, byte[] body,
+	/**
+	 * One call: on the slot {@code ahead} the caller took (confirmed, or replaced by one
+	 * of the same kind when stale), else on a fresh slot of {@code kind}.
+	 */
+	private JsonReply exchangeJson(HttpMethod method, String serviceUrl, String path, byte[] body, CallBudget.Kind kind,
 			CallBudget.Slot ahead) {
 		if (!this.properties.isTrustedServiceUrl(serviceUrl,
 				this.localMode || OutboundUrls.isPlainHttpHost(hostOf(serviceUrl), this.plainHttpHosts))) {
@@ -306,7 +326,7 @@ public class ConnectorClient implements AutoCloseable {
 		// Teams counts every call, whatever its kind, against one per-tenant budget.
 		CallBudget.Slot slot;
 		try {
-			slot = (ahead != null) ? this.budget.confirm(ahead) : this.budget.acquire();
+			slot = (ahead != null) ? this.budget.confirm(ahead) : this.budget.acquire(kind);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -15,7 +15,7 @@ class PacerTests {
 		Pacer pacer = new Pacer(100);
 		long start = System.nanoTime();
 		for (int i = 0; i < 51; i++) {
-			pacer.acquire();
+			pacer.acquire(CallBudget.Kind.SEND);
 		}
 		long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 		// 51 calls at 100/s need 50 intervals of 10 ms: never faster, so no window sees a
@@ -26,7 +26,7 @@ class PacerTests {
 	@Test
 	void aSlotTakenAheadIsUsedAtOnceWhileFresh() throws InterruptedException {
 		Pacer pacer = new Pacer(10);
-		CallBudget.Slot ahead = pacer.acquire();
+		CallBudget.Slot ahead = pacer.acquire(CallBudget.Kind.SEND);
 		long start = System.nanoTime();
 		assertThat(pacer.confirm(ahead)).isSameAs(ahead);
 		assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(50);
@@ -35,7 +35,7 @@ class PacerTests {
 	@Test
 	void aSlotUsedAFewMillisecondsLateIsKeptRatherThanWastingAnInterval() throws InterruptedException {
 		Pacer pacer = new Pacer(10);
-		CallBudget.Slot ahead = pacer.acquire();
+		CallBudget.Slot ahead = pacer.acquire(CallBudget.Kind.SEND);
 		// A busy core held the caller up briefly: well inside a quarter of the interval.
 		Thread.sleep(5);
 		assertThat(pacer.confirm(ahead)).isSameAs(ahead);
@@ -44,14 +44,16 @@ class PacerTests {
 	@Test
 	void aSlotTakenAheadAndLeftToGoStaleIsReplacedByAFreshOne() throws InterruptedException {
 		Pacer pacer = new Pacer(10);
-		CallBudget.Slot ahead = pacer.acquire();
+		CallBudget.Slot ahead = pacer.acquire(CallBudget.Kind.SEND);
 		long granted = System.nanoTime();
 		// The call is held up (a GC pause, a cold client): it must not leave on its old
 		// slot together with the calls behind it, but take the next one, 100 ms later.
 		// (Stale: older than a quarter of the 100 ms interval.)
 		Thread.sleep(40);
 		assertThat(pacer.confirm(ahead)).isNotSameAs(ahead);
-		assertThat((System.nanoTime() - granted) / 1_000_000).isGreaterThanOrEqualTo(95);
+		// (2 ms of slack: the clock is read after the first acquire() has returned, past
+		// the priority gate's bookkeeping; a loaded core stretches that.)
+		assertThat((System.nanoTime() - granted) / 1_000_000).isGreaterThanOrEqualTo(93);
 	}
 
 	@Test
@@ -60,7 +62,7 @@ class PacerTests {
 		pacer.pause(Duration.ofMillis(300));
 		assertThat(pacer.isPaused()).isTrue();
 		long start = System.nanoTime();
-		pacer.acquire();
+		pacer.acquire(CallBudget.Kind.SEND);
 		assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(290);
 		assertThat(pacer.isPaused()).isFalse();
 	}
@@ -70,7 +72,7 @@ class PacerTests {
 		Pacer pacer = new Pacer(0);
 		long start = System.nanoTime();
 		for (int i = 0; i < 10_000; i++) {
-			pacer.acquire();
+			pacer.acquire(CallBudget.Kind.SEND);
 		}
 		assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
 	}
@@ -110,6 +112,36 @@ class PacerTests {
 		pacer.throttled(null, "send");
 		pacer.acquire();
 		assertThat((System.nanoTime() - bare) / 1_000_000).isGreaterThanOrEqualTo(790).isLessThan(1_590);
+	}
+
+	@Test
+	void aReplyWaitingGetsTheNextSlotBeforeTheCallsQueuedAheadOfIt() throws Exception {
+		Pacer pacer = new Pacer(10);
+		pacer.acquire(CallBudget.Kind.SEND);
+		java.util.List<CallBudget.Kind> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+		java.util.List<Thread> callers = new java.util.ArrayList<>();
+		for (CallBudget.Kind kind : new CallBudget.Kind[] { CallBudget.Kind.WELCOME, CallBudget.Kind.SEND,
+				CallBudget.Kind.SEND, CallBudget.Kind.INTERACTIVE }) {
+			Thread caller = new Thread(() -> {
+				try {
+					pacer.acquire(kind);
+					order.add(kind);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			caller.start();
+			callers.add(caller);
+			Thread.sleep(15);
+		}
+		for (Thread caller : callers) {
+			caller.join(5000);
+		}
+		// The welcome came first and was waiting for its slot when the others came; then
+		// the reply, though it came last, then the sends.
+		assertThat(order).containsExactly(CallBudget.Kind.WELCOME, CallBudget.Kind.INTERACTIVE, CallBudget.Kind.SEND,
+				CallBudget.Kind.SEND);
 	}
 
 }

@@ -113,8 +113,25 @@ final class Stats {
 
 	private final AtomicLongArray bucketSecond = new AtomicLongArray(8);
 
+	/** Connector requests per second, the last {@value #HISTORY} seconds. */
+	private static final int HISTORY = 600;
+
+	private final AtomicLongArray history = new AtomicLongArray(HISTORY);
+
+	private final AtomicLongArray historySecond = new AtomicLongArray(HISTORY);
+
 	void tick() {
 		long second = System.currentTimeMillis() / 1000;
+		int h = (int) (second % HISTORY);
+		if (this.historySecond.get(h) != second) {
+			synchronized (this) {
+				if (this.historySecond.get(h) != second) {
+					this.history.set(h, 0);
+					this.historySecond.set(h, second);
+				}
+			}
+		}
+		this.history.incrementAndGet(h);
 		int i = (int) (second % 8);
 		if (this.bucketSecond.get(i) != second) {
 			synchronized (this) {
@@ -134,7 +151,26 @@ final class Stats {
 		return (this.bucketSecond.get(i) == previous) ? this.buckets.get(i) : 0;
 	}
 
+	/**
+	 * Connector requests (answered or refused) in each second of the last ten minutes
+	 * that had any: epoch second → count, oldest first.
+	 */
+	Map<String, Long> perSecond() {
+		long now = System.currentTimeMillis() / 1000;
+		Map<String, Long> m = new LinkedHashMap<>();
+		for (long second = now - HISTORY + 1; second <= now; second++) {
+			int h = (int) (second % HISTORY);
+			if (this.historySecond.get(h) == second && this.history.get(h) > 0) {
+				m.put(Long.toString(second), this.history.get(h));
+			}
+		}
+		return m;
+	}
+
 	void reset() {
+		for (int h = 0; h < HISTORY; h++) {
+			this.historySecond.set(h, 0);
+		}
 		for (AtomicLong a : new AtomicLong[] { this.requests, this.connectorRequests, this.graphRequests,
 				this.tokensIssued, this.activitiesDelivered, this.activitiesUpdated, this.activitiesDeleted,
 				this.activityMissing404, this.conversationsCreated, this.installs, this.uninstalls, this.graphInstalls,
@@ -196,6 +232,7 @@ final class Stats {
 		callbacks.put("skippedNoEndpoint", this.callbacksSkipped.get());
 		m.put("callbacks", callbacks);
 		m.put("currentRate", currentRate());
+		m.put("connectorPerSecond", perSecond());
 		return m;
 	}
 

@@ -1,0 +1,164 @@
+package dev.herald.pacing;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PriorityGateTests {
+
+	@Test
+	void waitingCallersGoInPriorityOrderWhateverTheOrderTheyCameIn() throws Exception {
+		PriorityGate gate = new PriorityGate(new double[] { 0.3, 0.3, 0.4 });
+		CountDownLatch holding = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+		// A first caller is past the gate, waiting for its slot.
+		Thread first = start(() -> gate.acquire(2, 10, () -> {
+			holding.countDown();
+			release.await();
+			return 0;
+		}));
+		assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+		List<Thread> callers = new ArrayList<>();
+		for (int cls : new int[] { 2, 1, 0, 2, 0 }) {
+			callers.add(start(() -> gate.acquire(cls, 10, () -> {
+				order.add(cls);
+				return 0;
+			})));
+			awaitWaiting(gate, callers.size());
+		}
+		release.countDown();
+		first.join(5000);
+		for (Thread caller : callers) {
+			caller.join(5000);
+		}
+		assertThat(order).containsExactly(0, 0, 1, 2, 2);
+	}
+
+	@Test
+	void aLaterClassKeepsItsShareWhileAnEarlierOneFloods() throws Exception {
+		// Class 0 (replies) has priority; class 1 (welcomes) is guaranteed 30%.
+		long[] got = flood(new double[] { 0.7, 0.3 }, 20, new boolean[] { true, true });
+		double welcomes = (double) got[1] / (got[0] + got[1]);
+		assertThat(welcomes).as("welcomes' part of the slots").isBetween(0.2, 0.4);
+		assertThat(got[0] + got[1]).as("slots in 2 s at 20/s").isBetween(36L, 42L);
+	}
+
+	@Test
+	void anEarlierClassCannotTakeMoreThanItsShareFromALaterOneThatWaits() throws Exception {
+		// Replies flood beyond their 10%: sends (90%) still get theirs.
+		long[] got = flood(new double[] { 0.1, 0.9 }, 20, new boolean[] { true, true });
+		double replies = (double) got[0] / (got[0] + got[1]);
+		assertThat(replies).as("replies' part of the slots").isBetween(0.05, 0.2);
+	}
+
+	@Test
+	void whatAClassLeavesUnusedGoesToTheOthers() throws Exception {
+		long[] got = flood(new double[] { 0.5, 0.1, 0.4 }, 20, new boolean[] { false, true, false });
+		assertThat(got[1]).as("the only class waiting takes every slot").isBetween(36L, 42L);
+	}
+
+	@Test
+	void anInterruptedWaiterLeavesItsPlaceToTheNext() throws Exception {
+		PriorityGate gate = new PriorityGate(new double[] { 0.5, 0.5 });
+		CountDownLatch holding = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Thread first = start(() -> gate.acquire(1, 10, () -> {
+			holding.countDown();
+			release.await();
+			return 0;
+		}));
+		assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+		List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+		Thread interrupted = start(() -> gate.acquire(0, 10, () -> {
+			order.add(0);
+			return 0;
+		}));
+		awaitWaiting(gate, 1);
+		Thread next = start(() -> gate.acquire(1, 10, () -> {
+			order.add(1);
+			return 0;
+		}));
+		awaitWaiting(gate, 2);
+		interrupted.interrupt();
+		interrupted.join(5000);
+		release.countDown();
+		first.join(5000);
+		next.join(5000);
+		assertThat(order).containsExactly(1);
+		assertThat(gate.waiting()).containsOnly(0);
+	}
+
+	/** Callers of the flagged classes keep waiting for 2 s; slots taken per class. */
+	private static long[] flood(double[] shares, double rate, boolean[] busy) throws Exception {
+		PriorityGate gate = new PriorityGate(shares);
+		EvenPacer pace = new EvenPacer(rate);
+		AtomicLongArray got = new AtomicLongArray(shares.length);
+		long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+		List<Thread> threads = new ArrayList<>();
+		for (int cls = 0; cls < shares.length; cls++) {
+			if (!busy[cls]) {
+				continue;
+			}
+			int c = cls;
+			for (int t = 0; t < 3; t++) {
+				threads.add(start(() -> {
+					while (System.nanoTime() < until) {
+						gate.acquire(c, rate, pace::acquire);
+						if (System.nanoTime() < until) {
+							got.incrementAndGet(c);
+						}
+					}
+					return 0;
+				}));
+			}
+		}
+		for (Thread thread : threads) {
+			thread.join(10_000);
+		}
+		long[] counts = new long[shares.length];
+		for (int i = 0; i < counts.length; i++) {
+			counts[i] = got.get(i);
+		}
+		return counts;
+	}
+
+	private static void awaitWaiting(PriorityGate gate, int count) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (java.util.Arrays.stream(gate.waiting()).sum() < count && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		assertThat(java.util.Arrays.stream(gate.waiting()).sum()).isEqualTo(count);
+	}
+
+	private interface Body {
+
+		long run() throws Exception;
+
+	}
+
+	private static Thread start(Body body) {
+		Thread thread = new Thread(() -> {
+			try {
+				body.run();
+			}
+			catch (InterruptedException ex) {
+				// expected by the interrupt test
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		thread.setDaemon(true);
+		thread.start();
+		return thread;
+	}
+
+}
