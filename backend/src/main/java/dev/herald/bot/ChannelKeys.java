@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -41,6 +42,9 @@ final class ChannelKeys {
 	static final Set<JWSAlgorithm> RSA_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512);
 
 	private static final Logger log = LoggerFactory.getLogger(ChannelKeys.class);
+
+	/** How long a token waits for another caller's fetch of the keys. */
+	private static final long FETCH_WAIT_SECONDS = 10;
 
 	private final URI metadataUrl;
 
@@ -86,7 +90,9 @@ final class ChannelKeys {
 		if (key != null && !stale) {
 			return Optional.of(key);
 		}
-		if (refreshAllowed(now)) {
+		// A fetch under way (the first tokens after start-up, a rotation) is waited for:
+		// refusing the tokens that came with it would lose messages Teams never re-posts.
+		if (refreshAllowed(now) || this.lock.isLocked()) {
 			refresh(current);
 		}
 		Snapshot latest = this.snapshot;
@@ -134,9 +140,13 @@ final class ChannelKeys {
 	}
 
 	private void refresh(Snapshot seen) {
-		if (!this.lock.tryLock()) {
-			// Someone else is fetching: use what is there rather than queue up behind
-			// them.
+		try {
+			if (!this.lock.tryLock(FETCH_WAIT_SECONDS, TimeUnit.SECONDS)) {
+				return;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 			return;
 		}
 		try {

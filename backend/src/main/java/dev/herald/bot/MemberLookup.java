@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.herald.conversation.TeamMembers;
+import dev.herald.teams.CallBudget;
 import dev.herald.teams.ConnectorClient;
 
 import org.springframework.stereotype.Component;
@@ -48,7 +49,8 @@ class MemberLookup {
 		}
 		ConnectorClient.JsonReply reply = this.connector.get(a.serviceUrl(),
 				"v3/conversations/" + UriUtils.encodePathSegment(a.conversationId(), StandardCharsets.UTF_8)
-						+ "/members/" + UriUtils.encodePathSegment(account.id(), StandardCharsets.UTF_8));
+						+ "/members/" + UriUtils.encodePathSegment(account.id(), StandardCharsets.UTF_8),
+				CallBudget.Kind.INTERACTIVE);
 		if (!reply.reply().isSuccess() || reply.body() == null) {
 			log.warn("Member {} of conversation {} not resolved: {} {}", account.id(), a.conversationId(),
 					reply.reply().status(), reply.reply().errorCode());

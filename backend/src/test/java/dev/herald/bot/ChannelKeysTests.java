@@ -52,4 +52,42 @@ class ChannelKeysTests {
 		assertThat(this.keys.algorithms()).containsAll(List.copyOf(ChannelKeys.RSA_ALGORITHMS));
 	}
 
+	@Test
+	void tokensArrivingDuringTheFirstFetchWaitForItInsteadOfBeingRefused() throws Exception {
+		java.util.concurrent.CountDownLatch fetching = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+		ChannelKeys slow = new ChannelKeys(URI.create("https://login.example/meta"), (uri) -> {
+			if (uri.getPath().equals("/meta")) {
+				fetching.countDown();
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return "{\"jwks_uri\":\"/keys\"}";
+			}
+			return JsonMapper.shared().writeValueAsString(Map.of("keys", TestChannelKeys.jwksEntries()));
+		}, Duration.ofHours(12), Duration.ofMinutes(5), this.clock);
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+		try {
+			java.util.concurrent.Future<Boolean> first = pool
+				.submit(() -> slow.find(TestChannelKeys.ENDORSED_KID).isPresent());
+			fetching.await();
+			List<java.util.concurrent.Future<Boolean>> others = List.of(
+					pool.submit(() -> slow.find(TestChannelKeys.ENDORSED_KID).isPresent()),
+					pool.submit(() -> slow.find(TestChannelKeys.ENDORSED_KID).isPresent()));
+			// The others reach the key cache while the fetch hangs, then it completes.
+			Thread.sleep(200);
+			release.countDown();
+			assertThat(first.get()).isTrue();
+			for (java.util.concurrent.Future<Boolean> other : others) {
+				assertThat(other.get()).as("a token that came during the fetch").isTrue();
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
 }

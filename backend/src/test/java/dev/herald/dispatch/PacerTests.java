@@ -87,7 +87,7 @@ class PacerTests {
 		pacer.throttled(null, "send");
 		pacer.throttled(null, "send");
 		assertThat(pacer.isPaused()).isTrue();
-		pacer.acquire();
+		pacer.acquire(CallBudget.Kind.SEND);
 		long firstMs = (System.nanoTime() - start) / 1_000_000;
 		// Escalated three times it would be 4 s (at least 3.2 s with the jitter).
 		assertThat(firstMs).isGreaterThanOrEqualTo(790).isLessThan(3_000);
@@ -95,7 +95,7 @@ class PacerTests {
 		// The next episode, after the pause, waits twice as long: at least 1.6 s.
 		long again = System.nanoTime();
 		pacer.throttled(null, "send");
-		pacer.acquire();
+		pacer.acquire(CallBudget.Kind.SEND);
 		assertThat((System.nanoTime() - again) / 1_000_000).isGreaterThanOrEqualTo(1_590);
 	}
 
@@ -104,13 +104,13 @@ class PacerTests {
 		Pacer pacer = new Pacer(0);
 		pacer.throttled(Duration.ofMillis(200), "send");
 		long start = System.nanoTime();
-		pacer.acquire();
+		pacer.acquire(CallBudget.Kind.SEND);
 		assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(190);
 		// The first backoff without Retry-After is still the first step (1 s ±20%), not
 		// the second.
 		long bare = System.nanoTime();
 		pacer.throttled(null, "send");
-		pacer.acquire();
+		pacer.acquire(CallBudget.Kind.SEND);
 		assertThat((System.nanoTime() - bare) / 1_000_000).isGreaterThanOrEqualTo(790).isLessThan(1_590);
 	}
 

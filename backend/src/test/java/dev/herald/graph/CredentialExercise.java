@@ -8,6 +8,7 @@ import java.util.List;
 
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 
+import dev.herald.teams.CallBudget;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
 import dev.herald.teams.TeamsProperties;
@@ -59,7 +60,8 @@ final class CredentialExercise {
 			for (int i = 0; i < calls; i++) {
 				ConnectorReply reply = connector.sendActivity(target.baseUrl() + "/amer/", target.conversationId(),
 						("{\"type\":\"message\",\"text\":\"credential check " + i + "\"}")
-							.getBytes(StandardCharsets.UTF_8));
+							.getBytes(StandardCharsets.UTF_8),
+						CallBudget.Kind.SEND);
 				if (!reply.isSuccess()) {
 					throw new IllegalStateException("Connector call " + i + " failed: " + reply);
 				}
