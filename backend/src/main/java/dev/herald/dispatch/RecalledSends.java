@@ -17,14 +17,25 @@ public class RecalledSends {
 		this.jdbc = jdbc;
 	}
 
-	/** Cancels such rows and counts them; returns how many. */
+	/**
+	 * Cancels such rows and counts them; returns how many. One update per state, so that
+	 * each uses its partial index: a two-state condition matched neither and scanned the
+	 * whole ledger (7–10 s at 5M rows, bench/history.sh).
+	 */
 	public int cancelLeftovers() {
 		return this.jdbc.sql("""
-				WITH canceled AS (
+				WITH recalled AS (
+				  SELECT id FROM announcement WHERE status = 'recalled'
+				), pending AS (
 				  UPDATE delivery d SET state = 'canceled', updated_at = now()
-				  FROM announcement a
-				  WHERE a.id = d.announcement_id AND a.status = 'recalled' AND d.state IN ('pending', 'installing')
+				  FROM recalled r WHERE d.announcement_id = r.id AND d.state = 'pending'
 				  RETURNING d.announcement_id
+				), installing AS (
+				  UPDATE delivery d SET state = 'canceled', updated_at = now()
+				  FROM recalled r WHERE d.announcement_id = r.id AND d.state = 'installing'
+				  RETURNING d.announcement_id
+				), canceled AS (
+				  SELECT announcement_id FROM pending UNION ALL SELECT announcement_id FROM installing
 				)
 				UPDATE announcement a SET canceled = a.canceled + c.n
 				FROM (SELECT announcement_id, count(*) AS n FROM canceled GROUP BY announcement_id) c

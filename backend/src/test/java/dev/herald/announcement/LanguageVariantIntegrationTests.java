@@ -223,7 +223,7 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 		List<SimUser> users = new ArrayList<>(this.simulator.tenant().users());
 		Collections.reverse(users);
 		List<SimUser> chosen = users.stream()
-			.filter((u) -> !u.guest() && u.teamsLocale().equals(locale))
+			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u) && u.teamsLocale().equals(locale))
 			.skip(2)
 			.limit(count)
 			.toList();

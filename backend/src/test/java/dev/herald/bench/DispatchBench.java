@@ -108,7 +108,9 @@ public final class DispatchBench {
 				node.awaitReady(Duration.ofMinutes(8));
 			}
 			Cluster.Node api = nodes.get(0);
-			List<SimUser> users = simulator.tenant().users();
+			// People only: the realistic tenant's blocked, disabled and unlicensed
+			// accounts get no card.
+			List<SimUser> users = simulator.tenant().users().stream().filter(simulator.tenant()::reachable).toList();
 			// Throughput of a running service, not of cold JVMs: a first, unmeasured
 			// broadcast to a few people gets the JIT to compile the send path of Herald
 			// and of the simulator. Unpaced runs only (paced ones are limited by the

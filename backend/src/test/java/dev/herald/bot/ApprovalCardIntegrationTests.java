@@ -174,7 +174,7 @@ class ApprovalCardIntegrationTests extends IntegrationTest {
 		List<SimUser> users = new ArrayList<>(this.simulator.tenant().users());
 		Collections.reverse(users);
 		List<SimUser> chosen = users.stream()
-			.filter((u) -> !u.guest() && u.preferredLanguage().equals("en-US"))
+			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u) && u.preferredLanguage().equals("en-US"))
 			.skip(40)
 			.limit(count)
 			.toList();

@@ -166,7 +166,7 @@ class BotActionsIntegrationTests extends IntegrationTest {
 		List<SimUser> users = new ArrayList<>(this.simulator.tenant().users());
 		Collections.reverse(users); // away from the people other classes install by index
 		SimUser user = users.stream()
-			.filter((u) -> !u.guest() && u.preferredLanguage().equals("en-US"))
+			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u) && u.preferredLanguage().equals("en-US"))
 			.skip(10 + skip)
 			.findFirst()
 			.orElseThrow();

@@ -125,7 +125,7 @@ class BotConversationIntegrationTests extends IntegrationTest {
 		List<SimUser> users = new java.util.ArrayList<>(this.simulator.tenant().users());
 		java.util.Collections.reverse(users);
 		return users.stream()
-			.filter((u) -> u.teamsLocale().equals(language) && !u.guest())
+			.filter((u) -> u.teamsLocale().equals(language) && !u.guest() && this.simulator.tenant().reachable(u))
 			.filter((u) -> !this.simulator.isInstalled(u.id()))
 			.skip(skip)
 			.findFirst()

@@ -140,7 +140,8 @@ class DuplicateActivitiesIntegrationTests extends IntegrationTest {
 		List<SimUser> users = new ArrayList<>(this.simulator.tenant().users());
 		Collections.reverse(users);
 		SimUser user = users.stream()
-			.filter((u) -> !u.guest() && u.preferredLanguage().equals("en-US") && !this.simulator.isInstalled(u.id()))
+			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u) && u.preferredLanguage().equals("en-US")
+					&& !this.simulator.isInstalled(u.id()))
 			.filter((u) -> this.jdbc.sql("SELECT count(*) FROM team_member WHERE teams_user_id = :id")
 				.param("id", u.teamsUserId())
 				.query(Long.class)

@@ -192,7 +192,7 @@ class WhoRespondedIntegrationTests extends IntegrationTest {
 		List<SimUser> users = new ArrayList<>(this.simulator.tenant().users());
 		Collections.reverse(users); // away from the people other classes install by index
 		List<SimUser> picked = users.stream()
-			.filter((u) -> !u.guest() && u.preferredLanguage().equals("en-US"))
+			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u) && u.preferredLanguage().equals("en-US"))
 			.skip(40)
 			.limit(n)
 			.toList();

@@ -50,7 +50,9 @@ class ConnectorReplyTests {
 		// | HTTP | code | Retry? | → what Herald does
 		assertKind(400, "Bad Argument", ConnectorReply.Kind.FINAL);
 		assertKind(401, "BotNotRegistered", ConnectorReply.Kind.FINAL);
-		assertKind(403, "BotDisabledByAdmin", ConnectorReply.Kind.FINAL);
+		// The whole app is blocked, not this person: the send pauses until it is allowed
+		// (#27).
+		assertKind(403, "BotDisabledByAdmin", ConnectorReply.Kind.APP_DISABLED);
 		assertKind(403, "BotNotInConversationRoster", ConnectorReply.Kind.BLOCKED);
 		assertKind(403, "ConversationBlockedByUser", ConnectorReply.Kind.BLOCKED);
 		assertKind(403, "ForbiddenOperationException", ConnectorReply.Kind.BLOCKED);
