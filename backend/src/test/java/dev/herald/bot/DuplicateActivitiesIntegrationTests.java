@@ -135,13 +135,15 @@ class DuplicateActivitiesIntegrationTests extends IntegrationTest {
 		return copy;
 	}
 
-	/** Someone from the end of the tenant, on no team roster Herald has read. */
+	/**
+	 * Someone from the end of the tenant, on no team roster Herald has read, installed
+	 * afresh (a full suite has installed most people by now).
+	 */
 	private SimUser installed(int skip) {
 		List<SimUser> users = new ArrayList<>(this.simulator.tenant().users());
 		Collections.reverse(users);
 		SimUser user = users.stream()
-			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u) && u.preferredLanguage().equals("en-US")
-					&& !this.simulator.isInstalled(u.id()))
+			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u) && u.preferredLanguage().equals("en-US"))
 			.filter((u) -> this.jdbc.sql("SELECT count(*) FROM team_member WHERE teams_user_id = :id")
 				.param("id", u.teamsUserId())
 				.query(Long.class)
@@ -149,9 +151,23 @@ class DuplicateActivitiesIntegrationTests extends IntegrationTest {
 			.skip(20 + skip)
 			.findFirst()
 			.orElseThrow();
+		if (this.simulator.isInstalled(user.id())) {
+			// The uninstall's callback is awaited: a late "removed" would undo the
+			// install.
+			this.simulator.uninstall(user.id());
+			Await.until(WAIT, "uninstall stored", () -> activeChats(user) == 0);
+		}
+		int before = this.simulator.inbox(user.id()).size();
 		this.simulator.installForUser(user.id());
-		Await.until(WAIT, "welcome", () -> !this.simulator.inbox(user.id()).isEmpty());
+		Await.until(WAIT, "welcome", () -> this.simulator.inbox(user.id()).size() > before && activeChats(user) > 0);
 		return user;
+	}
+
+	private long activeChats(SimUser user) {
+		return this.jdbc.sql("""
+				SELECT count(*) FROM conversation
+				WHERE kind = 'personal' AND status = 'active' AND aad_object_id = :aad
+				""").param("aad", user.id()).query(Long.class).single();
 	}
 
 	private String simulatorPost(String path, String json) {

@@ -65,9 +65,12 @@ class SharedConnectorBudgetProcessTests {
 
 	@Test
 	void twoInstancesDoingEveryKindOfCallStayWithinOneTenantBudget() throws Exception {
+		// At 10/s the default 0.5% headroom leaves 5 ms of arrival jitter before the
+		// simulator's sliding window refuses a call: this test is about the sum of two
+		// instances, not about tuning the last percent.
 		Map<String, String> tuning = Map.of("herald.dispatch.rate-per-second", String.valueOf(LIMIT),
-				"herald.dispatch.side-share", "0.2", "herald.install.enabled", "false",
-				"logging.level.dev.herald.bot.MessagesEndpoint", "debug");
+				"herald.dispatch.side-share", "0.2", "herald.install.enabled", "false", "herald.dispatch.rate-headroom",
+				"0.05");
 		// a starts first and takes the send lease; b does its calls on the side share.
 		Cluster.Node a = cluster.launch("budget-a", tuning, JVM);
 		a.awaitReady(Duration.ofSeconds(300));
