@@ -13,7 +13,11 @@
 # --concurrency (Herald senders, default 64), --gc serial|zgc|g1 (Herald collector; zgc paced, serial unlimited),
 # --warmup N (an unmeasured broadcast to N people first; default 10000 with --limit 0, else 0),
 # --then update|recall (after the broadcast, edit it so every copy is updated in place, or recall it so every copy
-# is deleted; the result gains a "then" object: rate, missed and doubled counted from the simulator).
+# is deleted; the result gains a "then" object: rate, missed and doubled counted from the simulator),
+# --recall R --welcomes W (the mixed run: an earlier announcement to R of the people is sent first, unmeasured and
+# unlimited; then the broadcast, its recall and W newcomers installing the app all start at once; the result gains a
+# "mixed" object: calls in each second against the limit, budget used, copies left, welcomes, judged by the simulator).
+#   bench/dispatch.sh --recipients 100000 --limit 50 --latency-ms 50-300 --instances 2 --recall 20000 --welcomes 2000
 # Logs of each run go to bench/out/<time>/ (Herald nodes; PostgreSQL's log with slow plans and autovacuum in pglog/).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -20,9 +20,9 @@ import dev.herald.simulator.TeamsSimulator;
 
 /**
  * One broadcast, measured: {@code bench/dispatch.sh --recipients N --limit R --latency-ms
- * MIN-MAX [--instances K] [--faults SPEC] [--xmx 256m] [--then update|recall]}. Starts an
- * embedded PostgreSQL and the Teams simulator (in this JVM, bound to 127.0.0.1; the same
- * code as the standalone jar), K Herald processes with the given heap, seeds N
+ * MIN-MAX [--instances K] [--faults SPEC] [--xmx 256m] [--then update|recall] [--recall R --welcomes W]}.
+ * Starts an embedded PostgreSQL and the Teams simulator (in this JVM, bound to 127.0.0.1;
+ * the same code as the standalone jar), K Herald processes with the given heap, seeds N
  * conversations, sends one announcement through the public API, and prints as its last
  * line one JSON object. "lost" and "duplicates" come from what the simulator received,
  * not from Herald's ledger. {@code --limit 0} turns the simulator's limits off and
@@ -54,10 +54,20 @@ public final class DispatchBench {
 		System.setProperty("teams-simulator.bind-address", "127.0.0.1");
 		SimulatorConfig.Limits limits = (limit == 0) ? SimulatorConfig.Limits.off()
 				: SimulatorConfig.Limits.teams().withTenantPerSecond(limit);
+		// --recall R, --welcomes W: the mixed run (a recall of an earlier R-person
+		// announcement and W fresh installs with their welcomes while the broadcast
+		// runs).
+		int recall = Integer.parseInt(options.getOrDefault("recall", "0"));
+		int welcomes = Integer.parseInt(options.getOrDefault("welcomes", "0"));
+		SimulatorConfig.Latency latencyConfig = new SimulatorConfig.Latency(minLatency, maxLatency,
+				latencyDistribution);
+		// The realistic tenant has rooms, disabled and unlicensed accounts besides
+		// people:
+		// a few percent more accounts so that N people get the card.
 		TeamsSimulator simulator = TeamsSimulator.start(SimulatorConfig.defaults()
-			.withUsers(recipients)
+			.withUsers((int) Math.ceil((recipients + welcomes) * 1.08) + 20)
 			.withLimits(limits)
-			.withLatency(new SimulatorConfig.Latency(minLatency, maxLatency, latencyDistribution))
+			.withLatency(latencyConfig)
 			.withFaults(faults(faults)));
 		simulator.setRequireInstall(false);
 		simulator.setPreconditionFailedShare(share(faults, "412"));
@@ -100,6 +110,13 @@ public final class DispatchBench {
 			if (options.containsKey("jvm-opts")) {
 				jvm.addAll(List.of(options.get("jvm-opts").trim().split("\\s+")));
 			}
+			// People only: the realistic tenant's blocked, disabled and unlicensed
+			// accounts get no card.
+			List<SimUser> everyone = simulator.tenant().users().stream().filter(simulator.tenant()::reachable).toList();
+			List<SimUser> users = everyone.subList(0, recipients);
+			List<SimUser> newcomers = everyone.subList(recipients, recipients + welcomes);
+			long recallId = (recall > 0) ? earlierAnnouncement(cluster, simulator, users.subList(0, recall), tuning,
+					jvm, limits, latencyConfig) : 0;
 			List<Cluster.Node> nodes = new ArrayList<>();
 			for (int i = 0; i < instances; i++) {
 				nodes.add(cluster.launch("herald-" + i, tuning, jvm));
@@ -108,9 +125,9 @@ public final class DispatchBench {
 				node.awaitReady(Duration.ofMinutes(8));
 			}
 			Cluster.Node api = nodes.get(0);
-			// People only: the realistic tenant's blocked, disabled and unlicensed
-			// accounts get no card.
-			List<SimUser> users = simulator.tenant().users().stream().filter(simulator.tenant()::reachable).toList();
+			// Teams posts installs to one endpoint; the last instance (not the first,
+			// which takes the send lease) answers them, as behind a load balancer.
+			simulator.setBotEndpoint(nodes.get(nodes.size() - 1).baseUrl() + "/api/messages");
 			// Throughput of a running service, not of cold JVMs: a first, unmeasured
 			// broadcast to a few people gets the JIT to compile the send path of Herald
 			// and of the simulator. Unpaced runs only (paced ones are limited by the
@@ -160,10 +177,20 @@ public final class DispatchBench {
 
 			long callsBefore = stat(simulator, "connectorRequests");
 			long throttledBefore = throttled(simulator);
+			long missingBefore = stat(simulator, "activityMissing404");
+			PerSecond perSecond = new PerSecond(simulator);
 			long start = System.nanoTime();
 			cluster.api(api, "POST", "/api/v1/announcements/" + id + "/send", null);
 			// The send answers at once; the audience is frozen in the background.
 			double sendRequestMillis = (System.nanoTime() - start) / 1e6;
+			if (recallId != 0 || !newcomers.isEmpty()) {
+				// Newcomers installing before the audience is frozen would be in it.
+				while (cluster.queryLong("SELECT count(*) FROM announcement WHERE id = ? AND frozen_at IS NOT NULL",
+						id) == 0) {
+					Cluster.sleep(100);
+				}
+			}
+			Thread others = mixedWork(cluster, simulator, nodes.get(nodes.size() - 1), recallId, newcomers);
 			double budgetSeconds = (limit > 0) ? recipients / (double) limit : recipients / 500.0;
 			long deadline = start + Duration.ofSeconds((long) (budgetSeconds * 2 + 300)).toNanos();
 			long lastLog = 0;
@@ -179,9 +206,12 @@ public final class DispatchBench {
 					log("%,d of %,d done after %.0f s", done, recipients, (System.nanoTime() - start) / 1e9);
 					lastLog = System.nanoTime();
 				}
+				perSecond.sample();
 				Cluster.sleep(1_000);
 			}
 			double seconds = (System.nanoTime() - start) / 1e9;
+			Map<String, Object> mixed = (others != null) ? awaitMixed(cluster, simulator, others, recallId, newcomers,
+					start, deadline, perSecond, limit, callsBefore, throttledBefore, missingBefore) : null;
 			sampler.interrupt();
 			// From the send's commit to the commit of the ledger, by the database clock.
 			long freezeMillis = cluster.queryLong(
@@ -230,6 +260,9 @@ public final class DispatchBench {
 			result.put("window_margin_ms", simulator.stats().get("tenantWindowMarginMs"));
 			result.put("faults", faults);
 			result.put("warmup", warmup);
+			if (mixed != null) {
+				result.put("mixed", mixed);
+			}
 			String then = options.get("then");
 			if (then != null) {
 				result.put("then", followUp(cluster, simulator, api, id, then));
@@ -249,6 +282,181 @@ public final class DispatchBench {
 		System.err.flush();
 		System.out.println(json);
 		System.exit(exit);
+	}
+
+	/**
+	 * The mixed run's earlier announcement: sent to {@code people} before the measured
+	 * run by a Herald without limits (against a simulator without limits or latency), so
+	 * that its copies exist to be recalled; then the simulator's limits are put back.
+	 */
+	private static long earlierAnnouncement(Cluster cluster, TeamsSimulator simulator, List<SimUser> people,
+			Map<String, String> tuning, List<String> jvm, SimulatorConfig.Limits limits,
+			SimulatorConfig.Latency latency) {
+		simulator.setLimits(SimulatorConfig.Limits.off());
+		simulator.setLatency(SimulatorConfig.Latency.none());
+		Map<String, String> unpaced = new LinkedHashMap<>(tuning);
+		unpaced.put("herald.dispatch.rate-per-second", "0");
+		Cluster.Node node = cluster.launch("herald-earlier", unpaced, jvm);
+		node.awaitReady(Duration.ofMinutes(8));
+		log("Sending the earlier announcement to %,d people (unmeasured, no limits)", people.size());
+		cluster.seedConversations(people);
+		long id = cluster.createAnnouncement(node, "Earlier announcement");
+		cluster.api(node, "POST", "/api/v1/announcements/" + id + "/send", null);
+		long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+		while (cluster.queryLong("SELECT count(*) FROM announcement WHERE id = ? AND status = 'sent'", id) == 0) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("the earlier announcement was not sent within 15 minutes");
+			}
+			Cluster.sleep(1_000);
+		}
+		long received = cluster.deliveries(id).path("conversations").asLong();
+		log("Earlier announcement: %,d copies in the simulator", received);
+		// A clean stop releases the send lease for the measured instances.
+		node.stop();
+		simulator.setLimits(limits);
+		simulator.setLatency(latency);
+		return id;
+	}
+
+	/**
+	 * Starts the mixed run's other work beside the broadcast: the recall of the earlier
+	 * announcement, and every newcomer installing the app at once (Teams posts each
+	 * install to the bot, which welcomes them). Null when neither was asked.
+	 */
+	private static Thread mixedWork(Cluster cluster, TeamsSimulator simulator, Cluster.Node node, long recallId,
+			List<SimUser> newcomers) {
+		if (recallId == 0 && newcomers.isEmpty()) {
+			return null;
+		}
+		if (recallId != 0) {
+			cluster.api(node, "POST", "/api/v1/announcements/" + recallId + "/recall", null);
+		}
+		Thread installs = new Thread(() -> {
+			var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+			for (SimUser newcomer : newcomers) {
+				pool.submit(() -> simulator.installForUser(newcomer.id()));
+			}
+			pool.shutdown();
+			try {
+				pool.awaitTermination(30, java.util.concurrent.TimeUnit.MINUTES);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "installs");
+		installs.start();
+		return installs;
+	}
+
+	/**
+	 * Waits for the mixed run's other work to finish and judges the whole run by the
+	 * simulator: every second's Connector calls against the limit, the budget used while
+	 * work waited, every copy of the recalled announcement gone once, every newcomer
+	 * welcomed once.
+	 */
+	private static Map<String, Object> awaitMixed(Cluster cluster, TeamsSimulator simulator, Thread installs,
+			long recallId, List<SimUser> newcomers, long start, long deadline, PerSecond perSecond, int limit,
+			long callsBefore, long throttledBefore, long missingBefore) throws InterruptedException {
+		installs.join();
+		long lastLog = 0;
+		while (!(recallDone(cluster, recallId)
+				&& cluster.queryLong("SELECT count(*) FROM bot_welcome WHERE status = 'sent'") >= newcomers.size())) {
+			if (System.nanoTime() > deadline) {
+				log("Timed out waiting for the recall and the welcomes");
+				break;
+			}
+			if (System.nanoTime() - lastLog > Duration.ofSeconds(10).toNanos()) {
+				log("recall and welcomes: %,d deletions, %,d welcomes done after %.0f s",
+						cluster.queryLong("SELECT COALESCE(sum(done), 0) FROM follow_up WHERE announcement_id = ?",
+								recallId),
+						cluster.queryLong("SELECT count(*) FROM bot_welcome WHERE status = 'sent'"),
+						(System.nanoTime() - start) / 1e9);
+				lastLog = System.nanoTime();
+			}
+			perSecond.sample();
+			Cluster.sleep(1_000);
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		perSecond.sample();
+		long calls = stat(simulator, "connectorRequests") - callsBefore;
+		long throttled = throttled(simulator) - throttledBefore;
+		long welcomed = newcomers.stream().filter((u) -> !simulator.inbox(u.id()).isEmpty()).count();
+		long welcomedTwice = newcomers.stream().filter((u) -> simulator.inbox(u.id()).size() > 1).count();
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("seconds", round(seconds));
+		m.put("connector_calls", calls);
+		m.put("throttled_429", throttled);
+		// Accepted calls against what the budget allowed while work was waiting (all
+		// of the run: it ends when the last piece of work is done).
+		m.put("budget_used", round((calls - throttled) / (limit * seconds)));
+		m.put("max_calls_in_a_second", perSecond.max());
+		m.put("seconds_over_limit", perSecond.over(limit));
+		m.put("seconds_counted", perSecond.size());
+		if (recallId != 0) {
+			JsonNode left = cluster.deliveries(recallId);
+			m.put("recall_targets", cluster
+				.queryLong("SELECT COALESCE(sum(targets), 0) FROM follow_up WHERE announcement_id = ?", recallId));
+			m.put("recall_copies_left", left.path("activities").asLong());
+			m.put("recall_deleted", left.path("deleted").asLong());
+			m.put("recall_deleted_twice", stat(simulator, "activityMissing404") - missingBefore);
+		}
+		m.put("welcomes_asked", newcomers.size());
+		m.put("welcomes_sent", cluster.queryLong("SELECT count(*) FROM bot_welcome WHERE status = 'sent'"));
+		m.put("newcomers_with_a_card", welcomed);
+		m.put("newcomers_with_more_than_one", welcomedTwice);
+		return m;
+	}
+
+	private static boolean recallDone(Cluster cluster, long recallId) {
+		return recallId == 0 || cluster
+			.queryLong("SELECT count(*) FROM follow_up WHERE announcement_id = ? AND status = 'done'", recallId) > 0;
+	}
+
+	/**
+	 * The simulator's Connector calls per epoch second, kept beyond its ten-minute memory
+	 * by sampling it (a second still counting is read again later: the larger count
+	 * stands).
+	 */
+	private static final class PerSecond {
+
+		private final TeamsSimulator simulator;
+
+		private final long fromSecond = System.currentTimeMillis() / 1000;
+
+		private final Map<Long, Long> counts = new java.util.TreeMap<>();
+
+		private long lastSample;
+
+		PerSecond(TeamsSimulator simulator) {
+			this.simulator = simulator;
+		}
+
+		void sample() {
+			if (System.nanoTime() - this.lastSample < Duration.ofSeconds(60).toNanos() && this.lastSample != 0) {
+				return;
+			}
+			this.lastSample = System.nanoTime();
+			Map<?, ?> seen = (Map<?, ?>) this.simulator.stats().get("connectorPerSecond");
+			for (Map.Entry<?, ?> e : seen.entrySet()) {
+				long second = Long.parseLong(e.getKey().toString());
+				if (second >= this.fromSecond) {
+					this.counts.merge(second, ((Number) e.getValue()).longValue(), Math::max);
+				}
+			}
+		}
+
+		long max() {
+			return this.counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
+		}
+
+		long over(int limit) {
+			return this.counts.values().stream().filter((c) -> c > limit).count();
+		}
+
+		int size() {
+			return this.counts.size();
+		}
+
 	}
 
 	/**
