@@ -102,7 +102,9 @@ public final class Cluster implements AutoCloseable {
 		if (JUDGE_PRIORITY > 0) {
 			// PostgreSQL is Herald's, not the judge's: back to the normal priority (its
 			// backends fork from the postmaster and inherit it).
-			String postmaster = Files.readAllLines(this.workDir.resolve("pgdata").resolve("postmaster.pid")).get(0).trim();
+			String postmaster = Files.readAllLines(this.workDir.resolve("pgdata").resolve("postmaster.pid"))
+				.get(0)
+				.trim();
 			List<String> pids = new ArrayList<>(List.of(postmaster));
 			ProcessHandle.of(Long.parseLong(postmaster))
 				.ifPresent((p) -> p.children().forEach((c) -> pids.add(Long.toString(c.pid()))));
@@ -121,9 +123,9 @@ public final class Cluster implements AutoCloseable {
 	 * The benchmarks' judge (the Teams simulator in the driver JVM) may run at a higher
 	 * CPU priority than Herald and its database ({@code -Dbench.judge-priority=N}: the
 	 * driver runs at niceness -N, Herald and PostgreSQL at 0). Teams' servers do not
-	 * share Herald's two cores; co-located, the simulator's arrival stamps would be
-	 * late whenever Herald or PostgreSQL held the CPUs, and its one-second window would
-	 * charge Herald for that. Off (0) in tests.
+	 * share Herald's two cores; co-located, the simulator's arrival stamps would be late
+	 * whenever Herald or PostgreSQL held the CPUs, and its one-second window would charge
+	 * Herald for that. Off (0) in tests.
 	 */
 	private static final int JUDGE_PRIORITY = Integer.getInteger("bench.judge-priority", 0);
 
