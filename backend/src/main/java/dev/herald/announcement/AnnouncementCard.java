@@ -152,8 +152,7 @@ public class AnnouncementCard {
 		Map<String, Object> activity = new LinkedHashMap<>();
 		activity.put("type", "message");
 		// No text next to the card: Teams would split them and the card could not be
-		// updated.
-		// The summary is what the toast, activity feed and chat list show.
+		// updated. The summary is what the toast, activity feed and chat list show.
 		activity.put("summary", content.notificationText());
 		if (content.isCritical()) {
 			// Teams shows urgent messages with a red bang in the chat list.

@@ -108,11 +108,26 @@ class ApproverCards {
 	static final int CARD_BUDGET_BYTES = 24 * 1024;
 
 	Map<String, Object> card(Announcement announcement, Approvals.Request request, Locale locale) {
-		Map<String, Object> card = card(announcement, request, locale, false);
-		if (JsonMapper.shared().writeValueAsBytes(card).length > CARD_BUDGET_BYTES) {
-			card = card(announcement, request, locale, true);
+		Map<String, Object> card = null;
+		for (Detail detail : Detail.values()) {
+			card = card(announcement, request, locale, detail);
+			if (JsonMapper.shared().writeValueAsBytes(card).length <= CARD_BUDGET_BYTES) {
+				break;
+			}
 		}
 		return card;
+	}
+
+	/**
+	 * How much of the content an approval card shows: all of it; the translations cut
+	 * (their links are the default's, listed there); only titles and the links, once (20
+	 * translations of 4,000 characters with four 2,000-character links would otherwise
+	 * pass Teams' message limit, and the approver would get nothing).
+	 */
+	enum Detail {
+
+		FULL, SHORT, TITLES
+
 	}
 
 	/**
@@ -121,7 +136,8 @@ class ApproverCards {
 	 * preview itself is inert: its buttons are left out, so they are listed).
 	 */
 	private Map<String, Object> card(Announcement announcement, Approvals.Request request, Locale locale,
-			boolean shortened) {
+			Detail detail) {
+		boolean shortened = detail != Detail.FULL;
 		List<Object> body = new ArrayList<>();
 		body.add(Map.of("type", "TextBlock", "text", text("approval.card.title", locale), "size", "Large", "weight",
 				"Bolder", "wrap", true));
@@ -154,10 +170,14 @@ class ApproverCards {
 			List<Object> items = new ArrayList<>();
 			items.add(Map.of("type", "TextBlock", "weight", "Bolder", "wrap", true, "text",
 					text("approval.review.language", locale, (tag != null) ? tag : content.defaultLanguageLabel())));
-			if (shortened && tag != null) {
+			if (detail == Detail.TITLES || (shortened && tag != null)) {
 				items.add(Map.of("type", "TextBlock", "wrap", true, "weight", "Bolder", "text", seen.title()));
-				if (seen.summary() != null) {
+				if (seen.summary() != null && detail == Detail.SHORT) {
 					items.add(Map.of("type", "TextBlock", "wrap", true, "text", cut(seen.summary(), 300)));
+				}
+				if (tag != null && !seen.buttons().isEmpty()) {
+					items.add(Map.of("type", "TextBlock", "wrap", true, "size", "Small", "text", String.join(" \u00b7 ",
+							seen.buttons().stream().map(AnnouncementContent.Button::title).toList())));
 				}
 			}
 			else {
@@ -171,8 +191,13 @@ class ApproverCards {
 				items.addAll(preview);
 			}
 			List<Object> links = new ArrayList<>();
-			seen.buttons().forEach((b) -> links.add(Map.of("title", b.title(), "value", b.url())));
-			if (seen.imageUrl() != null) {
+			// Shortened, a translation's buttons are its labels above: they lead where
+			// the default's do, and its image is the default's.
+			boolean listLinks = !shortened || tag == null;
+			if (listLinks) {
+				seen.buttons().forEach((b) -> links.add(Map.of("title", b.title(), "value", b.url())));
+			}
+			if (listLinks && seen.imageUrl() != null) {
 				links.add(Map.of("title", text("approval.review.image", locale), "value", seen.imageUrl()));
 			}
 			if (!links.isEmpty()) {

@@ -172,8 +172,7 @@ class DeliveryCalls implements CallMaker<Ledger.Job> {
 		if (decision.kind() == ConnectorReply.Kind.APP_DISABLED) {
 			// Every other recipient would be refused alike: pause the whole send with the
 			// reason instead of failing everyone; a resume after the admin lifted the
-			// block
-			// sends the rest.
+			// block sends the rest.
 			if (this.announcements.pauseAutomatically(announcementId, RetryPolicy.APP_DISABLED_REASON)) {
 				log.warn("Announcement {}: paused, the tenant admin blocked the app", announcementId);
 				this.meters.counter("herald.dispatch.auto.paused").increment();

@@ -160,7 +160,13 @@ class Freezer implements SmartLifecycle {
 		}
 	}
 
-	@EventListener
+	/**
+	 * After the cancel (or recall) has committed: no row is claimed any more (claims need
+	 * a sending announcement), and the ledger rows are changed outside the transaction
+	 * that locked the announcement. If this fails, the follow-up housekeeping's sweep
+	 * ({@link RecalledSends}) cancels what is left.
+	 */
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
 	void on(AnnouncementEvents.SendCanceled event) {
 		int canceled = this.ledger.cancelPending(event.announcementId());
 		log.info("Announcement {}: canceled, {} pending deliveries dropped", event.announcementId(), canceled);

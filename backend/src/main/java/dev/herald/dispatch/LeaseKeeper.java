@@ -71,8 +71,7 @@ class LeaseKeeper {
 			}
 			catch (RuntimeException ex) {
 				// The database may be down for a while: the lease lapses by our own
-				// clock,
-				// so nothing is sent meanwhile, and nothing is lost.
+				// clock, so nothing is sent meanwhile, and nothing is lost.
 				log.warn("Send lease renewal or housekeeping failed: {}", ex.getMessage());
 			}
 			if (!Shift.sleep(Duration.ofMillis(renewEvery))) {

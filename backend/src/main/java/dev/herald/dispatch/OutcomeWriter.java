@@ -80,8 +80,7 @@ final class OutcomeWriter<J extends CallLedger.Call> {
 			}
 			catch (InterruptedException ex) {
 				// Stopping: one last try; outcomes not recorded leave their rows in
-				// flight
-				// and the next lease holder retries them (flagged).
+				// flight and the next lease holder retries them (flagged).
 				this.results.drainTo(batch);
 				this.releases.drainTo(unsent);
 				try {

@@ -243,10 +243,8 @@ final class Pacer implements CallBudget, SmartLifecycle {
 		if (wait == null) {
 			synchronized (this) {
 				// Backoff steps count throttling episodes without Retry-After: the 429s
-				// of
-				// calls already in the air while paused are the same episode, and a 429
-				// that
-				// came with Retry-After was told its wait.
+				// of calls already in the air while paused are the same episode, and a
+				// 429 that came with Retry-After was told its wait.
 				long now = System.nanoTime();
 				if (now - this.lastThrottle > BACKOFF_RESET_NANOS) {
 					this.consecutiveThrottles = 0;

@@ -4,9 +4,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Ledger rows of recalled announcements that could still be sent: handed back by a sender
- * after the recall, or recovered after a crash. The recall canceled what was pending at
- * the time (see {@link Freezer}); these come later.
+ * Ledger rows of recalled or canceled announcements that could still be sent: handed back
+ * by a sender after the stop, recovered after a crash, or left because the cancel's own
+ * update after its commit failed (see {@link Freezer}).
  */
 @Component
 public class RecalledSends {
@@ -25,7 +25,7 @@ public class RecalledSends {
 	public int cancelLeftovers() {
 		return this.jdbc.sql("""
 				WITH recalled AS (
-				  SELECT id FROM announcement WHERE status = 'recalled'
+				  SELECT id FROM announcement WHERE status IN ('recalled', 'canceled')
 				), pending AS (
 				  UPDATE delivery d SET state = 'canceled', updated_at = now()
 				  FROM recalled r WHERE d.announcement_id = r.id AND d.state = 'pending'

@@ -17,6 +17,8 @@ import dev.herald.dispatch.CallLedger;
 import dev.herald.dispatch.RetryPolicy;
 import dev.herald.teams.ConnectorReply;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -30,6 +32,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class FollowUpLedger implements CallLedger<FollowUpLedger.Item> {
+
+	private static final Logger log = LoggerFactory.getLogger(FollowUpLedger.class);
 
 	private static final String VIEW_COLUMNS = """
 			f.id, f.announcement_id, f.kind, f.who, f.status, f.requested_by, f.planning, f.targets, f.done, f.failed,
@@ -367,6 +371,15 @@ class FollowUpLedger implements CallLedger<FollowUpLedger.Item> {
 			}
 			return null;
 		});
+		// Every other copy would be refused alike while the admin's block lasts: the
+		// operation pauses with the reason, as a send does, instead of retrying each item
+		// forever; a resume after the block is lifted continues it.
+		outcomes.stream()
+			.filter((o) -> o.decision().kind() == ConnectorReply.Kind.APP_DISABLED)
+			.map((o) -> o.call().followUpId())
+			.distinct()
+			.filter((id) -> pause(id, RetryPolicy.APP_DISABLED_REASON))
+			.forEach((id) -> log.warn("Operation {}: paused, the tenant admin blocked the app", id));
 	}
 
 	private static void keys(Connection con, PreparedStatement ps, List<Item> items) throws SQLException {
@@ -435,10 +448,11 @@ class FollowUpLedger implements CallLedger<FollowUpLedger.Item> {
 	}
 
 	/**
-	 * The gate paused an operation (its content is not what was approved): it stays
-	 * paused, with the reason, until resumed once it is.
+	 * Pauses a running operation with the reason: the gate refused it (its content is not
+	 * what was approved), or Teams refuses every call (the admin blocked the app). It
+	 * stays paused until someone resumes it.
 	 */
-	boolean pauseRefused(long followUpId, String reason) {
+	boolean pause(long followUpId, String reason) {
 		return this.jdbc.sql("""
 				UPDATE follow_up SET status = 'paused', pause_reason = :reason WHERE id = :id AND status = 'running'
 				""").param("id", followUpId).param("reason", reason).update() == 1;

@@ -20,7 +20,8 @@ import java.time.Instant;
  * @param canceled items not done because it was canceled
  * @param createdAt when it started
  * @param finishedAt when it ended
- * @param pauseReason why the approval check paused it, if it did
+ * @param pauseReason why it was paused automatically (the approval check, or the admin
+ * blocked the app), if it was
  */
 public record FollowUpView(long id, long announcementId, String kind, String who, String status, String requestedBy,
 		boolean planning, int targets, int done, int failed, int canceled, Instant createdAt, Instant finishedAt,

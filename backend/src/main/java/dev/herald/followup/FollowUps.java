@@ -114,7 +114,7 @@ public class FollowUps {
 		if (reason.isEmpty()) {
 			return false;
 		}
-		this.ledger.pauseRefused(op, reason.get());
+		this.ledger.pause(op, reason.get());
 		this.audit.record(Actor.system("follow-ups"), AuditAction.REFUSED, announcementId,
 				what + " (operation " + op + ") paused: " + reason.get());
 		log.warn("Announcement {}: {} (operation {}) paused: {}", announcementId, what, op, reason.get());

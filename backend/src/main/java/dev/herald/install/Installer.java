@@ -386,8 +386,7 @@ class Installer implements SmartLifecycle {
 			}
 			else {
 				// 403 (app blocked, permission missing), 404 (no such team, app not in
-				// the
-				// catalog): no retry changes these.
+				// the catalog): no retry changes these.
 				countTeam((failure.status() == 403) ? "forbidden" : "rejected");
 				if (failure.status() == 404 && failure.message().toLowerCase().contains("app")) {
 					this.catalog.forget();

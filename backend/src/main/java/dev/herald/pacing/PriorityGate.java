@@ -76,8 +76,7 @@ public final class PriorityGate {
 			try {
 				while (this.busy || chosen(rate, System.nanoTime()) != turn) {
 					// Entitlement moves with time: the caller chosen now may not be the
-					// one
-					// woken, so the baton is passed on (and a bounded wait is the
+					// one woken, so the baton is passed on (and a bounded wait is the
 					// backstop).
 					wakeChosen(rate);
 					turn.await(50, TimeUnit.MILLISECONDS);

@@ -162,8 +162,7 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 		long remindOp = followUp(expired, expiredPerson, "done", "remind", "not-read");
 		long expiredOp = followUp(expired, expiredPerson + "-2", "canceled", "delete", null);
 		// Paused, not running: a running operation whose items are all done is completed
-		// by
-		// the follow-up worker at once, and this one must stay unfinished.
+		// by the follow-up worker at once, and this one must stay unfinished.
 		long runningOp = followUp(running, runningPerson, "paused", "delete", null);
 
 		this.jdbc.sql("INSERT INTO app_setting (key, value) VALUES (:key, '30')")
@@ -194,8 +193,7 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 
 	/** An operation on the announcement's copy for {@code person}, and its one item. */
 	// The conversation is only a reference for the item: stored as uninstalled, so that
-	// no
-	// later test's "everyone who has the app" tries to reach its made-up service URL.
+	// no later test's "everyone who has the app" tries to reach its made-up service URL.
 	private long followUp(long announcementId, String person, String status, String kind, String who) {
 		long op = this.jdbc.sql("""
 				INSERT INTO follow_up (announcement_id, kind, who, status, requested_by, planning, targets, done)

@@ -294,6 +294,64 @@ class ApprovalBindsAudienceIntegrationTests extends IntegrationTest {
 		Await.until(WAIT, "delivered", () -> recipients.stream().allMatch((p) -> cardsReceived(p.id(), id) == 1));
 	}
 
+	/**
+	 * The longest content the API accepts (20 translations of 4,000 characters, four
+	 * 2,000-character links) still reaches the approver in Teams: the card is cut to fit
+	 * Teams' message limit, keeps every title and every link in full, and says so.
+	 */
+	@Test
+	void theLargestAnnouncementStillReachesTheApproverInTeamsWithEveryLink() {
+		SimUser recipient = people(188, 1).get(0);
+		SimUser approverPerson = people(189, 12).stream()
+			.filter((u) -> u.preferredLanguage().equals("en-US"))
+			.findFirst()
+			.orElseThrow();
+		GovernanceApi gov = gov();
+		gov.approval("always");
+		TestIdentityProvider.nextSignIn("big-approver@contoso.example", Map.of("oid", approverPerson.id()),
+				"Herald.Approver");
+		assertThat(new BrowserSession(baseUrl()).get("/announcements").statusCode()).isEqualTo(200);
+		String author = token("big-author", "Herald.Author");
+		List<String> urls = new java.util.ArrayList<>();
+		List<Map<String, Object>> buttons = new java.util.ArrayList<>();
+		for (int b = 0; b < 4; b++) {
+			String url = "https://intranet.example/" + b + "/" + "x".repeat(1960) + "/end-" + b;
+			urls.add(url);
+			buttons.add(Map.of("title", "Link " + b, "url", url));
+		}
+		Map<String, Object> variants = new java.util.LinkedHashMap<>();
+		List<String> tags = List.of("fr", "de", "es", "it", "nl", "pt", "sv", "da", "fi", "nb", "pl", "cs", "hu", "ro",
+				"tr", "el", "ja", "ko", "zh-CN", "uk");
+		for (String tag : tags) {
+			variants.put(tag,
+					Map.of("title", "Title in " + tag, "summary",
+							("Text in " + tag + ". ").repeat(300).substring(0, 4000), "buttonLabels",
+							List.of("L0 " + tag, "L1 " + tag, "L2 " + tag, "L3 " + tag)));
+		}
+		Map<String, Object> body = new java.util.LinkedHashMap<>();
+		body.put("title", "Everything at once");
+		body.put("summary", "Default text. ".repeat(300).substring(0, 4000));
+		body.put("language", "en");
+		body.put("buttons", buttons);
+		body.put("variants", variants);
+		long id = gov.ok("POST", "/api/v1/announcements", author, JsonMapper.shared().writeValueAsString(body))
+			.path("id")
+			.asLong();
+		gov.ok("PUT", "/api/v1/announcements/" + id + "/audience", author,
+				"{\"entries\":[{\"kind\":\"PERSON\",\"ref\":\"" + recipient.id() + "\"}]}");
+		gov.ok("POST", "/api/v1/announcements/" + id + "/submit", author, null);
+
+		Await.until(WAIT, "approval card in the approver's chat", () -> approvalCard(approverPerson, id) != null);
+		String card = approvalCard(approverPerson, id);
+		assertThat(card.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+			.isLessThanOrEqualTo(ApproverCards.CARD_BUDGET_BYTES);
+		assertThat(card).contains("Everything at once").contains(urls).contains("Texts shortened to fit in Teams");
+		for (String tag : tags) {
+			assertThat(card).contains("Title in " + tag, "L3 " + tag);
+		}
+		assertThat(cardsReceived(approverPerson.id(), id)).isZero();
+	}
+
 	/** The approval card of an announcement in a person's chat, as JSON, or null. */
 	private String approvalCard(SimUser person, long id) {
 		for (Map<String, Object> activity : this.simulator.inbox(person.id())) {

@@ -78,8 +78,7 @@ class GuardrailIntegrationTests extends IntegrationTest {
 		assertThat(gov.status(noAudience)).isEqualTo("draft");
 
 		// Once guardrails are in use, an author no rule names is not unlimited (#23);
-		// this
-		// token lists no groups, so the group rules cannot be applied either...
+		// this token lists no groups, so the group rules cannot be applied either...
 		long free = gov.create(unlimited, "Anyone");
 		assertThat(ApiHttp.assertProblem(gov.setGroup(unlimited, free, other), 403).path("detail").asString())
 			.contains("cannot tell which guardrails apply");

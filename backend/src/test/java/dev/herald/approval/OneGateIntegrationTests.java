@@ -92,8 +92,7 @@ class OneGateIntegrationTests extends IntegrationTest {
 		people.forEach((p) -> assertThat(copy(p, id)).contains("Lunch menu"));
 
 		// The legitimate path: another Approver sees the new content (its link too) in
-		// the
-		// API and the queue page, and approves it.
+		// the API and the queue page, and approves it.
 		JsonNode pending = gov.ok("GET", "/api/v1/announcements/" + id + "/approval", approver, null);
 		assertThat(pending.path("proposedContent").path("title").asString()).isEqualTo("Reset your password");
 		assertThat(gov.ok("GET", "/api/v1/approvals", approver, null).toString()).contains("evil.example/login");

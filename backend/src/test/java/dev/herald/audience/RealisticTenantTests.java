@@ -205,6 +205,59 @@ class RealisticTenantTests extends IntegrationTest {
 		people.forEach((u) -> assertThat(cardsReceived(u.id(), id)).as(u.displayName()).isEqualTo(1));
 	}
 
+	/**
+	 * A recall while the admin blocks the app: each deletion would be refused alike, so
+	 * the operation pauses with the reason (as a send does) instead of failing every copy
+	 * or retrying each one forever; resumed after the block is lifted, it deletes them.
+	 */
+	@Test
+	void anAdminBlockPausesARecallWithTheReasonAndAResumeAfterItIsLiftedDeletesEveryCopy() {
+		Api author = Api.author(baseUrl());
+		List<SimUser> people = seedChats("admin-block-recall", 3, (u) -> true);
+		long id = author
+			.json("POST", "/api/v1/announcements", Map.of("title", "recall-" + UUID.randomUUID(), "summary", "Oops"),
+					201)
+			.path("id")
+			.asLong();
+		author.json("POST", "/api/v1/announcements/" + id + "/send", null, 202);
+		Await.until(Duration.ofSeconds(60), "announcement sent", () -> "sent"
+			.equals(author.json("GET", "/api/v1/announcements/" + id, null, 200).path("status").asString()));
+		people.forEach((u) -> assertThat(cardsReceived(u.id(), id)).isEqualTo(1));
+		JsonNode op;
+		simPost("/_sim/config", "{\"appBlockedByAdmin\":true}");
+		try {
+			author.json("POST", "/api/v1/announcements/" + id + "/recall", null, 202);
+			Await.until(Duration.ofSeconds(60), "recall paused",
+					() -> "paused".equals(author.json("GET", "/api/v1/announcements/" + id + "/follow-ups", null, 200)
+						.path(0)
+						.path("status")
+						.asString()));
+			op = author.json("GET", "/api/v1/announcements/" + id + "/follow-ups", null, 200).path(0);
+			assertThat(op.path("pauseReason").asString()).contains("tenant admin blocked Herald's app");
+			assertThat(op.path("failed").asInt()).isZero();
+			sleep(Duration.ofSeconds(12));
+			// Paused, not retried: one refused call at most per copy in the air.
+			assertThat(author.json("GET", "/api/v1/announcements/" + id + "/follow-ups", null, 200)
+				.path(0)
+				.path("status")
+				.asString()).isEqualTo("paused");
+			people.forEach((u) -> assertThat(cardsReceived(u.id(), id)).isEqualTo(1));
+		}
+		finally {
+			simPost("/_sim/config", "{\"appBlockedByAdmin\":false}");
+		}
+		HttpResponse<String> resumed = author.call("POST",
+				"/api/v1/announcements/" + id + "/follow-ups/" + op.path("id").asLong() + "/resume", "application/json",
+				"");
+		assertThat(resumed.statusCode()).as(resumed.body()).isBetween(200, 299);
+		Await.until(Duration.ofSeconds(60), "recall done",
+				() -> "done".equals(author.json("GET", "/api/v1/announcements/" + id + "/follow-ups", null, 200)
+					.path(0)
+					.path("status")
+					.asString()));
+		people.forEach((u) -> assertThat(cardsReceived(u.id(), id)).as(u.displayName()).isZero());
+	}
+
 	private Map<String, JsonNode> deliveries(Api author, long id) {
 		Map<String, JsonNode> rows = new HashMap<>();
 		author.json("GET", "/api/v1/announcements/" + id + "/deliveries?limit=1000", null, 200)

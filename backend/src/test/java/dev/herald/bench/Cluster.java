@@ -451,6 +451,30 @@ public final class Cluster implements AutoCloseable {
 			}
 		}
 
+		public String name() {
+			return this.name;
+		}
+
+		/** A GET of the admin API with an Admin token, as JSON. */
+		public JsonNode adminGet(String path) {
+			try {
+				HttpResponse<String> response = HttpClient.newHttpClient()
+					.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+						.timeout(Duration.ofSeconds(5))
+						.header("Authorization", "Bearer " + TestIdentityProvider.accessToken("bench", "Herald.Admin"))
+						.header("Accept", "application/json")
+						.build(), HttpResponse.BodyHandlers.ofString());
+				return JSON.readTree(response.body());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
 		/** Sum of a Prometheus metric on this node (all label sets), or NaN if absent. */
 		public double metric(String name) {
 			try {

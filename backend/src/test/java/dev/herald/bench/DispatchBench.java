@@ -62,8 +62,7 @@ public final class DispatchBench {
 		SimulatorConfig.Latency latencyConfig = new SimulatorConfig.Latency(minLatency, maxLatency,
 				latencyDistribution);
 		// The realistic tenant has rooms, disabled and unlicensed accounts besides
-		// people:
-		// a few percent more accounts so that N people get the card.
+		// people: a few percent more accounts so that N people get the card.
 		TeamsSimulator simulator = TeamsSimulator.start(SimulatorConfig.defaults()
 			.withUsers((int) Math.ceil((recipients + welcomes) * 1.08) + 20)
 			.withLimits(limits)
@@ -92,8 +91,8 @@ public final class DispatchBench {
 			tuning.put("herald.teams.read-timeout", "4s");
 			tuning.put("logging.level.dev.herald.dispatch", "INFO");
 			// The directory sync (a full Graph read of the tenant 30 s after start) is
-			// another
-			// workload; here it would share the two cores with the send being measured.
+			// another workload; here it would share the two cores with the send being
+			// measured.
 			tuning.put("herald.audience.sync-interval", "0");
 			// Paced, pauses matter more than throughput: a 20 ms young-generation pause
 			// delays calls after their slot and bunches them inside Teams' one-second
@@ -162,8 +161,7 @@ public final class DispatchBench {
 							peakHeap.accumulateAndGet((long) heap, Math::max);
 						}
 						// What survives a full collection: flat when memory does not grow
-						// with
-						// the audience.
+						// with the audience.
 						double live = node.metric("jvm_gc_live_data_size_bytes");
 						if (!Double.isNaN(live)) {
 							peakLive.accumulateAndGet((long) live, Math::max);
@@ -203,7 +201,8 @@ public final class DispatchBench {
 				if (System.nanoTime() - lastLog > Duration.ofSeconds(10).toNanos()) {
 					long done = cluster.queryLong("SELECT delivered + failed + blocked FROM announcement WHERE id = ?",
 							id);
-					log("%,d of %,d done after %.0f s", done, recipients, (System.nanoTime() - start) / 1e9);
+					log("%,d of %,d done after %.0f s%s", done, recipients, (System.nanoTime() - start) / 1e9,
+							budgets(nodes));
 					lastLog = System.nanoTime();
 				}
 				perSecond.sample();
@@ -282,6 +281,32 @@ public final class DispatchBench {
 		System.err.flush();
 		System.out.println(json);
 		System.exit(exit);
+	}
+
+	/**
+	 * Each instance's Connector budget as its admin API shows it (pace, side share, each
+	 * kind's calls in the last second and in total): where a run that does not reach the
+	 * limit lost its calls.
+	 */
+	private static String budgets(List<Cluster.Node> nodes) {
+		StringBuilder line = new StringBuilder();
+		for (Cluster.Node node : nodes) {
+			try {
+				JsonNode b = node.adminGet("/api/v1/admin/call-budget");
+				line.append(String.format(Locale.ROOT, "%n    %s: lease %s, pace %.2f, side %s;", node.name(),
+						b.path("holdsLease").asBoolean(), b.path("pace").asDouble(), b.path("shareState").asString()));
+				b.path("kinds").forEach((k) -> {
+					if (k.path("total").asLong() > 0) {
+						line.append(String.format(Locale.ROOT, " %s %d/s (%d)", k.path("kind").asString(),
+								k.path("lastSecond").asInt(), k.path("total").asLong()));
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				line.append(" (").append(node.name()).append(": ").append(ex.getMessage()).append(')');
+			}
+		}
+		return line.toString();
 	}
 
 	/**

@@ -291,8 +291,7 @@ public final class ReportBench {
 					id);
 			st.execute("SET session_replication_role = origin");
 			// What autovacuum does after a load this size, done now rather than during
-			// the
-			// measurement.
+			// the measurement.
 			st.execute("VACUUM (ANALYZE)");
 			st.execute("CHECKPOINT");
 		}

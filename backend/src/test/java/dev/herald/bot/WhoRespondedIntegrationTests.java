@@ -126,8 +126,8 @@ class WhoRespondedIntegrationTests extends IntegrationTest {
 		assertThat(line(lines, nothing)).endsWith(",,,");
 
 		// Read receipts (ids of the copies as the simulator stored them) are counted as
-		// they
-		// come, once per copy; a receipt that does not reach the copy counts nothing.
+		// they come, once per copy; a receipt that does not reach the copy counts
+		// nothing.
 		readUpTo(activities, ackOnly, copyId(ackOnly, marker));
 		readUpTo(activities, ackOnly, copyId(ackOnly, marker));
 		readUpTo(activities, nothing, "1");

@@ -192,9 +192,8 @@ class DispatcherProcessTests {
 		assertThat(received.path("conversations").asLong()).isEqualTo(800);
 		assertThat(received.path("duplicated").asLong()).isZero();
 		// The simulator enforces 50 per second per tenant. Two instances each sending at
-		// the
-		// budget would get about every other call answered 429; arrival jitter on a busy
-		// host costs a few (each then slows the pacer down).
+		// the budget would get about every other call answered 429; arrival jitter on a
+		// busy host costs a few (each then slows the pacer down).
 		assertThat(throttled() - throttledBefore).as("429s from the tenant window").isLessThanOrEqualTo(800 / 20);
 		assertThat(800 / seconds).as("summed rate").isLessThanOrEqualTo(50.0);
 		other.stop();

@@ -88,8 +88,7 @@ class SharedConnectorBudgetProcessTests {
 		long first = announcement(b, token, "First", audience);
 		long second = announcement(b, token, "Second", audience);
 		// Its own draft: a test copy carries the announcement's marker, and would count
-		// as
-		// a duplicate of a sent one.
+		// as a duplicate of a sent one.
 		long tested = announcement(b, token, "Tried out", audience);
 		long startSecond = System.currentTimeMillis() / 1000;
 		long throttledBefore = throttled();

@@ -71,8 +71,7 @@ public final class ColdInstallBenchmark {
 		JdbcClient jdbc = herald.getBean(JdbcClient.class);
 		// Herald joins department teams (every user is in exactly one) until the share of
 		// people known from a roster is reached; Teams posts the team conversationUpdate
-		// and
-		// Herald reads the roster.
+		// and Herald reads the roster.
 		long known = 0;
 		for (SimTeam team : simulator.tenant().teams()) {
 			if (known >= knownFromRoster * users || !team.displayName().startsWith("Dept ")) {

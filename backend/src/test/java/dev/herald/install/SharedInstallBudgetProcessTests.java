@@ -79,8 +79,7 @@ class SharedInstallBudgetProcessTests {
 		assertThat(a.metric("herald_install_outcomes_total")).as("installs by instance a").isGreaterThan(0);
 		assertThat(b.metric("herald_install_outcomes_total")).as("installs by instance b").isGreaterThan(0);
 		// Together within one budget: no faster than the limit allows, and (arrival
-		// jitter
-		// on a busy host aside) not refused for going over it.
+		// jitter on a busy host aside) not refused for going over it.
 		assertThat(installs / seconds).as("installs per second, both instances together")
 			.isLessThanOrEqualTo(LIMIT * 1.05);
 		assertThat(throttledInstalls() - throttledBefore).as("installs refused with 429")

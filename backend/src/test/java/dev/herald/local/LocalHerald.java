@@ -47,14 +47,12 @@ public final class LocalHerald {
 			.withUsers(2000)
 			.withInstalledShare(0.9)
 			// Teams answers in 50-300 ms and leaves Retry-After out of some 429s: local
-			// mode
-			// shows the same, a little milder (tests keep the simulator instant).
+			// mode shows the same, a little milder (tests keep the simulator instant).
 			.withLatency(new SimulatorConfig.Latency(30, 200))
 			.withBotEndpoint("http://localhost:" + heraldPort + "/api/messages"));
 		simulator.setRetryAfterAbsentShare(0.2);
 		// API tokens of the local provider carry the tenant, as Entra's do; their
-		// audience
-		// is the requested scope ("api" in the README's token command).
+		// audience is the requested scope ("api" in the README's token command).
 		MockOAuth2Server oidc = new MockOAuth2Server(
 				new OAuth2Config(true, null, null, false, new no.nav.security.mock.oauth2.token.OAuth2TokenProvider(),
 						java.util.Set.of(new DefaultOAuth2TokenCallback(IDP_ISSUER, "local", "JWT", null,

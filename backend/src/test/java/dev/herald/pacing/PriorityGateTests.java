@@ -96,6 +96,48 @@ class PriorityGateTests {
 		assertThat(gate.waiting()).containsOnly(0);
 	}
 
+	/**
+	 * As in a broadcast with a recall beside it: many callers of two classes, each of
+	 * which makes a call of 50-300 ms after its slot before it asks again. The gate hands
+	 * every slot of the pace on (it is not the bottleneck), and each class gets at least
+	 * its share.
+	 */
+	@Test
+	void callersThatCallBetweenSlotsGetThePaceAndTheirShares() throws Exception {
+		double rate = 50;
+		PriorityGate gate = new PriorityGate(new double[] { 0.25, 0.35 });
+		EvenPacer pace = new EvenPacer(rate);
+		AtomicLongArray got = new AtomicLongArray(2);
+		long from = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+		long until = from + TimeUnit.SECONDS.toNanos(3);
+		List<Thread> threads = new ArrayList<>();
+		java.util.Random random = new java.util.Random(7);
+		for (int cls = 0; cls < 2; cls++) {
+			int c = cls;
+			for (int t = 0; t < ((cls == 0) ? 16 : 25); t++) {
+				long seed = random.nextLong();
+				threads.add(start(() -> {
+					java.util.Random latency = new java.util.Random(seed);
+					while (System.nanoTime() < until) {
+						gate.acquire(c, rate, pace::acquire);
+						long now = System.nanoTime();
+						if (now >= from && now < until) {
+							got.incrementAndGet(c);
+						}
+						Thread.sleep(50 + latency.nextInt(250));
+					}
+					return 0;
+				}));
+			}
+		}
+		for (Thread thread : threads) {
+			thread.join(10_000);
+		}
+		assertThat(got.get(0) + got.get(1)).as("slots in 3 s at 50/s").isGreaterThanOrEqualTo(140L);
+		assertThat(got.get(0)).as("recall's slots").isGreaterThanOrEqualTo(35L);
+		assertThat(got.get(1)).as("broadcast's slots").isGreaterThanOrEqualTo(50L);
+	}
+
 	/** Callers of the flagged classes keep waiting for 2 s; slots taken per class. */
 	private static long[] flood(double[] shares, double rate, boolean[] busy) throws Exception {
 		PriorityGate gate = new PriorityGate(shares);

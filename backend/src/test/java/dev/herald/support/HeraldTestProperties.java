@@ -21,10 +21,8 @@ public final class HeraldTestProperties {
 
 	public static void register(DynamicPropertyRegistry registry, TeamsSimulator simulator, String issuer) {
 		// The JVM's shutdown hooks stop PostgreSQL while Spring closes the context; a
-		// short
-		// connection timeout lets the dispatcher's last writes fail fast instead of
-		// holding the
-		// test JVM's exit for Hikari's default 30 s.
+		// short connection timeout lets the dispatcher's last writes fail fast instead of
+		// holding the test JVM's exit for Hikari's default 30 s.
 		registry.add("spring.datasource.hikari.connection-timeout", () -> "2000");
 		// A bootstrap Admin by immutable object id (TrustIntegrationTests).
 		registry.add("herald.security.admins", () -> BOOTSTRAP_ADMIN_OID);
@@ -35,9 +33,8 @@ public final class HeraldTestProperties {
 		// sign with: TrustBotIntegrationTests proves it opens no door any more.
 		registry.add("herald.teams.entra-open-id-metadata-url", () -> TestChannel.get().openIdMetadataUrl());
 		// Tests trust the simulator's signing keys plus TestChannelKeys' (served merged
-		// by
-		// TestChannel), so bot tests can sign tokens of their own; local mode keeps the
-		// simulator's metadata.
+		// by TestChannel), so bot tests can sign tokens of their own; local mode keeps
+		// the simulator's metadata.
 		apply((key, value) -> registry.add(key,
 				key.equals("herald.teams.open-id-metadata-url") ? () -> TestChannel.get().openIdMetadataUrl() : value),
 				simulator, issuer);

@@ -38,8 +38,7 @@ class ApprovalBrowserTests extends IntegrationTest {
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	// Tests write only under target/: the README's test command leaves the git tree
-	// clean.
-	// docs/refresh-screenshots.sh copies these into docs/screenshots/ on purpose.
+	// clean. docs/refresh-screenshots.sh copies these into docs/screenshots/ on purpose.
 	private static final List<Path> SHOTS = List.of(Path.of("target", "screenshots"));
 
 	private WebDriver browser;

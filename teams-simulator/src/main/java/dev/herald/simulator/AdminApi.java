@@ -32,8 +32,7 @@ final class AdminApi {
 		r.add("GET", "/_sim/config", Kind.SIM, (req) -> Resp.json(200, this.sim.runtimeOptions()));
 		r.add("POST", "/_sim/config", Kind.SIM, this::config);
 		// The Graph application permissions an app registration holds: GET lists them,
-		// PUT
-		// replaces them with {"permissions":[...]}.
+		// PUT replaces them with {"permissions":[...]}.
 		r.add("GET", "/_sim/apps/{clientId}/graph-permissions", Kind.SIM, (req) -> Resp.json(200,
 				Json.obj("permissions", new java.util.TreeSet<>(this.sim.graphPermissions(req.param(0))))));
 		r.add("PUT", "/_sim/apps/{clientId}/graph-permissions", Kind.SIM, (req) -> {

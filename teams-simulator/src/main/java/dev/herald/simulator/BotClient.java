@@ -55,8 +55,7 @@ final class BotClient implements AutoCloseable {
 		this.http = HttpClient.newBuilder()
 			.connectTimeout(Duration.ofSeconds(5))
 			// The client keeps its own executor: posters block in send(), and completions
-			// queued
-			// behind them would deadlock.
+			// queued behind them would deadlock.
 			.version(HttpClient.Version.HTTP_1_1)
 			.build();
 	}

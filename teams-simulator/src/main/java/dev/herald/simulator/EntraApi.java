@@ -70,8 +70,7 @@ final class EntraApi {
 		boolean strict = this.sim.config().strictAuth();
 		if (strict && botFrameworkTenant && !this.sim.multiTenant(clientId)) {
 			// Since July 2025 Azure creates single-tenant bots only; such an app exists
-			// in
-			// its own tenant, not in Bot Framework's.
+			// in its own tenant, not in Bot Framework's.
 			return error(400, "unauthorized_client", 700016, "AADSTS700016: Application with identifier '" + clientId
 					+ "' was not found in the directory 'Bot Framework'. This can happen if the "
 					+ "application has not been installed by the administrator of the tenant or consented to by any "

@@ -238,8 +238,7 @@ public final class TeamsSimulator implements AutoCloseable {
 				1024);
 		// A request is stamped when the server's dispatcher hands it over, not when a
 		// handler thread gets to it: rate limits count arrivals, as Teams' front door
-		// does,
-		// and a busy host's thread wake-ups should not shift them.
+		// does, and a busy host's thread wake-ups should not shift them.
 		this.server.setExecutor((task) -> {
 			long arrived = System.currentTimeMillis();
 			this.executor.execute(() -> {

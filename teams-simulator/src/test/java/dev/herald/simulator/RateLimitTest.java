@@ -232,8 +232,7 @@ class RateLimitTest {
 		Map<String, Object> margins = (Map<String, Object>) this.sim.stats().get("tenantWindowMarginMs");
 		// The first 50 have no fiftieth call before them: only the 51st can be counted
 		// (unless, on a loaded machine, the 51 calls took so long that the window
-		// emptied),
-		// below zero exactly when it was refused.
+		// emptied), below zero exactly when it was refused.
 		long refused = (Long) margins.get("<-20") + (Long) margins.get("-20..-5") + (Long) margins.get("-5..-2")
 				+ (Long) margins.get("-2..0");
 		assertThat(margins.values().stream().mapToLong((v) -> (Long) v).sum()).isLessThanOrEqualTo(1L);

@@ -203,8 +203,7 @@ class StrictTokensAndGraphPermissionsTest {
 		SimTeam team = sim.tenant().teams().get(2);
 		try {
 			// Graph's per-team limit is 4 per second; a fifth read of one team in the
-			// same
-			// second is refused, another team's is not.
+			// same second is refused, another team's is not.
 			int ok = 0;
 			SimHttp.Response refused = null;
 			for (int i = 0; i < 5; i++) {
