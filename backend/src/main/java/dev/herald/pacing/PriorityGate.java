@@ -48,6 +48,15 @@ public final class PriorityGate {
 	private boolean busy;
 
 	/**
+	 * The pacer's rate as last told by a caller. Every choice reads this one value: with
+	 * each waiter judging by the rate it came with, two waiters that came before and
+	 * after a change of the pace (the side share opened) each found the other one chosen
+	 * and passed the turn back and forth, and a whole class starved (bench/dispatch.sh
+	 * --recall: a broadcast stuck while a recall ran at its share).
+	 */
+	private double rate;
+
+	/**
 	 * @param shares each class's share of the rate (class 0 first); their sum should not
 	 * pass 1
 	 */
@@ -71,20 +80,21 @@ public final class PriorityGate {
 	public long acquire(int cls, double rate, Pace pace) throws InterruptedException {
 		this.lock.lockInterruptibly();
 		try {
+			this.rate = rate;
 			Condition turn = this.lock.newCondition();
 			this.waiting[cls].add(turn);
 			try {
-				while (this.busy || chosen(rate, System.nanoTime()) != turn) {
+				while (this.busy || chosen(this.rate, System.nanoTime()) != turn) {
 					// Entitlement moves with time: the caller chosen now may not be the
 					// one woken, so the baton is passed on (and a bounded wait is the
 					// backstop).
-					wakeChosen(rate);
+					wakeChosen(this.rate);
 					turn.await(50, TimeUnit.MILLISECONDS);
 				}
 			}
 			catch (InterruptedException ex) {
 				this.waiting[cls].remove(turn);
-				wakeChosen(rate);
+				wakeChosen(this.rate);
 				throw ex;
 			}
 			this.waiting[cls].poll();
@@ -109,7 +119,7 @@ public final class PriorityGate {
 					this.granted[cls]++;
 					usedLastSecond(cls, now);
 				}
-				wakeChosen(rate);
+				wakeChosen(this.rate);
 			}
 			finally {
 				this.lock.unlock();

@@ -302,7 +302,7 @@ class ApprovalBindsAudienceIntegrationTests extends IntegrationTest {
 	@Test
 	void theLargestAnnouncementStillReachesTheApproverInTeamsWithEveryLink() {
 		SimUser recipient = people(188, 1).get(0);
-		SimUser approverPerson = people(189, 12).stream()
+		SimUser approverPerson = people(174, 12).stream()
 			.filter((u) -> u.preferredLanguage().equals("en-US"))
 			.findFirst()
 			.orElseThrow();
@@ -325,12 +325,12 @@ class ApprovalBindsAudienceIntegrationTests extends IntegrationTest {
 		for (String tag : tags) {
 			variants.put(tag,
 					Map.of("title", "Title in " + tag, "summary",
-							("Text in " + tag + ". ").repeat(300).substring(0, 4000), "buttonLabels",
+							("Text in " + tag + ". ").repeat(400).substring(0, 4000), "buttonLabels",
 							List.of("L0 " + tag, "L1 " + tag, "L2 " + tag, "L3 " + tag)));
 		}
 		Map<String, Object> body = new java.util.LinkedHashMap<>();
 		body.put("title", "Everything at once");
-		body.put("summary", "Default text. ".repeat(300).substring(0, 4000));
+		body.put("summary", "Default text. ".repeat(400).substring(0, 4000));
 		body.put("language", "en");
 		body.put("buttons", buttons);
 		body.put("variants", variants);

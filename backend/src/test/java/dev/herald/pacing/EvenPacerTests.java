@@ -39,9 +39,10 @@ class EvenPacerTests {
 		}
 		for (int i = 100; i < at.length; i++) {
 			// 101 consecutive calls never fit in one second. The times are read after
-			// acquire() returns, so a caller descheduled right then reads late: 2 ms of
-			// slack (a fifth of the 10 ms interval) for the reading, not the pacer.
-			assertThat(at[i] - at[i - 100]).isGreaterThanOrEqualTo(1_000_000_000L - 2_000_000L);
+			// acquire() returns, so a caller descheduled right then reads late: 5 ms of
+			// slack (half the 10 ms interval; a busy 2-core host deschedules for 3 ms)
+			// for the reading, not the pacer (1% faster calls would be 10 ms short).
+			assertThat(at[i] - at[i - 100]).isGreaterThanOrEqualTo(1_000_000_000L - 5_000_000L);
 		}
 	}
 

@@ -104,6 +104,31 @@ class PriorityGateTests {
 	 */
 	@Test
 	void callersThatCallBetweenSlotsGetThePaceAndTheirShares() throws Exception {
+		long[] got = callersWithCalls(50, 50);
+		assertThat(got[0] + got[1]).as("slots in 3 s at 50/s").isGreaterThanOrEqualTo(140L);
+		assertThat(got[0]).as("recall's slots").isGreaterThanOrEqualTo(35L);
+		assertThat(got[1]).as("broadcast's slots").isGreaterThanOrEqualTo(50L);
+	}
+
+	/**
+	 * The pace changed while callers waited (the holder opened the side share: 50/s to
+	 * 45/s), so the callers that came before and after bring different rates. The gate
+	 * judges every choice by one rate: before, each side found the other chosen, passed
+	 * the turn back and forth, and the broadcast starved.
+	 */
+	@Test
+	void callersThatCameBeforeAndAfterAChangeOfPaceAllGetTheirShares() throws Exception {
+		long[] got = callersWithCalls(50, 45);
+		assertThat(got[0] + got[1]).as("slots in 3 s at 45-50/s").isGreaterThanOrEqualTo(125L);
+		assertThat(got[1]).as("broadcast's slots").isGreaterThanOrEqualTo(40L);
+	}
+
+	/**
+	 * 16 callers of class 0 (a recall, share 25 %) telling the gate {@code rate0}, 25 of
+	 * class 1 (a broadcast, 35 %) telling it {@code rate1}, on a pace of 50/s; each makes
+	 * a call of 50-300 ms after its slot. Slots per class over 3 s.
+	 */
+	private static long[] callersWithCalls(double rate0, double rate1) throws Exception {
 		double rate = 50;
 		PriorityGate gate = new PriorityGate(new double[] { 0.25, 0.35 });
 		EvenPacer pace = new EvenPacer(rate);
@@ -119,7 +144,7 @@ class PriorityGateTests {
 				threads.add(start(() -> {
 					java.util.Random latency = new java.util.Random(seed);
 					while (System.nanoTime() < until) {
-						gate.acquire(c, rate, pace::acquire);
+						gate.acquire(c, (c == 0) ? rate0 : rate1, pace::acquire);
 						long now = System.nanoTime();
 						if (now >= from && now < until) {
 							got.incrementAndGet(c);
@@ -133,9 +158,7 @@ class PriorityGateTests {
 		for (Thread thread : threads) {
 			thread.join(10_000);
 		}
-		assertThat(got.get(0) + got.get(1)).as("slots in 3 s at 50/s").isGreaterThanOrEqualTo(140L);
-		assertThat(got.get(0)).as("recall's slots").isGreaterThanOrEqualTo(35L);
-		assertThat(got.get(1)).as("broadcast's slots").isGreaterThanOrEqualTo(50L);
+		return new long[] { got.get(0), got.get(1) };
 	}
 
 	/** Callers of the flagged classes keep waiting for 2 s; slots taken per class. */
