@@ -28,8 +28,8 @@ import dev.herald.simulator.Http.Router;
 /**
  * The Teams client for personal tabs: a host page per person that loads a static tab of
  * the uploaded app in an iframe and answers {@code @microsoft/teams-js} as Teams does
- * (teams-protocol.md, "Added 2026-12-06", A4), and the SSO token Teams gets from Entra for
- * {@code authentication.getAuthToken} (A3), signed with the simulator's Entra key.
+ * (teams-protocol.md, "Added 2026-12-06", A4), and the SSO token Teams gets from Entra
+ * for {@code authentication.getAuthToken} (A3), signed with the simulator's Entra key.
  */
 final class TabHost {
 
@@ -68,8 +68,8 @@ final class TabHost {
 			Json.obj("adaptiveCardSchemaVersion", Json.obj("majorVersion", 1, "minorVersion", 5)), "isLegacyTeams",
 			false, "supports",
 			Json.obj("appInstallDialog", Json.obj(), "authentication", Json.obj(), "pages",
-					Json.obj("appButton", Json.obj(), "tabs", Json.obj(), "config", Json.obj(), "backStack",
-							Json.obj(), "fullTrust", Json.obj()),
+					Json.obj("appButton", Json.obj(), "tabs", Json.obj(), "config", Json.obj(), "backStack", Json.obj(),
+							"fullTrust", Json.obj()),
 					"teamsCore", Json.obj()));
 
 	/** The SDK version Teams says it supports in its {@code initialize} answer. */
@@ -94,8 +94,8 @@ final class TabHost {
 		r.add("PUT", "/_sim/app/manifest", Kind.SIM, (req) -> {
 			Map<String, Object> manifest = req.json();
 			if (manifest == null) {
-				return Resp.json(400, Json.obj("error", Json.obj("code", "BadRequest", "message",
-						"expected the manifest.json object as the body")));
+				return Resp.json(400, Json.obj("error",
+						Json.obj("code", "BadRequest", "message", "expected the manifest.json object as the body")));
 			}
 			this.sim.setAppManifest(manifest);
 			return Resp.json(200, this.sim.appManifest());
@@ -244,8 +244,8 @@ final class TabHost {
 	}
 
 	/**
-	 * The tab's content URL with Teams' placeholders filled, refused where Teams would not
-	 * load it: not a web URL, or a host outside the app's {@code validDomains}. Teams
+	 * The tab's content URL with Teams' placeholders filled, refused where Teams would
+	 * not load it: not a web URL, or a host outside the app's {@code validDomains}. Teams
 	 * requires https; http passes here because local runs and tests have no TLS.
 	 */
 	static String contentUrl(Map<String, Object> manifest, Map<String, Object> tab, Map<String, Object> context) {
@@ -353,8 +353,8 @@ final class TabHost {
 		return out.toString();
 	}
 
-	private Resp hostPage(SimUser u, Map<String, Object> manifest, Map<String, Object> tab,
-			Map<String, Object> context, String contentUrl, String appId, int version) {
+	private Resp hostPage(SimUser u, Map<String, Object> manifest, Map<String, Object> tab, Map<String, Object> context,
+			String contentUrl, String appId, int version) {
 		Matcher m = URL.matcher(contentUrl);
 		m.matches();
 		String tabOrigin = m.group(1).toLowerCase(Locale.ROOT) + "://" + authority(m.group(1), m.group(2));
@@ -429,8 +429,8 @@ final class TabHost {
 	}
 
 	private static Resp refusedPage(Refused ex) {
-		String html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
-				+ esc(ex.code) + " | Teams (simulated)</title>\n</head>\n<body>\n<h1 id=\"sim-host-refused\" data-code=\""
+		String html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + esc(ex.code)
+				+ " | Teams (simulated)</title>\n</head>\n<body>\n<h1 id=\"sim-host-refused\" data-code=\""
 				+ esc(ex.code) + "\">This tab cannot be shown</h1>\n<p id=\"sim-host-reason\">" + esc(ex.detail())
 				+ "</p>\n</body>\n</html>\n";
 		return Resp.text(ex.status, "text/html; charset=utf-8", html)
@@ -493,9 +493,10 @@ final class TabHost {
 		}
 		Matcher m = RESOURCE.matcher(resource);
 		if (!m.matches() || !m.group(2).equalsIgnoreCase(appId)) {
-			throw new Refused(409, "resourceDisabled", "webApplicationInfo.resource '" + resource
-					+ "' is not the Application ID URI api://{domain in lower case}/" + appId
-					+ ": Teams answers getAuthToken with resourceDisabled.");
+			throw new Refused(409, "resourceDisabled",
+					"webApplicationInfo.resource '" + resource
+							+ "' is not the Application ID URI api://{domain in lower case}/" + appId
+							+ ": Teams answers getAuthToken with resourceDisabled.");
 		}
 		String tid = this.sim.tenantId();
 		String client = "web".equals(clientType) ? TEAMS_WEB_CLIENT : TEAMS_DESKTOP_MOBILE_CLIENT;

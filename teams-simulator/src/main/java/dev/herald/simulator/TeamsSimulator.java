@@ -175,8 +175,8 @@ public final class TeamsSimulator implements AutoCloseable {
 	private volatile Map<String, Object> installedManifest;
 
 	/**
-	 * The {@code accessTokenAcceptedVersion} of the app registration behind the tab's
-	 * SSO (1 or 2): which form of token Teams gets for {@code getAuthToken}.
+	 * The {@code accessTokenAcceptedVersion} of the app registration behind the tab's SSO
+	 * (1 or 2): which form of token Teams gets for {@code getAuthToken}.
 	 */
 	private volatile int accessTokenAcceptedVersion = 2;
 
@@ -1109,8 +1109,8 @@ public final class TeamsSimulator implements AutoCloseable {
 		Map<String, Object> manifest = this.installedManifest;
 		String appId = (manifest != null && Json.str(manifest.get("id")) != null) ? Json.str(manifest.get("id"))
 				: teamsAppExternalId();
-		return baseUrl() + "/_sim/teams/users/" + urlEncode(requireUser(aadObjectId).id()) + "/apps/"
-				+ urlEncode(appId) + "/tabs/" + urlEncode(entityId);
+		return baseUrl() + "/_sim/teams/users/" + urlEncode(requireUser(aadObjectId).id()) + "/apps/" + urlEncode(appId)
+				+ "/tabs/" + urlEncode(entityId);
 	}
 
 	private static String urlEncode(String s) {

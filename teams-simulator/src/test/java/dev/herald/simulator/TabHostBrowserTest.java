@@ -41,8 +41,8 @@ import dev.herald.simulator.SimulatorConfig.Limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The real {@code @microsoft/teams-js} in a tab inside the simulator's Teams host page, in
- * headless chromium: initialize, context and SSO as a tab on another origin (Herald's
+ * The real {@code @microsoft/teams-js} in a tab inside the simulator's Teams host page,
+ * in headless chromium: initialize, context and SSO as a tab on another origin (Herald's
  * case) sees them. The tab passes the host page's origin to {@code app.initialize}, as
  * Herald does where it trusts the simulator; teams-js ignores any other non-Microsoft
  * origin.
@@ -125,7 +125,8 @@ class TabHostBrowserTest {
 				}).then(function (token) { window.__tab.token = token; },
 				  function (e) { window.__tab.error = String(e && e.message ? e.message : e); });
 				</script></body></html>
-				""".replace("SIM_ORIGIN", SimHttp.JSON.writeValueAsString(simOrigin));
+				"""
+			.replace("SIM_ORIGIN", SimHttp.JSON.writeValueAsString(simOrigin));
 		server.createContext("/", (exchange) -> {
 			String path = exchange.getRequestURI().getPath();
 			byte[] body;
@@ -199,8 +200,8 @@ class TabHostBrowserTest {
 		new WebDriverWait(this.driver, Duration.ofSeconds(20)).ignoring(WebDriverException.class).until((d) -> {
 			d.switchTo().defaultContent();
 			d.switchTo().frame("tab");
-			return Boolean.TRUE.equals(js().executeScript(
-					"return !!(window.__tab && (window.__tab.token || window.__tab.error));"));
+			return Boolean.TRUE
+				.equals(js().executeScript("return !!(window.__tab && (window.__tab.token || window.__tab.error));"));
 		});
 		return (Map<String, Object>) js().executeScript("return window.__tab;");
 	}
@@ -238,13 +239,13 @@ class TabHostBrowserTest {
 			.containsEntry("subPageId", "msg-42")
 			.containsEntry("frameContext", "content")
 			.containsEntry("clientType", "web");
-		assertThat((String) context.get("url")).isEqualTo(
-				"http://" + this.tabHost + "/tab?locale=" + locale + "&theme=default&subEntityId=msg-42");
+		assertThat((String) context.get("url"))
+			.isEqualTo("http://" + this.tabHost + "/tab?locale=" + locale + "&theme=default&subEntityId=msg-42");
 
 		SignedJWT jwt = SignedJWT.parse((String) tab.get("token"));
-		JWKSet jwks = JWKSet.parse(new SimHttp(this.sim)
-			.get(this.sim.baseUrl() + "/" + this.sim.tenantId() + "/discovery/v2.0/keys", null)
-			.body());
+		JWKSet jwks = JWKSet.parse(
+				new SimHttp(this.sim).get(this.sim.baseUrl() + "/" + this.sim.tenantId() + "/discovery/v2.0/keys", null)
+					.body());
 		RSAKey key = (RSAKey) jwks.getKeyByKeyId(jwt.getHeader().getKeyID());
 		assertThat(jwt.verify(new RSASSAVerifier(key.toRSAPublicKey()))).isTrue();
 		JWTClaimsSet claims = jwt.getJWTClaimsSet();
@@ -262,13 +263,14 @@ class TabHostBrowserTest {
 			return ((List<Object>) js().executeScript("return window.__tab.themes;")).contains("dark");
 		});
 
-		assertThat(hostLog("in")).contains("initialize", "getContext", "authentication.getAuthToken",
-				"registerHandler", "appInitialization.success");
+		assertThat(hostLog("in")).contains("initialize", "getContext", "authentication.getAuthToken", "registerHandler",
+				"appInitialization.success");
 		assertThat(hostLog("out")).contains("initialize", "getContext", "authentication.getAuthToken")
 			.doesNotContain("registerHandler", "appInitialization.success");
 		assertThat(hostLog("event")).containsExactly("themeChange");
 		assertThat(hostLog("refused")).isEmpty();
-		assertThat(this.driver.findElements(By.cssSelector("#sim-host-log li[data-func='authentication.getAuthToken']")))
+		assertThat(
+				this.driver.findElements(By.cssSelector("#sim-host-log li[data-func='authentication.getAuthToken']")))
 			.hasSize(2);
 		assertThat(((Map<String, Object>) this.sim.stats().get("tabSsoTokens"))).containsEntry("v2", 1L);
 	}

@@ -64,12 +64,13 @@ class TabHostTest {
 		m.put("manifestVersion", "1.17");
 		m.put("id", this.sim.teamsAppExternalId());
 		m.put("name", Map.of("short", "Herald"));
-		m.put("staticTabs",
-				List.of(Map.of("entityId", "announcements", "name", "Announcements", "contentUrl",
-						"http://" + tabHost + "/tab?locale={locale}&theme={theme}&subEntityId={subEntityId}&hint={loginHint}",
+		m.put("staticTabs", List.of(
+				Map.of("entityId", "announcements", "name", "Announcements", "contentUrl",
+						"http://" + tabHost
+								+ "/tab?locale={locale}&theme={theme}&subEntityId={subEntityId}&hint={loginHint}",
 						"scopes", List.of("personal")),
-						Map.of("entityId", "teamonly", "name", "Team only", "contentUrl",
-								"http://" + tabHost + "/team", "scopes", List.of("team"))));
+				Map.of("entityId", "teamonly", "name", "Team only", "contentUrl", "http://" + tabHost + "/team",
+						"scopes", List.of("team"))));
 		m.put("webApplicationInfo", Map.of("id", appId, "resource", "api://" + tabHost + "/" + appId));
 		m.put("validDomains", List.of(tabHost));
 		return m;
@@ -153,8 +154,8 @@ class TabHostTest {
 			.build());
 		assertThat(upload.status()).isEqualTo(200);
 		assertThat(page(this.person, "").status()).isEqualTo(200);
-		assertThat(this.http.get(this.sim.baseUrl() + "/_sim/app/manifest", null).json())
-			.containsEntry("validDomains", List.of(TAB_HOST));
+		assertThat(this.http.get(this.sim.baseUrl() + "/_sim/app/manifest", null).json()).containsEntry("validDomains",
+				List.of(TAB_HOST));
 	}
 
 	@Test
@@ -307,7 +308,8 @@ class TabHostTest {
 		assertThat(c.getStringClaim("ver")).isEqualTo("1.0");
 		assertThat(c.getClaims()).doesNotContainKeys("azp", "azpacr", "preferred_username");
 		// A page may ask for the other form, and a bad version is refused.
-		assertThat(verified((String) tokenResponse(this.person, Map.of("version", 2)).get("token")).getStringClaim("ver"))
+		assertThat(
+				verified((String) tokenResponse(this.person, Map.of("version", 2)).get("token")).getStringClaim("ver"))
 			.isEqualTo("2.0");
 		assertThat(tokenResponse(this.person, Map.of("version", 3)).get("status")).isEqualTo(400);
 		assertThat(this.http.post(this.sim.baseUrl() + "/_sim/config", null, Map.of("accessTokenAcceptedVersion", 7))
@@ -324,7 +326,9 @@ class TabHostTest {
 		m.remove("webApplicationInfo");
 		putManifest(m);
 		Map<String, Object> r = tokenResponse(this.person, Map.of());
-		assertThat(r).containsEntry("status", 409).containsEntry("error", "resourceDisabled").doesNotContainKey("token");
+		assertThat(r).containsEntry("status", 409)
+			.containsEntry("error", "resourceDisabled")
+			.doesNotContainKey("token");
 		for (String resource : List.of("api://HERALD.example.com/" + appId, "https://" + TAB_HOST + "/" + appId,
 				"api://" + TAB_HOST + "/11111111-2222-3333-4444-555555555555", "api://" + TAB_HOST)) {
 			m.put("webApplicationInfo", Map.of("id", appId, "resource", resource));
