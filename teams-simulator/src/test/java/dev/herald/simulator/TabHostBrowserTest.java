@@ -122,8 +122,12 @@ class TabHostBrowserTest {
 				    pageId: ctx.page.id, subPageId: ctx.page.subPageId, frameContext: ctx.page.frameContext,
 				    clientType: ctx.app.host.clientType, url: location.href };
 				  return microsoftTeams.authentication.getAuthToken();
-				}).then(function (token) { window.__tab.token = token; },
-				  function (e) { window.__tab.error = String(e && e.message ? e.message : e); });
+				}).then(function (token) {
+				  window.__tab.token = token;
+				  return microsoftTeams.app.openLink('https://teams.microsoft.com/l/entity/app/announcements').then(
+				    function () { window.__tab.linked = true; },
+				    function (e) { window.__tab.linkError = String(e && e.message ? e.message : e); });
+				}, function (e) { window.__tab.error = String(e && e.message ? e.message : e); });
 				</script></body></html>
 				"""
 			.replace("SIM_ORIGIN", SimHttp.JSON.writeValueAsString(simOrigin));
@@ -260,12 +264,16 @@ class TabHostBrowserTest {
 		new WebDriverWait(this.driver, Duration.ofSeconds(10)).ignoring(WebDriverException.class).until((d) -> {
 			d.switchTo().defaultContent();
 			d.switchTo().frame("tab");
-			return ((List<Object>) js().executeScript("return window.__tab.themes;")).contains("dark");
+			// app.openLink (executeDeepLink) resolves on the host's [true] too.
+			return ((List<Object>) js().executeScript("return window.__tab.themes;")).contains("dark")
+					&& Boolean.TRUE.equals(js().executeScript("return window.__tab.linked === true;"));
 		});
+		assertThat(js().executeScript("return window.__tab.linkError || null;")).isNull();
 
 		assertThat(hostLog("in")).contains("initialize", "getContext", "authentication.getAuthToken", "registerHandler",
 				"appInitialization.success");
-		assertThat(hostLog("out")).contains("initialize", "getContext", "authentication.getAuthToken")
+		assertThat(hostLog("out"))
+			.contains("initialize", "getContext", "authentication.getAuthToken", "executeDeepLink")
 			.doesNotContain("registerHandler", "appInitialization.success");
 		assertThat(hostLog("event")).containsExactly("themeChange");
 		assertThat(hostLog("refused")).isEmpty();
