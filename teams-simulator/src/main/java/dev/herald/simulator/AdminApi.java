@@ -274,6 +274,10 @@ final class AdminApi {
 		if (body == null) {
 			return Resp.json(400, Json.obj("error", Json.obj("code", "BadRequest", "message", "JSON body expected")));
 		}
+		// Checked first: a bad value (400) leaves every other option as it was.
+		if (body.containsKey("accessTokenAcceptedVersion")) {
+			this.sim.setAccessTokenAcceptedVersion(integer(body, "accessTokenAcceptedVersion", 0));
+		}
 		SimulatorConfig c = this.sim.config();
 		Limits limits = c.limits();
 		Map<String, Object> l = Json.map(body.get("limits"));

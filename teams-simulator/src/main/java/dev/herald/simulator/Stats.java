@@ -65,6 +65,13 @@ final class Stats {
 
 	final AtomicLong unauthorized401 = new AtomicLong();
 
+	/** SSO tokens handed to tabs ({@code getAuthToken}), by form, and refusals. */
+	final AtomicLong tabTokensV1 = new AtomicLong();
+
+	final AtomicLong tabTokensV2 = new AtomicLong();
+
+	final AtomicLong tabTokensRefused = new AtomicLong();
+
 	final AtomicLong callbacksDelivered = new AtomicLong();
 
 	final AtomicLong callbacksFailed = new AtomicLong();
@@ -178,7 +185,7 @@ final class Stats {
 				this.throttledWithoutRetryAfter, this.fault5xx, this.faultTimeout, this.faultReset, this.fault412,
 				this.forbidden403, this.unauthorized401, this.callbacksDelivered, this.callbacksFailed,
 				this.callbacksRetried, this.callbacksSkipped, this.botNotInRoster403, this.graphTeamInstalls,
-				this.graphTeamInstallsDenied }) {
+				this.graphTeamInstallsDenied, this.tabTokensV1, this.tabTokensV2, this.tabTokensRefused }) {
 			a.set(0);
 		}
 		for (int i = 0; i < this.tenantMargins.length(); i++) {
@@ -225,6 +232,8 @@ final class Stats {
 		m.put("graphTeamInstalls", this.graphTeamInstalls.get());
 		m.put("graphTeamInstallsDenied", this.graphTeamInstallsDenied.get());
 		m.put("unauthorized401", this.unauthorized401.get());
+		m.put("tabSsoTokens", Json.obj("v1", this.tabTokensV1.get(), "v2", this.tabTokensV2.get(), "total",
+				this.tabTokensV1.get() + this.tabTokensV2.get(), "refused", this.tabTokensRefused.get()));
 		Map<String, Object> callbacks = new LinkedHashMap<>();
 		callbacks.put("delivered", this.callbacksDelivered.get());
 		callbacks.put("failedAttempts", this.callbacksFailed.get());

@@ -174,6 +174,15 @@ public final class TeamsSimulator implements AutoCloseable {
 	/** The manifest of the app package uploaded to the catalog, null until one is. */
 	private volatile Map<String, Object> installedManifest;
 
+	/**
+	 * The {@code accessTokenAcceptedVersion} of the app registration behind the tab's SSO
+	 * (1 or 2): which form of token Teams gets for {@code getAuthToken}.
+	 */
+	private volatile int accessTokenAcceptedVersion = 2;
+
+	/** The Teams client's side of personal tabs: host pages and SSO tokens. */
+	private final TabHost tabHost;
+
 	/** Users who switched read receipts off in Teams' privacy settings. */
 	private final Set<String> receiptsOff = ConcurrentHashMap.newKeySet();
 
@@ -258,6 +267,8 @@ public final class TeamsSimulator implements AutoCloseable {
 		new AdminApi(this).register(this.router);
 		this.identity.register(this.router);
 		new CallbackAdminApi(this).register(this.router);
+		this.tabHost = new TabHost(this);
+		this.tabHost.register(this.router);
 		this.server.start();
 		this.port = this.server.getAddress().getPort();
 	}
@@ -721,6 +732,7 @@ public final class TeamsSimulator implements AutoCloseable {
 		m.put("requireTeamInstall", this.requireTeamInstall);
 		m.put("teamInstallDenied", this.teamInstallDenied);
 		m.put("appBlockedByAdmin", this.appBlockedByAdmin);
+		m.put("accessTokenAcceptedVersion", this.accessTokenAcceptedVersion);
 		return m;
 	}
 
@@ -1069,6 +1081,69 @@ public final class TeamsSimulator implements AutoCloseable {
 	 */
 	public void publishApp(byte[] zip) {
 		this.installedManifest = AppPackages.manifest(zip);
+	}
+
+	/**
+	 * Puts an app's manifest in the catalog as if its package had been uploaded (null
+	 * empties it): for tests that never build a package, e.g. to try a tab with a
+	 * manifest Herald would not generate.
+	 */
+	public void setAppManifest(Map<String, Object> manifest) {
+		this.installedManifest = Json.copy(manifest);
+	}
+
+	/** A copy of the manifest in the catalog, or null when none was uploaded or set. */
+	public Map<String, Object> appManifest() {
+		Map<String, Object> manifest = this.installedManifest;
+		return (manifest != null) ? Json.copy(manifest) : null;
+	}
+
+	/**
+	 * The Teams host page of a personal tab for a person ({@code GET
+	 * /_sim/teams/users/{aad}/apps/{appId}/tabs/{entityId}}); add
+	 * {@code ?theme=dark&hostClientType=android&subEntityId=...&tokenVersion=1} as
+	 * needed.
+	 */
+	public String tabHostUrl(String aadObjectId, String entityId) {
+		Map<String, Object> manifest = this.installedManifest;
+		String appId = (manifest != null && Json.str(manifest.get("id")) != null) ? Json.str(manifest.get("id"))
+				: teamsAppExternalId();
+		return baseUrl() + "/_sim/teams/users/" + urlEncode(requireUser(aadObjectId).id()) + "/apps/" + urlEncode(appId)
+				+ "/tabs/" + urlEncode(entityId);
+	}
+
+	private static String urlEncode(String s) {
+		return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+	}
+
+	/**
+	 * The SSO token Teams would hand the app's tab for this person
+	 * ({@code authentication.getAuthToken}), in the form
+	 * {@link #accessTokenAcceptedVersion()} says. Throws IllegalStateException (message
+	 * starting with Teams' error, e.g. {@code resourceDisabled}) where Teams gives none.
+	 */
+	public String tabSsoToken(String aadObjectId) {
+		return this.tabHost.ssoToken(aadObjectId, this.accessTokenAcceptedVersion);
+	}
+
+	/** {@link #tabSsoToken(String)} in the v1 ({@code 1}) or v2 ({@code 2}) form. */
+	public String tabSsoToken(String aadObjectId, int version) {
+		return this.tabHost.ssoToken(aadObjectId, version);
+	}
+
+	/**
+	 * The app registration's {@code accessTokenAcceptedVersion} (2 by default, as the
+	 * Teams SSO guide sets it; 1 gives v1 tokens, {@code aud} = the Application ID URI).
+	 */
+	public void setAccessTokenAcceptedVersion(int version) {
+		if (version != 1 && version != 2) {
+			throw new IllegalArgumentException("accessTokenAcceptedVersion must be 1 or 2");
+		}
+		this.accessTokenAcceptedVersion = version;
+	}
+
+	public int accessTokenAcceptedVersion() {
+		return this.accessTokenAcceptedVersion;
 	}
 
 	/** Whether the uploaded manifest requests this resource-specific permission. */
