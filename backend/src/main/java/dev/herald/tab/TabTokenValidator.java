@@ -89,8 +89,9 @@ final class TabTokenValidator implements OAuth2TokenValidator<Jwt> {
 	}
 
 	private boolean scopeOk(Jwt token) {
-		String scp = token.getClaimAsString("scp");
-		return scp != null && Arrays.asList(scp.trim().split("\\s+")).contains(this.scope);
+		// Entra writes scopes as one space-separated string.
+		Object scp = token.getClaims().get("scp");
+		return scp instanceof String text && Arrays.asList(text.trim().split("\\s+")).contains(this.scope);
 	}
 
 	private boolean clientOk(Jwt token) {
