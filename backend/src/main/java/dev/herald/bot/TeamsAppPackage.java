@@ -98,6 +98,12 @@ public class TeamsAppPackage {
 		}
 		// Entra wants the Application ID URI's domain in lower case.
 		String host = publicBase.getHost().toLowerCase(Locale.ROOT);
+		// Teams compares the tab's host as a browser shows it: with its port unless the
+		// scheme's default.
+		int port = publicBase.getPort();
+		boolean defaultPort = port == -1 || (port == 443 && "https".equalsIgnoreCase(publicBase.getScheme()))
+				|| (port == 80 && "http".equalsIgnoreCase(publicBase.getScheme()));
+		String domain = defaultPort ? host : host + ":" + port;
 		BotProperties.App app = this.bot.app();
 		String botId = this.teams.botAppId();
 		String appId = app.id().isBlank() ? botId : app.id();
@@ -143,7 +149,7 @@ public class TeamsAppPackage {
 		tab.put("scopes", List.of("personal"));
 		m.put("staticTabs", List.of(tab));
 		m.put("permissions", List.of("identity", "messageTeamMembers"));
-		m.put("validDomains", List.of(host));
+		m.put("validDomains", List.of(domain));
 		// Graph's proactive install (TeamsAppInstallation.ReadWriteSelfForUser.All) only
 		// sees apps whose webApplicationInfo.id is the calling app. The resource is the
 		// Application ID URI the tab's single sign-on token is asked for.

@@ -260,7 +260,7 @@ class TabIntegrationTests extends IntegrationTest {
 			.isEqualTo(baseUrl() + "/tab?locale={locale}&theme={theme}&subEntityId={subEntityId}");
 		assertThat(manifest.path("webApplicationInfo").path("resource").asString())
 			.isEqualTo("api://localhost/" + this.simulator.botAppId());
-		assertThat(manifest.path("validDomains").get(0).asString()).isEqualTo("localhost");
+		assertThat(manifest.path("validDomains").get(0).asString()).isEqualTo("localhost:" + this.port);
 	}
 
 	// ---- helpers ----
