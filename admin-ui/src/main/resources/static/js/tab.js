@@ -420,7 +420,8 @@
     applyTheme(context.app && context.app.theme);
     microsoftTeams.app.registerOnThemeChangeHandler(applyTheme);
     try {
-      microsoftTeams.app.notifySuccess();
+      // A promise in newer teams-js; hosts that do not expect it may refuse it.
+      Promise.resolve(microsoftTeams.app.notifySuccess()).catch(() => {});
     } catch (e) {
       // Older hosts do not expect it.
     }

@@ -1,6 +1,7 @@
 package dev.herald.tab;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.AuthenticationException;
@@ -25,6 +27,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.web.client.RestTemplate;
 
 /**
  * The tab's own door, apart from the admin UI (OIDC sign-in) and the public API (tokens
@@ -90,8 +93,13 @@ class TabSecurityConfig {
 		String tenant = teams.tenantId();
 		// RS256 only: "none" and HMAC (a public key is no secret) are refused before any
 		// claim is read.
+		// Bounded waits on Entra's JWKS: a slow key endpoint must not hold request threads.
+		SimpleClientHttpRequestFactory http = new SimpleClientHttpRequestFactory();
+		http.setConnectTimeout(Duration.ofSeconds(5));
+		http.setReadTimeout(Duration.ofSeconds(10));
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.effectiveJwkSetUri(tenant).toString())
 			.jwsAlgorithm(SignatureAlgorithm.RS256)
+			.restOperations(new RestTemplate(http))
 			.build();
 		List<String> audiences = new ArrayList<>();
 		audiences.add(teams.botAppId());
