@@ -32,8 +32,9 @@ import org.springframework.stereotype.Component;
 /**
  * The Teams app package admins upload to the Teams admin center: {@code manifest.json}
  * (schema 1.17) with Herald's bot in personal and team scope and its personal tab
- * "Announcements" (with Teams single sign-on), and the two icons Teams requires, drawn here so no binary assets need maintaining: a 192×192 color icon and a
- * 32×32 outline icon (white on transparent, as Teams demands).
+ * "Announcements" (with Teams single sign-on), and the two icons Teams requires, drawn
+ * here so no binary assets need maintaining: a 192×192 color icon and a 32×32 outline
+ * icon (white on transparent, as Teams demands).
  */
 @Component
 public class TeamsAppPackage {

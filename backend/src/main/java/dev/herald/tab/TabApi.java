@@ -40,8 +40,7 @@ class TabApi {
 			throw TabInbox.problem(HttpStatus.BAD_REQUEST, "Invalid request",
 					"limit must be between 1 and " + TabInbox.MAX_PAGE + ".");
 		}
-		return this.inbox.list(person(token), q, topic, before,
-				(limit != null) ? limit : this.properties.pageSize());
+		return this.inbox.list(person(token), q, topic, before, (limit != null) ? limit : this.properties.pageSize());
 	}
 
 	@GetMapping("/{id}")

@@ -31,14 +31,14 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * What one person received, read from their delivery ledger rows (delivered copies
- * only), and what they do with it from the tab. Every lookup starts from the person's own
- * ledger rows, so an announcement that was not delivered to them does not exist here
- * (404), whatever its id.
+ * What one person received, read from their delivery ledger rows (delivered copies only),
+ * and what they do with it from the tab. Every lookup starts from the person's own ledger
+ * rows, so an announcement that was not delivered to them does not exist here (404),
+ * whatever its id.
  * <p>
- * The ledger is keyed by announcement, not by person; the list walks the announcements
- * (a few thousand at most) and probes each one's ledger by primary key, as the read
- * tally does, instead of adding an index to the ledger's hot path.
+ * The ledger is keyed by announcement, not by person; the list walks the announcements (a
+ * few thousand at most) and probes each one's ledger by primary key, as the read tally
+ * does, instead of adding an index to the ledger's hot path.
  */
 @Component
 class TabInbox {
@@ -317,8 +317,9 @@ class TabInbox {
 
 	private static Row row(ResultSet rs, int i) throws SQLException {
 		return new Row(rs.getLong("id"), instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("edited_at")),
-				instant(rs.getTimestamp("recalled_at")), instant(rs.getTimestamp("expires_at")), rs.getString("variant"),
-				instant(rs.getTimestamp("acknowledged_at")), rs.getString("choice"), rs.getBoolean("was_read"));
+				instant(rs.getTimestamp("recalled_at")), instant(rs.getTimestamp("expires_at")),
+				rs.getString("variant"), instant(rs.getTimestamp("acknowledged_at")), rs.getString("choice"),
+				rs.getBoolean("was_read"));
 	}
 
 	private static Instant instant(Timestamp ts) {

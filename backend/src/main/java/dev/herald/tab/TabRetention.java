@@ -7,8 +7,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Deletes who opened which announcement in the tab, for announcements past retention,
- * in the retention purge's transaction (the admin module decides when).
+ * Deletes who opened which announcement in the tab, for announcements past retention, in
+ * the retention purge's transaction (the admin module decides when).
  */
 @Component
 class TabRetention {

@@ -32,9 +32,9 @@ import org.springframework.web.client.RestTemplate;
 /**
  * The tab's own door, apart from the admin UI (OIDC sign-in) and the public API (tokens
  * for Herald's API): {@code /api/tab/**} takes only Teams single sign-on tokens
- * ({@link TabTokenValidator}), as bearer tokens, no session, no cookie, so no CSRF.
- * The page {@code /tab} and its scripts are public (they hold no data) and may be framed
- * by Teams, not by anyone else.
+ * ({@link TabTokenValidator}), as bearer tokens, no session, no cookie, so no CSRF. The
+ * page {@code /tab} and its scripts are public (they hold no data) and may be framed by
+ * Teams, not by anyone else.
  * <p>
  * The decoder is built here and is not a bean: a {@code JwtDecoder} or token validator
  * bean would replace or join the API's (Spring Boot's auto-configuration picks those up).
@@ -62,11 +62,12 @@ class TabSecurityConfig {
 				.authenticated()
 				.anyRequest()
 				.denyAll())
-			.oauth2ResourceServer((rs) -> rs
-				.jwt((jwt) -> jwt.decoder(decoder)
-					.jwtAuthenticationConverter(
-							(Jwt token) -> new JwtAuthenticationToken(token, List.of(), token.getClaimAsString("oid"))))
-				.authenticationEntryPoint(TabSecurityConfig::unauthorized))
+			.oauth2ResourceServer(
+					(rs) -> rs
+						.jwt((jwt) -> jwt.decoder(decoder)
+							.jwtAuthenticationConverter((Jwt token) -> new JwtAuthenticationToken(token, List.of(),
+									token.getClaimAsString("oid"))))
+						.authenticationEntryPoint(TabSecurityConfig::unauthorized))
 			.csrf((csrf) -> csrf.disable())
 			.sessionManagement((s) -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache((cache) -> cache.disable())
@@ -93,7 +94,8 @@ class TabSecurityConfig {
 		String tenant = teams.tenantId();
 		// RS256 only: "none" and HMAC (a public key is no secret) are refused before any
 		// claim is read.
-		// Bounded waits on Entra's JWKS: a slow key endpoint must not hold request threads.
+		// Bounded waits on Entra's JWKS: a slow key endpoint must not hold request
+		// threads.
 		SimpleClientHttpRequestFactory http = new SimpleClientHttpRequestFactory();
 		http.setConnectTimeout(Duration.ofSeconds(5));
 		http.setReadTimeout(Duration.ofSeconds(10));

@@ -16,11 +16,11 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * signature (RS256 by a key of the tenant's JWKS) and lifetime the decoder checks:
  * <ul>
  * <li>{@code iss} is Herald's tenant, in the v1 or the v2 form;</li>
- * <li>{@code tid} is Herald's tenant (a token of another tenant signed by the same
- * Entra keys is refused);</li>
- * <li>{@code aud} is Herald's app: its id (v2) or its Application ID URI (v1). So a
- * token for Herald's API, for Graph or for any other app is refused, and a tab token is
- * refused by the API in turn (its audience is not the API's);</li>
+ * <li>{@code tid} is Herald's tenant (a token of another tenant signed by the same Entra
+ * keys is refused);</li>
+ * <li>{@code aud} is Herald's app: its id (v2) or its Application ID URI (v1). So a token
+ * for Herald's API, for Graph or for any other app is refused, and a tab token is refused
+ * by the API in turn (its audience is not the API's);</li>
  * <li>{@code scp} holds {@code access_as_user}: a delegated token of a person, never an
  * app-only token (which has no {@code scp});</li>
  * <li>{@code azp} (v2) or {@code appid} (v1) is one of Teams' clients, when the list is
@@ -68,8 +68,8 @@ final class TabTokenValidator implements OAuth2TokenValidator<Jwt> {
 	public OAuth2TokenValidatorResult validate(Jwt token) {
 		// The decoder's timestamp check skips a missing exp: a token without one would
 		// never expire.
-		return (token.getExpiresAt() != null && issuerOk(token) && tenantOk(token) && audienceOk(token) && scopeOk(token) && clientOk(token)
-				&& personOk(token)) ? OAuth2TokenValidatorResult.success()
+		return (token.getExpiresAt() != null && issuerOk(token) && tenantOk(token) && audienceOk(token)
+				&& scopeOk(token) && clientOk(token) && personOk(token)) ? OAuth2TokenValidatorResult.success()
 						: OAuth2TokenValidatorResult.failure(INVALID);
 	}
 

@@ -105,8 +105,8 @@ class AnnouncementCardTests {
 		assertThat(card(critical).path("actions").toString()).contains("herald-open-tab");
 		// Without a Teams app id (no bot configured) there is nothing to link to.
 		AnnouncementCard unconfigured = new AnnouncementCard(messages(), "en");
-		assertThat(JSON.valueToTree(unconfigured.card(42, full(AnnouncementContent.Importance.NORMAL), "m"))
-			.toString()).doesNotContain("herald-open-tab");
+		assertThat(JSON.valueToTree(unconfigured.card(42, full(AnnouncementContent.Importance.NORMAL), "m")).toString())
+			.doesNotContain("herald-open-tab");
 	}
 
 	@Test

@@ -103,7 +103,8 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 		for (SimUser u : people.get("fr-FR")) {
 			Map<String, Object> card = card(u, id);
 			assertThat(texts(card)).contains("Déménagement " + marker, "Nous déménageons **lundi**.");
-			assertThat(actionTitles(card)).containsExactly("Plan de l'étage", "Bien reçu", "Ouvrir dans Herald", "Se désabonner");
+			assertThat(actionTitles(card)).containsExactly("Plan de l'étage", "Bien reçu", "Ouvrir dans Herald",
+					"Se désabonner");
 			assertThat(choices(card)).containsExactly("Lundi=Monday", "Mardi=Tuesday");
 			assertThat(image(card).get("altText")).isEqualTo("Plan du nouveau bureau");
 			assertThat((String) card.get("speak")).startsWith("Déménagement " + marker + ". Nous déménageons lundi.");

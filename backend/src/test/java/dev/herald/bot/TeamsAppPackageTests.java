@@ -109,8 +109,8 @@ class TeamsAppPackageTests {
 		JsonNode tab = tabs.get(0);
 		assertThat(tab.path("entityId").asString()).isEqualTo("announcements");
 		assertThat(tab.path("name").asString()).isEqualTo("Announcements");
-		assertThat(tab.path("contentUrl").asString()).isEqualTo(
-				"https://Herald.Contoso.example/tab?locale={locale}&theme={theme}&subEntityId={subEntityId}");
+		assertThat(tab.path("contentUrl").asString())
+			.isEqualTo("https://Herald.Contoso.example/tab?locale={locale}&theme={theme}&subEntityId={subEntityId}");
 		assertThat(tab.path("scopes").values()).extracting(JsonNode::asString).containsExactly("personal");
 		assertThat(manifest.path("validDomains").values()).extracting(JsonNode::asString)
 			.containsExactly("herald.contoso.example");
@@ -127,7 +127,8 @@ class TeamsAppPackageTests {
 
 	@Test
 	void outlineIconIsWhiteOnTransparent() throws IOException {
-		BufferedImage outline = ImageIO.read(new ByteArrayInputStream(unzip(this.appPackage.zip(BASE)).get("outline.png")));
+		BufferedImage outline = ImageIO
+			.read(new ByteArrayInputStream(unzip(this.appPackage.zip(BASE)).get("outline.png")));
 		int white = 0;
 		for (int x = 0; x < 32; x++) {
 			for (int y = 0; y < 32; y++) {

@@ -30,9 +30,9 @@ import dev.herald.simulator.TeamsSimulator;
 
 /**
  * Entra ID's signing keys for the tenant as Herald's tab sees them in tests: the
- * simulator's own (so the tokens its Teams host page signs stay valid) plus a key of
- * this class, so tests can sign Teams single sign-on tokens that break one rule at a
- * time. The simulator's JWKS is read on every request, as {@link TestChannel} does.
+ * simulator's own (so the tokens its Teams host page signs stay valid) plus a key of this
+ * class, so tests can sign Teams single sign-on tokens that break one rule at a time. The
+ * simulator's JWKS is read on every request, as {@link TestChannel} does.
  */
 public final class TestEntra {
 
@@ -134,9 +134,7 @@ public final class TestEntra {
 		keys.add(KEY.toPublicJWK().toJSONObject());
 		JsonNode simulatorKeys = JsonMapper.shared().readTree(fetch(this.simulatorKeysUrl)).path("keys");
 		simulatorKeys.forEach(keys::add);
-		byte[] bytes = JsonMapper.shared()
-			.writeValueAsString(Map.of("keys", keys))
-			.getBytes(StandardCharsets.UTF_8);
+		byte[] bytes = JsonMapper.shared().writeValueAsString(Map.of("keys", keys)).getBytes(StandardCharsets.UTF_8);
 		exchange.getResponseHeaders().set("Content-Type", "application/json");
 		exchange.sendResponseHeaders(200, bytes.length);
 		try (OutputStream out = exchange.getResponseBody()) {

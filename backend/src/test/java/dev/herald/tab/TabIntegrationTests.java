@@ -105,18 +105,21 @@ class TabIntegrationTests extends IntegrationTest {
 
 		// "Got it" from the tab (with the object id in upper case, as a client might
 		// send it), then from the card: the report counts one acknowledgement.
-		String upper = token(TestEntra.claims(tenant(), this.simulator.botAppId(), alice.id().toUpperCase(Locale.ROOT)));
+		String upper = token(
+				TestEntra.claims(tenant(), this.simulator.botAppId(), alice.id().toUpperCase(Locale.ROOT)));
 		JsonNode acked = ok(call("POST", "/api/tab/announcements/" + shared + "/acknowledge", upper, null));
 		assertThat(acked.path("response").path("acknowledgedAt").asString()).isNotBlank();
 		Activities activities = new Activities(this.simulator, baseUrl());
-		assertThat(activities.post(activities.execute(alice, Map.of("action", "ack", "announcementId", shared)))
-			.status()).isEqualTo(200);
+		assertThat(
+				activities.post(activities.execute(alice, Map.of("action", "ack", "announcementId", shared))).status())
+			.isEqualTo(200);
 		ok(call("POST", "/api/tab/announcements/" + shared + "/acknowledge", token(alice), null));
 		JsonNode report = author.json("GET", "/api/v1/announcements/" + shared + "/report", null, 200);
 		assertThat(report.path("acknowledged").asLong()).isEqualTo(1);
 
 		// A vote from the tab carries the default language's answer, as the card does.
-		assertProblem(call("POST", "/api/tab/announcements/" + shared + "/vote", token(alice), "{\"choice\":\"Maybe\"}"),
+		assertProblem(
+				call("POST", "/api/tab/announcements/" + shared + "/vote", token(alice), "{\"choice\":\"Maybe\"}"),
 				422);
 		assertProblem(call("POST", "/api/tab/announcements/" + shared + "/vote", token(alice), "{}"), 422);
 		JsonNode voted = ok(
@@ -158,7 +161,8 @@ class TabIntegrationTests extends IntegrationTest {
 		String oid = UUID.randomUUID().toString();
 		Map<String, String> bad = new LinkedHashMap<>();
 		bad.put("no token", null);
-		bad.put("an API token (Herald's API audience)", TestIdentityProvider.accessToken("api-client", "Herald.Author"));
+		bad.put("an API token (Herald's API audience)",
+				TestIdentityProvider.accessToken("api-client", "Herald.Author"));
 		bad.put("a person's API token", TestIdentityProvider.accessToken("someone",
 				Map.of("scp", "access_as_user", "oid", oid), "Herald.Admin"));
 		bad.put("audience Herald's API", signed(TestEntra.claims(tenant, TestIdentityProvider.API_AUDIENCE, oid)));
@@ -166,30 +170,31 @@ class TabIntegrationTests extends IntegrationTest {
 		bad.put("another app id URI", signed(TestEntra.claims(tenant, "api://evil.example/" + app, oid)));
 		String other = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 		bad.put("another tenant", signed(TestEntra.claims(other, app, oid)));
-		bad.put("another tenant's issuer", signed(with(TestEntra.claims(tenant, app, oid),
-				(b) -> b.issuer(TestEntra.v2Issuer(other)))));
+		bad.put("another tenant's issuer",
+				signed(with(TestEntra.claims(tenant, app, oid), (b) -> b.issuer(TestEntra.v2Issuer(other)))));
 		bad.put("another tenant's tid", signed(with(TestEntra.claims(tenant, app, oid), (b) -> b.claim("tid", other))));
 		bad.put("no tid", signed(with(TestEntra.claims(tenant, app, oid), (b) -> b.claim("tid", null))));
-		bad.put("a foreign issuer", signed(with(TestEntra.claims(tenant, app, oid),
-				(b) -> b.issuer(TestIdentityProvider.issuerUrl()))));
+		bad.put("a foreign issuer",
+				signed(with(TestEntra.claims(tenant, app, oid), (b) -> b.issuer(TestIdentityProvider.issuerUrl()))));
 		bad.put("unsigned (alg none)", new PlainJWT(TestEntra.claims(tenant, app, oid).build()).serialize());
 		bad.put("expired", signed(with(TestEntra.claims(tenant, app, oid),
 				(b) -> b.expirationTime(Date.from(Instant.now().minusSeconds(600))))));
 		bad.put("no expiry", signed(with(TestEntra.claims(tenant, app, oid), (b) -> b.expirationTime(null))));
 		bad.put("not yet valid", signed(with(TestEntra.claims(tenant, app, oid),
 				(b) -> b.notBeforeTime(Date.from(Instant.now().plusSeconds(3600))))));
-		bad.put("no access_as_user scope", signed(with(TestEntra.claims(tenant, app, oid), (b) -> b.claim("scp", "User.Read"))));
+		bad.put("no access_as_user scope",
+				signed(with(TestEntra.claims(tenant, app, oid), (b) -> b.claim("scp", "User.Read"))));
 		bad.put("app-only (roles, no scp)", signed(with(TestEntra.claims(tenant, app, oid),
 				(b) -> b.claim("scp", null).claim("roles", List.of("access_as_user")))));
-		bad.put("not from a Teams client", signed(with(TestEntra.claims(tenant, app, oid),
-				(b) -> b.claim("azp", UUID.randomUUID().toString()))));
+		bad.put("not from a Teams client",
+				signed(with(TestEntra.claims(tenant, app, oid), (b) -> b.claim("azp", UUID.randomUUID().toString()))));
 		bad.put("no oid", signed(with(TestEntra.claims(tenant, app, oid), (b) -> b.claim("oid", null))));
 		bad.put("signed by a key Entra never published",
 				TestChannelKeys.sign(TestEntra.stranger(), TestEntra.claims(tenant, app, oid).build()));
 		bad.put("signed by the Bot Framework's key",
 				TestChannelKeys.sign(TestChannelKeys.endorsed(), TestEntra.claims(tenant, app, oid).build()));
-		bad.put("RS512 instead of RS256", TestChannelKeys.sign(TestEntra.key(), JWSAlgorithm.RS512,
-				TestEntra.claims(tenant, app, oid).build()));
+		bad.put("RS512 instead of RS256",
+				TestChannelKeys.sign(TestEntra.key(), JWSAlgorithm.RS512, TestEntra.claims(tenant, app, oid).build()));
 		bad.put("garbage", "not.a.jwt");
 		String good = signed(TestEntra.claims(tenant, app, oid));
 		bad.put("a good token with its signature cut", good.substring(0, good.lastIndexOf('.') + 1));
@@ -229,8 +234,9 @@ class TabIntegrationTests extends IntegrationTest {
 		assertThat(page.body()).contains("lang=\"fr\"", "data-theme=\"dark\"", "<h1>Annonces</h1>",
 				"/vendor/teams-js/2.55.0/MicrosoftTeams.min.js", "/js/tab.js");
 		String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
-		assertThat(csp).contains("frame-ancestors https://teams.microsoft.com https://*.teams.microsoft.com "
-				+ "https://*.cloud.microsoft " + this.simulator.baseUrl())
+		assertThat(csp)
+			.contains("frame-ancestors https://teams.microsoft.com https://*.teams.microsoft.com "
+					+ "https://*.cloud.microsoft " + this.simulator.baseUrl())
 			.contains("script-src 'self'")
 			.doesNotContain("unsafe-inline");
 		assertThat(page.headers().firstValue("X-Frame-Options")).isEmpty();
@@ -239,10 +245,9 @@ class TabIntegrationTests extends IntegrationTest {
 		// trust it (local mode, tests).
 		assertThat(page.body()).contains("data-valid-origins=\"" + this.simulator.baseUrl() + "\"");
 		assertThat(page("/tab?locale=zh-cn").body()).contains("lang=\"zh-CN\"", "<h1>公告</h1>");
-		assertThat(page("/tab?locale=%7Blocale%7D&theme=%7Btheme%7D&subEntityId=%7BsubEntityId%7D").body()).contains("lang=\"en\"",
-				"data-theme=\"default\"", "<h1>Announcements</h1>");
-		assertThat(page("/tab?locale=de-de&theme=%22%3E%3Cscript%3E").body())
-			.doesNotContain("<script>")
+		assertThat(page("/tab?locale=%7Blocale%7D&theme=%7Btheme%7D&subEntityId=%7BsubEntityId%7D").body())
+			.contains("lang=\"en\"", "data-theme=\"default\"", "<h1>Announcements</h1>");
+		assertThat(page("/tab?locale=de-de&theme=%22%3E%3Cscript%3E").body()).doesNotContain("<script>")
 			.contains("data-theme=\"default\"");
 		for (String asset : List.of("/vendor/teams-js/2.55.0/MicrosoftTeams.min.js", "/js/tab.js", "/css/tab.css")) {
 			assertThat(page(asset).statusCode()).as(asset).isEqualTo(200);
@@ -319,7 +324,8 @@ class TabIntegrationTests extends IntegrationTest {
 		Await.until(Duration.ofSeconds(20), "uninstalls stored",
 				() -> reinstalled.stream().noneMatch((u) -> hasActiveChat(u.id())));
 		chosen.forEach((u) -> this.simulator.installForUser(u.id()));
-		Await.until(Duration.ofSeconds(20), "chats stored", () -> chosen.stream().allMatch((u) -> hasActiveChat(u.id())));
+		Await.until(Duration.ofSeconds(20), "chats stored",
+				() -> chosen.stream().allMatch((u) -> hasActiveChat(u.id())));
 		return chosen;
 	}
 
@@ -404,7 +410,8 @@ class TabIntegrationTests extends IntegrationTest {
 
 	private static Map<String, byte[]> unzip(byte[] zip) {
 		Map<String, byte[]> entries = new LinkedHashMap<>();
-		try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+		try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(
+				new java.io.ByteArrayInputStream(zip))) {
 			java.util.zip.ZipEntry entry;
 			while ((entry = in.getNextEntry()) != null) {
 				entries.put(entry.getName(), in.readAllBytes());
