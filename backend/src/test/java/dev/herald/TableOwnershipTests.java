@@ -57,7 +57,9 @@ class TableOwnershipTests {
 			// Herald adding itself to teams for channel posts (#27).
 			entry("team_install", "install"),
 			// #27: activity de-duplication and the periodic roster refresh
-			entry("bot_activity", "bot"), entry("team_roster", "bot"));
+			entry("bot_activity", "bot"), entry("team_roster", "bot"),
+			// #24: reads in the personal tab
+			entry("tab_read", "tab"));
 
 	/**
 	 * Columns of a table kept by another package than the table's owner: the live counts

@@ -43,9 +43,24 @@ public class AnnouncementCard {
 
 	private final Locale language;
 
-	AnnouncementCard(MessageSource messages, @Value("${herald.announcements.card-language:en}") String language) {
+	/** The Teams app's manifest id, for the deep link into the tab; blank: no link. */
+	private final String teamsAppId;
+
+	/** Teams renders at most this many actions at the foot of a card. */
+	static final int MAX_ACTIONS = 6;
+
+	AnnouncementCard(MessageSource messages, String language) {
+		this(messages, language, "", "");
+	}
+
+	@org.springframework.beans.factory.annotation.Autowired
+	AnnouncementCard(MessageSource messages, @Value("${herald.announcements.card-language:en}") String language,
+			@Value("${herald.bot.app.id:}") String appId, @Value("${herald.teams.bot-app-id:}") String botAppId) {
 		this.messages = messages;
 		this.language = Locale.forLanguageTag(language);
+		// As the app package: the manifest id is herald.bot.app.id, else the bot's id.
+		this.teamsAppId = (appId != null && !appId.isBlank()) ? appId.strip()
+				: (botAppId != null) ? botAppId.strip() : "";
 	}
 
 	/** The card content (the {@code content} of the attachment), default variant. */
@@ -116,6 +131,16 @@ public class AnnouncementCard {
 		}
 		if (content.acknowledge()) {
 			actions.add(execute(text("card.ack", locale), "ack", announcementId, "positive"));
+		}
+		// The announcement in Herald's tab, where it stays after the chat scrolled on;
+		// left out when the author's buttons already fill the card's action row.
+		if (!this.teamsAppId.isEmpty() && actions.size() + (content.isCritical() ? 1 : 2) <= MAX_ACTIONS) {
+			Map<String, Object> open = new LinkedHashMap<>();
+			open.put("type", "Action.OpenUrl");
+			open.put("title", text("card.openInHerald", locale));
+			open.put("url", TabLink.of(this.teamsAppId, announcementId));
+			open.put("id", "herald-open-tab");
+			actions.add(open);
 		}
 		if (!content.isCritical()) {
 			actions.add(execute(text("card.unsubscribe", locale), "unsubscribe", announcementId, null));

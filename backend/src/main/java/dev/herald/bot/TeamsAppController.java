@@ -6,6 +6,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * Download of the Teams app package, in the UI and over the API (to automate its upload
@@ -27,7 +28,9 @@ class TeamsAppController {
 			.contentType(MediaType.parseMediaType("application/zip"))
 			.header(HttpHeaders.CONTENT_DISPOSITION,
 					ContentDisposition.attachment().filename("herald-teams-app.zip").build().toString())
-			.body(this.appPackage.zip());
+			// The tab is served where the package is downloaded from (behind a proxy, the
+			// address the proxy forwards as, see server.forward-headers-strategy).
+			.body(this.appPackage.zip(ServletUriComponentsBuilder.fromCurrentContextPath().build().toUri()));
 	}
 
 }

@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,13 +25,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.herald.teams.TeamsProperties;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * The Teams app package admins upload to the Teams admin center: {@code manifest.json}
- * (schema 1.17) with Herald's bot in personal and team scope, and the two icons Teams
- * requires, drawn here so no binary assets need maintaining: a 192×192 color icon and a
- * 32×32 outline icon (white on transparent, as Teams demands).
+ * (schema 1.17) with Herald's bot in personal and team scope and its personal tab
+ * "Announcements" (with Teams single sign-on), and the two icons Teams requires, drawn
+ * here so no binary assets need maintaining: a 192×192 color icon and a 32×32 outline
+ * icon (white on transparent, as Teams demands).
  */
 @Component
 public class TeamsAppPackage {
@@ -45,17 +49,30 @@ public class TeamsAppPackage {
 
 	private final BotProperties bot;
 
+	/** The tab's Application ID URI when configured ({@code herald.tab.app-id-uri}). */
+	private final String appIdUri;
+
 	TeamsAppPackage(TeamsProperties teams, BotProperties bot) {
-		this.teams = teams;
-		this.bot = bot;
+		this(teams, bot, "");
 	}
 
-	/** The zip, ready for upload. */
-	public byte[] zip() {
+	@Autowired
+	TeamsAppPackage(TeamsProperties teams, BotProperties bot, @Value("${herald.tab.app-id-uri:}") String appIdUri) {
+		this.teams = teams;
+		this.bot = bot;
+		this.appIdUri = (appIdUri != null) ? appIdUri.trim() : "";
+	}
+
+	/**
+	 * The zip, ready for upload.
+	 * @param publicBase Herald's address as Teams reaches it (the tab's page is served
+	 * there): the address the package is downloaded from
+	 */
+	public byte[] zip(URI publicBase) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
 			entry(zip, "manifest.json",
-					JsonMapper.shared().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest()));
+					JsonMapper.shared().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest(publicBase)));
 			for (Map.Entry<String, Map<String, Object>> language : languageFiles().entrySet()) {
 				entry(zip, language.getKey(),
 						JsonMapper.shared().writerWithDefaultPrettyPrinter().writeValueAsBytes(language.getValue()));
@@ -72,7 +89,22 @@ public class TeamsAppPackage {
 	/** The RSC permission Teams needs in the manifest to send read receipts. */
 	static final String READ_RECEIPT_PERMISSION = "ChatMessageReadReceipt.Read.Chat";
 
-	Map<String, Object> manifest() {
+	/** The tab's {@code entityId}; deep links to an announcement name it. */
+	static final String TAB_ENTITY_ID = dev.herald.announcement.TabLink.ENTITY_ID;
+
+	Map<String, Object> manifest(URI publicBase) {
+		String base = publicBase.toString();
+		while (base.endsWith("/")) {
+			base = base.substring(0, base.length() - 1);
+		}
+		// Entra wants the Application ID URI's domain in lower case.
+		String host = publicBase.getHost().toLowerCase(Locale.ROOT);
+		// Teams compares the tab's host as a browser shows it: with its port unless the
+		// scheme's default.
+		int port = publicBase.getPort();
+		boolean defaultPort = port == -1 || (port == 443 && "https".equalsIgnoreCase(publicBase.getScheme()))
+				|| (port == 80 && "http".equalsIgnoreCase(publicBase.getScheme()));
+		String domain = defaultPort ? host : host + ":" + port;
 		BotProperties.App app = this.bot.app();
 		String botId = this.teams.botAppId();
 		String appId = app.id().isBlank() ? botId : app.id();
@@ -109,11 +141,21 @@ public class TeamsAppPackage {
 								command("stop", english.getString("app.command.stop")),
 								command("start", english.getString("app.command.start"))))));
 		m.put("bots", List.of(botEntry));
+		// The personal tab: Teams fills in the client's language and theme, and the
+		// announcement a deep link names.
+		Map<String, Object> tab = new LinkedHashMap<>();
+		tab.put("entityId", TAB_ENTITY_ID);
+		tab.put("name", english.getString("app.tab.announcements"));
+		tab.put("contentUrl", base + "/tab?locale={locale}&theme={theme}&subEntityId={subEntityId}");
+		tab.put("scopes", List.of("personal"));
+		m.put("staticTabs", List.of(tab));
 		m.put("permissions", List.of("identity", "messageTeamMembers"));
-		m.put("validDomains", List.of());
+		m.put("validDomains", List.of(domain));
 		// Graph's proactive install (TeamsAppInstallation.ReadWriteSelfForUser.All) only
-		// sees apps whose webApplicationInfo.id is the calling app.
-		m.put("webApplicationInfo", Map.of("id", botId, "resource", "api://botid-" + botId));
+		// sees apps whose webApplicationInfo.id is the calling app. The resource is the
+		// Application ID URI the tab's single sign-on token is asked for.
+		m.put("webApplicationInfo", Map.of("id", botId, "resource",
+				this.appIdUri.isEmpty() ? "api://" + host + "/" + botId : this.appIdUri));
 		// Without this resource-specific permission Teams sends the bot no read receipts
 		// (RSC is granted with the app's install, no admin consent step).
 		m.put("authorization", Map.of("permissions",
@@ -158,6 +200,7 @@ public class TeamsAppPackage {
 				file.put("bots[0].commandLists[0].commands[" + i + "].description",
 						texts.getString("app.command." + commands.get(i)));
 			}
+			file.put("staticTabs[0].name", texts.getString("app.tab.announcements"));
 			files.put(fileName(tag), file);
 		});
 		return files;

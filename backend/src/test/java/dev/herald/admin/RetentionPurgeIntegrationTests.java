@@ -39,6 +39,10 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 				VALUES (:id, :tenant, :aad, 'ack')
 				""").param("id", old).param("tenant", tenant).param("aad", person).update();
 		this.jdbc.sql("""
+				INSERT INTO tab_read (announcement_id, tenant_id, aad_object_id, read_at)
+				VALUES (:id, :tenant, :aad, now() - interval '40 days')
+				""").param("id", old).param("tenant", tenant).param("aad", person).update();
+		this.jdbc.sql("""
 				INSERT INTO api_client (client_id, display_name, created_by) VALUES (:c, 'Old HR', 'test')
 				""").param("c", "retention-" + person).update();
 		this.jdbc.sql("INSERT INTO notification (announcement_id, client_id) VALUES (:id, :c)")
@@ -80,7 +84,8 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 		assertThat(page).contains("id=\"retention-goes\"").contains("read receipts").contains("directory entries");
 		assertThat(admin.submit("/admin/settings", "/admin/retention/purge", Map.of()).statusCode()).isEqualTo(200);
 
-		for (String table : List.of("delivery", "card_response", "test_card_response", "notification_recipient")) {
+		for (String table : List.of("delivery", "card_response", "test_card_response", "notification_recipient",
+				"tab_read")) {
 			assertThat(this.jdbc.sql("SELECT count(*) FROM " + table + " WHERE announcement_id = :id")
 				.param("id", old)
 				.query(Long.class)

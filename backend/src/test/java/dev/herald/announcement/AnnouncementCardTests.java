@@ -16,7 +16,9 @@ class AnnouncementCardTests {
 
 	private static final JsonMapper JSON = JsonMapper.shared();
 
-	private final AnnouncementCard cards = new AnnouncementCard(messages(), "en");
+	static final String TEAMS_APP_ID = "6f1c2b3a-0000-4000-8000-000000000001";
+
+	private final AnnouncementCard cards = new AnnouncementCard(messages(), "en", "", TEAMS_APP_ID);
 
 	@Test
 	void contentRoundTripsThroughTheApiJson() {
@@ -34,7 +36,7 @@ class AnnouncementCardTests {
 		JsonNode card = card(full(AnnouncementContent.Importance.NORMAL));
 		assertThat(card.path("version").asString()).isEqualTo("1.5");
 		JsonNode actions = card.path("actions");
-		assertThat(actions).hasSize(4);
+		assertThat(actions).hasSize(5);
 		assertThat(actions.get(0).path("type").asString()).isEqualTo("Action.OpenUrl");
 		assertThat(actions.get(1).path("url").asString()).isEqualTo("https://contoso.example/faq");
 		JsonNode ack = actions.get(2);
@@ -44,7 +46,13 @@ class AnnouncementCardTests {
 		assertThat(ack.path("data").path("announcementId").asLong()).isEqualTo(42);
 		assertThat(ack.path("fallback").path("type").asString()).isEqualTo("Action.Submit");
 		assertThat(ack.path("fallback").path("data")).isEqualTo(ack.path("data"));
-		JsonNode unsubscribe = actions.get(3);
+		// The announcement in Herald's tab: a Teams deep link with its id as subEntityId.
+		JsonNode open = actions.get(3);
+		assertThat(open.path("type").asString()).isEqualTo("Action.OpenUrl");
+		assertThat(open.path("title").asString()).isEqualTo("Open in Herald");
+		assertThat(open.path("url").asString()).isEqualTo("https://teams.microsoft.com/l/entity/" + TEAMS_APP_ID
+				+ "/announcements?context=%7B%22subEntityId%22%3A%2242%22%7D");
+		JsonNode unsubscribe = actions.get(4);
 		assertThat(unsubscribe.path("verb").asString()).isEqualTo("unsubscribe");
 		assertThat(unsubscribe.path("data").path("action").asString()).isEqualTo("unsubscribe");
 		assertThat(unsubscribe.path("data").path("announcementId").asLong()).isEqualTo(42);
@@ -78,6 +86,27 @@ class AnnouncementCardTests {
 		}
 		JsonNode activity = JSON.readTree(this.cards.activity(42, full(AnnouncementContent.Importance.CRITICAL), "x"));
 		assertThat(activity.path("importance").asString()).isEqualTo("high");
+	}
+
+	@Test
+	void openInHeraldMakesWayForTheAuthorsButtons() {
+		List<AnnouncementContent.Button> four = List.of(new AnnouncementContent.Button("A", "https://a.example"),
+				new AnnouncementContent.Button("B", "https://b.example"),
+				new AnnouncementContent.Button("C", "https://c.example"),
+				new AnnouncementContent.Button("D", "https://d.example"));
+		AnnouncementContent full = new AnnouncementContent("T", null, null, null, four,
+				AnnouncementContent.Importance.NORMAL, null, true, null, List.of());
+		JsonNode actions = card(full).path("actions");
+		// Four buttons, "Got it" and "Unsubscribe" already exceed what Teams shows.
+		assertThat(actions).hasSize(6);
+		assertThat(actions.toString()).doesNotContain("herald-open-tab");
+		AnnouncementContent critical = new AnnouncementContent("T", null, null, null, four,
+				AnnouncementContent.Importance.CRITICAL, null, false, null, List.of());
+		assertThat(card(critical).path("actions").toString()).contains("herald-open-tab");
+		// Without a Teams app id (no bot configured) there is nothing to link to.
+		AnnouncementCard unconfigured = new AnnouncementCard(messages(), "en");
+		assertThat(JSON.valueToTree(unconfigured.card(42, full(AnnouncementContent.Importance.NORMAL), "m")).toString())
+			.doesNotContain("herald-open-tab");
 	}
 
 	@Test

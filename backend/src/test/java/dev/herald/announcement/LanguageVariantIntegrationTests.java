@@ -95,7 +95,7 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 		for (SimUser u : german) {
 			Map<String, Object> card = card(u, id);
 			assertThat(texts(card)).contains("Umzug " + marker).doesNotContain("Office move " + marker);
-			assertThat(actionTitles(card)).containsExactly("Grundriss", "Verstanden", "Abmelden");
+			assertThat(actionTitles(card)).containsExactly("Grundriss", "Verstanden", "In Herald öffnen", "Abmelden");
 			assertThat(card.get("speak")).isEqualTo("Umzug am Montag");
 			assertThat(voteTitle(card)).isEqualTo("Abstimmen");
 		}
@@ -103,15 +103,18 @@ class LanguageVariantIntegrationTests extends IntegrationTest {
 		for (SimUser u : people.get("fr-FR")) {
 			Map<String, Object> card = card(u, id);
 			assertThat(texts(card)).contains("Déménagement " + marker, "Nous déménageons **lundi**.");
-			assertThat(actionTitles(card)).containsExactly("Plan de l'étage", "Bien reçu", "Se désabonner");
+			assertThat(actionTitles(card)).containsExactly("Plan de l'étage", "Bien reçu", "Ouvrir dans Herald",
+					"Se désabonner");
 			assertThat(choices(card)).containsExactly("Lundi=Monday", "Mardi=Tuesday");
 			assertThat(image(card).get("altText")).isEqualTo("Plan du nouveau bureau");
 			assertThat((String) card.get("speak")).startsWith("Déménagement " + marker + ". Nous déménageons lundi.");
 		}
 		// Fallback: es and zh-CN read the default content, with the card's own texts in
 		// their language.
-		Map<String, List<String>> fallbackButtons = Map.of("es-ES", List.of("Floor plan", "Entendido", "Darse de baja"),
-				"zh-CN", List.of("Floor plan", "知道了", "退订"), "en-US", List.of("Floor plan", "Got it", "Unsubscribe"));
+		Map<String, List<String>> fallbackButtons = Map.of("es-ES",
+				List.of("Floor plan", "Entendido", "Abrir en Herald", "Darse de baja"), "zh-CN",
+				List.of("Floor plan", "知道了", "在 Herald 中打开", "退订"), "en-US",
+				List.of("Floor plan", "Got it", "Open in Herald", "Unsubscribe"));
 		for (String language : fallbackButtons.keySet()) {
 			for (SimUser u : people.get(language)) {
 				Map<String, Object> card = card(u, id);

@@ -82,7 +82,7 @@ class TeamsAppManifestSchemaTests {
 
 	private static Map<String, byte[]> unzipFixture() {
 		try {
-			return TeamsAppPackageTests.unzip(TeamsAppPackageTests.fixture().zip());
+			return TeamsAppPackageTests.unzip(TeamsAppPackageTests.fixture().zip(TeamsAppPackageTests.BASE));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);

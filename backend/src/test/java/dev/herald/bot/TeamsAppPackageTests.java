@@ -27,6 +27,9 @@ class TeamsAppPackageTests {
 
 	static final String BOT_ID = "6f1c2b3a-0000-4000-8000-000000000001";
 
+	/** Where the package is downloaded from: Herald's public address. */
+	static final URI BASE = URI.create("https://Herald.Contoso.example/");
+
 	private final TeamsAppPackage appPackage = fixture();
 
 	/** The package of a configured tenant, as an admin downloads it. */
@@ -46,7 +49,7 @@ class TeamsAppPackageTests {
 
 	@Test
 	void zipHoldsManifestAndIconsAtTheRequiredSizes() throws IOException {
-		Map<String, byte[]> entries = unzip(this.appPackage.zip());
+		Map<String, byte[]> entries = unzip(this.appPackage.zip(BASE));
 		assertThat(entries).containsOnlyKeys("manifest.json", "color.png", "outline.png", "fr-fr.json", "de-de.json",
 				"es-es.json", "zh-cn.json");
 
@@ -70,7 +73,7 @@ class TeamsAppPackageTests {
 
 	@Test
 	void nameAndDescriptionsComeInFiveLanguages() throws IOException {
-		Map<String, byte[]> entries = unzip(this.appPackage.zip());
+		Map<String, byte[]> entries = unzip(this.appPackage.zip(BASE));
 		JsonNode manifest = JsonMapper.shared().readTree(entries.get("manifest.json"));
 		JsonNode localization = manifest.path("localizationInfo");
 		assertThat(localization.path("defaultLanguageTag").asString()).isEqualTo("en-us");
@@ -98,8 +101,34 @@ class TeamsAppPackageTests {
 	}
 
 	@Test
+	void personalTabWithSingleSignOnOnHeraldsOwnHost() throws IOException {
+		Map<String, byte[]> entries = unzip(this.appPackage.zip(BASE));
+		JsonNode manifest = JsonMapper.shared().readTree(entries.get("manifest.json"));
+		JsonNode tabs = manifest.path("staticTabs");
+		assertThat(tabs.size()).isEqualTo(1);
+		JsonNode tab = tabs.get(0);
+		assertThat(tab.path("entityId").asString()).isEqualTo("announcements");
+		assertThat(tab.path("name").asString()).isEqualTo("Announcements");
+		assertThat(tab.path("contentUrl").asString())
+			.isEqualTo("https://Herald.Contoso.example/tab?locale={locale}&theme={theme}&subEntityId={subEntityId}");
+		assertThat(tab.path("scopes").values()).extracting(JsonNode::asString).containsExactly("personal");
+		assertThat(manifest.path("validDomains").values()).extracting(JsonNode::asString)
+			.containsExactly("herald.contoso.example");
+		// The Application ID URI the tab's sign-on token is asked for, domain in lower
+		// case as Entra wants it; the id stays the bot's (Graph's proactive install).
+		assertThat(manifest.path("webApplicationInfo").path("resource").asString())
+			.isEqualTo("api://herald.contoso.example/" + BOT_ID);
+		assertThat(manifest.path("webApplicationInfo").path("id").asString()).isEqualTo(BOT_ID);
+		assertThat(JsonMapper.shared().readTree(entries.get("fr-fr.json")).path("staticTabs[0].name").asString())
+			.isEqualTo("Annonces");
+		assertThat(JsonMapper.shared().readTree(entries.get("zh-cn.json")).path("staticTabs[0].name").asString())
+			.isEqualTo("公告");
+	}
+
+	@Test
 	void outlineIconIsWhiteOnTransparent() throws IOException {
-		BufferedImage outline = ImageIO.read(new ByteArrayInputStream(unzip(this.appPackage.zip()).get("outline.png")));
+		BufferedImage outline = ImageIO
+			.read(new ByteArrayInputStream(unzip(this.appPackage.zip(BASE)).get("outline.png")));
 		int white = 0;
 		for (int x = 0; x < 32; x++) {
 			for (int y = 0; y < 32; y++) {

@@ -36,8 +36,13 @@ public final class HeraldTestProperties {
 		// by TestChannel), so bot tests can sign tokens of their own; local mode keeps
 		// the simulator's metadata.
 		apply((key, value) -> registry.add(key,
-				key.equals("herald.teams.open-id-metadata-url") ? () -> TestChannel.get().openIdMetadataUrl() : value),
+				key.equals("herald.teams.open-id-metadata-url") ? () -> TestChannel.get().openIdMetadataUrl()
+						// The tab trusts the simulator's Entra keys plus TestEntra's, so
+						// tests can sign Teams sign-on tokens of their own (#24).
+						: key.equals("herald.tab.jwk-set-uri") ? () -> TestEntra.get().jwksUrl() : value),
 				simulator, issuer);
+		// The Application ID URI of the tab's v1 tokens (api://host/appId).
+		registry.add("herald.tab.app-id-uri", () -> "api://localhost/" + simulator.botAppId());
 	}
 
 	public static void apply(BiConsumer<String, Supplier<Object>> sink, TeamsSimulator simulator, String issuer) {
@@ -59,6 +64,11 @@ public final class HeraldTestProperties {
 		// The audience TestIdentityProvider's API tokens carry (local mode: "api").
 		sink.accept("spring.security.oauth2.resourceserver.jwt.audiences", () -> TestIdentityProvider.API_AUDIENCE);
 		sink.accept("herald.local-mode", () -> "true");
+		// The personal tab (#24): Teams sign-on tokens signed with the simulator's Entra
+		// keys, and the simulator's Teams host page may frame the tab and talk to
+		// teams-js.
+		sink.accept("herald.tab.jwk-set-uri", () -> TestEntra.simulatorKeysUrl(simulator));
+		sink.accept("herald.tab.trusted-host-origins", simulator::baseUrl);
 	}
 
 }
