@@ -38,9 +38,11 @@ import org.springframework.validation.annotation.Validated;
  * @param rosterPageSize page size of roster fetches (Teams caps it at 500)
  * @param app the Teams app package
  * @param welcomeRateDuringBroadcast welcomes per second while an announcement is being
- * sent: the broadcast keeps the Connector budget (a rollout's proactive installs would
- * otherwise spend a fifth of it on greetings); newest first, so someone who has just
- * installed is still greeted within seconds
+ * sent, by all instances together: the call budget's priority gate keeps the broadcast
+ * ahead of them (welcomes come last, with a 5 % share); 5 fills the side share that a
+ * lease holder leaves open at 50/s, which a lower rate would leave partly unused while
+ * welcomes wait; newest first, so someone who has just installed is greeted within
+ * seconds
  */
 @Validated
 @ConfigurationProperties("herald.bot")
@@ -50,7 +52,7 @@ public record BotProperties(@DefaultValue("") String orgName, @DefaultValue("") 
 		@NotNull @DefaultValue("5m") Duration keysMinRefreshInterval, @NotNull @DefaultValue("24h") Duration keysMaxAge,
 		@DefaultValue("true") boolean welcome, @Positive @DefaultValue("10") int welcomeRatePerSecond,
 		@Positive @DefaultValue("500") int rosterPageSize, @Valid @NotNull @DefaultValue App app,
-		@Positive @DefaultValue("1") int welcomeRateDuringBroadcast) {
+		@Positive @DefaultValue("5") int welcomeRateDuringBroadcast) {
 
 	@AssertTrue(message = "herald.bot.keys-refresh-interval must be between 1 minute and 24 hours")
 	boolean isKeysRefreshIntervalValid() {
