@@ -125,6 +125,25 @@ class QuestionsIntegrationTests extends IntegrationTest {
 		assertThat(mine.has("answeredBy")).isFalse();
 		String bobsTab = tab("GET", "/api/tab/questions", bob, null).body();
 		assertThat(bobsTab).doesNotContain("Where do I park").doesNotContain(answer);
+		// A message that replies to no card is not forwarded on a guess: Herald asks
+		// whether it is about the latest announcement, and sends it when Bob says so.
+		String shuttle = "Is there a shuttle bus? " + marker;
+		assertThat(activities.post(activities.message(bob, shuttle)).status()).isEqualTo(200);
+		Map<String, Object> offer = awaitText(bob, "Is this a question about “Parking " + marker + "”?");
+		assertThat(gov.ok("GET", questions, owner, null).path("total").asLong()).isEqualTo(1);
+		JsonNode button = JSON.valueToTree(offer).at("/attachments/0/content/actions/0/data");
+		assertThat(button.path("question").asString()).isEqualTo(shuttle);
+		assertThat(button.path("announcementId").asLong()).isEqualTo(id);
+		assertThat(activities.post(activities.submit(bob, JSON.convertValue(button, Map.class))).status())
+			.isEqualTo(200);
+		awaitText(bob, "your question was sent to the announcement's authors");
+		JsonNode both = gov.ok("GET", questions, owner, null);
+		assertThat(both.path("total").asLong()).isEqualTo(2);
+		assertThat(both.path("items").get(0).path("text").asString()).isEqualTo(shuttle);
+		assertThat(both.path("items").get(0).path("source").asString()).isEqualTo("chat");
+		assertThat(tab("GET", "/api/tab/questions", bob, null).body()).contains(shuttle);
+		assertThat(tab("GET", "/api/tab/questions", alice, null).body()).doesNotContain(shuttle);
+
 		// Nor can anyone ask about an announcement they did not receive.
 		SimUser carol = people("en", 1, 3).get(0);
 		ApiHttp.assertProblem(tab("POST", "/api/tab/announcements/" + id + "/questions", carol, "{\"text\":\"Hi\"}"),
@@ -167,6 +186,25 @@ class QuestionsIntegrationTests extends IntegrationTest {
 		awaitText(dora, "in der letzten Stunde 10 Fragen gestellt");
 		assertThat(gov.ok("GET", "/api/v1/announcements/" + id + "/questions", owner, null).path("total").asLong())
 			.isEqualTo(10);
+
+		// An Admin answers from the report page's form (CSRF token required); it reaches
+		// her chat.
+		String questions = "/api/v1/announcements/" + id + "/questions";
+		JsonNode newest = gov.ok("GET", questions + "?status=new&limit=2", owner, null).path("items");
+		long first = newest.get(0).path("id").asLong();
+		long second = newest.get(1).path("id").asLong();
+		BrowserSession admin = BrowserSession.signIn(baseUrl(), "questions-form-" + marker, "Herald.Admin");
+		String form = "/announcements/" + id + "/questions/";
+		assertThat(admin.post(form + second + "/answer", Map.of("answer", "Forged " + marker)).statusCode())
+			.isEqualTo(403);
+		HttpResponse<String> done = admin.submit("/announcements/" + id + "/report", form + first + "/answer",
+				Map.of("answer", "Ja, jeden Tag " + marker));
+		assertThat(done.statusCode()).isEqualTo(200);
+		assertThat(done.body()).contains("id=\"question-" + first + "\" data-status=\"answered\"",
+				"id=\"question-" + second + "\" data-status=\"new\"");
+		awaitText(dora, "Ja, jeden Tag " + marker);
+		assertThat(inboxText(dora)).doesNotContain("Forged " + marker);
+		assertThat(gov.ok("GET", questions, owner, null).path("unanswered").asLong()).isEqualTo(9);
 
 		// Purged with the announcement's personal data.
 		assertThat(questionsOf(id)).isEqualTo(10);
