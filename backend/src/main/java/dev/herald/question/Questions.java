@@ -269,8 +269,9 @@ public class Questions {
 	}
 
 	/**
-	 * Trimmed, without control characters other than line breaks and tabs; markup is kept
-	 * as typed (it is shown escaped everywhere).
+	 * Trimmed, without control characters other than line breaks and tabs, nor the
+	 * invisible bidirectional overrides that could make the report show other text than
+	 * was asked; markup is kept as typed (it is shown escaped everywhere).
 	 */
 	static String clean(String text) {
 		if (text == null) {
@@ -279,6 +280,7 @@ public class Questions {
 		StringBuilder out = new StringBuilder(Math.min(text.length(), 8192));
 		text.codePoints()
 			.filter((c) -> c == '\n' || c == '\t' || !Character.isISOControl(c))
+			.filter((c) -> !(c >= 0x202A && c <= 0x202E) && !(c >= 0x2066 && c <= 0x2069))
 			.forEach(out::appendCodePoint);
 		return out.toString().replace("\r", "").strip();
 	}
