@@ -22,6 +22,8 @@
   let token = null;
   let next = null;
   let deepLinked = null;
+  // The person's questions (#24), by announcement id.
+  let questionsOf = {};
 
   function status(text) {
     statusEl.textContent = text || '';
@@ -225,6 +227,7 @@
     if (respond.childElementCount > 0) {
       content.appendChild(respond);
     }
+    content.appendChild(questions(item));
     li.appendChild(content);
     toggle.addEventListener('click', () => {
       const opening = content.hidden;
@@ -334,11 +337,89 @@
     topicSelect.value = (names || []).includes(chosen) ? chosen : '';
   }
 
+  // The person's questions with their answers (#24); the list shows without them if this fails.
+  async function loadQuestions() {
+    try {
+      const page = await api('GET', '/api/tab/questions');
+      questionsOf = {};
+      page.items.forEach((q) => {
+        (questionsOf[q.announcementId] = questionsOf[q.announcementId] || []).push(q);
+      });
+    } catch (failure) {
+      questionsOf = {};
+    }
+  }
+
+  // What this person asked about an announcement, the answers, and "Ask a question".
+  function questions(item) {
+    const box = el('div', 'questions');
+    box.id = 'questions-' + item.id;
+    const mine = questionsOf[item.id] || [];
+    if (mine.length > 0) {
+      box.appendChild(el('h3', null, t('tab.question.yours')));
+      const ul = el('ul', 'question-list');
+      mine.forEach((q) => {
+        const entry = el('li');
+        entry.id = 'question-' + q.id;
+        entry.appendChild(el('p', 'question-text', q.text));
+        if (q.answer) {
+          const answer = el('p', 'answer');
+          answer.appendChild(el('strong', null, t('tab.question.answer')));
+          answer.appendChild(document.createTextNode(' ' + q.answer));
+          entry.appendChild(answer);
+        } else {
+          entry.appendChild(el('p', 'hint', t('tab.question.waiting')));
+        }
+        ul.appendChild(entry);
+      });
+      box.appendChild(ul);
+    }
+    const details = el('details', 'ask');
+    details.appendChild(el('summary', null, t('tab.question.ask')));
+    const askForm = el('form');
+    const label = el('label', null, t('tab.question.label'));
+    const area = el('textarea');
+    area.id = 'ask-' + item.id;
+    label.htmlFor = area.id;
+    area.rows = 3;
+    area.maxLength = 1000;
+    area.required = true;
+    const send = el('button', 'button', t('tab.question.send'));
+    send.type = 'submit';
+    askForm.append(label, area, send);
+    askForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const text = area.value.trim();
+      if (!text) {
+        return;
+      }
+      send.disabled = true;
+      error('');
+      try {
+        const q = await api('POST', '/api/tab/announcements/' + item.id + '/questions', { text: text });
+        (questionsOf[item.id] = questionsOf[item.id] || []).unshift(q);
+        box.replaceWith(questions(item));
+        status(t('tab.question.sent'));
+      } catch (failure) {
+        send.disabled = false;
+        const code = failure && failure.status;
+        error(code === 413 ? t('tab.question.tooLong') : code === 429 ? t('tab.question.limit')
+          : code === 401 ? t('tab.error.signIn') : t('tab.error.action'));
+      }
+    });
+    details.appendChild(askForm);
+    box.appendChild(details);
+    return box;
+  }
+
   async function load(append) {
     error('');
     status(t('tab.loading'));
     more.hidden = true;
     try {
+      if (!append) {
+        await loadQuestions();
+      }
       const page = await api('GET', query(append ? next : null));
       if (!append) {
         list.replaceChildren();

@@ -34,7 +34,7 @@ class ModularityTests {
 			entry("approval", Set.of("announcement", "api", "audience", "audit", "security", "settings", "teams")),
 			entry("audience", Set.of("announcement", "audit", "conversation", "graph", "security", "settings", "teams")),
 			entry("audit", Set.of("security")),
-			entry("bot", Set.of("admin", "announcement", "approval", "conversation", "optout", "pacing", "teams")),
+			entry("bot", Set.of("admin", "announcement", "approval", "conversation", "optout", "pacing", "question", "teams")),
 			entry("conversation", Set.of()),
 			entry("dispatch", Set.of("announcement", "audience", "conversation", "pacing", "settings", "teams")),
 			entry("followup", Set.of("announcement", "audit", "dispatch", "security", "teams")),
@@ -43,12 +43,13 @@ class ModularityTests {
 			entry("notification", Set.of("announcement", "api", "audience", "audit", "dispatch", "security")),
 			entry("optout", Set.of("audit", "security", "teams")),
 			entry("pacing", Set.of()),
-			entry("report", Set.of("announcement", "followup", "security")),
+			entry("report", Set.of("announcement", "followup", "question", "security")),
+			entry("question", Set.of("admin", "announcement", "audit", "security")),
 			entry("security", Set.of()),
 			entry("settings", Set.of()),
 			// The test-scope Teams simulator shares the base package: nothing may use it.
 			entry("simulator", Set.of()),
-			entry("tab", Set.of("admin", "announcement", "bot", "teams")),
+			entry("tab", Set.of("admin", "announcement", "bot", "question", "teams")),
 			entry("teams", Set.of()),
 			entry("web", Set.of("announcement", "security"))
 	// @formatter:on

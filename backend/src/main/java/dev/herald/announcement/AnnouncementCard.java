@@ -121,6 +121,7 @@ public class AnnouncementCard {
 			why.put("separator", true);
 			body.add(why);
 		}
+		body.add(askQuestion(announcementId, locale));
 		List<Object> actions = new ArrayList<>();
 		for (AnnouncementContent.Button button : content.buttons()) {
 			Map<String, Object> open = new LinkedHashMap<>();
@@ -291,6 +292,43 @@ public class AnnouncementCard {
 		container.put("separator", true);
 		container.put("items", List.of(input, actionSet));
 		return container;
+	}
+
+	/**
+	 * "Ask a question" (#24): a field and a Send button that open below the card. An
+	 * Action.Submit (not Execute): the bot answers in the chat and leaves the card as it
+	 * is. Its own ActionSet in the body, so the author's buttons keep the card's foot.
+	 */
+	private Map<String, Object> askQuestion(long announcementId, Locale locale) {
+		Map<String, Object> input = new LinkedHashMap<>();
+		input.put("type", "Input.Text");
+		input.put("id", "question");
+		input.put("label", text("card.question.label", locale));
+		input.put("isMultiline", true);
+		input.put("isRequired", true);
+		input.put("maxLength", 1000);
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("action", "question");
+		data.put("announcementId", announcementId);
+		Map<String, Object> send = new LinkedHashMap<>();
+		send.put("type", "Action.Submit");
+		send.put("title", text("card.question.send", locale));
+		send.put("data", data);
+		send.put("associatedInputs", "auto");
+		Map<String, Object> form = new LinkedHashMap<>();
+		form.put("type", "AdaptiveCard");
+		form.put("body", List.of(input));
+		form.put("actions", List.of(send));
+		Map<String, Object> show = new LinkedHashMap<>();
+		show.put("type", "Action.ShowCard");
+		show.put("title", text("card.question", locale));
+		show.put("card", form);
+		Map<String, Object> actionSet = new LinkedHashMap<>();
+		actionSet.put("type", "ActionSet");
+		actionSet.put("id", "herald-question");
+		actionSet.put("separator", true);
+		actionSet.put("actions", List.of(show));
+		return actionSet;
 	}
 
 	/**

@@ -14,6 +14,8 @@ public enum AuditAction {
 	// After the send, templates and test copies (#23).
 	REMINDER, FOLLOW_UP_PAUSE, FOLLOW_UP_RESUME, FOLLOW_UP_CANCEL, AFTER_SEND_CHANGE, TEMPLATE_SAVE, TEMPLATE_DELETE,
 	TEST_SEND,
+	/** An owner answered a person's question about an announcement (#24). */
+	QUESTION_ANSWER,
 	/** An act the governance gate refused (#23). */
 	REFUSED;
 

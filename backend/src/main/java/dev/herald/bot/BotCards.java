@@ -97,6 +97,40 @@ class BotCards {
 		return card(List.of(textBlock(text, null, null)), List.of());
 	}
 
+	/**
+	 * Asks whether a message typed without replying to a card is a question about the
+	 * person's latest announcement (#24); its button sends it.
+	 */
+	Map<String, Object> questionOffer(BotLanguage language, String title, long announcementId, String question) {
+		List<Object> body = new ArrayList<>();
+		body.add(textBlock(this.texts.text("bot.question.offer", language, "title", title), null, null));
+		Map<String, Object> quoted = textBlock(question, null, null);
+		quoted.put("isSubtle", true);
+		body.add(quoted);
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("action", BotQuestions.ACTION);
+		data.put("announcementId", announcementId);
+		data.put("question", question);
+		data.put("typed", true);
+		return card(body, List.of(submit(this.texts.text("bot.button.sendQuestion", language), data)));
+	}
+
+	/** An owner's answer to a person's question (#24). */
+	Map<String, Object> answer(BotLanguage language, String title, String question, String answer) {
+		List<Object> body = new ArrayList<>();
+		body.add(textBlock(this.texts.text("bot.question.answer.title", language), "Medium", "Bolder"));
+		body.add(textBlock(this.texts.text("bot.question.answer.about", language, "title", title), "Small", null));
+		body.add(textBlock(this.texts.text("bot.question.answer.yours", language), null, "Bolder"));
+		Map<String, Object> asked = textBlock(question, null, null);
+		asked.put("isSubtle", true);
+		body.add(asked);
+		body.add(textBlock(this.texts.text("bot.question.answer.from", language), null, "Bolder"));
+		Map<String, Object> answered = textBlock(answer, null, null);
+		answered.put("id", "herald-answer");
+		body.add(answered);
+		return card(body, List.of());
+	}
+
 	/** A message activity carrying one card. */
 	static Map<String, Object> cardMessage(Map<String, Object> card, String summary) {
 		Map<String, Object> activity = new LinkedHashMap<>();

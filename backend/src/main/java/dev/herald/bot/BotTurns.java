@@ -65,10 +65,13 @@ class BotTurns {
 
 	private final MemberLookup lookup;
 
+	private final BotQuestions questions;
+
 	BotTurns(Conversations conversations, TeamMembers members, OptOuts optOuts, CardResponses responses,
 			Welcomes welcomes, BotCards cards, BotTexts texts, BotOutbox outbox, TeamSync teams,
 			Announcements announcements, BotProperties properties, TeamsProperties teamsProperties,
-			TeamsApprovals approvals, ActivityLog seen, MemberLookup lookup) {
+			TeamsApprovals approvals, ActivityLog seen, MemberLookup lookup, BotQuestions questions) {
+		this.questions = questions;
 		this.approvals = approvals;
 		this.seen = seen;
 		this.lookup = lookup;
@@ -300,6 +303,11 @@ class BotTurns {
 			return;
 		}
 		BotLanguage language = language(a, person);
+		if (BotQuestions.isQuestion(action)) {
+			// "Ask a question" (#24): a reply in the chat, the card stays as it is.
+			this.questions.submitted(a, person, data, language);
+			return;
+		}
 		CardResult result = cardAction(action, data, a.tenantId(), person.aadObjectId(), language);
 		if (result == null) {
 			return;
@@ -315,6 +323,10 @@ class BotTurns {
 
 	private void command(Activity a, Activity.Account person, Command command) {
 		BotLanguage language = language(a, person);
+		if (command == Command.UNKNOWN && this.questions.typed(a, person, language)) {
+			// A question about an announcement (#24), not a command.
+			return;
+		}
 		Map<String, Object> reply = BotCards.textMessage(commandReply(command, a.tenantId(), person, language));
 		if (command == Command.HELP) {
 			reply = BotCards.cardMessage(
@@ -488,7 +500,7 @@ class BotTurns {
 		};
 	}
 
-	private static Long announcementId(JsonNode node) {
+	static Long announcementId(JsonNode node) {
 		if (node.isIntegralNumber() && node.canConvertToLong()) {
 			return node.asLong();
 		}

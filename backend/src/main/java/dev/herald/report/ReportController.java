@@ -10,6 +10,7 @@ import dev.herald.announcement.Announcements;
 import dev.herald.announcement.Governance;
 import dev.herald.followup.FollowUpView;
 import dev.herald.followup.FollowUps;
+import dev.herald.question.Questions;
 
 import dev.herald.security.Actor;
 import dev.herald.security.Roles;
@@ -51,9 +52,12 @@ class ReportController {
 
 	private final Governance governance;
 
+	private final Questions questions;
+
 	ReportController(Announcements announcements, Reports reports, Responses responses, RecipientCsv csv,
-			FollowUps followUps, VariantBreakdown variants, Governance governance) {
+			FollowUps followUps, VariantBreakdown variants, Governance governance, Questions questions) {
 		this.governance = governance;
+		this.questions = questions;
 		this.followUps = followUps;
 		this.variants = variants;
 		this.announcements = announcements;
@@ -108,6 +112,12 @@ class ReportController {
 					.map((o) -> new FollowUpRow(o, this.followUps.failures(o.id())))
 					.toList());
 		model.addAttribute("variants", a.content().variants().isEmpty() ? List.of() : this.variants.of(a));
+		// People's questions (#24): for the owners and Admins only, not every reader.
+		Actor actor = Actor.of(user);
+		if (this.questions.canSee(id, actor)) {
+			model.addAttribute("questions", this.questions.ofAnnouncement(id, null, null, Questions.MAX_PAGE, actor));
+			model.addAttribute("questionCounts", this.questions.counts(id, actor));
+		}
 		return "reports/announcement";
 	}
 

@@ -30,6 +30,11 @@ class TabPage {
 			"tab.withdrawn", "tab.withdrawn.by", "tab.withdrawn.at", "tab.expired", "tab.error.signIn",
 			"tab.error.load", "tab.error.action", "tab.error.notFound", "tab.outsideTeams", "tab.links", "tab.done");
 
+	/** The texts of questions in the tab (#24), kept apart so features merge cleanly. */
+	static final List<String> QUESTION_KEYS = List.of("tab.question.ask", "tab.question.label", "tab.question.send",
+			"tab.question.sent", "tab.question.yours", "tab.question.answer", "tab.question.waiting",
+			"tab.question.tooLong", "tab.question.limit");
+
 	private static final List<String> THEMES = List.of("default", "dark", "contrast");
 
 	private final MessageSource messages;
@@ -48,6 +53,9 @@ class TabPage {
 		Locale bundle = Locale.forLanguageTag(language);
 		Map<String, String> texts = new LinkedHashMap<>();
 		for (String key : KEYS) {
+			texts.put(key, this.messages.getMessage(key, null, key, bundle));
+		}
+		for (String key : QUESTION_KEYS) {
 			texts.put(key, this.messages.getMessage(key, null, key, bundle));
 		}
 		model.addAttribute("lang", language);

@@ -110,6 +110,28 @@ class AnnouncementCardTests {
 	}
 
 	@Test
+	void everyCardOffersAskAQuestionBelowItsBodyWithoutTakingAFooterSlot() {
+		for (AnnouncementContent.Importance importance : AnnouncementContent.Importance.values()) {
+			JsonNode card = card(full(importance));
+			JsonNode ask = find(card.path("body"), "herald-question");
+			assertThat(ask.path("type").asString()).isEqualTo("ActionSet");
+			JsonNode show = ask.path("actions").get(0);
+			assertThat(show.path("type").asString()).isEqualTo("Action.ShowCard");
+			assertThat(show.path("title").asString()).isEqualTo("Ask a question");
+			JsonNode input = show.path("card").path("body").get(0);
+			assertThat(input.path("type").asString()).isEqualTo("Input.Text");
+			assertThat(input.path("id").asString()).isEqualTo("question");
+			assertThat(input.path("maxLength").asInt()).isEqualTo(1000);
+			JsonNode send = show.path("card").path("actions").get(0);
+			// A Submit: the bot replies in the chat and leaves the card as it is.
+			assertThat(send.path("type").asString()).isEqualTo("Action.Submit");
+			assertThat(send.path("data").path("action").asString()).isEqualTo("question");
+			assertThat(send.path("data").path("announcementId").asLong()).isEqualTo(42);
+			assertThat(card.path("actions").toString()).doesNotContain("question");
+		}
+	}
+
+	@Test
 	void sizeIsCountedAsUtf16() {
 		AnnouncementContent content = new AnnouncementContent("T", "x".repeat(4000), null, null, null);
 		int size = this.cards.teamsSize(1, content, "a");

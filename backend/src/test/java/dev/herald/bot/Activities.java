@@ -49,7 +49,7 @@ public final class Activities {
 		return a;
 	}
 
-	Map<String, Object> message(SimUser user, String text) {
+	public Map<String, Object> message(SimUser user, String text) {
 		Map<String, Object> a = personal("message", user);
 		a.put("text", text);
 		return a;
@@ -65,7 +65,7 @@ public final class Activities {
 	}
 
 	/** Action.Submit: a message whose value is the action's data. */
-	Map<String, Object> submit(SimUser user, Map<String, Object> data) {
+	public Map<String, Object> submit(SimUser user, Map<String, Object> data) {
 		Map<String, Object> a = personal("message", user);
 		a.put("value", data);
 		return a;
