@@ -10,6 +10,7 @@ import dev.herald.announcement.Announcements;
 import dev.herald.announcement.Governance;
 import dev.herald.followup.FollowUpView;
 import dev.herald.followup.FollowUps;
+import dev.herald.link.LinkClicks;
 
 import dev.herald.security.Actor;
 import dev.herald.security.Roles;
@@ -51,8 +52,15 @@ class ReportController {
 
 	private final Governance governance;
 
+	private final LinkReport links;
+
+	private final LinkClicks clicks;
+
 	ReportController(Announcements announcements, Reports reports, Responses responses, RecipientCsv csv,
-			FollowUps followUps, VariantBreakdown variants, Governance governance) {
+			FollowUps followUps, VariantBreakdown variants, Governance governance, LinkReport links,
+			LinkClicks clicks) {
+		this.links = links;
+		this.clicks = clicks;
 		this.governance = governance;
 		this.followUps = followUps;
 		this.variants = variants;
@@ -69,7 +77,8 @@ class ReportController {
 	 */
 	@GetMapping("/announcements/{id}/report")
 	String report(@PathVariable long id, @RequestParam(defaultValue = "true") String acknowledged,
-			@RequestParam(required = false) String after, Model model, Authentication user) {
+			@RequestParam(required = false) String after, @RequestParam(required = false) String clicksAfter,
+			Model model, Authentication user) {
 		// Whoever may not read the announcement does not learn its figures or people.
 		Announcement a = this.governance.readable(id, Actor.of(user));
 		model.addAttribute("announcement", a);
@@ -108,6 +117,13 @@ class ReportController {
 					.map((o) -> new FollowUpRow(o, this.followUps.failures(o.id())))
 					.toList());
 		model.addAttribute("variants", a.content().variants().isEmpty() ? List.of() : this.variants.of(a));
+		// Link clicks (#26); who clicked with the read rules of who acknowledged.
+		LinkClicks.Summary links = this.links.of(a);
+		model.addAttribute("links", links);
+		boolean badClickCursor = clicksAfter != null
+				&& (clicksAfter.isEmpty() || clicksAfter.length() > Responses.MAX_CURSOR);
+		model.addAttribute("clickers", links.perPerson()
+				? this.clicks.clickers(id, badClickCursor ? null : clicksAfter, RESPONDERS_PAGE) : null);
 		return "reports/announcement";
 	}
 
