@@ -69,6 +69,15 @@ public class RecipientCsv {
 	 * @param out where to write; flushed, not closed
 	 */
 	public void write(long announcementId, String state, boolean byteOrderMark, OutputStream out) throws IOException {
+		write(announcementId, state, byteOrderMark, true, out);
+	}
+
+	/**
+	 * Writes the CSV; {@code withClicks} false leaves the clicks column empty (for
+	 * readers who may see the figures but not who clicked).
+	 */
+	public void write(long announcementId, String state, boolean byteOrderMark, boolean withClicks, OutputStream out)
+			throws IOException {
 		if (state != null && !Reports.STATES.contains(state)) {
 			throw new IllegalArgumentException("Unknown state " + state);
 		}
@@ -88,8 +97,8 @@ public class RecipientCsv {
 				// order (the freeze writes it in person order) without a sort.
 				this.jdbc.execute("SET LOCAL cursor_tuple_fraction = 1.0");
 				this.jdbc.execute("SET LOCAL work_mem = '64MB'");
-				this.jdbc.query(ROWS.formatted(LinkClicks.CLICKS_PER_PERSON, filter), (ResultSet rs) -> row(rs, writer),
-						announcementId, announcementId);
+				this.jdbc.query(ROWS.formatted(LinkClicks.CLICKS_PER_PERSON, filter),
+						(ResultSet rs) -> row(rs, writer, withClicks), announcementId, announcementId);
 			});
 		}
 		catch (UncheckedIOException ex) {
@@ -98,7 +107,7 @@ public class RecipientCsv {
 		writer.flush();
 	}
 
-	private static void row(ResultSet rs, Writer writer) throws SQLException {
+	private static void row(ResultSet rs, Writer writer, boolean withClicks) throws SQLException {
 		try {
 			writer.write(cell(rs.getString(1)));
 			writer.write(',');
@@ -127,7 +136,9 @@ public class RecipientCsv {
 			writer.write(',');
 			writer.write(instant(rs.getTimestamp(13)));
 			writer.write(',');
-			writer.write(Long.toString(rs.getLong(14)));
+			if (withClicks) {
+				writer.write(Long.toString(rs.getLong(14)));
+			}
 			writer.write("\r\n");
 		}
 		catch (IOException ex) {

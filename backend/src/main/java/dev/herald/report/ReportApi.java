@@ -89,14 +89,18 @@ class ReportApi {
 	}
 
 	/**
-	 * Who clicked the announcement's links (#26), with the read rules of who
-	 * acknowledged: whoever may read the report. Empty with per-person tracking off.
+	 * Who clicked the announcement's links (#26): stricter than who acknowledged (which
+	 * every reader of a sent announcement sees), since it follows people out of Teams:
+	 * its owners and Admins only (others who may read the report get 403 here and the
+	 * counts in {@code /report}). Empty with per-person tracking off.
 	 */
 	@GetMapping(path = "/clicks", produces = MediaType.APPLICATION_JSON_VALUE)
 	LinkClicks.Page clicks(@PathVariable long id,
 			@RequestParam(required = false) @Size(min = 1, max = Responses.MAX_CURSOR) String after,
 			@RequestParam(defaultValue = "100") @Min(1) @Max(LinkClicks.MAX_LIMIT) int limit, Authentication user) {
-		this.governance.readable(id, Actor.of(user));
+		Actor actor = Actor.of(user);
+		this.governance.readable(id, actor);
+		this.governance.owners().requireManage(id, actor);
 		return this.clicks.clickers(id, after, limit);
 	}
 
@@ -132,8 +136,11 @@ class ReportApi {
 	@GetMapping(path = "/deliveries.csv", produces = "text/csv")
 	ResponseEntity<StreamingResponseBody> csv(@PathVariable long id,
 			@RequestParam(required = false) @Pattern(regexp = STATE) String state, Authentication user) {
-		this.governance.readable(id, Actor.of(user));
-		StreamingResponseBody body = (out) -> this.csv.write(id, state, false, out);
+		Actor actor = Actor.of(user);
+		this.governance.readable(id, actor);
+		// Who clicked: owners and Admins only (#26); the column stays, empty for others.
+		boolean clicks = this.governance.owners().canManage(id, actor);
+		StreamingResponseBody body = (out) -> this.csv.write(id, state, false, clicks, out);
 		return ResponseEntity.ok()
 			.contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
 			.header(HttpHeaders.CONTENT_DISPOSITION,

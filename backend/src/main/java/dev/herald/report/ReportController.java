@@ -117,9 +117,12 @@ class ReportController {
 					.map((o) -> new FollowUpRow(o, this.followUps.failures(o.id())))
 					.toList());
 		model.addAttribute("variants", a.content().variants().isEmpty() ? List.of() : this.variants.of(a));
-		// Link clicks (#26); who clicked with the read rules of who acknowledged.
+		// Link clicks (#26): the figures for every reader, who clicked for owners and
+		// Admins only.
 		LinkClicks.Summary links = this.links.of(a);
 		model.addAttribute("links", links);
+		boolean maySeeClickers = this.governance.owners().canManage(id, Actor.of(user));
+		model.addAttribute("maySeeClickers", maySeeClickers);
 		boolean badClickCursor = clicksAfter != null
 				&& (clicksAfter.isEmpty() || clicksAfter.length() > Responses.MAX_CURSOR);
 		model.addAttribute("clickers", links.perPerson()
@@ -129,8 +132,10 @@ class ReportController {
 
 	@GetMapping(path = "/announcements/{id}/report.csv")
 	ResponseEntity<StreamingResponseBody> csv(@PathVariable long id, Authentication user) {
-		this.governance.readable(id, Actor.of(user));
-		StreamingResponseBody body = (out) -> this.csv.write(id, null, true, out);
+		Actor actor = Actor.of(user);
+		this.governance.readable(id, actor);
+		boolean clicks = this.governance.owners().canManage(id, actor);
+		StreamingResponseBody body = (out) -> this.csv.write(id, null, true, clicks, out);
 		return ResponseEntity.ok()
 			.contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
 			.header(HttpHeaders.CONTENT_DISPOSITION,
