@@ -170,11 +170,12 @@ class ClickWriter implements SmartLifecycle {
 		}
 		this.jdbc.execute((Connection con) -> {
 			// The delivery time decides the too-soon rule before the recipient is dropped
-			// (counts only); clicks of announcements deleted meanwhile are left out.
+			// (counts only, or the announcement's personal data already purged); clicks
+			// of announcements deleted meanwhile are left out.
 			try (PreparedStatement ps = con.prepareStatement(
 					"""
 							INSERT INTO link_click (announcement_id, link_index, variant, recipient, medium, clicked_at, counted, why)
-							SELECT c.a, c.l, c.v, CASE WHEN ? THEN c.r END, c.m, c.t,
+							SELECT c.a, c.l, c.v, CASE WHEN ? AND an.ledger_purged_at IS NULL THEN c.r END, c.m, c.t,
 							       c.w IS NULL AND NOT coalesce(s.soon, false),
 							       coalesce(c.w, CASE WHEN s.soon THEN 'too-soon' END)
 							FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[])

@@ -73,7 +73,8 @@ public class LinkTokens {
 
 	private final ThreadLocal<Mac> macs;
 
-	LinkTokens(@Value("${herald.links.signing-key:}") String signingKey,
+	/** Public for the benchmark driver, which mints the tokens a send would. */
+	public LinkTokens(@Value("${herald.links.signing-key:}") String signingKey,
 			@Value("${herald.local-mode:false}") boolean localMode) {
 		byte[] secret;
 		if (signingKey != null && !signingKey.isBlank()) {
