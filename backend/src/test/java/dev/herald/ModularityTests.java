@@ -28,7 +28,7 @@ class ModularityTests {
 	/** Each module and the modules it may use, the whole graph in one place. */
 	static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
 	// @formatter:off
-			entry("admin", Set.of("announcement", "audience", "audit", "dispatch", "followup", "notification", "security", "settings")),
+			entry("admin", Set.of("announcement", "audience", "audit", "dispatch", "followup", "link", "notification", "security", "settings")),
 			entry("announcement", Set.of("audit", "security", "teams")),
 			entry("api", Set.of("audit", "security")),
 			entry("approval", Set.of("announcement", "api", "audience", "audit", "security", "settings", "teams")),
@@ -36,14 +36,15 @@ class ModularityTests {
 			entry("audit", Set.of("security")),
 			entry("bot", Set.of("admin", "announcement", "approval", "conversation", "optout", "pacing", "question", "teams")),
 			entry("conversation", Set.of()),
-			entry("dispatch", Set.of("announcement", "audience", "conversation", "pacing", "settings", "teams")),
-			entry("followup", Set.of("announcement", "audit", "dispatch", "security", "teams")),
+			entry("dispatch", Set.of("announcement", "audience", "conversation", "link", "pacing", "settings", "teams")),
+			entry("followup", Set.of("announcement", "audit", "dispatch", "link", "security", "teams")),
 			entry("graph", Set.of("teams")),
+			entry("link", Set.of("announcement", "settings")),
 			entry("install", Set.of("announcement", "audience", "conversation", "dispatch", "graph", "pacing", "settings", "teams")),
 			entry("notification", Set.of("announcement", "api", "audience", "audit", "dispatch", "security")),
 			entry("optout", Set.of("audit", "security", "teams")),
 			entry("pacing", Set.of()),
-			entry("report", Set.of("announcement", "followup", "question", "security")),
+			entry("report", Set.of("announcement", "followup", "link", "question", "security")),
 			entry("question", Set.of("admin", "announcement", "audit", "security")),
 			entry("security", Set.of()),
 			entry("settings", Set.of()),

@@ -61,7 +61,9 @@ class TableOwnershipTests {
 			// #24: reads in the personal tab
 			entry("tab_read", "tab"),
 			// Questions about announcements (#24).
-			entry("question", "question"));
+			entry("question", "question"),
+			// #26: link clicks
+			entry("link_click", "link"));
 
 	/**
 	 * Columns of a table kept by another package than the table's owner: the live counts

@@ -9,6 +9,7 @@ import jakarta.validation.Valid;
 
 import dev.herald.security.Actor;
 import dev.herald.security.SecurityProperties;
+import dev.herald.link.TrackedLinks;
 import dev.herald.settings.AppSettings;
 
 import org.springframework.security.core.Authentication;
@@ -38,8 +39,11 @@ class AdminController {
 
 	private final SecurityProperties security;
 
+	private final TrackedLinks links;
+
 	AdminController(AdminSettings settings, AppSettings audienceSettings, RetentionPurge purge,
-			SecurityProperties security) {
+			SecurityProperties security, TrackedLinks links) {
+		this.links = links;
 		this.settings = settings;
 		this.audienceSettings = audienceSettings;
 		this.purge = purge;
@@ -79,6 +83,7 @@ class AdminController {
 		values.put(AppSettings.PROACTIVE_INSTALL, String.valueOf(form.proactiveInstall()));
 		values.put(AppSettings.ALLOW_GUESTS, String.valueOf(form.guestsAllowed()));
 		this.settings.change(values, Actor.of(authentication));
+		this.links.settingsChanged();
 		redirect.addFlashAttribute("message", "settings.saved");
 		return "redirect:/admin/settings";
 	}

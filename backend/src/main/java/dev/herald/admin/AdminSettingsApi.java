@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
+import dev.herald.link.TrackedLinks;
 import dev.herald.security.Actor;
 import dev.herald.settings.AppSettings;
 
@@ -35,7 +36,10 @@ class AdminSettingsApi {
 
 	private final AppSettings audience;
 
-	AdminSettingsApi(AdminSettings settings, AppSettings audience) {
+	private final TrackedLinks links;
+
+	AdminSettingsApi(AdminSettings settings, AppSettings audience, TrackedLinks links) {
+		this.links = links;
 		this.settings = settings;
 		this.audience = audience;
 	}
@@ -47,7 +51,8 @@ class AdminSettingsApi {
 				this.settings.getInt(AdminSettings.AUDIT_RETENTION_DAYS).orElse(0),
 				this.settings.getInt(AdminSettings.RATE_PER_SECOND).orElse(null),
 				SettingsForm.retentionDays(this.settings), this.audience.allowGuests(),
-				this.audience.proactiveInstall());
+				this.audience.proactiveInstall(), SettingsForm.trackLinkClickers(this.settings),
+				SettingsForm.requireLinkNotice(this.settings));
 	}
 
 	@PutMapping(consumes = "application/json")
@@ -74,7 +79,14 @@ class AdminSettingsApi {
 		if (change.proactiveInstall() != null) {
 			values.put(AppSettings.PROACTIVE_INSTALL, change.proactiveInstall().toString());
 		}
+		if (change.trackLinkClickers() != null) {
+			values.put(TrackedLinks.TRACK_PEOPLE, change.trackLinkClickers().toString());
+		}
+		if (change.requireLinkNotice() != null) {
+			values.put(TrackedLinks.REQUIRE_NOTICE, change.requireLinkNotice().toString());
+		}
 		this.settings.change(values, Actor.of(admin));
+		this.links.settingsChanged();
 		return get();
 	}
 
@@ -97,11 +109,15 @@ class AdminSettingsApi {
 	 * @param retentionDays days per-recipient delivery details are kept (0: forever)
 	 * @param allowGuests whether guests may be in audiences
 	 * @param proactiveInstall whether Herald installs itself for people who lack it
+	 * @param trackLinkClickers whether Herald keeps who clicked a link (false: counts
+	 * only, no person stored)
+	 * @param requireLinkNotice whether cards with tracked links must say so in their
+	 * footer
 	 */
 	record Settings(@Pattern(regexp = "off|always|large") String approval,
 			@Min(0) @Max(10_000_000) Integer approvalThreshold, @Min(0) @Max(36500) Integer auditRetentionDays,
 			@Min(1) @Max(50) Integer ratePerSecond, @Min(0) @Max(3650) Integer retentionDays, Boolean allowGuests,
-			Boolean proactiveInstall) {
+			Boolean proactiveInstall, Boolean trackLinkClickers, Boolean requireLinkNotice) {
 	}
 
 }

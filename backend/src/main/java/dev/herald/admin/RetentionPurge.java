@@ -11,6 +11,7 @@ import dev.herald.audit.AuditAction;
 import dev.herald.audit.AuditLog;
 import dev.herald.dispatch.LedgerRetention;
 import dev.herald.followup.FollowUpRetention;
+import dev.herald.link.LinkClicks;
 import dev.herald.notification.NotificationRetention;
 import dev.herald.security.Actor;
 
@@ -52,10 +53,13 @@ class RetentionPurge {
 
 	private final FollowUpRetention followUps;
 
+	private final LinkClicks clicks;
+
 	RetentionPurge(LedgerRetention ledger, ApplicationEventPublisher events, NotificationRetention notifications,
 			AudienceRetention audiences, AnnouncementImages images, AdminSettings settings, AuditLog audit,
-			FollowUpRetention followUps) {
+			FollowUpRetention followUps, LinkClicks clicks) {
 		this.followUps = followUps;
+		this.clicks = clicks;
 		this.ledger = ledger;
 		this.events = events;
 		this.notifications = notifications;
@@ -84,7 +88,7 @@ class RetentionPurge {
 		this.events.publishEvent(expired);
 		int other = expired.deleted().get() + this.notifications.purge(purged.announcementIds())
 				+ this.audiences.purge(purged.announcementIds(), days) + this.images.purgeUnreferenced(days)
-				+ this.followUps.purge(purged.announcementIds());
+				+ this.followUps.purge(purged.announcementIds()) + this.clicks.purge(purged.announcementIds());
 		Result result = new Result(purged.announcementIds().size(), purged.deliveries(), other);
 		this.audit.record(actor, AuditAction.RETENTION_PURGE, null,
 				"personal data of " + result.announcements() + " announcements finished over " + days

@@ -1,5 +1,6 @@
 package dev.herald.admin;
 
+import dev.herald.link.TrackedLinks;
 import dev.herald.settings.AppSettings;
 
 import java.util.LinkedHashMap;
@@ -21,11 +22,13 @@ import jakarta.validation.constraints.Pattern;
  * @param approval approval before send: off, always or large
  * @param approvalThreshold with "large": audiences above this many people need approval
  * @param auditRetentionDays days the audit log is kept (0 keeps it forever)
+ * @param trackLinkClickers keep who clicked a link (off: counts only, #26)
+ * @param requireLinkNotice cards with tracked links say so in their footer
  */
 public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Boolean proactiveInstall,
 		Boolean guestsAllowed, @NotNull @Min(0) @Max(3650) Integer retentionDays,
 		@Pattern(regexp = "off|always|large") String approval, @Min(0) @Max(10_000_000) Integer approvalThreshold,
-		@Min(0) @Max(36500) Integer auditRetentionDays) {
+		@Min(0) @Max(36500) Integer auditRetentionDays, Boolean trackLinkClickers, Boolean requireLinkNotice) {
 
 	public SettingsForm {
 		proactiveInstall = Boolean.TRUE.equals(proactiveInstall);
@@ -33,6 +36,8 @@ public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Bool
 		approval = (approval == null || approval.isBlank()) ? "off" : approval;
 		approvalThreshold = (approvalThreshold != null) ? approvalThreshold : DEFAULT_APPROVAL_THRESHOLD;
 		auditRetentionDays = (auditRetentionDays != null) ? auditRetentionDays : 0;
+		trackLinkClickers = Boolean.TRUE.equals(trackLinkClickers);
+		requireLinkNotice = Boolean.TRUE.equals(requireLinkNotice);
 	}
 
 	/** Audiences above this many people are "large" until an admin says otherwise. */
@@ -42,7 +47,17 @@ public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Bool
 		return new SettingsForm(integer(settings, AdminSettings.RATE_PER_SECOND, 50), audience.proactiveInstall(),
 				audience.allowGuests(), retentionDays(settings), settings.get(AdminSettings.APPROVAL).orElse("off"),
 				integer(settings, AdminSettings.APPROVAL_THRESHOLD, DEFAULT_APPROVAL_THRESHOLD),
-				integer(settings, AdminSettings.AUDIT_RETENTION_DAYS, 0));
+				integer(settings, AdminSettings.AUDIT_RETENTION_DAYS, 0), trackLinkClickers(settings),
+				requireLinkNotice(settings));
+	}
+
+	/** On unless an admin turned it off. */
+	static boolean trackLinkClickers(AdminSettings settings) {
+		return settings.get(TrackedLinks.TRACK_PEOPLE).map(Boolean::parseBoolean).orElse(true);
+	}
+
+	static boolean requireLinkNotice(AdminSettings settings) {
+		return settings.get(TrackedLinks.REQUIRE_NOTICE).map(Boolean::parseBoolean).orElse(false);
 	}
 
 	static int retentionDays(AdminSettings settings) {
@@ -56,6 +71,8 @@ public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Bool
 		values.put(AdminSettings.APPROVAL, this.approval);
 		values.put(AdminSettings.APPROVAL_THRESHOLD, String.valueOf(this.approvalThreshold));
 		values.put(AdminSettings.AUDIT_RETENTION_DAYS, String.valueOf(this.auditRetentionDays));
+		values.put(TrackedLinks.TRACK_PEOPLE, String.valueOf(this.trackLinkClickers));
+		values.put(TrackedLinks.REQUIRE_NOTICE, String.valueOf(this.requireLinkNotice));
 		return values;
 	}
 

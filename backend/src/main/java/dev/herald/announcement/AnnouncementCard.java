@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -71,6 +72,22 @@ public class AnnouncementCard {
 	/** The card one recipient gets: their variant, the card's texts in their language. */
 	public Map<String, Object> card(long announcementId, AnnouncementContent all, String createdBy,
 			VariantSelector.Rendition rendition) {
+		return card(announcementId, all, createdBy, rendition, null);
+	}
+
+	/**
+	 * Links a card is sent with (#26): every http(s) link of the buttons and the text is
+	 * replaced by {@code url} of its number ({@link AnnouncementLinks}), and when
+	 * {@code footer} the card says that Herald counts who opens them.
+	 *
+	 * @param url the address sent for link number n
+	 * @param footer whether the card says that link clicks are tracked
+	 */
+	public record TrackedLinks(IntFunction<String> url, boolean footer) {
+	}
+
+	private Map<String, Object> card(long announcementId, AnnouncementContent all, String createdBy,
+			VariantSelector.Rendition rendition, TrackedLinks tracked) {
 		AnnouncementContent content = all.forVariant(rendition.variant());
 		Locale locale = cardLocale(content, rendition);
 		List<Object> body = new ArrayList<>();
@@ -104,7 +121,9 @@ public class AnnouncementCard {
 			body.add(image);
 		}
 		if (content.summary() != null) {
-			body.add(textBlock(content.summary(), null, null, false));
+			body.add(textBlock(
+					(tracked != null) ? AnnouncementLinks.rewrite(content.summary(), tracked.url()) : content.summary(),
+					null, null, false));
 		}
 		// Only what the author typed: never the creator's sign-in name, often an e-mail
 		// address employees should not get to see or reply to.
@@ -122,12 +141,21 @@ public class AnnouncementCard {
 			body.add(why);
 		}
 		body.add(askQuestion(announcementId, locale));
+		if (tracked != null && tracked.footer() && !AnnouncementLinks.list(content).isEmpty()) {
+			Map<String, Object> notice = textBlock(text("card.linkTracking", locale), "Small", null, true);
+			notice.put("id", "herald-link-tracking");
+			notice.put("separator", true);
+			body.add(notice);
+		}
 		List<Object> actions = new ArrayList<>();
+		int buttonIndex = 0;
 		for (AnnouncementContent.Button button : content.buttons()) {
 			Map<String, Object> open = new LinkedHashMap<>();
 			open.put("type", "Action.OpenUrl");
 			open.put("title", (button.title() != null) ? button.title() : "");
-			open.put("url", (button.url() != null) ? button.url() : "");
+			open.put("url",
+					(button.url() == null) ? "" : (tracked != null) ? tracked.url().apply(buttonIndex) : button.url());
+			buttonIndex++;
 			actions.add(open);
 		}
 		if (content.acknowledge()) {
@@ -174,6 +202,15 @@ public class AnnouncementCard {
 	 */
 	public byte[] activity(long announcementId, AnnouncementContent all, String author,
 			VariantSelector.Rendition rendition) {
+		return activity(announcementId, all, author, rendition, null);
+	}
+
+	/**
+	 * The message activity one recipient gets, its links replaced as {@code tracked} says
+	 * (null: the author's links as they are).
+	 */
+	public byte[] activity(long announcementId, AnnouncementContent all, String author,
+			VariantSelector.Rendition rendition, TrackedLinks tracked) {
 		AnnouncementContent content = all.forVariant(rendition.variant());
 		Map<String, Object> activity = new LinkedHashMap<>();
 		activity.put("type", "message");
@@ -185,7 +222,7 @@ public class AnnouncementCard {
 			activity.put("importance", "high");
 		}
 		activity.put("attachments", List.of(Map.of("contentType", "application/vnd.microsoft.card.adaptive", "content",
-				card(announcementId, all, author, rendition))));
+				card(announcementId, all, author, rendition, tracked))));
 		return this.json.writeValueAsBytes(activity);
 	}
 

@@ -17,6 +17,7 @@ import dev.herald.announcement.AnnouncementEvents;
 import dev.herald.announcement.Announcements;
 import dev.herald.conversation.ConversationStatus;
 import dev.herald.conversation.Conversations;
+import dev.herald.link.TrackedLinks;
 import dev.herald.teams.CallBudget;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
@@ -50,6 +51,8 @@ class DeliveryCalls implements CallMaker<Ledger.Job> {
 
 	private final MeterRegistry meters;
 
+	private final TrackedLinks links;
+
 	/**
 	 * Rendered activities by announcement, rendition (language variant) and content
 	 * version: an edit after the send, on any instance, changes the version each claimed
@@ -58,7 +61,7 @@ class DeliveryCalls implements CallMaker<Ledger.Job> {
 	 * {@code compute} held every sender of the announcement behind it, which bunched
 	 * calls into bursts.
 	 */
-	private final Map<Ledger.RenditionKey, byte[]> activities = new ConcurrentHashMap<>();
+	private final Map<Ledger.RenditionKey, TrackedLinks.Card> activities = new ConcurrentHashMap<>();
 
 	/**
 	 * The content version of each announcement being sent, as last read. Jobs claimed
@@ -72,7 +75,8 @@ class DeliveryCalls implements CallMaker<Ledger.Job> {
 	private final Set<Long> checking = ConcurrentHashMap.newKeySet();
 
 	DeliveryCalls(DispatchProperties properties, ConnectorClient connector, Announcements announcements,
-			AnnouncementCard cards, Conversations conversations, MeterRegistry meters) {
+			AnnouncementCard cards, Conversations conversations, MeterRegistry meters, TrackedLinks links) {
+		this.links = links;
 		this.connector = connector;
 		this.announcements = announcements;
 		this.cards = cards;
@@ -88,7 +92,7 @@ class DeliveryCalls implements CallMaker<Ledger.Job> {
 			this.versions.clear();
 		}
 		Ledger.RenditionKey key = job.rendition().atLeast(version(job.announcementId()));
-		return new Rendered(key, activity(key));
+		return new Rendered(key, personal(job, activity(key)));
 	}
 
 	@Override
@@ -113,8 +117,8 @@ class DeliveryCalls implements CallMaker<Ledger.Job> {
 		// the cache; nothing is read from the database here, between slot and call).
 		Version known = this.versions.get(job.announcementId());
 		Ledger.RenditionKey key = job.rendition().atLeast((known != null) ? known.editedAt() : 0);
-		byte[] newer = key.equals(ready.key()) ? null : this.activities.get(key);
-		byte[] activity = (newer != null) ? newer : ready.activity();
+		TrackedLinks.Card newer = key.equals(ready.key()) ? null : this.activities.get(key);
+		byte[] activity = (newer != null) ? personal(job, newer) : ready.activity();
 		ConnectorReply reply = this.connector.sendActivity(job.serviceUrl(), job.conversationId(), activity, slot);
 		if (reply.kind() == ConnectorReply.Kind.BLOCKED && isChannel(job.conversationId())
 				&& !"BotNotInConversationRoster".equals(reply.errorCode())) {
@@ -198,9 +202,18 @@ class DeliveryCalls implements CallMaker<Ledger.Job> {
 		this.versions.remove(event.announcementId());
 	}
 
+	/**
+	 * The recipient's own copy: their tokens in the links (#26); a channel's copy names
+	 * nobody, since many people read it.
+	 */
+	private byte[] personal(Ledger.Job job, TrackedLinks.Card card) {
+		return card.personalize(job.announcementId(), job.variant(),
+				isChannel(job.conversationId()) ? null : job.recipient());
+	}
+
 	/** The rendered activity of a rendition, from the cache or rendered now. */
-	private byte[] activity(Ledger.RenditionKey key) {
-		byte[] activity = this.activities.get(key);
+	private TrackedLinks.Card activity(Ledger.RenditionKey key) {
+		TrackedLinks.Card activity = this.activities.get(key);
 		if (activity == null) {
 			// Rendered outside the map's lock; two senders may render once each.
 			activity = renderActivity(key);
@@ -228,10 +241,10 @@ class DeliveryCalls implements CallMaker<Ledger.Job> {
 		return (known != null) ? known.editedAt() : 0;
 	}
 
-	private byte[] renderActivity(Ledger.RenditionKey key) {
+	private TrackedLinks.Card renderActivity(Ledger.RenditionKey key) {
 		Announcement announcement = this.announcements.require(key.announcementId());
-		return this.cards.activity(key.announcementId(), announcement.content(), announcement.createdBy(),
-				key.rendition());
+		return this.links.compile(this.cards.activity(key.announcementId(), announcement.content(),
+				announcement.createdBy(), key.rendition(), this.links.placeholders()));
 	}
 
 	private record Version(long editedAt, long checkedAt) {

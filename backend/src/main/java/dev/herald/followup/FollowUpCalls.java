@@ -12,6 +12,7 @@ import dev.herald.announcement.Announcements;
 import dev.herald.announcement.VariantSelector;
 import dev.herald.dispatch.CallMaker;
 import dev.herald.dispatch.RetryPolicy;
+import dev.herald.link.TrackedLinks;
 import dev.herald.teams.CallBudget;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
@@ -42,13 +43,16 @@ class FollowUpCalls implements CallMaker<FollowUpLedger.Item> {
 
 	private final AnnouncementCard cards;
 
-	private final Map<Rendition, byte[]> activities = new ConcurrentHashMap<>();
+	private final TrackedLinks links;
+
+	private final Map<Rendition, TrackedLinks.Card> activities = new ConcurrentHashMap<>();
 
 	private final Map<Long, Version> versions = new ConcurrentHashMap<>();
 
 	private final Set<Long> checking = ConcurrentHashMap.newKeySet();
 
-	FollowUpCalls(ConnectorClient connector, Announcements announcements, AnnouncementCard cards) {
+	FollowUpCalls(ConnectorClient connector, Announcements announcements, AnnouncementCard cards, TrackedLinks links) {
+		this.links = links;
 		this.connector = connector;
 		this.announcements = announcements;
 		this.cards = cards;
@@ -65,13 +69,16 @@ class FollowUpCalls implements CallMaker<FollowUpLedger.Item> {
 		}
 		Rendition key = new Rendition(item.announcementId(), item.kind(), item.who(), item.rendition(),
 				version(item.announcementId()));
-		byte[] activity = this.activities.get(key);
+		TrackedLinks.Card activity = this.activities.get(key);
 		if (activity == null) {
 			// Rendered outside the map's lock; two callers may render once each.
 			activity = render(key);
 			this.activities.put(key, activity);
 		}
-		return activity;
+		// An updated copy keeps leading through the recipient's own tokens (#26); a
+		// channel's names nobody.
+		boolean channel = item.conversationId() != null && item.conversationId().contains("@thread.");
+		return activity.personalize(item.announcementId(), item.variant(), channel ? null : item.recipient());
 	}
 
 	@Override
@@ -123,11 +130,11 @@ class FollowUpCalls implements CallMaker<FollowUpLedger.Item> {
 		return (known != null) ? known.editedAt() : 0;
 	}
 
-	private byte[] render(Rendition key) {
+	private TrackedLinks.Card render(Rendition key) {
 		Announcement a = this.announcements.require(key.announcementId());
-		return (key.kind() == FollowUpKind.UPDATE)
-				? this.cards.activity(a.id(), a.content(), a.createdBy(), key.rendition())
-				: this.cards.reminderActivity(a.id(), a.content(), key.who(), key.rendition());
+		return this.links.compile((key.kind() == FollowUpKind.UPDATE)
+				? this.cards.activity(a.id(), a.content(), a.createdBy(), key.rendition(), this.links.placeholders())
+				: this.cards.reminderActivity(a.id(), a.content(), key.who(), key.rendition()));
 	}
 
 	private record Rendition(long announcementId, FollowUpKind kind, String who, VariantSelector.Rendition rendition,

@@ -14,6 +14,7 @@ import dev.herald.announcement.Announcements;
 import dev.herald.announcement.Governance;
 import dev.herald.followup.FollowUpView;
 import dev.herald.followup.FollowUps;
+import dev.herald.link.LinkClicks;
 import dev.herald.security.Actor;
 
 import org.springframework.http.HttpHeaders;
@@ -56,8 +57,15 @@ class ReportApi {
 
 	private final Governance governance;
 
+	private final LinkReport links;
+
+	private final LinkClicks clicks;
+
 	ReportApi(Announcements announcements, DeliveryReport deliveries, Reports reports, Responses responses,
-			RecipientCsv csv, VariantBreakdown variants, FollowUps followUps, Governance governance) {
+			RecipientCsv csv, VariantBreakdown variants, FollowUps followUps, Governance governance, LinkReport links,
+			LinkClicks clicks) {
+		this.links = links;
+		this.clicks = clicks;
 		this.governance = governance;
 		this.followUps = followUps;
 		this.announcements = announcements;
@@ -77,7 +85,23 @@ class ReportApi {
 		return new Report(id, a.status().dbValue(), c.recipients(), c.pending(), c.delivered(), c.failed(), c.blocked(),
 				c.optedOut(), c.canceled(), c.percentDone(), this.reports.byState(a), this.reports.reads(id),
 				acknowledged, (acknowledged != null) ? Math.max(0, c.delivered() - acknowledged) : null, votes,
-				this.variants.of(a), this.followUps.list(id));
+				this.variants.of(a), this.followUps.list(id), this.links.of(a));
+	}
+
+	/**
+	 * Who clicked the announcement's links (#26): stricter than who acknowledged (which
+	 * every reader of a sent announcement sees), since it follows people out of Teams:
+	 * its owners and Admins only (others who may read the report get 403 here and the
+	 * counts in {@code /report}). Empty with per-person tracking off.
+	 */
+	@GetMapping(path = "/clicks", produces = MediaType.APPLICATION_JSON_VALUE)
+	LinkClicks.Page clicks(@PathVariable long id,
+			@RequestParam(required = false) @Size(min = 1, max = Responses.MAX_CURSOR) String after,
+			@RequestParam(defaultValue = "100") @Min(1) @Max(LinkClicks.MAX_LIMIT) int limit, Authentication user) {
+		Actor actor = Actor.of(user);
+		this.governance.readable(id, actor);
+		this.governance.owners().requireManage(id, actor);
+		return this.clicks.clickers(id, after, limit);
 	}
 
 	@GetMapping(path = "/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -112,8 +136,11 @@ class ReportApi {
 	@GetMapping(path = "/deliveries.csv", produces = "text/csv")
 	ResponseEntity<StreamingResponseBody> csv(@PathVariable long id,
 			@RequestParam(required = false) @Pattern(regexp = STATE) String state, Authentication user) {
-		this.governance.readable(id, Actor.of(user));
-		StreamingResponseBody body = (out) -> this.csv.write(id, state, false, out);
+		Actor actor = Actor.of(user);
+		this.governance.readable(id, actor);
+		// Who clicked: owners and Admins only (#26); the column stays, empty for others.
+		boolean clicks = this.governance.owners().canManage(id, actor);
+		StreamingResponseBody body = (out) -> this.csv.write(id, state, false, clicks, out);
 		return ResponseEntity.ok()
 			.contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
 			.header(HttpHeaders.CONTENT_DISPOSITION,
@@ -144,11 +171,13 @@ class ReportApi {
 	 * @param variants delivery and acknowledgements per language variant
 	 * @param followUps edits, recalls and reminders of the copies sent, newest first
 	 * ("updated {@code done} of {@code targets}")
+	 * @param links link clicks: per link, unique clickers, click-through rate by variant,
+	 * over time (who clicked: {@code /clicks})
 	 */
 	record Report(long id, String status, int recipients, int pending, int delivered, int failed, int blocked,
 			int optedOut, int canceled, int percentDone, Map<String, Long> byState, long reads, Long acknowledged,
 			Long notAcknowledged, Map<String, Long> votes, List<VariantBreakdown.Row> variants,
-			List<FollowUpView> followUps) {
+			List<FollowUpView> followUps, LinkClicks.Summary links) {
 	}
 
 	/**

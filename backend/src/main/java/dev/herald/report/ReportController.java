@@ -11,6 +11,7 @@ import dev.herald.announcement.Governance;
 import dev.herald.followup.FollowUpView;
 import dev.herald.followup.FollowUps;
 import dev.herald.question.Questions;
+import dev.herald.link.LinkClicks;
 
 import dev.herald.security.Actor;
 import dev.herald.security.Roles;
@@ -54,8 +55,15 @@ class ReportController {
 
 	private final Questions questions;
 
+	private final LinkReport links;
+
+	private final LinkClicks clicks;
+
 	ReportController(Announcements announcements, Reports reports, Responses responses, RecipientCsv csv,
-			FollowUps followUps, VariantBreakdown variants, Governance governance, Questions questions) {
+			FollowUps followUps, VariantBreakdown variants, Governance governance, Questions questions,
+			LinkReport links, LinkClicks clicks) {
+		this.links = links;
+		this.clicks = clicks;
 		this.governance = governance;
 		this.questions = questions;
 		this.followUps = followUps;
@@ -73,7 +81,8 @@ class ReportController {
 	 */
 	@GetMapping("/announcements/{id}/report")
 	String report(@PathVariable long id, @RequestParam(defaultValue = "true") String acknowledged,
-			@RequestParam(required = false) String after, Model model, Authentication user) {
+			@RequestParam(required = false) String after, @RequestParam(required = false) String clicksAfter,
+			Model model, Authentication user) {
 		// Whoever may not read the announcement does not learn its figures or people.
 		Announcement a = this.governance.readable(id, Actor.of(user));
 		model.addAttribute("announcement", a);
@@ -118,13 +127,25 @@ class ReportController {
 			model.addAttribute("questions", this.questions.ofAnnouncement(id, null, null, Questions.MAX_PAGE, actor));
 			model.addAttribute("questionCounts", this.questions.counts(id, actor));
 		}
+		// Link clicks (#26): the figures for every reader, who clicked for owners and
+		// Admins only.
+		LinkClicks.Summary links = this.links.of(a);
+		model.addAttribute("links", links);
+		boolean maySeeClickers = this.governance.owners().canManage(id, Actor.of(user));
+		model.addAttribute("maySeeClickers", maySeeClickers);
+		boolean badClickCursor = clicksAfter != null
+				&& (clicksAfter.isEmpty() || clicksAfter.length() > Responses.MAX_CURSOR);
+		model.addAttribute("clickers", links.perPerson()
+				? this.clicks.clickers(id, badClickCursor ? null : clicksAfter, RESPONDERS_PAGE) : null);
 		return "reports/announcement";
 	}
 
 	@GetMapping(path = "/announcements/{id}/report.csv")
 	ResponseEntity<StreamingResponseBody> csv(@PathVariable long id, Authentication user) {
-		this.governance.readable(id, Actor.of(user));
-		StreamingResponseBody body = (out) -> this.csv.write(id, null, true, out);
+		Actor actor = Actor.of(user);
+		this.governance.readable(id, actor);
+		boolean clicks = this.governance.owners().canManage(id, actor);
+		StreamingResponseBody body = (out) -> this.csv.write(id, null, true, clicks, out);
 		return ResponseEntity.ok()
 			.contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
 			.header(HttpHeaders.CONTENT_DISPOSITION,

@@ -42,6 +42,11 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 				INSERT INTO tab_read (announcement_id, tenant_id, aad_object_id, read_at)
 				VALUES (:id, :tenant, :aad, now() - interval '40 days')
 				""").param("id", old).param("tenant", tenant).param("aad", person).update();
+		// Who clicked which link (#26).
+		this.jdbc.sql("""
+				INSERT INTO link_click (announcement_id, link_index, recipient, clicked_at, counted)
+				VALUES (:id, 0, :aad, now() - interval '40 days', true)
+				""").param("id", old).param("aad", person).update();
 		this.jdbc.sql("""
 				INSERT INTO api_client (client_id, display_name, created_by) VALUES (:c, 'Old HR', 'test')
 				""").param("c", "retention-" + person).update();
@@ -81,11 +86,14 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 			.param("key", AdminSettings.RETENTION_DAYS)
 			.update();
 		String page = admin.get("/admin/settings").body();
-		assertThat(page).contains("id=\"retention-goes\"").contains("read receipts").contains("directory entries");
+		assertThat(page).contains("id=\"retention-goes\"")
+			.contains("read receipts")
+			.contains("directory entries")
+			.contains("who clicked which link");
 		assertThat(admin.submit("/admin/settings", "/admin/retention/purge", Map.of()).statusCode()).isEqualTo(200);
 
 		for (String table : List.of("delivery", "card_response", "test_card_response", "notification_recipient",
-				"tab_read")) {
+				"tab_read", "link_click")) {
 			assertThat(this.jdbc.sql("SELECT count(*) FROM " + table + " WHERE announcement_id = :id")
 				.param("id", old)
 				.query(Long.class)

@@ -28,7 +28,7 @@ class ReadAccessIntegrationTests extends IntegrationTest {
 
 	private static final List<String> API_READS = List.of("", "/after-send", "/follow-ups", "/reminders/reach",
 			"/variants", "/report", "/deliveries", "/deliveries.csv", "/acknowledgements",
-			"/acknowledgements?acknowledged=false", "/audience");
+			"/acknowledgements?acknowledged=false", "/audience", "/clicks");
 
 	private static final List<String> UI_READS = List.of("", "/follow-ups", "/report", "/report.csv", "/variants",
 			"/audience", "/progress");

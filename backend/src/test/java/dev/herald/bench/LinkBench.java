@@ -1,0 +1,220 @@
+package dev.herald.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.herald.link.LinkTokens;
+import dev.herald.simulator.SimulatorConfig;
+import dev.herald.simulator.TeamsSimulator;
+
+/**
+ * {@code /r/<token>} at load (#26):
+ * {@code bench/links.sh --rate R --seconds D --people N}. Starts an embedded PostgreSQL
+ * and one Herald process with a known link signing key, creates an announcement with a
+ * button and three text links and marks it sent to N people (the tokens are minted here
+ * as the send would, with the same key), then sends GETs open-loop at R per second for D
+ * seconds, each a random person's random link, with a browser's user agent. Latency is
+ * measured from when each request was due. Then waits until the click writer has written
+ * them and checks that {@code link_click} and the JSON report hold exactly as many
+ * counted clicks as 302s were answered. Prints as its last line one JSON object:
+ * p50/p95/p99/max in ms, achieved rate, answered, counted, errors.
+ */
+public final class LinkBench {
+
+	private static final String KEY = "bench-link-signing-key-0123456789abcdef";
+
+	private static final String BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+			+ "(KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+
+	private LinkBench() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = parse(args);
+		int rate = Integer.parseInt(options.getOrDefault("rate", "2000"));
+		int seconds = Integer.parseInt(options.getOrDefault("seconds", "60"));
+		int people = Integer.parseInt(options.getOrDefault("people", "100000"));
+		int threads = Integer.parseInt(options.getOrDefault("threads", "64"));
+		String xmx = options.getOrDefault("xmx", "512m");
+
+		System.setProperty("teams-simulator.bind-address", "127.0.0.1");
+		TeamsSimulator simulator = TeamsSimulator
+			.start(SimulatorConfig.defaults().withUsers(10).withLimits(SimulatorConfig.Limits.off()));
+		Path work = Path.of("bench", "out",
+				"links-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+		Cluster cluster = Cluster.start(work, simulator);
+		Thread cleanup = new Thread(cluster::close, "bench-cleanup");
+		Runtime.getRuntime().addShutdownHook(cleanup);
+		String json;
+		try {
+			Map<String, String> tuning = new LinkedHashMap<>();
+			tuning.put("herald.links.signing-key", KEY);
+			Cluster.Node herald = cluster.launch("herald-0", tuning,
+					List.of("-Xmx" + xmx, "-Xms" + xmx, "-XX:+UseParallelGC"));
+			herald.awaitReady(Duration.ofMinutes(3));
+			long id = cluster
+				.api(herald, "POST", "/api/v1/announcements",
+						"""
+								{"title":"Link benchmark","summary":"See [one](https://a.example/1), [two](https://a.example/2) and https://a.example/3.",
+								 "buttons":[{"title":"Open","url":"https://a.example/button"}]}
+								""")
+				.path("id")
+				.asLong();
+			try (var con = cluster.connect();
+					var st = con.prepareStatement(
+							"UPDATE announcement SET status = 'sent', started_at = now(), finished_at = now() WHERE id = ?")) {
+				st.setLong(1, id);
+				st.executeUpdate();
+			}
+			LinkTokens tokens = new LinkTokens(KEY, false);
+			int[] links = { 0, 4, 5, 6 };
+			String[] urls = new String[people * links.length];
+			for (int p = 0; p < people; p++) {
+				String person = new java.util.UUID(0x0b5e55ed00004000L, 0x8000000000000000L | p).toString();
+				for (int l = 0; l < links.length; l++) {
+					urls[p * links.length + l] = herald.baseUrl() + "/r/"
+							+ tokens.mint(new LinkTokens.Ref(id, links[l], null, person, LinkTokens.Medium.TEAMS));
+				}
+			}
+			HttpClient http = HttpClient.newBuilder()
+				.connectTimeout(Duration.ofSeconds(5))
+				.followRedirects(HttpClient.Redirect.NEVER)
+				.executor(Executors.newFixedThreadPool(4))
+				.build();
+			// Warm-up, not measured: the JIT, the connection pool, the announcement
+			// cache.
+			for (int i = 0; i < 2000; i++) {
+				http.send(HttpRequest.newBuilder(URI.create(urls[i % urls.length]))
+					.header("User-Agent", BROWSER)
+					.method("HEAD", HttpRequest.BodyPublishers.noBody())
+					.build(), HttpResponse.BodyHandlers.discarding());
+			}
+
+			int total = rate * seconds;
+			long[] latencies = new long[total];
+			AtomicInteger answered = new AtomicInteger();
+			AtomicInteger errors = new AtomicInteger();
+			ExecutorService pool = Executors.newFixedThreadPool(threads);
+			java.util.Random random = new java.util.Random(42);
+			long start = System.nanoTime();
+			long interval = 1_000_000_000L / rate;
+			for (int i = 0; i < total; i++) {
+				long due = start + i * interval;
+				long wait = due - System.nanoTime();
+				if (wait > 0) {
+					TimeUnit.NANOSECONDS.sleep(wait);
+				}
+				String url = urls[random.nextInt(urls.length)];
+				int n = i;
+				pool.execute(() -> {
+					try {
+						HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))
+							.timeout(Duration.ofSeconds(10))
+							.header("User-Agent", BROWSER)
+							.GET()
+							.build(), HttpResponse.BodyHandlers.discarding());
+						latencies[n] = System.nanoTime() - due;
+						if (response.statusCode() == 302) {
+							answered.incrementAndGet();
+						}
+						else {
+							errors.incrementAndGet();
+						}
+					}
+					catch (Exception ex) {
+						latencies[n] = System.nanoTime() - due;
+						errors.incrementAndGet();
+					}
+				});
+			}
+			pool.shutdown();
+			pool.awaitTermination(2, TimeUnit.MINUTES);
+			double elapsed = (System.nanoTime() - start) / 1e9;
+
+			// Every 302 counted once: wait for the writer, then compare.
+			long counted = 0;
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+			while (System.nanoTime() < deadline) {
+				counted = cluster.queryLong("SELECT count(*) FROM link_click WHERE announcement_id = ? AND counted",
+						id);
+				if (counted >= answered.get()) {
+					break;
+				}
+				Cluster.sleep(200);
+			}
+			Cluster.sleep(1000);
+			counted = cluster.queryLong("SELECT count(*) FROM link_click WHERE announcement_id = ? AND counted", id);
+			long reported = cluster.api(herald, "GET", "/api/v1/announcements/" + id + "/report", null)
+				.path("links")
+				.path("clicks")
+				.asLong();
+			double dropped = herald.metric("herald_links_clicks_dropped_total");
+
+			long[] sorted = latencies.clone();
+			Arrays.sort(sorted);
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("rate_target", rate);
+			result.put("rate_achieved", Math.round(total / elapsed));
+			result.put("seconds", seconds);
+			result.put("people", people);
+			result.put("requests", total);
+			result.put("redirects", answered.get());
+			result.put("errors", errors.get());
+			result.put("p50_ms", ms(sorted, 0.50));
+			result.put("p95_ms", ms(sorted, 0.95));
+			result.put("p99_ms", ms(sorted, 0.99));
+			result.put("max_ms", Math.round(sorted[sorted.length - 1] / 1e4) / 100.0);
+			result.put("counted_rows", counted);
+			result.put("counted_in_report", reported);
+			result.put("dropped", Double.isNaN(dropped) ? 0 : (long) dropped);
+			result.put("every_click_counted_once", counted == answered.get() && reported == answered.get());
+			result.put("xmx", xmx);
+			result.put("load_average", Math
+				.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100)
+					/ 100.0);
+			json = JsonMapper.shared().writeValueAsString(result);
+			herald.stop();
+		}
+		finally {
+			cluster.close();
+			Runtime.getRuntime().removeShutdownHook(cleanup);
+			simulator.close();
+			Cluster.deleteRecursively(work.resolve("pgdata"));
+		}
+		System.out.flush();
+		System.err.flush();
+		System.out.println(json);
+		System.exit(0);
+	}
+
+	private static double ms(long[] sorted, double quantile) {
+		return Math.round(sorted[(int) Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] / 1e4)
+				/ 100.0;
+	}
+
+	private static Map<String, String> parse(String[] args) {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (int i = 0; i + 1 < args.length; i += 2) {
+			options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+		}
+		return options;
+	}
+
+}
