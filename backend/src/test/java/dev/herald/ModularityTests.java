@@ -48,7 +48,7 @@ class ModularityTests {
 			entry("settings", Set.of()),
 			// The test-scope Teams simulator shares the base package: nothing may use it.
 			entry("simulator", Set.of()),
-			entry("tab", Set.of("admin", "announcement", "bot", "teams")),
+			entry("tab", Set.of("admin", "announcement", "bot", "optout", "teams")),
 			entry("teams", Set.of()),
 			entry("web", Set.of("announcement", "security"))
 	// @formatter:on

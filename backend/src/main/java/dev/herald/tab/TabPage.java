@@ -30,6 +30,10 @@ class TabPage {
 			"tab.withdrawn", "tab.withdrawn.by", "tab.withdrawn.at", "tab.expired", "tab.error.signIn",
 			"tab.error.load", "tab.error.action", "tab.error.notFound", "tab.outsideTeams", "tab.links", "tab.done");
 
+	/** The texts of the topics a person turns on and off (#24). */
+	static final List<String> TOPIC_KEYS = List.of("tab.topics", "tab.topics.intro", "tab.topics.none",
+			"tab.topics.turnedOn", "tab.topics.turnedOff", "tab.topics.allOff", "tab.topics.error");
+
 	private static final List<String> THEMES = List.of("default", "dark", "contrast");
 
 	private final MessageSource messages;
@@ -48,6 +52,9 @@ class TabPage {
 		Locale bundle = Locale.forLanguageTag(language);
 		Map<String, String> texts = new LinkedHashMap<>();
 		for (String key : KEYS) {
+			texts.put(key, this.messages.getMessage(key, null, key, bundle));
+		}
+		for (String key : TOPIC_KEYS) {
 			texts.put(key, this.messages.getMessage(key, null, key, bundle));
 		}
 		model.addAttribute("lang", language);

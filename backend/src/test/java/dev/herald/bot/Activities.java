@@ -49,7 +49,7 @@ public final class Activities {
 		return a;
 	}
 
-	Map<String, Object> message(SimUser user, String text) {
+	public Map<String, Object> message(SimUser user, String text) {
 		Map<String, Object> a = personal("message", user);
 		a.put("text", text);
 		return a;
