@@ -21,6 +21,7 @@ import dev.herald.audience.Api;
 import dev.herald.bot.Activities;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
+import dev.herald.support.BrowserSession;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestEntra;
 import dev.herald.support.TestIdentityProvider;
@@ -278,6 +279,101 @@ class TopicsIntegrationTests extends IntegrationTest {
 		assertThat(problem(api("POST", "/api/v1/announcements/" + mine + "/send", limited, null), 403).path("refused")
 			.toString()).contains("topic:Forbidden " + marker);
 		assertThat(forbidden).isPositive();
+
+		// After the send, a topic change is an edit like any other: the same gate.
+		long out = JSON
+			.readTree(api("POST", "/api/v1/announcements", limited,
+					"{\"title\":\"Out\",\"topic\":\"Allowed " + marker + "\"}")
+				.body())
+			.path("id")
+			.asLong();
+		ok(api("PUT", "/api/v1/announcements/" + out + "/audience", limited,
+				"{\"entries\":[{\"kind\":\"PERSON\",\"ref\":\"" + person.id() + "\"}]}"));
+		ok(api("POST", "/api/v1/announcements/" + out + "/send", limited, null));
+		Await.until(WAIT, "sent", () -> "sent"
+			.equals(ok(api("GET", "/api/v1/announcements/" + out, ADMIN, null)).path("status").asString()));
+		problem(api("PUT", "/api/v1/announcements/" + out, limited,
+				"{\"title\":\"Out\",\"topic\":\"Forbidden " + marker + "\"}"), 403);
+		problem(api("PUT", "/api/v1/announcements/" + out, limited,
+				"{\"title\":\"Out\",\"topic\":\"Nope " + marker + "\"}"), 422);
+		assertThat(ok(api("GET", "/api/v1/announcements/" + out, ADMIN, null)).path("content").path("topic").asString())
+			.isEqualTo("Allowed " + marker);
+	}
+
+	@Test
+	void anAdminKeepsTheListOnItsPageAndAuthorsPickFromIt() {
+		String marker = UUID.randomUUID().toString().substring(0, 8);
+		BrowserSession admin = BrowserSession.signIn(baseUrl(), "topics-page-admin", "Herald.Admin");
+		assertThat(admin.get("/admin/settings").body()).contains("/admin/topics");
+		HttpResponse<String> added = admin.submit("/admin/topics", "/admin/topics",
+				Map.of("name", "Events " + marker, "name_fr", "Événements " + marker, "name_zh-CN", "活动 " + marker));
+		assertThat(added.statusCode()).isEqualTo(200);
+		assertThat(added.body()).contains("Events " + marker, "Événements " + marker, "活动 " + marker);
+		long id = JSON.readTree(api("GET", "/api/v1/admin/topics", ADMIN, null).body())
+			.valueStream()
+			.filter((t) -> t.path("name").asString().equals("Events " + marker))
+			.findFirst()
+			.orElseThrow()
+			.path("id")
+			.asLong();
+		// A name taken (whatever its case) or hostile is refused with a message.
+		assertThat(admin.submit("/admin/topics", "/admin/topics", Map.of("name", "EVENTS " + marker)).body())
+			.contains("exists already");
+		assertThat(admin.submit("/admin/topics", "/admin/topics", Map.of("name", "all")).body())
+			.contains("Check the topic");
+		// Without the page's CSRF token nothing changes.
+		assertThat(admin.post("/admin/topics/" + id, Map.of("archived", "true")).statusCode()).isEqualTo(403);
+
+		// Authors see it offered on the compose form, escaped; they may not open the
+		// page.
+		BrowserSession author = BrowserSession.signIn(baseUrl(), "topics-page-author", "Herald.Author");
+		assertThat(author.get("/announcements/new").body()).contains("<option value=\"Events " + marker + "\">");
+		assertThat(author.get("/admin/topics").statusCode()).isEqualTo(403);
+		HttpResponse<String> refused = author.submit("/announcements/new", "/announcements/new",
+				Map.of("title", "Party " + marker, "topic", "Nope " + marker, "importance", "NORMAL"));
+		assertThat(refused.body()).contains("Choose one of the topics an admin keeps");
+
+		// Archived: offered to nobody, and the page says so.
+		HttpResponse<String> archived = admin.submit("/admin/topics", "/admin/topics/" + id,
+				Map.of("archived", "true", "name_fr", "Événements " + marker));
+		assertThat(archived.body()).contains("(archived)");
+		assertThat(author.get("/announcements/new").body()).doesNotContain("Events " + marker);
+		assertThat(ok(api("GET", "/api/v1/admin/audit?limit=20&action=SETTINGS_CHANGE", ADMIN, null)).toString())
+			.contains("added topic 'Events " + marker + "'", "topic 'Events " + marker + "': archived");
+	}
+
+	@Test
+	void aTopicChangedAfterApprovalNeedsANewApproval() {
+		String marker = UUID.randomUUID().toString().substring(0, 8);
+		TestTopics.ensure(baseUrl(), "Approved " + marker);
+		TestTopics.ensure(baseUrl(), "Other " + marker);
+		SimUser person = people(1, 56).get(0);
+		String author = TestIdentityProvider.accessToken("topics-approval-author", "Herald.Author");
+		String approver = TestIdentityProvider.accessToken("topics-approval-approver", "Herald.Approver");
+		ok(api("PUT", "/api/v1/admin/settings", ADMIN, "{\"approval\":\"always\"}"));
+		try {
+			long id = JSON
+				.readTree(api("POST", "/api/v1/announcements", author,
+						"{\"title\":\"Bonus\",\"topic\":\"Approved " + marker + "\"}")
+					.body())
+				.path("id")
+				.asLong();
+			ok(api("PUT", "/api/v1/announcements/" + id + "/audience", author,
+					"{\"entries\":[{\"kind\":\"PERSON\",\"ref\":\"" + person.id() + "\"}]}"));
+			ok(api("POST", "/api/v1/announcements/" + id + "/submit", author, null));
+			ok(api("POST", "/api/v1/announcements/" + id + "/approve", approver, null));
+			// Approving sends it; a topic changed afterwards is new content.
+			Await.until(WAIT, "sent", () -> "sent"
+				.equals(ok(api("GET", "/api/v1/announcements/" + id, ADMIN, null)).path("status").asString()));
+			problem(api("PUT", "/api/v1/announcements/" + id, author,
+					"{\"title\":\"Bonus\",\"topic\":\"Other " + marker + "\"}"), 409);
+			assertThat(
+					ok(api("GET", "/api/v1/announcements/" + id, ADMIN, null)).path("content").path("topic").asString())
+				.isEqualTo("Approved " + marker);
+		}
+		finally {
+			ok(api("PUT", "/api/v1/admin/settings", ADMIN, "{\"approval\":\"off\"}"));
+		}
 	}
 
 	// ---- helpers ----
