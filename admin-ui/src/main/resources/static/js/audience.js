@@ -146,6 +146,7 @@
         $('audience-need-install').textContent = p.needInstall;
         $('audience-need-team-install').textContent = p.needTeamInstall;
         $('audience-opted-out').textContent = p.optedOut;
+        $('audience-topic-off').textContent = p.topicOptedOut || 0;
         $('audience-guests').textContent = p.guestsExcluded;
         counts.hidden = false;
       })

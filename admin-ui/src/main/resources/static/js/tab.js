@@ -460,6 +460,61 @@
     }
   }
 
+  // The topics this person receives (#24): one checkbox each, saved at once.
+  const topicList = document.getElementById('topic-choices');
+  const topicStatus = document.getElementById('topics-status');
+  const allOff = document.getElementById('topics-all-off');
+
+  function showTopics(choices) {
+    topicList.replaceChildren();
+    allOff.hidden = !choices.unsubscribedFromAll;
+    if (!choices.topics.length) {
+      topicList.appendChild(el('li', 'status', t('tab.topics.none')));
+      return;
+    }
+    choices.topics.forEach((topic) => {
+      const li = el('li');
+      const label = el('label');
+      const box = el('input');
+      box.type = 'checkbox';
+      box.id = 'topic-choice-' + topic.id;
+      box.checked = !!topic.on;
+      box.dataset.name = topic.name;
+      box.addEventListener('change', () => chooseTopic(topic, box));
+      label.appendChild(box);
+      label.appendChild(el('span', null, topic.displayName));
+      li.appendChild(label);
+      topicList.appendChild(li);
+    });
+  }
+
+  async function loadTopics() {
+    try {
+      showTopics(await api('GET', '/api/tab/topics?lang=' + encodeURIComponent(lang)));
+    } catch (failure) {
+      topicStatus.textContent = failureText(failure);
+    }
+  }
+
+  async function chooseTopic(topic, box) {
+    const on = box.checked;
+    box.disabled = true;
+    topicStatus.textContent = '';
+    try {
+      const choices = await api('PUT', '/api/tab/topics/' + topic.id + '?lang=' + encodeURIComponent(lang), { on: on });
+      showTopics(choices);
+      const again = document.getElementById('topic-choice-' + topic.id);
+      if (again) {
+        again.focus();
+      }
+      topicStatus.textContent = t(on ? 'tab.topics.turnedOn' : 'tab.topics.turnedOff').replace('{0}', topic.displayName);
+    } catch (failure) {
+      box.checked = !on;
+      box.disabled = false;
+      topicStatus.textContent = failure && failure.status === 401 ? t('tab.error.signIn') : t('tab.topics.error');
+    }
+  }
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     deepLinked = null;
@@ -518,6 +573,7 @@
       await openLinked(linked);
     }
     await load(false);
+    loadTopics();
     if (deepLinked) {
       const toggle = deepLinked.querySelector('.toggle');
       deepLinked.scrollIntoView();

@@ -50,7 +50,7 @@ class ModularityTests {
 			entry("settings", Set.of()),
 			// The test-scope Teams simulator shares the base package: nothing may use it.
 			entry("simulator", Set.of()),
-			entry("tab", Set.of("admin", "announcement", "bot", "question", "teams")),
+			entry("tab", Set.of("admin", "announcement", "bot", "optout", "question", "teams")),
 			entry("teams", Set.of()),
 			entry("web", Set.of("announcement", "security"))
 	// @formatter:on

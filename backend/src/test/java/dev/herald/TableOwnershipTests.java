@@ -63,7 +63,9 @@ class TableOwnershipTests {
 			// Questions about announcements (#24).
 			entry("question", "question"),
 			// #26: link clicks
-			entry("link_click", "link"));
+			entry("link_click", "link"),
+			// #24: the topics an admin keeps
+			entry("topic", "announcement"));
 
 	/**
 	 * Columns of a table kept by another package than the table's owner: the live counts

@@ -171,7 +171,29 @@ public class AnnouncementCard {
 			open.put("id", "herald-open-tab");
 			actions.add(open);
 		}
-		if (!content.isCritical()) {
+		if (!content.isCritical() && content.topic() != null) {
+			// "This topic" or "everything" (#24), behind the one Unsubscribe button so
+			// the
+			// card's action row does not grow; the topic itself is read from the
+			// announcement when pressed, never from the card's data.
+			Map<String, Object> topicOnly = execute(text("card.unsubscribe.topic", locale, content.topic()),
+					"unsubscribe", announcementId, null);
+			scope(topicOnly, "topic");
+			Map<String, Object> everything = execute(text("card.unsubscribe.all", locale), "unsubscribe",
+					announcementId, null);
+			scope(everything, "all");
+			Map<String, Object> choices = new LinkedHashMap<>();
+			choices.put("type", "AdaptiveCard");
+			choices.put("body", List.of(textBlock(text("card.unsubscribe.which", locale), "Small", null, true)));
+			choices.put("actions", List.of(topicOnly, everything));
+			Map<String, Object> show = new LinkedHashMap<>();
+			show.put("type", "Action.ShowCard");
+			show.put("title", text("card.unsubscribe", locale));
+			show.put("id", "herald-unsubscribe");
+			show.put("card", choices);
+			actions.add(show);
+		}
+		else if (!content.isCritical()) {
 			actions.add(execute(text("card.unsubscribe", locale), "unsubscribe", announcementId, null));
 		}
 		Map<String, Object> card = new LinkedHashMap<>();
@@ -394,6 +416,21 @@ public class AnnouncementCard {
 
 	private String text(String key, Locale locale) {
 		return this.messages.getMessage(key, null, key, locale);
+	}
+
+	private String text(String key, Locale locale, Object... args) {
+		return this.messages.getMessage(key, args, key, locale);
+	}
+
+	/**
+	 * Sets which opt-out a pressed Unsubscribe asks for, in the action and its fallback.
+	 */
+	@SuppressWarnings("unchecked")
+	private static void scope(Map<String, Object> action, String scope) {
+		Map<String, Object> data = new LinkedHashMap<>((Map<String, Object>) action.get("data"));
+		data.put("scope", scope);
+		action.put("data", data);
+		((Map<String, Object>) action.get("fallback")).put("data", data);
 	}
 
 	/**

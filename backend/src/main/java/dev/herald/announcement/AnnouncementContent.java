@@ -188,6 +188,13 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 				this.speak, this.imageAlt, this.variants);
 	}
 
+	/** The same content with another topic (as the admin's list spells it). */
+	public AnnouncementContent withTopic(String topic) {
+		return new AnnouncementContent(this.title, this.summary, this.imageUrl, this.author, this.buttons,
+				this.importance, topic, this.acknowledge, this.pollQuestion, this.pollChoices, this.previewText,
+				this.language, this.speak, this.imageAlt, this.variants);
+	}
+
 	/** The same content with another image. */
 	public AnnouncementContent withImageUrl(String imageUrl) {
 		return new AnnouncementContent(this.title, this.summary, imageUrl, this.author, this.buttons, this.importance,

@@ -139,6 +139,10 @@ class AnnouncementController {
 			errors.reject("guardrail.refused", new Object[] { String.join(", ", ex.refused()) }, null);
 			return form(null, content, model, errors, locale);
 		}
+		catch (Topics.TopicException ex) {
+			errors.rejectValue("topic", "topic.unknown");
+			return form(null, content, model, errors, locale);
+		}
 		redirect.addFlashAttribute("message", "announcement.saved");
 		return "redirect:/announcements/" + id;
 	}
@@ -204,6 +208,10 @@ class AnnouncementController {
 			errors.reject("guardrail.refused", new Object[] { String.join(", ", ex.refused()) }, null);
 			return form(id, content, model, errors, locale);
 		}
+		catch (Topics.TopicException ex) {
+			errors.rejectValue("topic", "topic.unknown");
+			return form(id, content, model, errors, locale);
+		}
 		catch (Announcements.InvalidTransitionException ex) {
 			redirect.addFlashAttribute("error", "announcement.invalidTransition");
 			return "redirect:/announcements/" + id;
@@ -223,6 +231,11 @@ class AnnouncementController {
 		}
 		catch (SendPolicy.GuardrailException ex) {
 			redirect.addFlashAttribute("error", "guardrail.refusedSend");
+			return "redirect:/announcements/" + id;
+		}
+		catch (Topics.TopicException ex) {
+			// Its topic was archived since: a new announcement needs a current one.
+			redirect.addFlashAttribute("error", "topic.archivedCopy");
 			return "redirect:/announcements/" + id;
 		}
 		redirect.addFlashAttribute("message", "announcement.duplicated");
@@ -280,6 +293,7 @@ class AnnouncementController {
 		model.addAttribute("buttonRows", buttons);
 		model.addAttribute("choiceRows", choices);
 		model.addAttribute("importances", Arrays.asList(AnnouncementContent.Importance.values()));
+		model.addAttribute("topicChoices", this.governance.topics().active());
 		model.addAttribute("templates", this.templates.list());
 		// Variants as form rows: four button labels and six answers each, like the
 		// default.

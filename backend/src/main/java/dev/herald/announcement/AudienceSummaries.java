@@ -60,9 +60,11 @@ public interface AudienceSummaries {
 	 * @param needTeamInstall channels whose team Herald must be added to first
 	 * @param optedOut people who opted out (counted, never messaged)
 	 * @param guestsExcluded guests left out by the admin setting
+	 * @param topicOptedOut of the opted-out people, those who turned this announcement's
+	 * topic off
 	 */
 	record Count(int recipients, int people, int channels, int needInstall, int needTeamInstall, int optedOut,
-			int guestsExcluded) {
+			int guestsExcluded, int topicOptedOut) {
 	}
 
 	/** The audience cannot be resolved right now. */

@@ -34,7 +34,11 @@ public class Governance {
 
 	private final Refusals refusals;
 
-	Governance(Announcements announcements, Owners owners, SendPolicy policy, AuditLog audit, Refusals refusals) {
+	private final Topics topics;
+
+	Governance(Announcements announcements, Owners owners, SendPolicy policy, AuditLog audit, Refusals refusals,
+			Topics topics) {
+		this.topics = topics;
 		this.announcements = announcements;
 		this.owners = owners;
 		this.policy = policy;
@@ -48,6 +52,13 @@ public class Governance {
 
 	public SendPolicy policy() {
 		return this.policy;
+	}
+
+	/**
+	 * The topics an admin keeps, which every act here checks an announcement's against.
+	 */
+	public Topics topics() {
+		return this.topics;
 	}
 
 	/** The announcement if this actor may read it; otherwise as if it did not exist. */
@@ -64,6 +75,7 @@ public class Governance {
 		if (!actor.isAuthor()) {
 			throw new ResponseStatusException(HttpStatus.FORBIDDEN, "Only Authors write announcements.");
 		}
+		content = this.topics.checked(content, null);
 		this.policy.checkContent(content, actor);
 		long id = this.announcements.create(content, createdBy);
 		this.owners.add(id, actor.id(), actor.name(), actor.kind(), actor);
@@ -74,8 +86,9 @@ public class Governance {
 	@Transactional
 	public void update(long id, AnnouncementContent content, Actor actor) {
 		this.owners.requireManage(id, actor);
-		this.policy.checkContent(content, actor);
 		AnnouncementContent before = this.announcements.require(id).content();
+		content = this.topics.checked(content, before.topic());
+		this.policy.checkContent(content, actor);
 		this.announcements.update(id, content);
 		this.audit.record(actor, AuditAction.EDIT, id, "edited " + changes(before, content));
 	}
@@ -101,15 +114,20 @@ public class Governance {
 	 * approval of this new content). A refusal is audited and changes nothing.
 	 */
 	@Transactional
-	public void editAfterSend(long id, AnnouncementContent content, String by, Actor actor) {
+	public void editAfterSend(long id, AnnouncementContent proposed, String by, Actor actor) {
+		AnnouncementContent before = this.announcements.require(id).content();
+		// A topic change is a content change like any other: the same gate, then
+		// approval.
+		AnnouncementContent[] checked = { proposed };
 		gate(actor, id, "edit after send", () -> {
 			if (!actor.isAuthor() && !actor.isAdmin()) {
 				throw new ResponseStatusException(HttpStatus.FORBIDDEN, "Only Authors and Admins edit announcements.");
 			}
 			this.owners.requireManage(id, actor);
-			this.policy.checkEditAfterSend(id, content, actor);
+			checked[0] = this.topics.checked(proposed, before.topic());
+			this.policy.checkEditAfterSend(id, checked[0], actor);
 		});
-		AnnouncementContent before = this.announcements.require(id).content();
+		AnnouncementContent content = checked[0];
 		this.announcements.editAfterSend(id, content, by);
 		this.audit.record(actor, AuditAction.EDIT_AFTER_SEND, id,
 				"content edited after send (" + changes(before, content) + "); delivered copies are updated");
@@ -120,8 +138,9 @@ public class Governance {
 	 * when approval applies; the API's twin is {@code POST .../submit} with content).
 	 */
 	@Transactional
-	public void submitEdit(long id, AnnouncementContent content, Actor actor) {
-		gate(actor, id, "submitting an edit", () -> this.policy.submitEdit(id, content, actor));
+	public void submitEdit(long id, AnnouncementContent proposed, Actor actor) {
+		gate(actor, id, "submitting an edit", () -> this.policy.submitEdit(id,
+				this.topics.checked(proposed, this.announcements.require(id).content().topic()), actor));
 	}
 
 	@Transactional

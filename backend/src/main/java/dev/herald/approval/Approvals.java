@@ -125,6 +125,7 @@ public class Approvals implements SendPolicy {
 	@Override
 	public void checkContent(AnnouncementContent content, Actor actor) {
 		this.guardrails.checkCritical(content.isCritical(), actor);
+		this.guardrails.checkTopic(content.topic(), actor);
 		checkClient(content, null, actor);
 	}
 
@@ -689,6 +690,7 @@ public class Approvals implements SendPolicy {
 
 	private void checkGuardrails(AnnouncementContent content, long id, Actor actor) {
 		this.guardrails.checkCritical(content.isCritical(), actor);
+		this.guardrails.checkTopic(content.topic(), actor);
 		AudienceDefinition audience = this.audiences.get(id);
 		this.guardrails.checkAudience(audience, actor);
 		checkClient(content, audience, actor);

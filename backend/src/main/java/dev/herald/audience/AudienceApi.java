@@ -94,10 +94,15 @@ class AudienceApi {
 	}
 
 	@PostMapping(path = "/audiences/preview", consumes = "application/json")
-	AudienceResolver.Preview preview(@Valid @RequestBody AudienceDefinition audience) {
+	AudienceResolver.Preview preview(@Valid @RequestBody AudienceDefinition audience,
+			@RequestParam(required = false) Long announcement, Authentication user) {
 		// Bounded and checked like a stored audience: each rule is a directory scan.
 		this.validator.validate(audience);
-		return this.resolver.preview(audience);
+		if (announcement != null) {
+			// Counted with its topic (#24): only for someone who may read it.
+			this.audiences.requireReadable(announcement, Actor.of(user));
+		}
+		return this.resolver.preview(audience, announcement);
 	}
 
 	@PostMapping(path = "/audiences/csv", consumes = { "text/csv", "text/plain" })

@@ -107,6 +107,16 @@ public class AudienceResolver {
 	/** What sending to this audience would reach, as of now. */
 	@Transactional
 	public Preview preview(AudienceDefinition audience) {
+		return preview(audience, null);
+	}
+
+	/**
+	 * What sending this announcement to this audience would reach, as of now: people who
+	 * turned its topic off count as opted out, as the freeze will count them (none for a
+	 * CRITICAL one). Without an announcement, only opt-outs of everything count.
+	 */
+	@Transactional
+	public Preview preview(AudienceDefinition audience, Long announcementId) {
 		audience.validateRules();
 		boolean allowGuests = this.settings.allowGuests();
 		stage(audience, null);
@@ -116,6 +126,9 @@ public class AudienceResolver {
 							SELECT (SELECT count(*) FROM reachable) AS people,
 							       (SELECT count(*) FROM reachable WHERE conversation_ref IS NULL AND NOT opted_out) AS need_install,
 							       (SELECT count(*) FROM reachable WHERE opted_out) AS opted_out,
+							       (SELECT count(*) FROM reachable r WHERE r.opted_out AND NOT EXISTS (
+							          SELECT 1 FROM opted_out_person op
+							          WHERE op.tenant_id = :tenant AND lower(op.aad_object_id) = r.aad)) AS topic_off,
 							       (SELECT count(*) FROM people WHERE guest AND NOT gone AND NOT :allowGuests) AS guests,
 							       (SELECT count(DISTINCT channel_id) FROM audience_channel) AS channels,
 							       (SELECT count(DISTINCT ch.channel_id) FROM audience_channel ch
@@ -126,11 +139,11 @@ public class AudienceResolver {
 							""")
 			.param("allowGuests", allowGuests)
 			.param("tenant", this.tenantId)
-			.param("id", null) // a preview counts opt-outs of everything; topic and
-								// importance apply at freeze
+			// The announcement's topic and importance, by the opt-out module's rule.
+			.param("id", announcementId, java.sql.Types.BIGINT)
 			.query((rs, i) -> new Preview(rs.getInt("people") + rs.getInt("channels"), rs.getInt("people"),
 					rs.getInt("channels"), rs.getInt("need_install"), rs.getInt("need_team"), rs.getInt("opted_out"),
-					rs.getInt("guests"), allowGuests, List.of()))
+					rs.getInt("guests"), allowGuests, List.of(), rs.getInt("topic_off")))
 			.single();
 		List<String> unmatched = this.jdbc.sql("""
 				SELECT a.address FROM audience_address a
@@ -490,13 +503,15 @@ public class AudienceResolver {
 	 * @param guestsExcluded guests left out because the admin setting does not allow them
 	 * @param guestsAllowed the setting at the time of the preview
 	 * @param unmatchedAddresses addresses that match nobody in the directory (first 1000)
+	 * @param topicOptedOut of the opted-out people, those who turned only the
+	 * announcement's topic off (0 without an announcement)
 	 */
 	public record Preview(int recipients, int people, int channels, int needInstall, int needTeamInstall, int optedOut,
-			int guestsExcluded, boolean guestsAllowed, List<String> unmatchedAddresses) {
+			int guestsExcluded, boolean guestsAllowed, List<String> unmatchedAddresses, int topicOptedOut) {
 
 		Preview withUnmatched(List<String> unmatched) {
 			return new Preview(this.recipients, this.people, this.channels, this.needInstall, this.needTeamInstall,
-					this.optedOut, this.guestsExcluded, this.guestsAllowed, unmatched);
+					this.optedOut, this.guestsExcluded, this.guestsAllowed, unmatched, this.topicOptedOut);
 		}
 
 	}

@@ -57,17 +57,26 @@ public class AuthorGuardrails {
 			.optional();
 	}
 
-	/** Creates or replaces the rule for this subject; returns its id. */
+	/** Creates or replaces the rule for this subject (any topic); returns its id. */
 	public long put(String subjectKind, String subjectId, List<String> allowedAudiences, boolean everyone,
 			boolean critical, Actor by) {
+		return put(subjectKind, subjectId, allowedAudiences, everyone, critical, null, by);
+	}
+
+	/**
+	 * Creates or replaces the rule for this subject; returns its id.
+	 * @param allowedTopics the topics the rule allows (by name), null for any
+	 */
+	public long put(String subjectKind, String subjectId, List<String> allowedAudiences, boolean everyone,
+			boolean critical, List<String> allowedTopics, Actor by) {
 		return this.jdbc
 			.sql("""
 					INSERT INTO author_guardrail (subject_kind, subject_id, allowed_audiences, allow_everyone, allow_critical,
-					                              updated_by)
-					VALUES (:kind, :subject, :allowed, :everyone, :critical, :by)
+					                              allowed_topics, updated_by)
+					VALUES (:kind, :subject, :allowed, :everyone, :critical, :topics, :by)
 					ON CONFLICT (subject_kind, subject_id) DO UPDATE SET allowed_audiences = EXCLUDED.allowed_audiences,
 					  allow_everyone = EXCLUDED.allow_everyone, allow_critical = EXCLUDED.allow_critical,
-					  updated_by = EXCLUDED.updated_by, updated_at = now()
+					  allowed_topics = EXCLUDED.allowed_topics, updated_by = EXCLUDED.updated_by, updated_at = now()
 					RETURNING id
 					""")
 			.param("kind", subjectKind)
@@ -75,6 +84,7 @@ public class AuthorGuardrails {
 			.param("allowed", allowedAudiences.toArray(String[]::new))
 			.param("everyone", everyone)
 			.param("critical", critical)
+			.param("topics", (allowedTopics != null) ? allowedTopics.toArray(String[]::new) : null)
 			.param("by", by.id())
 			.query(Long.class)
 			.single();
@@ -130,15 +140,25 @@ public class AuthorGuardrails {
 		Set<String> allowed = new LinkedHashSet<>();
 		boolean everyone = false;
 		boolean critical = false;
+		// Rules only grant: one rule without a topic list allows every topic.
+		Set<String> topics = new LinkedHashSet<>();
+		boolean anyTopic = false;
 		for (Guardrail rule : rules) {
 			allowed.addAll(rule.allowedAudiences());
 			everyone |= rule.allowEveryone();
 			critical |= rule.allowCritical();
+			if (rule.allowedTopics() == null) {
+				anyTopic = true;
+			}
+			else {
+				rule.allowedTopics().forEach((t) -> topics.add(t.toLowerCase(Locale.ROOT)));
+			}
 		}
 		if (everyone) {
 			allowed.add("everyone:*");
 		}
-		return Optional.of(new Limits(AudienceAllowList.of(allowed), everyone, critical, unknown));
+		return Optional.of(new Limits(AudienceAllowList.of(allowed), everyone, critical, unknown,
+				anyTopic ? null : Set.copyOf(topics)));
 	}
 
 	/**
@@ -178,17 +198,35 @@ public class AuthorGuardrails {
 		});
 	}
 
+	/**
+	 * Refuses a topic this actor's guardrails do not list (no topic is always allowed).
+	 * As CRITICAL, checked when content is saved and again before a send or an edit after
+	 * it.
+	 */
+	public void checkTopic(String topic, Actor actor) {
+		if (topic == null) {
+			return;
+		}
+		limitsFor(actor).filter((l) -> l.topics() != null && !l.topics().contains(topic.toLowerCase(Locale.ROOT)))
+			.ifPresent((limits) -> {
+				throw new SendPolicy.GuardrailException(((limits.why() != null) ? limits.why() + " " : "")
+						+ "Your guardrails do not allow the topic '" + topic + "'.", List.of("topic:" + topic));
+			});
+	}
+
 	/** The subject of the default rule: every author. */
 	static final String DEFAULT_SUBJECT = "*";
 
 	private static final String COLUMNS = """
-			id, subject_kind, subject_id, allowed_audiences, allow_everyone, allow_critical, updated_by, updated_at
+			id, subject_kind, subject_id, allowed_audiences, allow_everyone, allow_critical, updated_by, updated_at,
+			allowed_topics
 			""";
 
 	private static Guardrail map(ResultSet rs, int row) throws SQLException {
 		return new Guardrail(rs.getLong("id"), rs.getString("subject_kind"), rs.getString("subject_id"),
 				strings(rs.getArray("allowed_audiences")), rs.getBoolean("allow_everyone"),
-				rs.getBoolean("allow_critical"), rs.getString("updated_by"), rs.getTimestamp("updated_at").toInstant());
+				rs.getBoolean("allow_critical"), rs.getString("updated_by"), rs.getTimestamp("updated_at").toInstant(),
+				(rs.getArray("allowed_topics") != null) ? strings(rs.getArray("allowed_topics")) : null);
 	}
 
 	private static List<String> strings(Array array) throws SQLException {
@@ -207,9 +245,11 @@ public class AuthorGuardrails {
 	 * @param allowCritical whether they may send CRITICAL announcements
 	 * @param updatedBy who last changed it
 	 * @param updatedAt when
+	 * @param allowedTopics the topics they may use (by name); null for any
 	 */
 	public record Guardrail(long id, String subjectKind, String subjectId, List<String> allowedAudiences,
-			boolean allowEveryone, boolean allowCritical, String updatedBy, Instant updatedAt) {
+			boolean allowEveryone, boolean allowCritical, String updatedBy, Instant updatedAt,
+			List<String> allowedTopics) {
 	}
 
 	/**
@@ -220,8 +260,10 @@ public class AuthorGuardrails {
 	 * @param critical whether CRITICAL
 	 * @param why why the limits are narrower than they may be (no rule names them, or
 	 * their groups are unknown); null otherwise
+	 * @param topics the topics they may use (lower-case names); null for any
 	 */
-	public record Limits(AudienceAllowList allowList, boolean everyone, boolean critical, String why) {
+	public record Limits(AudienceAllowList allowList, boolean everyone, boolean critical, String why,
+			Set<String> topics) {
 	}
 
 }

@@ -47,14 +47,19 @@ class GuardrailAdminController {
 	String save(@RequestParam(defaultValue = "") String subjectKind, @RequestParam(defaultValue = "") String subjectId,
 			@RequestParam(defaultValue = "") String allowedAudiences,
 			@RequestParam(defaultValue = "false") boolean allowEveryone,
-			@RequestParam(defaultValue = "false") boolean allowCritical, Authentication auth,
-			RedirectAttributes redirect) {
+			@RequestParam(defaultValue = "false") boolean allowCritical,
+			@RequestParam(defaultValue = "") String allowedTopics, Authentication auth, RedirectAttributes redirect) {
 		List<String> audiences = Arrays.stream(allowedAudiences.split("[\\r\\n,]+"))
 			.map(String::strip)
 			.filter((a) -> !a.isEmpty())
 			.toList();
+		// Blank: any topic (a rule cannot forbid every topic from the page; the API can).
+		List<String> topics = Arrays.stream(allowedTopics.split("[\\r\\n]+"))
+			.map(String::strip)
+			.filter((a) -> !a.isEmpty())
+			.toList();
 		GuardrailAdminApi.Rule rule = new GuardrailAdminApi.Rule(subjectKind, subjectId, audiences, allowEveryone,
-				allowCritical);
+				allowCritical, topics.isEmpty() ? null : topics);
 		Set<ConstraintViolation<GuardrailAdminApi.Rule>> violations = this.validator.validate(rule);
 		if (!violations.isEmpty()) {
 			redirect.addFlashAttribute("error", "guardrails.invalid");

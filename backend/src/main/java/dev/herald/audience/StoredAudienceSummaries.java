@@ -75,9 +75,10 @@ class StoredAudienceSummaries implements AudienceSummaries {
 			return Optional.empty();
 		}
 		try {
-			AudienceResolver.Preview preview = this.resolver.preview(audience);
+			AudienceResolver.Preview preview = this.resolver.preview(audience, announcementId);
 			return Optional.of(new Count(preview.recipients(), preview.people(), preview.channels(),
-					preview.needInstall(), preview.needTeamInstall(), preview.optedOut(), preview.guestsExcluded()));
+					preview.needInstall(), preview.needTeamInstall(), preview.optedOut(), preview.guestsExcluded(),
+					preview.topicOptedOut()));
 		}
 		catch (AudienceResolver.AudienceResolutionException ex) {
 			throw new UnavailableException(ex.getMessage(), ex);

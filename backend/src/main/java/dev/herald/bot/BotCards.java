@@ -76,6 +76,17 @@ class BotCards {
 	}
 
 	/**
+	 * Replaces a broadcast card once its recipient turned its topic off; the button turns
+	 * it on again (as the tab does).
+	 */
+	Map<String, Object> unsubscribedFromTopic(BotLanguage language, long announcementId, String topic) {
+		List<Object> body = new ArrayList<>();
+		body.add(textBlock(this.texts.text("bot.topic.off", language, "topic", topic), null, null));
+		Map<String, Object> data = Map.of("action", "resubscribe", "announcementId", announcementId, "scope", "topic");
+		return card(body, List.of(execute(this.texts.text("bot.button.topicOn", language), "resubscribe", data)));
+	}
+
+	/**
 	 * The broadcast card again, with a line saying what the person did: acknowledged it,
 	 * or which answer they gave.
 	 */

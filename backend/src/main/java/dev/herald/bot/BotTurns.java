@@ -411,12 +411,28 @@ class BotTurns {
 		}
 		switch (action) {
 			case "unsubscribe" -> {
+				// "This topic" (#24): the announcement's own topic, as stored; the card
+				// only
+				// says which of the two was pressed. Without a scope (cards sent before
+				// topics, "everything") it is every announcement, as before.
+				if ("topic".equals(Activity.text(data.path("scope")))) {
+					String topic = topicOf(announcementId);
+					if (topic == null) {
+						// Its topic was edited away: nothing is turned off unasked.
+						return new CardResult(this.cards.notice(this.texts.text("bot.topic.none", language)));
+					}
+					this.optOuts.optOut(tenant, aad, topic, OptOuts.Source.CARD, announcementId);
+					return new CardResult(this.cards.unsubscribedFromTopic(language, announcementId, topic));
+				}
 				this.optOuts.optOut(tenant, aad, OptOuts.ALL, OptOuts.Source.CARD, announcementId);
 				return new CardResult(this.cards.unsubscribed(language, (announcementId != null) ? announcementId : 0));
 			}
 			case "resubscribe" -> {
-				this.optOuts.optIn(tenant, aad, OptOuts.ALL, OptOuts.Source.CARD);
-				return new CardResult(this.cards.notice(this.texts.text("bot.start.done", language)));
+				String topic = "topic".equals(Activity.text(data.path("scope"))) ? topicOf(announcementId) : null;
+				this.optOuts.optIn(tenant, aad, (topic != null) ? topic : OptOuts.ALL, OptOuts.Source.CARD);
+				return new CardResult(
+						this.cards.notice((topic != null) ? this.texts.text("bot.topic.on", language, "topic", topic)
+								: this.texts.text("bot.start.done", language)));
 			}
 			case "ack", "vote" -> {
 				if (announcementId == null) {
@@ -443,6 +459,12 @@ class BotTurns {
 				return null;
 			}
 		}
+	}
+
+	/** The topic of an announcement, null when it has none (or is unknown). */
+	private String topicOf(Long announcementId) {
+		return (announcementId != null)
+				? this.announcements.find(announcementId).map((a) -> a.content().topic()).orElse(null) : null;
 	}
 
 	private BotResponse onEvent(Activity a) {

@@ -69,6 +69,22 @@ public class OptOuts {
 			.single();
 	}
 
+	/**
+	 * What one person turned off (#24): the topics, and {@link #ALL} when everything.
+	 * @param tenants the forms of their tenant id to match
+	 * @param keys the forms of their Entra object id to match
+	 */
+	public java.util.Set<String> optedOutOf(java.util.List<String> tenants, java.util.List<String> keys) {
+		return new java.util.HashSet<>(this.jdbc.sql("""
+				SELECT DISTINCT topic FROM opt_out
+				WHERE opted_out AND tenant_id IN (:tenants) AND lower(aad_object_id) IN (:keys)
+				""")
+			.param("tenants", tenants)
+			.param("keys", keys.stream().map((k) -> k.toLowerCase(Locale.ROOT)).distinct().toList())
+			.query(String.class)
+			.list());
+	}
+
 	private boolean change(String tenantId, String aadObjectId, String topic, boolean optedOut, Source source,
 			Long announcementId) {
 		// Opting in someone who never opted out writes nothing: the table only holds
@@ -109,7 +125,9 @@ public class OptOuts {
 		/** A button on a broadcast card. */
 		CARD,
 		/** Changed by an admin. */
-		ADMIN;
+		ADMIN,
+		/** A topic turned off or on in the personal tab. */
+		TAB;
 
 		public String dbValue() {
 			return name().toLowerCase(Locale.ROOT);

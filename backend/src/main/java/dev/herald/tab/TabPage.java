@@ -35,6 +35,10 @@ class TabPage {
 			"tab.question.sent", "tab.question.yours", "tab.question.answer", "tab.question.waiting",
 			"tab.question.tooLong", "tab.question.limit");
 
+	/** The texts of the topics a person turns on and off (#24). */
+	static final List<String> TOPIC_KEYS = List.of("tab.topics", "tab.topics.intro", "tab.topics.none",
+			"tab.topics.turnedOn", "tab.topics.turnedOff", "tab.topics.allOff", "tab.topics.error");
+
 	private static final List<String> THEMES = List.of("default", "dark", "contrast");
 
 	private final MessageSource messages;
@@ -55,8 +59,10 @@ class TabPage {
 		for (String key : KEYS) {
 			texts.put(key, this.messages.getMessage(key, null, key, bundle));
 		}
-		for (String key : QUESTION_KEYS) {
-			texts.put(key, this.messages.getMessage(key, null, key, bundle));
+		for (List<String> keys : List.of(QUESTION_KEYS, TOPIC_KEYS)) {
+			for (String key : keys) {
+				texts.put(key, this.messages.getMessage(key, null, key, bundle));
+			}
 		}
 		model.addAttribute("lang", language);
 		model.addAttribute("theme", (theme != null && THEMES.contains(theme)) ? theme : "default");

@@ -52,11 +52,22 @@ class AnnouncementCardTests {
 		assertThat(open.path("title").asString()).isEqualTo("Open in Herald");
 		assertThat(open.path("url").asString()).isEqualTo("https://teams.microsoft.com/l/entity/" + TEAMS_APP_ID
 				+ "/announcements?context=%7B%22subEntityId%22%3A%2242%22%7D");
+		// With a topic, Unsubscribe asks "this topic" or "everything" (#24).
 		JsonNode unsubscribe = actions.get(4);
-		assertThat(unsubscribe.path("verb").asString()).isEqualTo("unsubscribe");
-		assertThat(unsubscribe.path("data").path("action").asString()).isEqualTo("unsubscribe");
-		assertThat(unsubscribe.path("data").path("announcementId").asLong()).isEqualTo(42);
-		assertThat(unsubscribe.path("fallback").path("type").asString()).isEqualTo("Action.Submit");
+		assertThat(unsubscribe.path("type").asString()).isEqualTo("Action.ShowCard");
+		assertThat(unsubscribe.path("title").asString()).isEqualTo("Unsubscribe");
+		JsonNode choices = unsubscribe.path("card").path("actions");
+		assertThat(choices).hasSize(2);
+		assertThat(choices.get(0).path("title").asString()).contains("Benefits");
+		assertThat(choices.get(0).path("data").path("scope").asString()).isEqualTo("topic");
+		assertThat(choices.get(1).path("data").path("scope").asString()).isEqualTo("all");
+		for (JsonNode choice : choices) {
+			assertThat(choice.path("verb").asString()).isEqualTo("unsubscribe");
+			assertThat(choice.path("data").path("action").asString()).isEqualTo("unsubscribe");
+			assertThat(choice.path("data").path("announcementId").asLong()).isEqualTo(42);
+			assertThat(choice.path("fallback").path("type").asString()).isEqualTo("Action.Submit");
+			assertThat(choice.path("fallback").path("data")).isEqualTo(choice.path("data"));
+		}
 
 		String text = card.toString();
 		assertThat(text).doesNotContain("herald-important").doesNotContain("herald-no-unsubscribe");
@@ -99,6 +110,9 @@ class AnnouncementCardTests {
 		JsonNode actions = card(full).path("actions");
 		// Four buttons, "Got it" and "Unsubscribe" already exceed what Teams shows.
 		assertThat(actions).hasSize(6);
+		// Without a topic, Unsubscribe is one button: everything, as before topics.
+		assertThat(actions.get(5).path("verb").asString()).isEqualTo("unsubscribe");
+		assertThat(actions.get(5).path("data").has("scope")).isFalse();
 		assertThat(actions.toString()).doesNotContain("herald-open-tab");
 		AnnouncementContent critical = new AnnouncementContent("T", null, null, null, four,
 				AnnouncementContent.Importance.CRITICAL, null, false, null, List.of());

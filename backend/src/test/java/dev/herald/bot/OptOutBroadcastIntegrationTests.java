@@ -17,6 +17,7 @@ import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestIdentityProvider;
+import dev.herald.support.TestTopics;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -81,6 +82,8 @@ class OptOutBroadcastIntegrationTests extends IntegrationTest {
 		assertThat(cardsReceived(stayer.id(), second)).isEqualTo(1);
 
 		// Leaving one topic keeps the others.
+		TestTopics.ensure(baseUrl(), "canteen");
+		TestTopics.ensure(baseUrl(), "facilities");
 		this.optOuts.optOut(this.simulator.tenantId(), leaver.id(), "canteen", OptOuts.Source.ADMIN, null);
 		long canteen = broadcast(token, "New canteen menu", ",\"topic\":\"canteen\"");
 		assertThat(cardsReceived(leaver.id(), canteen)).isZero();

@@ -31,6 +31,7 @@ import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestChannelKeys;
 import dev.herald.support.TestEntra;
 import dev.herald.support.TestIdentityProvider;
+import dev.herald.support.TestTopics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,6 +53,7 @@ class TabIntegrationTests extends IntegrationTest {
 	void aPersonSeesWhatTheyReceivedInTheirVariantAndActsWithTheCardsRecords() {
 		String marker = "tab-" + UUID.randomUUID();
 		String topic = "Benefits " + marker.substring(4, 12);
+		TestTopics.ensure(baseUrl(), topic);
 		SimUser alice = install("fr-FR", 1).get(0);
 		List<SimUser> english = install("en-US", 2);
 		SimUser bob = english.get(0);

@@ -28,6 +28,7 @@ import dev.herald.support.Await;
 import dev.herald.support.HeadlessChromium;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestIdentityProvider;
+import dev.herald.support.TestTopics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,6 +72,7 @@ class AuthorJourneyBrowserTests extends IntegrationTest {
 	void authorGoesFromSignInToADeliveredAnnouncement() throws Exception {
 		List<SimUser> people = installApp(5);
 		SimUser me = people.get(0);
+		TestTopics.ensure(baseUrl(), "Benefits");
 
 		TestIdentityProvider.nextSignIn("megan@contoso.example", Map.of("oid", me.id(), "name", "Megan Bowen"),
 				"Herald.Author");

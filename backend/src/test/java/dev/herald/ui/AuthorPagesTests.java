@@ -14,12 +14,14 @@ import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.herald.support.BrowserSession;
 import dev.herald.support.IntegrationTest;
+import dev.herald.support.TestTopics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * field, the preview endpoint, image upload, drafts, templates, escaping, CSRF and roles.
  */
 class AuthorPagesTests extends IntegrationTest {
+
+	@BeforeEach
+	void topicOfTheFullForm() {
+		// The form's topic is one an admin keeps (#24).
+		TestTopics.ensure(baseUrl(), "Benefits");
+	}
 
 	private static final JsonMapper JSON = JsonMapper.shared();
 
