@@ -182,6 +182,12 @@ class PhoneLayoutBrowserTests extends IntegrationTest {
 		open("/announcements/" + sent + "/report");
 		assertFits("report", 1400);
 		shot("desktop-report");
+		// A small laptop: still the bar, its links wrap.
+		this.browser.manage().window().setSize(new Dimension(1024, 768));
+		open("/announcements");
+		assertThat(this.browser.findElement(By.id("nav-audit")).isDisplayed()).isTrue();
+		assertFits("/announcements", 1024);
+		shot("desktop-1024-announcements");
 	}
 
 	@Test
