@@ -162,6 +162,10 @@ class PhoneLayoutBrowserTests extends IntegrationTest {
 		// The data really is wide: these pages would scroll sideways without their fixes.
 		open("/admin/audit");
 		assertThat(this.browser.findElement(By.id("audit-table")).getText()).contains(marker);
+		// A button styled as a link is not white on the white table.
+		open("/admin/guardrails");
+		assertThat(this.browser.findElement(By.cssSelector("#guardrails-table button.link")).getCssValue("color"))
+			.isNotIn("rgba(255, 255, 255, 1)", "rgb(255, 255, 255)");
 		open("/approvals");
 		assertThat(this.browser.findElement(By.id("approval-" + pending)).getText()).contains(marker);
 
