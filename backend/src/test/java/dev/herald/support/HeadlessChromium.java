@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -30,6 +31,15 @@ public final class HeadlessChromium implements AutoCloseable {
 	}
 
 	public static HeadlessChromium start() throws IOException {
+		return start(true);
+	}
+
+	/** A browser with scripts turned off, for pages that must work without them. */
+	public static HeadlessChromium withoutScripts() throws IOException {
+		return start(false);
+	}
+
+	private static HeadlessChromium start(boolean scripts) throws IOException {
 		assertThat(new File("/usr/bin/chromium")).as("Debian chromium (apt-get install chromium chromium-driver)")
 			.exists();
 		Path profile = Files.createTempDirectory("herald-chromium-");
@@ -38,6 +48,9 @@ public final class HeadlessChromium implements AutoCloseable {
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
 				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
 				"--user-data-dir=" + profile, "--window-size=1280,1000", "--lang=en-US");
+		if (!scripts) {
+			options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
+		}
 		ChromeDriverService service = new ChromeDriverService.Builder()
 			.usingDriverExecutable(new File("/usr/bin/chromedriver"))
 			.usingAnyFreePort()
