@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.herald.announcement.AnnouncementCard;
 import dev.herald.settings.AppSettings;
@@ -51,7 +52,7 @@ public class TrackedLinks {
 
 	private final byte[] markBytes;
 
-	private volatile Privacy privacy;
+	private final AtomicReference<Privacy> privacy = new AtomicReference<>();
 
 	TrackedLinks(LinkTokens tokens, AppSettings settings, Environment environment,
 			@Value("${herald.links.public-url:}") String publicUrl,
@@ -101,28 +102,40 @@ public class TrackedLinks {
 
 	/** The privacy settings, read at most every five seconds. */
 	public Privacy privacy() {
-		Privacy known = this.privacy;
+		Privacy known = this.privacy.get();
 		long now = System.nanoTime();
-		if (known == null || now - known.readAt() > SETTINGS_CHECK) {
-			try {
-				known = new Privacy(this.settings.get(TRACK_PEOPLE).map(Boolean::parseBoolean).orElse(true),
-						this.settings.get(REQUIRE_NOTICE).map(Boolean::parseBoolean).orElse(false), now);
-				this.privacy = known;
-			}
-			catch (RuntimeException ex) {
-				// The database is away: keep the last known (per person when never read)
-				// for another while, rather than asking again on every copy.
-				known = (known != null) ? new Privacy(known.perPerson(), known.notice(), now)
-						: new Privacy(true, false, now);
-				this.privacy = known;
-			}
+		if (known != null && now - known.readAt() <= SETTINGS_CHECK) {
+			return known;
 		}
-		return known;
+		Privacy fresh;
+		try {
+			fresh = read(now);
+		}
+		catch (RuntimeException ex) {
+			// The database is away: keep the last known (per person when never read)
+			// for another while, rather than asking again on every copy.
+			fresh = (known != null) ? new Privacy(known.perPerson(), known.notice(), now)
+					: new Privacy(true, false, now);
+		}
+		// Only over what this read started from: a change an admin just made (read
+		// afresh by settingsChanged) is not overwritten by a read that began before it.
+		this.privacy.compareAndSet(known, fresh);
+		return fresh;
 	}
 
-	/** Forgets the privacy settings read, after an admin changed them here. */
+	private Privacy read(long now) {
+		return new Privacy(this.settings.get(TRACK_PEOPLE).map(Boolean::parseBoolean).orElse(true),
+				this.settings.get(REQUIRE_NOTICE).map(Boolean::parseBoolean).orElse(false), now);
+	}
+
+	/** Reads the privacy settings again, after an admin changed them here (committed). */
 	public void settingsChanged() {
-		this.privacy = null;
+		try {
+			this.privacy.set(read(System.nanoTime()));
+		}
+		catch (RuntimeException ex) {
+			this.privacy.set(null);
+		}
 	}
 
 	/**

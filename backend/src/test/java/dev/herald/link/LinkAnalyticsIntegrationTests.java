@@ -20,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.herald.api.ApiHttp;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
+import dev.herald.support.BrowserSession;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestIdentityProvider;
 
@@ -157,6 +158,18 @@ class LinkAnalyticsIntegrationTests extends IntegrationTest {
 			.endsWith(",2");
 		assertThat(csv.lines().filter((l) -> l.startsWith(people.get(1).id() + ",")).findFirst().orElseThrow())
 			.endsWith(",0");
+
+		// The report page: figures for every reader, who clicked for Admins and owners.
+		String page = BrowserSession.signIn(baseUrl(), "links-ui-admin", "Herald.Admin")
+			.get("/announcements/" + id + "/report")
+			.body();
+		assertThat(page).contains("id=\"report-links\"", "id=\"clickers-list\"", people.get(0).id(),
+				"https://intranet.example/faq");
+		String otherPage = BrowserSession.signIn(baseUrl(), "links-ui-other", "Herald.Author")
+			.get("/announcements/" + id + "/report")
+			.body();
+		assertThat(otherPage).contains("id=\"report-links\"", "id=\"clickers-owners-only\"")
+			.doesNotContain("id=\"clickers-list\"", people.get(0).id());
 
 		// An edit moves the button: the link already sent leads to the new address and
 		// keeps counting as link 0.

@@ -236,10 +236,15 @@ class NotificationIntegrationTests extends IntegrationTest {
 		Await.until(Duration.ofSeconds(30), "notification sent",
 				() -> "sent".equals(status(http, token, id).path("status").asString()));
 		String card = JSON.writeValueAsString(this.simulator.inbox(newcomer.id()).get(0));
-		assertThat(card).contains("Welcome, Ada!")
-			.contains("Your first day is Monday.")
-			.contains("handbook?for=Ada")
-			.doesNotContain("{{");
+		assertThat(card).contains("Welcome, Ada!").contains("Your first day is Monday.").doesNotContain("{{");
+		// The filled link, as every card link, leads through Herald's /r/ (#26).
+		java.util.regex.Matcher link = java.util.regex.Pattern
+			.compile(java.util.regex.Pattern.quote(baseUrl()) + "/r/[A-Za-z0-9_-]+")
+			.matcher(card);
+		assertThat(link.find()).as(card).isTrue();
+		assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(link.group())).GET().build())
+			.headers()
+			.firstValue("Location")).hasValueSatisfying((to) -> assertThat(to).endsWith("handbook?for=Ada"));
 
 		long before = this.jdbc.sql("SELECT count(*) FROM notification").query(Long.class).single();
 		JsonNode missing = assertProblem(
