@@ -36,7 +36,7 @@ class ModularityTests {
 			entry("audit", Set.of("security")),
 			entry("bot", Set.of("admin", "announcement", "approval", "conversation", "optout", "pacing", "teams")),
 			entry("conversation", Set.of()),
-			entry("dispatch", Set.of("announcement", "audience", "conversation", "pacing", "settings", "teams")),
+			entry("dispatch", Set.of("announcement", "audience", "conversation", "graph", "pacing", "settings", "teams")),
 			entry("followup", Set.of("announcement", "audit", "dispatch", "security", "teams")),
 			entry("graph", Set.of("teams")),
 			entry("install", Set.of("announcement", "audience", "conversation", "dispatch", "graph", "pacing", "settings", "teams")),

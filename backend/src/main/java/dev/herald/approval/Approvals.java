@@ -125,6 +125,7 @@ public class Approvals implements SendPolicy {
 	@Override
 	public void checkContent(AnnouncementContent content, Actor actor) {
 		this.guardrails.checkCritical(content.isCritical(), actor);
+		this.guardrails.checkUrgent(content.isUrgent(), actor);
 		checkClient(content, null, actor);
 	}
 
@@ -560,8 +561,9 @@ public class Approvals implements SendPolicy {
 				FROM approval_request r JOIN announcement a ON a.id = r.announcement_id
 				WHERE r.state = 'pending' ORDER BY r.submitted_at LIMIT 500
 				""")
-			.query((rs, i) -> new Queued(rs.getLong(1), rs.getString(2), "critical".equals(rs.getString(3)),
-					(Integer) rs.getObject(4), rs.getString(5), rs.getTimestamp(6).toInstant(),
+			.query((rs, i) -> new Queued(rs.getLong(1), rs.getString(2),
+					"critical".equals(rs.getString(3)) || "urgent".equals(rs.getString(3)), (Integer) rs.getObject(4),
+					rs.getString(5), rs.getTimestamp(6).toInstant(),
 					(rs.getTimestamp(7) != null) ? rs.getTimestamp(7).toInstant() : null, rs.getString(8),
 					(rs.getString(9) != null)
 							? JsonMapper.shared().readValue(rs.getString(9), AnnouncementContent.class) : null,
@@ -689,6 +691,7 @@ public class Approvals implements SendPolicy {
 
 	private void checkGuardrails(AnnouncementContent content, long id, Actor actor) {
 		this.guardrails.checkCritical(content.isCritical(), actor);
+		this.guardrails.checkUrgent(content.isUrgent(), actor);
 		AudienceDefinition audience = this.audiences.get(id);
 		this.guardrails.checkAudience(audience, actor);
 		checkClient(content, audience, actor);
@@ -702,6 +705,12 @@ public class Approvals implements SendPolicy {
 		if (actor.kind() != Actor.Kind.CLIENT) {
 			return;
 		}
+		if (content.isUrgent() && !actor.isAdmin() && this.clients.find(actor.id()).isEmpty()) {
+			// Urgent is never granted by default, also not to an app no admin registered
+			// (an Admin's app is not limited, as Admins never are).
+			throw new GuardrailException("API client " + actor.id() + " is not registered: URGENT needs an admin's "
+					+ "grant (maySendUrgent).", List.of("importance:urgent"));
+		}
 		this.clients.find(actor.id()).ifPresent((client) -> {
 			List<String> refused = new java.util.ArrayList<>();
 			if (!client.enabled()) {
@@ -712,6 +721,9 @@ public class Approvals implements SendPolicy {
 			}
 			if (content.isCritical() && !client.maySendCritical()) {
 				refused.add("importance:critical");
+			}
+			if (content.isUrgent() && !client.maySendUrgent()) {
+				refused.add("importance:urgent");
 			}
 			if (audience != null && !audience.isEmpty()) {
 				refused.addAll(dev.herald.audience.AudienceAllowList.of(client.allowedAudiences()).refused(audience));

@@ -64,11 +64,13 @@ class GuardrailAdminApi {
 
 	static AuthorGuardrails.Guardrail save(AuthorGuardrails guardrails, AuditLog audit, Rule rule, Actor actor) {
 		long id = guardrails.put(rule.subjectKind(), rule.subjectId().strip(), rule.allowedAudiences(),
-				Boolean.TRUE.equals(rule.allowEveryone()), Boolean.TRUE.equals(rule.allowCritical()), actor);
+				Boolean.TRUE.equals(rule.allowEveryone()), Boolean.TRUE.equals(rule.allowCritical()),
+				Boolean.TRUE.equals(rule.allowUrgent()), actor);
 		audit.record(actor, AuditAction.GUARDRAIL_CHANGE, null,
 				"guardrail for " + rule.subjectKind() + " " + rule.subjectId().strip() + ": audiences "
 						+ rule.allowedAudiences() + ", everyone " + Boolean.TRUE.equals(rule.allowEveryone())
-						+ ", critical " + Boolean.TRUE.equals(rule.allowCritical()));
+						+ ", critical " + Boolean.TRUE.equals(rule.allowCritical()) + ", urgent "
+						+ Boolean.TRUE.equals(rule.allowUrgent()));
 		return guardrails.find(id).orElseThrow();
 	}
 
@@ -90,12 +92,20 @@ class GuardrailAdminApi {
 	 * ({@code group:<id>}, {@code team:<id>}, {@code channel:<id>}, {@code kind:*})
 	 * @param allowEveryone whether "everyone" is allowed
 	 * @param allowCritical whether CRITICAL importance is allowed
+	 * @param allowUrgent whether URGENT is allowed (activity feed alerts, #25; also needs
+	 * CRITICAL)
 	 */
 	record Rule(@NotNull @Pattern(regexp = "group|author") String subjectKind,
 			@NotBlank @Size(max = 200) String subjectId,
 			@NotNull @Size(max = 500) List<@NotBlank @Size(max = 330) @Pattern(
 					regexp = "(everyone|group|team|channel|person|address):\\S+") String> allowedAudiences,
-			Boolean allowEveryone, Boolean allowCritical) {
+			Boolean allowEveryone, Boolean allowCritical, Boolean allowUrgent) {
+
+		Rule(String subjectKind, String subjectId, List<String> allowedAudiences, Boolean allowEveryone,
+				Boolean allowCritical) {
+			this(subjectKind, subjectId, allowedAudiences, allowEveryone, allowCritical, false);
+		}
+
 	}
 
 }

@@ -47,14 +47,15 @@ class GuardrailAdminController {
 	String save(@RequestParam(defaultValue = "") String subjectKind, @RequestParam(defaultValue = "") String subjectId,
 			@RequestParam(defaultValue = "") String allowedAudiences,
 			@RequestParam(defaultValue = "false") boolean allowEveryone,
-			@RequestParam(defaultValue = "false") boolean allowCritical, Authentication auth,
+			@RequestParam(defaultValue = "false") boolean allowCritical,
+			@RequestParam(defaultValue = "false") boolean allowUrgent, Authentication auth,
 			RedirectAttributes redirect) {
 		List<String> audiences = Arrays.stream(allowedAudiences.split("[\\r\\n,]+"))
 			.map(String::strip)
 			.filter((a) -> !a.isEmpty())
 			.toList();
 		GuardrailAdminApi.Rule rule = new GuardrailAdminApi.Rule(subjectKind, subjectId, audiences, allowEveryone,
-				allowCritical);
+				allowCritical, allowUrgent);
 		Set<ConstraintViolation<GuardrailAdminApi.Rule>> violations = this.validator.validate(rule);
 		if (!violations.isEmpty()) {
 			redirect.addFlashAttribute("error", "guardrails.invalid");

@@ -137,6 +137,12 @@ class Notifications {
 			}
 		}
 		AnnouncementContent content = signed(content(request, client), request, client);
+		if (content.isUrgent() && !client.maySendUrgent()) {
+			// Urgent alerts the whole audience through the activity feed: a grant of its
+			// own, on top of critical's (urgent is critical).
+			throw ApiProblem.forbidden(
+					"API client " + clientId + " may not send urgent notifications; an admin grants maySendUrgent.");
+		}
 		if (content.isCritical() && !client.maySendCritical()) {
 			// Critical reaches people who opted out: a permission of its own.
 			throw ApiProblem.forbidden("API client " + clientId

@@ -56,8 +56,12 @@ class ReportApi {
 
 	private final Governance governance;
 
+	private final UrgentReach urgent;
+
 	ReportApi(Announcements announcements, DeliveryReport deliveries, Reports reports, Responses responses,
-			RecipientCsv csv, VariantBreakdown variants, FollowUps followUps, Governance governance) {
+			RecipientCsv csv, VariantBreakdown variants, FollowUps followUps, Governance governance,
+			UrgentReach urgent) {
+		this.urgent = urgent;
 		this.governance = governance;
 		this.followUps = followUps;
 		this.announcements = announcements;
@@ -77,7 +81,7 @@ class ReportApi {
 		return new Report(id, a.status().dbValue(), c.recipients(), c.pending(), c.delivered(), c.failed(), c.blocked(),
 				c.optedOut(), c.canceled(), c.percentDone(), this.reports.byState(a), this.reports.reads(id),
 				acknowledged, (acknowledged != null) ? Math.max(0, c.delivered() - acknowledged) : null, votes,
-				this.variants.of(a), this.followUps.list(id));
+				this.variants.of(a), this.followUps.list(id), this.urgent.of(a));
 	}
 
 	@GetMapping(path = "/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -144,11 +148,13 @@ class ReportApi {
 	 * @param variants delivery and acknowledgements per language variant
 	 * @param followUps edits, recalls and reminders of the copies sent, newest first
 	 * ("updated {@code done} of {@code targets}")
+	 * @param alerted for an urgent announcement, people alerted within 1, 5 and 10
+	 * minutes by channel (activity feed, chat card, either); null otherwise
 	 */
 	record Report(long id, String status, int recipients, int pending, int delivered, int failed, int blocked,
 			int optedOut, int canceled, int percentDone, Map<String, Long> byState, long reads, Long acknowledged,
 			Long notAcknowledged, Map<String, Long> votes, List<VariantBreakdown.Row> variants,
-			List<FollowUpView> followUps) {
+			List<FollowUpView> followUps, UrgentReach.Alerted alerted) {
 	}
 
 	/**

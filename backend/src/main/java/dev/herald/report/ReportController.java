@@ -51,8 +51,11 @@ class ReportController {
 
 	private final Governance governance;
 
+	private final UrgentReach urgent;
+
 	ReportController(Announcements announcements, Reports reports, Responses responses, RecipientCsv csv,
-			FollowUps followUps, VariantBreakdown variants, Governance governance) {
+			FollowUps followUps, VariantBreakdown variants, Governance governance, UrgentReach urgent) {
+		this.urgent = urgent;
 		this.governance = governance;
 		this.followUps = followUps;
 		this.variants = variants;
@@ -94,6 +97,7 @@ class ReportController {
 				(votes != null) ? votes.values().stream().mapToLong(Long::longValue).sum() : 0L);
 		model.addAttribute("reads", this.reports.reads(id));
 		model.addAttribute("purgedAt", this.reports.ledgerPurgedAt(id));
+		model.addAttribute("alerted", this.urgent.of(a));
 		if (a.content().acknowledge() || a.content().hasPoll()) {
 			boolean acked = !"false".equals(acknowledged);
 			boolean badCursor = after != null && (after.isEmpty() || after.length() > Responses.MAX_CURSOR);

@@ -118,7 +118,8 @@ class WhoRespondedIntegrationTests extends IntegrationTest {
 			.header("Accept", "text/csv")
 			.build());
 		List<String> lines = csv.body().lines().toList();
-		assertThat(lines.get(0)).endsWith(",acknowledged_at,choice,voted_at");
+		assertThat(lines.get(0))
+			.contains(",acknowledged_at,choice,voted_at,alerted_chat_at,alerted_feed_at,feed_state");
 		assertThat(lines).hasSize(5);
 		assertThat(line(lines, ackAndYes)).matches(".*,delivered,.*,20\\d\\d-[^,]+Z,Yes,20\\d\\d-[^,]+Z$");
 		assertThat(line(lines, ackOnly)).matches(".*,20\\d\\d-[^,]+Z,,$");
