@@ -125,7 +125,7 @@ public class Approvals implements SendPolicy {
 	@Override
 	public void checkContent(AnnouncementContent content, Actor actor) {
 		this.guardrails.checkCritical(content.isCritical(), actor);
-		this.guardrails.checkUrgent(content.isUrgent(), actor);
+		checkUrgent(content, actor);
 		checkClient(content, null, actor);
 	}
 
@@ -689,9 +689,24 @@ public class Approvals implements SendPolicy {
 		}
 	}
 
+	/**
+	 * URGENT (#25): a registered API client has its own grant ({@code maySendUrgent},
+	 * checked with its other permissions); anyone else needs a guardrail rule that grants
+	 * it, never given by default (Admins excepted).
+	 */
+	private void checkUrgent(AnnouncementContent content, Actor actor) {
+		if (!content.isUrgent()) {
+			return;
+		}
+		if (actor.kind() == Actor.Kind.CLIENT && !actor.isAdmin() && this.clients.find(actor.id()).isPresent()) {
+			return;
+		}
+		this.guardrails.checkUrgent(true, actor);
+	}
+
 	private void checkGuardrails(AnnouncementContent content, long id, Actor actor) {
 		this.guardrails.checkCritical(content.isCritical(), actor);
-		this.guardrails.checkUrgent(content.isUrgent(), actor);
+		checkUrgent(content, actor);
 		AudienceDefinition audience = this.audiences.get(id);
 		this.guardrails.checkAudience(audience, actor);
 		checkClient(content, audience, actor);
@@ -704,12 +719,6 @@ public class Approvals implements SendPolicy {
 	private void checkClient(AnnouncementContent content, AudienceDefinition audience, Actor actor) {
 		if (actor.kind() != Actor.Kind.CLIENT) {
 			return;
-		}
-		if (content.isUrgent() && !actor.isAdmin() && this.clients.find(actor.id()).isEmpty()) {
-			// Urgent is never granted by default, also not to an app no admin registered
-			// (an Admin's app is not limited, as Admins never are).
-			throw new GuardrailException("API client " + actor.id() + " is not registered: URGENT needs an admin's "
-					+ "grant (maySendUrgent).", List.of("importance:urgent"));
 		}
 		this.clients.find(actor.id()).ifPresent((client) -> {
 			List<String> refused = new java.util.ArrayList<>();

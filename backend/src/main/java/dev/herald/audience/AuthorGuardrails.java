@@ -197,11 +197,6 @@ public class AuthorGuardrails {
 		if (!urgent || actor.isAdmin() || actor.kind() == Actor.Kind.SYSTEM) {
 			return;
 		}
-		if (actor.kind() == Actor.Kind.CLIENT) {
-			// API clients have their own grant (maySendUrgent), checked with their
-			// other permissions.
-			return;
-		}
 		Optional<Limits> limits = limitsFor(actor);
 		if (limits.isEmpty()) {
 			throw new SendPolicy.GuardrailException(

@@ -100,12 +100,6 @@ class GuardrailAdminApi {
 			@NotNull @Size(max = 500) List<@NotBlank @Size(max = 330) @Pattern(
 					regexp = "(everyone|group|team|channel|person|address):\\S+") String> allowedAudiences,
 			Boolean allowEveryone, Boolean allowCritical, Boolean allowUrgent) {
-
-		Rule(String subjectKind, String subjectId, List<String> allowedAudiences, Boolean allowEveryone,
-				Boolean allowCritical) {
-			this(subjectKind, subjectId, allowedAudiences, allowEveryone, allowCritical, false);
-		}
-
 	}
 
 }

@@ -275,7 +275,12 @@ class Notifications {
 		boolean plainText = request.card() == null && request.templateId() == null;
 		String author = (client.maySetAuthor() && c.author() != null) ? c.author()
 				: plainText ? null : client.displayName();
-		return new AnnouncementContent(c.title(), c.summary(), c.imageUrl(), author, c.buttons(), c.importance(),
+		// Urgent on request (for incident systems sending a plain text), whatever the
+		// card
+		// says.
+		AnnouncementContent.Importance importance = Boolean.TRUE.equals(request.urgent())
+				? AnnouncementContent.Importance.URGENT : c.importance();
+		return new AnnouncementContent(c.title(), c.summary(), c.imageUrl(), author, c.buttons(), importance,
 				request.topic(), c.acknowledge(), c.pollQuestion(), c.pollChoices(), c.previewText(), c.language(),
 				c.speak(), c.imageAlt(), c.variants());
 	}

@@ -793,6 +793,14 @@ public final class TeamsSimulator implements AutoCloseable {
 	}
 
 	/**
+	 * Installs the app for a person without telling the bot, as if before it ran (a
+	 * benchmark that seeds the bot's store itself); the activity feed then reaches them.
+	 */
+	public void installQuietly(String aadObjectId) {
+		markInstalled(requireUser(aadObjectId));
+	}
+
+	/**
 	 * Installs the app for a user without telling the bot. Returns false if already
 	 * installed.
 	 */
