@@ -90,7 +90,9 @@ final class GraphApi {
 			return g;
 		}
 		SimKeys.Validated token = this.sim.keys.validate(req.header("Authorization").substring(7).trim());
-		long arrived = System.currentTimeMillis();
+		// Stamped when the request arrived, before any simulated latency: Graph counts
+		// arrivals against its one-second window.
+		long arrived = TeamsSimulator.arrivedAt();
 		return bulk ? this.sim.activityFeed.bulk(req, token, arrived)
 				: this.sim.activityFeed.single(req, token, arrived);
 	}

@@ -1329,7 +1329,7 @@ public final class TeamsSimulator implements AutoCloseable {
 	/** When the request this thread handles arrived (epoch ms). */
 	private static final ThreadLocal<Long> ARRIVAL = new ThreadLocal<>();
 
-	private static long arrivedAt() {
+	static long arrivedAt() {
 		Long arrived = ARRIVAL.get();
 		return (arrived != null) ? arrived : System.currentTimeMillis();
 	}
