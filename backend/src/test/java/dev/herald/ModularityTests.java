@@ -36,7 +36,7 @@ class ModularityTests {
 			entry("audit", Set.of("security")),
 			entry("bot", Set.of("admin", "announcement", "approval", "conversation", "optout", "pacing", "question", "teams")),
 			entry("conversation", Set.of()),
-			entry("dispatch", Set.of("announcement", "audience", "conversation", "link", "pacing", "settings", "teams")),
+			entry("dispatch", Set.of("announcement", "audience", "conversation", "graph", "link", "pacing", "settings", "teams")),
 			entry("followup", Set.of("announcement", "audit", "dispatch", "link", "security", "teams")),
 			entry("graph", Set.of("teams")),
 			entry("link", Set.of("announcement", "settings")),

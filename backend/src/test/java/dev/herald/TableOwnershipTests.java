@@ -65,7 +65,9 @@ class TableOwnershipTests {
 			// #26: link clicks
 			entry("link_click", "link"),
 			// #24: the topics an admin keeps
-			entry("topic", "announcement"));
+			entry("topic", "announcement"),
+			// #25: urgent alerts through the activity feed
+			entry("urgent_alert", "dispatch"));
 
 	/**
 	 * Columns of a table kept by another package than the table's owner: the live counts

@@ -164,9 +164,16 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 		return !this.pollChoices.isEmpty();
 	}
 
+	/** Critical, or urgent (which is critical and more). */
 	@JsonIgnore
 	public boolean isCritical() {
-		return this.importance == Importance.CRITICAL;
+		return this.importance == Importance.CRITICAL || this.importance == Importance.URGENT;
+	}
+
+	/** Urgent: also announced through Teams' activity feed (#25). */
+	@JsonIgnore
+	public boolean isUrgent() {
+		return this.importance == Importance.URGENT;
 	}
 
 	public static AnnouncementContent empty() {
@@ -342,10 +349,14 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 		return (value == null || value.isBlank()) ? null : value.strip();
 	}
 
-	/** How an announcement is flagged in Teams. */
+	/**
+	 * How an announcement is flagged in Teams. URGENT is CRITICAL and is also announced
+	 * to everyone through Teams' activity feed, at its own limit (a permission of its
+	 * own).
+	 */
 	public enum Importance {
 
-		NORMAL, CRITICAL;
+		NORMAL, CRITICAL, URGENT;
 
 		public String dbValue() {
 			return name().toLowerCase(Locale.ROOT);

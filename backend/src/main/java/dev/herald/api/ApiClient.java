@@ -21,10 +21,19 @@ import java.util.List;
  * people who opted out (off unless an admin grants it)
  * @param maySetAuthor whether its cards may carry an author line of its choosing;
  * otherwise they are signed with {@code displayName}
+ * @param maySendUrgent whether it may send {@code importance: URGENT}, announced to
+ * everyone's activity feed (off unless an admin grants it; #25)
  */
 public record ApiClient(String clientId, String displayName, List<String> allowedTopics, List<String> allowedAudiences,
 		Integer perMinute, Integer perDay, boolean enabled, String createdBy, Instant createdAt, Instant updatedAt,
-		boolean maySendCritical, boolean maySetAuthor) {
+		boolean maySendCritical, boolean maySetAuthor, boolean maySendUrgent) {
+
+	public ApiClient(String clientId, String displayName, List<String> allowedTopics, List<String> allowedAudiences,
+			Integer perMinute, Integer perDay, boolean enabled, String createdBy, Instant createdAt, Instant updatedAt,
+			boolean maySendCritical, boolean maySetAuthor) {
+		this(clientId, displayName, allowedTopics, allowedAudiences, perMinute, perDay, enabled, createdBy, createdAt,
+				updatedAt, maySendCritical, maySetAuthor, false);
+	}
 
 	public boolean allowsTopic(String topic) {
 		return this.allowedTopics.isEmpty() || (topic != null && this.allowedTopics.contains(topic));

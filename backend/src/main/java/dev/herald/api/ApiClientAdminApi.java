@@ -99,7 +99,8 @@ class ApiClientAdminApi {
 
 	private static String describe(Registration r) {
 		return "(enabled " + r.enabled() + ", topics " + r.allowedTopics() + ", audiences " + r.allowedAudiences()
-				+ ", per minute " + r.perMinute() + ", per day " + r.perDay() + ")";
+				+ ", per minute " + r.perMinute() + ", per day " + r.perDay() + ", critical " + r.maySendCritical()
+				+ ", urgent " + r.maySendUrgent() + ")";
 	}
 
 	private static String adminName(Authentication admin) {
@@ -122,13 +123,15 @@ class ApiClientAdminApi {
 	 * people who opted out (default false)
 	 * @param maySetAuthor whether its cards may set their own author line (default false:
 	 * its display name)
+	 * @param maySendUrgent whether it may send urgent notifications, announced to
+	 * everyone's activity feed (default false)
 	 */
 	record Registration(@Size(min = 1, max = 200) @Pattern(regexp = "^\\S+$") String clientId,
 			@NotBlank @Size(max = 200) String displayName,
 			@Size(max = 100) List<@NotBlank @Size(max = 100) String> allowedTopics,
 			@Size(max = 100) List<@NotBlank @Size(max = 200) String> allowedAudiences,
 			@Min(1) @Max(1_000_000) Integer perMinute, @Min(1) @Max(100_000_000) Integer perDay, Boolean enabled,
-			Boolean maySendCritical, Boolean maySetAuthor) {
+			Boolean maySendCritical, Boolean maySetAuthor, Boolean maySendUrgent) {
 
 		Registration {
 			// Not List.copyOf: a null element must reach validation, not fail in here.
@@ -137,6 +140,7 @@ class ApiClientAdminApi {
 			enabled = (enabled == null) || enabled;
 			maySendCritical = Boolean.TRUE.equals(maySendCritical);
 			maySetAuthor = Boolean.TRUE.equals(maySetAuthor);
+			maySendUrgent = Boolean.TRUE.equals(maySendUrgent);
 		}
 
 	}

@@ -20,7 +20,7 @@ public class ApiClients {
 
 	private static final String COLUMNS = """
 			client_id, display_name, allowed_topics, allowed_audiences, per_minute, per_day, enabled, created_by,
-			created_at, updated_at, may_send_critical, may_set_author
+			created_at, updated_at, may_send_critical, may_set_author, may_send_urgent
 			""";
 
 	private final JdbcClient jdbc;
@@ -68,12 +68,18 @@ public class ApiClients {
 
 	/** Registers a client; false when the id is already registered. */
 	boolean create(ApiClientAdminApi.Registration r, String admin) {
-		return this.jdbc.sql("""
-				INSERT INTO api_client (client_id, display_name, allowed_topics, allowed_audiences, per_minute,
-				                        per_day, enabled, created_by, may_send_critical, may_set_author)
-				VALUES (:id, :name, :topics, :audiences, :perMinute, :perDay, :enabled, :admin, :critical, :author)
-				ON CONFLICT (client_id) DO NOTHING
-				""").param("id", r.clientId()).params(settings(r)).param("admin", admin).update() == 1;
+		return this.jdbc
+			.sql("""
+					INSERT INTO api_client (client_id, display_name, allowed_topics, allowed_audiences, per_minute,
+					                        per_day, enabled, created_by, may_send_critical, may_set_author, may_send_urgent)
+					VALUES (:id, :name, :topics, :audiences, :perMinute, :perDay, :enabled, :admin, :critical, :author,
+					        :urgent)
+					ON CONFLICT (client_id) DO NOTHING
+					""")
+			.param("id", r.clientId())
+			.params(settings(r))
+			.param("admin", admin)
+			.update() == 1;
 	}
 
 	/** Changes a client's settings; false when it is not registered. */
@@ -81,7 +87,7 @@ public class ApiClients {
 		return this.jdbc.sql("""
 				UPDATE api_client SET display_name = :name, allowed_topics = :topics,
 				  allowed_audiences = :audiences, per_minute = :perMinute, per_day = :perDay, enabled = :enabled,
-				  may_send_critical = :critical, may_set_author = :author, updated_at = now()
+				  may_send_critical = :critical, may_set_author = :author, may_send_urgent = :urgent, updated_at = now()
 				WHERE client_id = :id
 				""").param("id", clientId).params(settings(r)).update() == 1;
 	}
@@ -96,6 +102,7 @@ public class ApiClients {
 		params.put("enabled", r.enabled());
 		params.put("critical", r.maySendCritical());
 		params.put("author", r.maySetAuthor());
+		params.put("urgent", r.maySendUrgent());
 		return params;
 	}
 
@@ -105,7 +112,7 @@ public class ApiClients {
 				(Integer) rs.getObject("per_minute"), (Integer) rs.getObject("per_day"), rs.getBoolean("enabled"),
 				rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(),
 				rs.getTimestamp("updated_at").toInstant(), rs.getBoolean("may_send_critical"),
-				rs.getBoolean("may_set_author"));
+				rs.getBoolean("may_set_author"), rs.getBoolean("may_send_urgent"));
 	}
 
 	private static List<String> strings(Array array) throws SQLException {

@@ -126,6 +126,7 @@ public class Approvals implements SendPolicy {
 	public void checkContent(AnnouncementContent content, Actor actor) {
 		this.guardrails.checkCritical(content.isCritical(), actor);
 		this.guardrails.checkTopic(content.topic(), actor);
+		checkUrgent(content, actor);
 		checkClient(content, null, actor);
 	}
 
@@ -561,8 +562,9 @@ public class Approvals implements SendPolicy {
 				FROM approval_request r JOIN announcement a ON a.id = r.announcement_id
 				WHERE r.state = 'pending' ORDER BY r.submitted_at LIMIT 500
 				""")
-			.query((rs, i) -> new Queued(rs.getLong(1), rs.getString(2), "critical".equals(rs.getString(3)),
-					(Integer) rs.getObject(4), rs.getString(5), rs.getTimestamp(6).toInstant(),
+			.query((rs, i) -> new Queued(rs.getLong(1), rs.getString(2),
+					"critical".equals(rs.getString(3)) || "urgent".equals(rs.getString(3)), (Integer) rs.getObject(4),
+					rs.getString(5), rs.getTimestamp(6).toInstant(),
 					(rs.getTimestamp(7) != null) ? rs.getTimestamp(7).toInstant() : null, rs.getString(8),
 					(rs.getString(9) != null)
 							? JsonMapper.shared().readValue(rs.getString(9), AnnouncementContent.class) : null,
@@ -688,9 +690,25 @@ public class Approvals implements SendPolicy {
 		}
 	}
 
+	/**
+	 * URGENT (#25): a registered API client has its own grant ({@code maySendUrgent},
+	 * checked with its other permissions); anyone else needs a guardrail rule that grants
+	 * it, never given by default (Admins excepted).
+	 */
+	private void checkUrgent(AnnouncementContent content, Actor actor) {
+		if (!content.isUrgent()) {
+			return;
+		}
+		if (actor.kind() == Actor.Kind.CLIENT && !actor.isAdmin() && this.clients.find(actor.id()).isPresent()) {
+			return;
+		}
+		this.guardrails.checkUrgent(true, actor);
+	}
+
 	private void checkGuardrails(AnnouncementContent content, long id, Actor actor) {
 		this.guardrails.checkCritical(content.isCritical(), actor);
 		this.guardrails.checkTopic(content.topic(), actor);
+		checkUrgent(content, actor);
 		AudienceDefinition audience = this.audiences.get(id);
 		this.guardrails.checkAudience(audience, actor);
 		checkClient(content, audience, actor);
@@ -714,6 +732,9 @@ public class Approvals implements SendPolicy {
 			}
 			if (content.isCritical() && !client.maySendCritical()) {
 				refused.add("importance:critical");
+			}
+			if (content.isUrgent() && !client.maySendUrgent()) {
+				refused.add("importance:urgent");
 			}
 			if (audience != null && !audience.isEmpty()) {
 				refused.addAll(dev.herald.audience.AudienceAllowList.of(client.allowedAudiences()).refused(audience));

@@ -60,25 +60,40 @@ public class AuthorGuardrails {
 	/** Creates or replaces the rule for this subject (any topic); returns its id. */
 	public long put(String subjectKind, String subjectId, List<String> allowedAudiences, boolean everyone,
 			boolean critical, Actor by) {
-		return put(subjectKind, subjectId, allowedAudiences, everyone, critical, null, by);
+		return put(subjectKind, subjectId, allowedAudiences, everyone, critical, false, null, by);
+	}
+
+	/** As above, with whether the rule grants urgent alerts (#25), any topic. */
+	public long put(String subjectKind, String subjectId, List<String> allowedAudiences, boolean everyone,
+			boolean critical, boolean urgent, Actor by) {
+		return put(subjectKind, subjectId, allowedAudiences, everyone, critical, urgent, null, by);
+	}
+
+	/** As above, with the topics the rule allows (by name), null for any; no urgent. */
+	public long put(String subjectKind, String subjectId, List<String> allowedAudiences, boolean everyone,
+			boolean critical, List<String> allowedTopics, Actor by) {
+		return put(subjectKind, subjectId, allowedAudiences, everyone, critical, false, allowedTopics, by);
 	}
 
 	/**
 	 * Creates or replaces the rule for this subject; returns its id.
+	 * @param urgent whether the rule grants urgent alerts (#25)
 	 * @param allowedTopics the topics the rule allows (by name), null for any
 	 */
 	public long put(String subjectKind, String subjectId, List<String> allowedAudiences, boolean everyone,
-			boolean critical, List<String> allowedTopics, Actor by) {
+			boolean critical, boolean urgent, List<String> allowedTopics, Actor by) {
 		return this.jdbc
 			.sql("""
 					INSERT INTO author_guardrail (subject_kind, subject_id, allowed_audiences, allow_everyone, allow_critical,
-					                              allowed_topics, updated_by)
-					VALUES (:kind, :subject, :allowed, :everyone, :critical, :topics, :by)
+					                              allow_urgent, allowed_topics, updated_by)
+					VALUES (:kind, :subject, :allowed, :everyone, :critical, :urgent, :topics, :by)
 					ON CONFLICT (subject_kind, subject_id) DO UPDATE SET allowed_audiences = EXCLUDED.allowed_audiences,
 					  allow_everyone = EXCLUDED.allow_everyone, allow_critical = EXCLUDED.allow_critical,
-					  allowed_topics = EXCLUDED.allowed_topics, updated_by = EXCLUDED.updated_by, updated_at = now()
+					  allow_urgent = EXCLUDED.allow_urgent, allowed_topics = EXCLUDED.allowed_topics,
+					  updated_by = EXCLUDED.updated_by, updated_at = now()
 					RETURNING id
 					""")
+			.param("urgent", urgent)
 			.param("kind", subjectKind)
 			.param("subject", subjectId)
 			.param("allowed", allowedAudiences.toArray(String[]::new))
@@ -143,6 +158,7 @@ public class AuthorGuardrails {
 		// Rules only grant: one rule without a topic list allows every topic.
 		Set<String> topics = new LinkedHashSet<>();
 		boolean anyTopic = false;
+		boolean urgent = false;
 		for (Guardrail rule : rules) {
 			allowed.addAll(rule.allowedAudiences());
 			everyone |= rule.allowEveryone();
@@ -153,11 +169,12 @@ public class AuthorGuardrails {
 			else {
 				rule.allowedTopics().forEach((t) -> topics.add(t.toLowerCase(Locale.ROOT)));
 			}
+			urgent |= rule.allowUrgent();
 		}
 		if (everyone) {
 			allowed.add("everyone:*");
 		}
-		return Optional.of(new Limits(AudienceAllowList.of(allowed), everyone, critical, unknown,
+		return Optional.of(new Limits(AudienceAllowList.of(allowed), everyone, critical, urgent, unknown,
 				anyTopic ? null : Set.copyOf(topics)));
 	}
 
@@ -214,19 +231,43 @@ public class AuthorGuardrails {
 			});
 	}
 
+	/**
+	 * Refuses URGENT to an actor no guardrail rule grants it. Unlike CRITICAL it is never
+	 * granted by default: with no guardrail at all only Admins (and Herald itself) may
+	 * alert the whole audience through the activity feed; an admin grants authors with a
+	 * rule (for them, one of their groups, or every author).
+	 */
+	public void checkUrgent(boolean urgent, Actor actor) {
+		if (!urgent || actor.isAdmin() || actor.kind() == Actor.Kind.SYSTEM) {
+			return;
+		}
+		Optional<Limits> limits = limitsFor(actor);
+		if (limits.isEmpty()) {
+			throw new SendPolicy.GuardrailException(
+					"Urgent alerts go to everyone's activity feed at once: an admin "
+							+ "must grant them with a guardrail rule (for you, one of your groups, or every author).",
+					List.of("importance:urgent"));
+		}
+		if (!limits.get().urgent()) {
+			throw new SendPolicy.GuardrailException(((limits.get().why() != null) ? limits.get().why() + " " : "")
+					+ "Your guardrails do not allow URGENT announcements.", List.of("importance:urgent"));
+		}
+	}
+
 	/** The subject of the default rule: every author. */
 	static final String DEFAULT_SUBJECT = "*";
 
 	private static final String COLUMNS = """
 			id, subject_kind, subject_id, allowed_audiences, allow_everyone, allow_critical, updated_by, updated_at,
-			allowed_topics
+			allowed_topics, allow_urgent
 			""";
 
 	private static Guardrail map(ResultSet rs, int row) throws SQLException {
 		return new Guardrail(rs.getLong("id"), rs.getString("subject_kind"), rs.getString("subject_id"),
 				strings(rs.getArray("allowed_audiences")), rs.getBoolean("allow_everyone"),
 				rs.getBoolean("allow_critical"), rs.getString("updated_by"), rs.getTimestamp("updated_at").toInstant(),
-				(rs.getArray("allowed_topics") != null) ? strings(rs.getArray("allowed_topics")) : null);
+				(rs.getArray("allowed_topics") != null) ? strings(rs.getArray("allowed_topics")) : null,
+				rs.getBoolean("allow_urgent"));
 	}
 
 	private static List<String> strings(Array array) throws SQLException {
@@ -246,10 +287,11 @@ public class AuthorGuardrails {
 	 * @param updatedBy who last changed it
 	 * @param updatedAt when
 	 * @param allowedTopics the topics they may use (by name); null for any
+	 * @param allowUrgent whether they may send URGENT announcements (#25)
 	 */
 	public record Guardrail(long id, String subjectKind, String subjectId, List<String> allowedAudiences,
 			boolean allowEveryone, boolean allowCritical, String updatedBy, Instant updatedAt,
-			List<String> allowedTopics) {
+			List<String> allowedTopics, boolean allowUrgent) {
 	}
 
 	/**
@@ -258,11 +300,12 @@ public class AuthorGuardrails {
 	 * @param allowList the audiences they may use
 	 * @param everyone whether everyone
 	 * @param critical whether CRITICAL
+	 * @param urgent whether URGENT
 	 * @param why why the limits are narrower than they may be (no rule names them, or
 	 * their groups are unknown); null otherwise
 	 * @param topics the topics they may use (lower-case names); null for any
 	 */
-	public record Limits(AudienceAllowList allowList, boolean everyone, boolean critical, String why,
+	public record Limits(AudienceAllowList allowList, boolean everyone, boolean critical, boolean urgent, String why,
 			Set<String> topics) {
 	}
 

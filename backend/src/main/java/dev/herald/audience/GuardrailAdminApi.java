@@ -66,12 +66,13 @@ class GuardrailAdminApi {
 		List<String> topics = (rule.allowedTopics() != null)
 				? rule.allowedTopics().stream().map(String::strip).distinct().toList() : null;
 		long id = guardrails.put(rule.subjectKind(), rule.subjectId().strip(), rule.allowedAudiences(),
-				Boolean.TRUE.equals(rule.allowEveryone()), Boolean.TRUE.equals(rule.allowCritical()), topics, actor);
+				Boolean.TRUE.equals(rule.allowEveryone()), Boolean.TRUE.equals(rule.allowCritical()),
+				Boolean.TRUE.equals(rule.allowUrgent()), topics, actor);
 		audit.record(actor, AuditAction.GUARDRAIL_CHANGE, null,
 				"guardrail for " + rule.subjectKind() + " " + rule.subjectId().strip() + ": audiences "
 						+ rule.allowedAudiences() + ", everyone " + Boolean.TRUE.equals(rule.allowEveryone())
-						+ ", critical " + Boolean.TRUE.equals(rule.allowCritical()) + ", topics "
-						+ ((topics != null) ? topics : "any"));
+						+ ", critical " + Boolean.TRUE.equals(rule.allowCritical()) + ", urgent "
+						+ Boolean.TRUE.equals(rule.allowUrgent()) + ", topics " + ((topics != null) ? topics : "any"));
 		return guardrails.find(id).orElseThrow();
 	}
 
@@ -93,6 +94,8 @@ class GuardrailAdminApi {
 	 * ({@code group:<id>}, {@code team:<id>}, {@code channel:<id>}, {@code kind:*})
 	 * @param allowEveryone whether "everyone" is allowed
 	 * @param allowCritical whether CRITICAL importance is allowed
+	 * @param allowUrgent whether URGENT is allowed (activity feed alerts, #25; also needs
+	 * CRITICAL)
 	 * @param allowedTopics the topics (by name) the author may use; absent or null for
 	 * any, empty for none
 	 */
@@ -100,12 +103,12 @@ class GuardrailAdminApi {
 			@NotBlank @Size(max = 200) String subjectId,
 			@NotNull @Size(max = 500) List<@NotBlank @Size(max = 330) @Pattern(
 					regexp = "(everyone|group|team|channel|person|address):\\S+") String> allowedAudiences,
-			Boolean allowEveryone, Boolean allowCritical,
+			Boolean allowEveryone, Boolean allowCritical, Boolean allowUrgent,
 			@Size(max = 200) List<@NotBlank @Size(max = 60) String> allowedTopics) {
 
 		Rule(String subjectKind, String subjectId, List<String> allowedAudiences, Boolean allowEveryone,
 				Boolean allowCritical) {
-			this(subjectKind, subjectId, allowedAudiences, allowEveryone, allowCritical, null);
+			this(subjectKind, subjectId, allowedAudiences, allowEveryone, allowCritical, null, null);
 		}
 
 	}

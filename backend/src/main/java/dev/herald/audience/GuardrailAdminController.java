@@ -48,6 +48,7 @@ class GuardrailAdminController {
 			@RequestParam(defaultValue = "") String allowedAudiences,
 			@RequestParam(defaultValue = "false") boolean allowEveryone,
 			@RequestParam(defaultValue = "false") boolean allowCritical,
+			@RequestParam(defaultValue = "false") boolean allowUrgent,
 			@RequestParam(defaultValue = "") String allowedTopics, Authentication auth, RedirectAttributes redirect) {
 		List<String> audiences = Arrays.stream(allowedAudiences.split("[\\r\\n,]+"))
 			.map(String::strip)
@@ -59,7 +60,7 @@ class GuardrailAdminController {
 			.filter((a) -> !a.isEmpty())
 			.toList();
 		GuardrailAdminApi.Rule rule = new GuardrailAdminApi.Rule(subjectKind, subjectId, audiences, allowEveryone,
-				allowCritical, topics.isEmpty() ? null : topics);
+				allowCritical, allowUrgent, topics.isEmpty() ? null : topics);
 		Set<ConstraintViolation<GuardrailAdminApi.Rule>> violations = this.validator.validate(rule);
 		if (!violations.isEmpty()) {
 			redirect.addFlashAttribute("error", "guardrails.invalid");

@@ -90,6 +90,9 @@ public class TeamsAppPackage {
 	static final String READ_RECEIPT_PERMISSION = "ChatMessageReadReceipt.Read.Chat";
 
 	/** The tab's {@code entityId}; deep links to an announcement name it. */
+	/** The activity type of urgent alerts; the dispatcher's urgent lane sends it. */
+	public static final String URGENT_ACTIVITY_TYPE = "urgentAnnouncement";
+
 	static final String TAB_ENTITY_ID = dev.herald.announcement.TabLink.ENTITY_ID;
 
 	Map<String, Object> manifest(URI publicBase) {
@@ -149,6 +152,12 @@ public class TeamsAppPackage {
 		tab.put("contentUrl", base + "/tab?locale={locale}&theme={theme}&subEntityId={subEntityId}");
 		tab.put("scopes", List.of("personal"));
 		m.put("staticTabs", List.of(tab));
+		// Urgent announcements are also sent to everyone's activity feed (#25); Graph
+		// accepts only declared types. "{actor}" is the app's name, {title} the
+		// announcement's (already in the reader's language), so the template needs no
+		// translation.
+		m.put("activities", Map.of("activityTypes", List.of(Map.of("type", URGENT_ACTIVITY_TYPE, "description",
+				"Urgent announcement", "templateText", "{actor}: {title}"))));
 		m.put("permissions", List.of("identity", "messageTeamMembers"));
 		m.put("validDomains", List.of(domain));
 		// Graph's proactive install (TeamsAppInstallation.ReadWriteSelfForUser.All) only

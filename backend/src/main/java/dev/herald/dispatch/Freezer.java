@@ -65,6 +65,8 @@ class Freezer implements SmartLifecycle {
 
 	private final RenditionAssignment renditions;
 
+	private final UrgentAlerts urgent;
+
 	private final SendPolicy policy;
 
 	private final UUID me = UUID.randomUUID();
@@ -85,7 +87,9 @@ class Freezer implements SmartLifecycle {
 
 	Freezer(Ledger ledger, Announcements announcements, AudienceResolver audiences, FreezeClaims claims,
 			PlatformTransactionManager transactionManager, ApplicationEventPublisher events,
-			DispatchProperties properties, AppSettings settings, RenditionAssignment renditions, SendPolicy policy) {
+			DispatchProperties properties, AppSettings settings, RenditionAssignment renditions, SendPolicy policy,
+			UrgentAlerts urgent) {
+		this.urgent = urgent;
 		this.ledger = ledger;
 		this.policy = policy;
 		this.settings = settings;
@@ -156,6 +160,7 @@ class Freezer implements SmartLifecycle {
 			// Frozen by the caller (GivenRecipients) before the start: each person's
 			// language variant, in the caller's transaction, before anything is claimed.
 			this.renditions.assign(event.announcementId());
+			this.urgent.enqueue(event.announcementId());
 			this.announcements.markSentIfComplete(event.announcementId());
 		}
 	}
@@ -232,6 +237,8 @@ class Freezer implements SmartLifecycle {
 				// Each person's language variant, chosen once, before anything is
 				// claimed.
 				this.renditions.assign(id);
+				// An urgent announcement's feed alerts, with the ledger or not at all.
+				this.urgent.enqueue(id);
 				this.announcements.markFrozen(id);
 				if (rows.installing() > 0) {
 					// Install requests join this transaction: the send and its installs

@@ -169,7 +169,7 @@ class Ledger {
 		return this.jdbc.sql("""
 				WITH picked AS (
 				  SELECT d.announcement_id, d.recipient, a.edited_at,
-				         (d.recipient_kind = 'person' AND a.importance <> 'critical' AND EXISTS (
+				         (d.recipient_kind = 'person' AND a.importance NOT IN ('critical', 'urgent') AND EXISTS (
 				            SELECT 1 FROM opt_out o
 				            WHERE o.opted_out AND lower(o.aad_object_id) = lower(d.recipient)
 				              AND o.tenant_id = (SELECT c.tenant_id FROM conversation c WHERE c.id = d.conversation_ref)
@@ -336,7 +336,8 @@ class Ledger {
 					      next_attempt_at = COALESCE(u.next_at, d.next_attempt_at),
 					      claimed_by = CASE WHEN u.state = 'pending' THEN NULL ELSE d.claimed_by END,
 					      call_started_at = CASE WHEN u.state = 'pending' THEN NULL ELSE d.call_started_at END,
-					      lease_until = NULL, updated_at = now()
+					      lease_until = NULL, updated_at = now(),
+					      alerted_chat_at = CASE WHEN u.state = 'delivered' THEN now() ELSE d.alerted_chat_at END
 					  FROM input u
 					  WHERE d.announcement_id = u.announcement_id AND d.recipient = u.recipient
 					    AND d.state = 'in_flight' AND d.claimed_by = ?

@@ -28,11 +28,15 @@ import dev.herald.audience.AudienceDefinition;
  * @param text a plain message, shown under the client's name
  * @param templateId a stored template to send instead of a card or text
  * @param data values for the template's {@code {{name}}} placeholders
+ * @param urgent {@code true} asks for the urgent lane (#25): the notification is critical
+ * and also announced through the recipients' Teams activity feed (the same as a card's
+ * {@code importance: URGENT}); needs the client's {@code maySendUrgent}
  */
 record NotificationRequest(List<@NotNull @Valid Recipient> recipients, @Valid AudienceDefinition audience,
 		@Size(max = 100) @Pattern(regexp = "^[\\w.:/-]+$") String topic, @Valid AnnouncementContent card,
 		@Size(max = 4000) String text, Long templateId,
-		@Size(max = 50) Map<@Pattern(regexp = "^[A-Za-z0-9_.-]{1,50}$") String, @Size(max = 2000) String> data) {
+		@Size(max = 50) Map<@Pattern(regexp = "^[A-Za-z0-9_.-]{1,50}$") String, @Size(max = 2000) String> data,
+		Boolean urgent) {
 
 	NotificationRequest {
 		recipients = (recipients != null) ? Collections.unmodifiableList(recipients) : List.of();

@@ -137,6 +137,12 @@ class Notifications {
 			}
 		}
 		AnnouncementContent content = signed(content(request, client), request, client);
+		if (content.isUrgent() && !client.maySendUrgent()) {
+			// Urgent alerts the whole audience through the activity feed: a grant of its
+			// own, on top of critical's (urgent is critical).
+			throw ApiProblem.forbidden(
+					"API client " + clientId + " may not send urgent notifications; an admin grants maySendUrgent.");
+		}
 		if (content.isCritical() && !client.maySendCritical()) {
 			// Critical reaches people who opted out: a permission of its own.
 			throw ApiProblem.forbidden("API client " + clientId
@@ -269,7 +275,12 @@ class Notifications {
 		boolean plainText = request.card() == null && request.templateId() == null;
 		String author = (client.maySetAuthor() && c.author() != null) ? c.author()
 				: plainText ? null : client.displayName();
-		return new AnnouncementContent(c.title(), c.summary(), c.imageUrl(), author, c.buttons(), c.importance(),
+		// Urgent on request (for incident systems sending a plain text), whatever the
+		// card
+		// says.
+		AnnouncementContent.Importance importance = Boolean.TRUE.equals(request.urgent())
+				? AnnouncementContent.Importance.URGENT : c.importance();
+		return new AnnouncementContent(c.title(), c.summary(), c.imageUrl(), author, c.buttons(), importance,
 				request.topic(), c.acknowledge(), c.pollQuestion(), c.pollChoices(), c.previewText(), c.language(),
 				c.speak(), c.imageAlt(), c.variants());
 	}

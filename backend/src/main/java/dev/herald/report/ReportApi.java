@@ -61,11 +61,14 @@ class ReportApi {
 
 	private final LinkClicks clicks;
 
+	private final UrgentReach urgent;
+
 	ReportApi(Announcements announcements, DeliveryReport deliveries, Reports reports, Responses responses,
 			RecipientCsv csv, VariantBreakdown variants, FollowUps followUps, Governance governance, LinkReport links,
-			LinkClicks clicks) {
+			LinkClicks clicks, UrgentReach urgent) {
 		this.links = links;
 		this.clicks = clicks;
+		this.urgent = urgent;
 		this.governance = governance;
 		this.followUps = followUps;
 		this.announcements = announcements;
@@ -85,7 +88,7 @@ class ReportApi {
 		return new Report(id, a.status().dbValue(), c.recipients(), c.pending(), c.delivered(), c.failed(), c.blocked(),
 				c.optedOut(), c.canceled(), c.percentDone(), this.reports.byState(a), this.reports.reads(id),
 				acknowledged, (acknowledged != null) ? Math.max(0, c.delivered() - acknowledged) : null, votes,
-				this.variants.of(a), this.followUps.list(id), this.links.of(a));
+				this.variants.of(a), this.followUps.list(id), this.links.of(a), this.urgent.of(a));
 	}
 
 	/**
@@ -173,11 +176,13 @@ class ReportApi {
 	 * ("updated {@code done} of {@code targets}")
 	 * @param links link clicks: per link, unique clickers, click-through rate by variant,
 	 * over time (who clicked: {@code /clicks})
+	 * @param alerted for an urgent announcement, people alerted within 1, 5 and 10
+	 * minutes by channel (activity feed, chat card, either); null otherwise
 	 */
 	record Report(long id, String status, int recipients, int pending, int delivered, int failed, int blocked,
 			int optedOut, int canceled, int percentDone, Map<String, Long> byState, long reads, Long acknowledged,
 			Long notAcknowledged, Map<String, Long> votes, List<VariantBreakdown.Row> variants,
-			List<FollowUpView> followUps, LinkClicks.Summary links) {
+			List<FollowUpView> followUps, LinkClicks.Summary links, UrgentReach.Alerted alerted) {
 	}
 
 	/**

@@ -59,11 +59,14 @@ class ReportController {
 
 	private final LinkClicks clicks;
 
+	private final UrgentReach urgent;
+
 	ReportController(Announcements announcements, Reports reports, Responses responses, RecipientCsv csv,
 			FollowUps followUps, VariantBreakdown variants, Governance governance, Questions questions,
-			LinkReport links, LinkClicks clicks) {
+			LinkReport links, LinkClicks clicks, UrgentReach urgent) {
 		this.links = links;
 		this.clicks = clicks;
+		this.urgent = urgent;
 		this.governance = governance;
 		this.questions = questions;
 		this.followUps = followUps;
@@ -107,6 +110,7 @@ class ReportController {
 				(votes != null) ? votes.values().stream().mapToLong(Long::longValue).sum() : 0L);
 		model.addAttribute("reads", this.reports.reads(id));
 		model.addAttribute("purgedAt", this.reports.ledgerPurgedAt(id));
+		model.addAttribute("alerted", this.urgent.of(a));
 		if (a.content().acknowledge() || a.content().hasPoll()) {
 			boolean acked = !"false".equals(acknowledged);
 			boolean badCursor = after != null && (after.isEmpty() || after.length() > Responses.MAX_CURSOR);

@@ -124,6 +124,27 @@ public final class AccessTokenSource {
 		}
 	}
 
+	/**
+	 * A token with at least {@code minRemaining} of life left: the cached one if it has
+	 * that much, else a new one. Graph's activity feed refuses tokens with less than 45
+	 * minutes left (412), which a token cached for 15 minutes already has.
+	 */
+	public String token(Duration minRemaining) {
+		this.refreshLock.lock();
+		try {
+			Token token = this.current;
+			Instant now = this.clock.instant();
+			if (token == null || !token.isFresh(now) || token.expiresAt().isBefore(now.plus(minRemaining))) {
+				token = fetch();
+				this.current = token;
+			}
+			return token.value();
+		}
+		finally {
+			this.refreshLock.unlock();
+		}
+	}
+
 	/** Forget the cached token, e.g. after the service answered 401. */
 	public void invalidate() {
 		this.current = null;

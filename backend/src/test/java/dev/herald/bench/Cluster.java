@@ -267,8 +267,39 @@ public final class Cluster implements AutoCloseable {
 		return created.path("id").asLong();
 	}
 
+	/** An URGENT announcement, created by an Admin (authors need a guardrail's grant). */
+	public long createUrgentAnnouncement(Node node, String title) {
+		return api(node, "POST", "/api/v1/announcements",
+				"{\"title\":\"" + title + "\",\"summary\":\"Dispatcher run\",\"importance\":\"URGENT\"}",
+				TestIdentityProvider.accessToken("bench-admin", "Herald.Admin"))
+			.path("id")
+			.asLong();
+	}
+
+	/** Herald's Teams app package, as an admin downloads it. */
+	public byte[] appPackage(Node node) {
+		try {
+			return HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/v1/admin/teams-app.zip"))
+					.header("Authorization",
+							"Bearer " + TestIdentityProvider.accessToken("bench-admin", "Herald.Admin"))
+					.build(), HttpResponse.BodyHandlers.ofByteArray())
+				.body();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	public JsonNode api(Node node, String method, String path, String json) {
-		String token = TestIdentityProvider.accessToken("bench", "Herald.Author");
+		return api(node, method, path, json, TestIdentityProvider.accessToken("bench", "Herald.Author"));
+	}
+
+	public JsonNode api(Node node, String method, String path, String json, String token) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
 			.timeout(Duration.ofSeconds(60))
 			.header("Authorization", "Bearer " + token)

@@ -150,7 +150,19 @@ public final class DispatchBench {
 			// otherwise land in the measured minutes.
 			cluster.settleDatabase();
 
-			long id = cluster.createAnnouncement(api, "Benchmark");
+			// --urgent true: the announcement is URGENT (#25): everyone is also alerted
+			// through the activity feed; the simulator must know they have the app and
+			// the catalog must hold Herald's package (its activity type).
+			boolean urgent = Boolean.parseBoolean(options.getOrDefault("urgent", "false"));
+			long id;
+			if (urgent) {
+				users.forEach((u) -> simulator.installQuietly(u.id()));
+				simulator.publishApp(cluster.appPackage(api));
+				id = cluster.createUrgentAnnouncement(api, "Benchmark (urgent)");
+			}
+			else {
+				id = cluster.createAnnouncement(api, "Benchmark");
+			}
 			AtomicLong peakHeap = new AtomicLong();
 			AtomicLong peakLive = new AtomicLong();
 			Thread sampler = new Thread(() -> {
@@ -178,7 +190,14 @@ public final class DispatchBench {
 			long missingBefore = stat(simulator, "activityMissing404");
 			PerSecond perSecond = new PerSecond(simulator);
 			long start = System.nanoTime();
-			cluster.api(api, "POST", "/api/v1/announcements/" + id + "/send", null);
+			if (urgent) {
+				// Its owner, an Admin, sends it.
+				cluster.api(api, "POST", "/api/v1/announcements/" + id + "/send", null,
+						dev.herald.support.TestIdentityProvider.accessToken("bench-admin", "Herald.Admin"));
+			}
+			else {
+				cluster.api(api, "POST", "/api/v1/announcements/" + id + "/send", null);
+			}
 			// The send answers at once; the audience is frozen in the background.
 			double sendRequestMillis = (System.nanoTime() - start) / 1e6;
 			if (recallId != 0 || !newcomers.isEmpty()) {
@@ -209,6 +228,8 @@ public final class DispatchBench {
 				Cluster.sleep(1_000);
 			}
 			double seconds = (System.nanoTime() - start) / 1e9;
+			Map<String, Object> urgentResult = urgent ? awaitFeed(cluster, simulator, id, recipients, start, deadline)
+					: null;
 			Map<String, Object> mixed = (others != null) ? awaitMixed(cluster, simulator, others, recallId, newcomers,
 					start, deadline, perSecond, limit, callsBefore, throttledBefore, missingBefore) : null;
 			sampler.interrupt();
@@ -258,6 +279,9 @@ public final class DispatchBench {
 			// refused): the jitter a pace must leave room for.
 			result.put("window_margin_ms", simulator.stats().get("tenantWindowMarginMs"));
 			result.put("faults", faults);
+			if (urgentResult != null) {
+				result.put("urgent", urgentResult);
+			}
 			result.put("warmup", warmup);
 			if (mixed != null) {
 				result.put("mixed", mixed);
@@ -587,6 +611,57 @@ public final class DispatchBench {
 			}
 		}
 		return 0;
+	}
+
+	/**
+	 * Waits until every feed alert of an urgent send is settled and judges the feed by
+	 * the simulator: alerted within 9 minutes of the send, the achieved call rate against
+	 * Graph's 2/s, 429s, 412s, and anyone alerted twice (the simulator's feeds).
+	 */
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> awaitFeed(Cluster cluster, TeamsSimulator simulator, long id, int recipients,
+			long start, long deadline) {
+		while (cluster.queryLong(
+				"SELECT count(*) FROM urgent_alert WHERE announcement_id = ? AND state IN ('pending', 'in_flight')",
+				id) > 0 && System.nanoTime() < deadline) {
+			Cluster.sleep(1_000);
+		}
+		Map<String, Object> feed = (Map<String, Object>) simulator.stats().get("activityFeed");
+		long alerted = cluster
+			.queryLong("SELECT count(*) FROM urgent_alert WHERE announcement_id = ? AND state = 'alerted'", id);
+		long within9 = cluster.queryLong("SELECT count(*) FROM urgent_alert u JOIN announcement a ON a.id = "
+				+ "u.announcement_id WHERE u.announcement_id = ? AND u.state = 'alerted' "
+				+ "AND u.alerted_at <= a.started_at + interval '9 minutes'", id);
+		long feedMillis = cluster.queryLong("SELECT COALESCE((SELECT (extract(epoch FROM max(u.alerted_at) - "
+				+ "min(a.started_at)) * 1000)::bigint FROM urgent_alert u JOIN announcement a ON a.id = "
+				+ "u.announcement_id WHERE u.announcement_id = ? AND u.state = 'alerted'), 0)", id);
+		long calls = ((Number) feed.get("bulkCalls")).longValue();
+		long notified = ((Number) feed.get("notified")).longValue();
+		String mark = "%22subEntityId%22%3A%22" + id + "%22";
+		long twice = 0;
+		for (SimUser u : simulator.tenant().users()) {
+			long n = simulator.activityFeed(u.id())
+				.stream()
+				.filter((e) -> String.valueOf(e.get("topic")).contains(mark))
+				.count();
+			if (n > 1) {
+				twice++;
+			}
+		}
+		Map<String, Object> r = new LinkedHashMap<>();
+		r.put("alerted_by_feed", alerted);
+		r.put("alerted_within_9_min", within9);
+		r.put("alerted_within_9_min_share", round(100.0 * within9 / Math.max(1, recipients)));
+		r.put("feed_seconds", round(feedMillis / 1000.0));
+		r.put("feed_calls", calls);
+		r.put("feed_calls_per_s", round(calls / Math.max(0.001, feedMillis / 1000.0)));
+		r.put("feed_limit_per_s", 2);
+		r.put("feed_throttled_429", feed.get("throttled429"));
+		r.put("feed_precondition_failed_412", feed.get("preconditionFailed412"));
+		r.put("feed_notified_by_simulator", notified);
+		r.put("alerted_twice_by_feed", twice);
+		r.put("seconds_since_send", round((System.nanoTime() - start) / 1e9));
+		return r;
 	}
 
 	private static Map<String, String> parse(String[] args) {

@@ -50,6 +50,8 @@ final class AdminApi {
 		r.add("GET", "/_sim/users", Kind.SIM, this::users);
 		r.add("GET", "/_sim/users/{aad}", Kind.SIM, this::userInfo);
 		r.add("GET", "/_sim/users/{aad}/inbox", Kind.SIM, this::userInbox);
+		r.add("GET", "/_sim/users/{aad}/feed", Kind.SIM,
+				(req) -> Resp.json(200, this.sim.activityFeed(user(req).id())));
 		r.add("GET", "/_sim/channels/{id}/inbox", Kind.SIM,
 				(req) -> Resp.json(200, this.sim.channelInbox(req.param(0))));
 		r.add("POST", "/_sim/reset", Kind.SIM, (req) -> {
@@ -191,6 +193,8 @@ final class AdminApi {
 		m.put("accountEnabled", this.sim.tenant.accountEnabled(u));
 		Conversation c = this.sim.conversation(this.sim.personalConversationId(u));
 		m.put("activities", (c != null) ? c.size() : 0);
+		m.put("activityFeedReaches", this.sim.activityFeed.hasApp(u));
+		m.put("feedNotifications", this.sim.activityFeed.feed(u).size());
 		return m;
 	}
 
@@ -277,6 +281,14 @@ final class AdminApi {
 		// Checked first: a bad value (400) leaves every other option as it was.
 		if (body.containsKey("accessTokenAcceptedVersion")) {
 			this.sim.setAccessTokenAcceptedVersion(integer(body, "accessTokenAcceptedVersion", 0));
+		}
+		if (body.containsKey("tokenLifetimeSeconds")) {
+			this.sim.setTokenLifetimeSeconds(integer(body, "tokenLifetimeSeconds", 0));
+		}
+		Map<String, Object> feedLimits = Json.map(body.get("activityFeedLimits"));
+		if (feedLimits != null) {
+			this.sim.setActivityFeedLimits(integer(feedLimits, "bulkPerSecond", this.sim.activityFeed.bulkPerSecond()),
+					integer(feedLimits, "singlePerSecond", this.sim.activityFeed.singlePerSecond()));
 		}
 		SimulatorConfig c = this.sim.config();
 		Limits limits = c.limits();

@@ -16,8 +16,6 @@ import dev.herald.simulator.Http.Router;
 /** Entra ID token endpoint and the OpenID metadata of Entra and of the Bot Framework. */
 final class EntraApi {
 
-	private static final int LIFETIME = 3599;
-
 	/** Microsoft Graph's application id, which a scope may name instead of its URI. */
 	private static final String GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 
@@ -120,11 +118,12 @@ final class EntraApi {
 					+ " is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).");
 		}
 		String issuerTenant = botFrameworkTenant ? SimKeys.BOTFRAMEWORK_TENANT : this.sim.tenantId();
-		String token = this.sim.keys.accessToken(issuerTenant, this.sim.tenantId(), audience, clientId, LIFETIME,
+		int lifetime = this.sim.tokenLifetimeSeconds;
+		String token = this.sim.keys.accessToken(issuerTenant, this.sim.tenantId(), audience, clientId, lifetime,
 				SimKeys.GRAPH_AUDIENCE.equals(audience) ? this.sim.graphPermissions(clientId) : null);
 		this.sim.stats.tokensIssued.incrementAndGet();
 		this.sim.identity.count(clientId, kind, audience);
-		return Resp.json(200, Json.obj("token_type", "Bearer", "expires_in", LIFETIME, "ext_expires_in", LIFETIME,
+		return Resp.json(200, Json.obj("token_type", "Bearer", "expires_in", lifetime, "ext_expires_in", lifetime,
 				"access_token", token));
 	}
 

@@ -79,6 +79,22 @@ final class GraphApi {
 		r.add("GET", "/v1.0/appCatalogs/teamsApps", Kind.GRAPH, this::teamsApps);
 		r.add("POST", "/v1.0/appCatalogs/teamsApps", Kind.GRAPH, this::publishApp);
 		r.add("GET", "/v1.0/appCatalogs/teamsApps/{id}", Kind.GRAPH, this::teamsApp);
+		r.add("POST", "/v1.0/teamwork/sendActivityNotificationToRecipients", Kind.GRAPH, (req) -> feed(req, true));
+		r.add("POST", "/v1.0/users/{id}/teamwork/sendActivityNotification", Kind.GRAPH, (req) -> feed(req, false));
+	}
+
+	/** The activity feed (see {@link ActivityFeed}); the token's life matters there. */
+	private Resp feed(Req req, boolean bulk) {
+		Resp g = guard(req);
+		if (g != null) {
+			return g;
+		}
+		SimKeys.Validated token = this.sim.keys.validate(req.header("Authorization").substring(7).trim());
+		// Stamped when the request arrived, before any simulated latency: Graph counts
+		// arrivals against its one-second window.
+		long arrived = TeamsSimulator.arrivedAt();
+		return bulk ? this.sim.activityFeed.bulk(req, token, arrived)
+				: this.sim.activityFeed.single(req, token, arrived);
 	}
 
 	static Resp error(int status, String code, String message) {

@@ -60,6 +60,11 @@ final class GraphPermissions {
 	// app token with AppCatalog.ReadWrite.All so that tests can upload a package.
 	private static final List<String> CATALOG_WRITE = List.of("AppCatalog.ReadWrite.All", "Directory.ReadWrite.All");
 
+	// Application permission; the RSC TeamsActivity.Send.User is granted per
+	// installation,
+	// not to the app registration, so an app-only token never carries it.
+	private static final List<String> ACTIVITY_SEND = List.of("TeamsActivity.Send");
+
 	private record Rule(List<String> accepted, boolean directory) {
 	}
 
@@ -88,6 +93,8 @@ final class GraphPermissions {
 				"GET /v1.0/teams/{id}/installedApps/{installId}");
 		teams(CATALOG_READ, "GET /v1.0/appCatalogs/teamsApps", "GET /v1.0/appCatalogs/teamsApps/{id}");
 		teams(CATALOG_WRITE, "POST /v1.0/appCatalogs/teamsApps");
+		teams(ACTIVITY_SEND, "POST /v1.0/teamwork/sendActivityNotificationToRecipients",
+				"POST /v1.0/users/{id}/teamwork/sendActivityNotification");
 	}
 
 	private GraphPermissions() {

@@ -38,7 +38,7 @@ public record SimulatorConfig(int port, int users, long seed, String tenantId, S
 	public static final java.util.List<String> DEFAULT_GRAPH_PERMISSIONS = java.util.List.of("User.Read.All",
 			"GroupMember.Read.All", "Team.ReadBasic.All", "Channel.ReadBasic.All", "TeamMember.Read.All",
 			"TeamsAppInstallation.ReadWriteSelfForUser.All", "TeamsAppInstallation.ReadWriteSelfForTeam.All",
-			"AppCatalog.Read.All");
+			"AppCatalog.Read.All", "TeamsActivity.Send");
 
 	public SimulatorConfig {
 		if (users < 1) {

@@ -74,6 +74,15 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	final Stats stats = new Stats();
 
+	/** Graph's activity feed: notifications per person, limits, counters. */
+	final ActivityFeed activityFeed = new ActivityFeed(this);
+
+	/**
+	 * Lifetime of Graph and Connector tokens from the token endpoint (Entra: about an
+	 * hour).
+	 */
+	volatile int tokenLifetimeSeconds = 3599;
+
 	/** Managed and workload identity, and the tokens issued per client. */
 	final IdentityApi identity;
 
@@ -733,6 +742,9 @@ public final class TeamsSimulator implements AutoCloseable {
 		m.put("teamInstallDenied", this.teamInstallDenied);
 		m.put("appBlockedByAdmin", this.appBlockedByAdmin);
 		m.put("accessTokenAcceptedVersion", this.accessTokenAcceptedVersion);
+		m.put("tokenLifetimeSeconds", this.tokenLifetimeSeconds);
+		m.put("activityFeedLimits", Json.obj("bulkPerSecond", this.activityFeed.bulkPerSecond(), "singlePerSecond",
+				this.activityFeed.singlePerSecond()));
 		return m;
 	}
 
@@ -778,6 +790,14 @@ public final class TeamsSimulator implements AutoCloseable {
 		SimUser u = requireUser(aadObjectId);
 		this.blocked.remove(u.id());
 		this.unblocked.add(u.id());
+	}
+
+	/**
+	 * Installs the app for a person without telling the bot, as if before it ran (a
+	 * benchmark that seeds the bot's store itself); the activity feed then reaches them.
+	 */
+	public void installQuietly(String aadObjectId) {
+		markInstalled(requireUser(aadObjectId));
 	}
 
 	/**
@@ -1309,7 +1329,7 @@ public final class TeamsSimulator implements AutoCloseable {
 	/** When the request this thread handles arrived (epoch ms). */
 	private static final ThreadLocal<Long> ARRIVAL = new ThreadLocal<>();
 
-	private static long arrivedAt() {
+	static long arrivedAt() {
 		Long arrived = ARRIVAL.get();
 		return (arrived != null) ? arrived : System.currentTimeMillis();
 	}
@@ -1346,6 +1366,43 @@ public final class TeamsSimulator implements AutoCloseable {
 		synchronized (w) {
 			return w.tryAcquire(arrivedAt());
 		}
+	}
+
+	// ---- activity feed ----
+
+	/**
+	 * A person's activity feed (Graph's activity notifications shown to them), newest
+	 * first: {@code id, at, via (bulk|single), activityType, text, previewText, topic,
+	 * templateParameters, chainId}.
+	 */
+	public List<Map<String, Object>> activityFeed(String aadObjectId) {
+		return this.activityFeed.feed(requireUser(aadObjectId));
+	}
+
+	/**
+	 * Whether the activity feed can reach a person: the app is theirs or their team's.
+	 */
+	public boolean activityFeedReaches(String aadObjectId) {
+		return this.activityFeed.hasApp(requireUser(aadObjectId));
+	}
+
+	/**
+	 * Activity feed calls per second per app and tenant: bulk (Graph: 2) and single (5);
+	 * 0 turns a limit off.
+	 */
+	public void setActivityFeedLimits(int bulkPerSecond, int singlePerSecond) {
+		this.activityFeed.setLimits(bulkPerSecond, singlePerSecond);
+	}
+
+	/**
+	 * The lifetime of access tokens the token endpoint issues from now on (3599 s, as
+	 * Entra); below 45 minutes every activity feed call answers 412.
+	 */
+	public void setTokenLifetimeSeconds(int seconds) {
+		if (seconds < 60) {
+			throw new IllegalArgumentException("token lifetime must be at least 60 s");
+		}
+		this.tokenLifetimeSeconds = seconds;
 	}
 
 	// ---- inspection ----
@@ -1469,6 +1526,7 @@ public final class TeamsSimulator implements AutoCloseable {
 	/** Same as {@code GET /_sim/stats}. */
 	public Map<String, Object> stats() {
 		Map<String, Object> m = this.stats.toMap();
+		m.put("activityFeed", this.activityFeed.stats());
 		m.put("tokensIssuedByClient", this.identity.issuedMap());
 		int active = 0;
 		for (Conversation c : this.conversations.values()) {
@@ -1487,6 +1545,7 @@ public final class TeamsSimulator implements AutoCloseable {
 	public void reset() {
 		this.conversations.clear();
 		this.stats.reset();
+		this.activityFeed.reset();
 		this.identity.reset();
 		this.callbacks.reset();
 		applyLimits(this.config.limits());

@@ -1,0 +1,166 @@
+package dev.herald.dispatch;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import dev.herald.audience.Api;
+import dev.herald.simulator.SimUser;
+import dev.herald.support.Await;
+import dev.herald.support.BrowserSession;
+import dev.herald.support.IntegrationTest;
+import dev.herald.support.TestIdentityProvider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The urgent lane (#25) against the simulator over HTTP: an urgent announcement to a
+ * mixed audience (people with the app, people without it, people Teams would throttle)
+ * alerts each person at most once per channel, as the simulator's feeds and inboxes show
+ * and the report (JSON, CSV, page) says.
+ */
+class UrgentAlertIntegrationTests extends IntegrationTest {
+
+	private Api admin;
+
+	@BeforeEach
+	void publishHeraldsPackage() throws Exception {
+		this.admin = Api.admin(baseUrl());
+		// Graph accepts only activity types the app in the catalog declares.
+		HttpResponse<byte[]> zip = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/admin/teams-app.zip"))
+				.header("Authorization", "Bearer " + TestIdentityProvider.accessToken("it-admin", "Herald.Admin"))
+				.build(), HttpResponse.BodyHandlers.ofByteArray());
+		assertThat(zip.statusCode()).isEqualTo(200);
+		this.simulator.publishApp(zip.body());
+	}
+
+	private long send(String title, List<SimUser> people) {
+		long id = this.admin
+			.json("POST", "/api/v1/announcements",
+					Map.of("title", title, "summary", "Leave by the nearest exit.", "importance", "URGENT"), 201)
+			.path("id")
+			.asLong();
+		this.admin.json("PUT", "/api/v1/announcements/" + id + "/audience",
+				Map.of("entries", people.stream().map((p) -> Map.of("kind", "PERSON", "ref", p.id())).toList()), 200);
+		this.admin.json("POST", "/api/v1/announcements/" + id + "/send", null, 202);
+		return id;
+	}
+
+	/** Feed notifications of one announcement in a person's simulated feed. */
+	private List<Map<String, Object>> feedEntries(SimUser person, long id) {
+		String subEntity = "%22subEntityId%22%3A%22" + id + "%22";
+		return this.simulator.activityFeed(person.id())
+			.stream()
+			.filter((n) -> String.valueOf(((Map<?, ?>) n.get("topic")).get("webUrl")).contains(subEntity))
+			.toList();
+	}
+
+	private long feedAlerts(SimUser person, long id) {
+		return feedEntries(person, id).size();
+	}
+
+	private boolean feedSettled(long id) {
+		return this.jdbc.sql("""
+				SELECT count(*) FROM urgent_alert WHERE announcement_id = :id AND state IN ('pending', 'in_flight')
+				""").param("id", id).query(Long.class).single() == 0;
+	}
+
+	@Test
+	void anUrgentAnnouncementAlertsAMixedAudienceOncePerChannelAsTheReportSays() throws Exception {
+		this.admin.syncDirectory();
+		List<SimUser> withApp = installApp(140, 3);
+		List<SimUser> throttled = installApp(146, 2);
+		List<SimUser> candidates = peopleOnlyAnInstallReaches();
+		List<SimUser> withoutApp = candidates.subList(candidates.size() - 6, candidates.size() - 4);
+		assertThat(withApp).hasSize(3);
+		assertThat(throttled).hasSize(2);
+		assertThat(withoutApp).hasSize(2);
+		// Ten urgent alerts to the throttled two within the last minute: an eleventh
+		// would
+		// be dropped by Teams, so Herald does not send it through the feed.
+		List<Long> earlier = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			earlier.add(send("Drill " + i + " " + UUID.randomUUID(), throttled));
+		}
+		Await.until(Duration.ofSeconds(60), "ten earlier alerts",
+				() -> throttled.stream().allMatch((p) -> this.simulator.activityFeed(p.id()).size() >= 10)
+						&& earlier.stream().allMatch(this::feedSettled));
+
+		List<SimUser> everyone = new ArrayList<>(withApp);
+		everyone.addAll(throttled);
+		everyone.addAll(withoutApp);
+		String title = "Evacuate building 3 " + UUID.randomUUID();
+		long id = send(title, everyone);
+		Await.until(Duration.ofSeconds(90), "sent and every feed alert settled",
+				() -> "sent"
+					.equals(this.admin.json("GET", "/api/v1/announcements/" + id, null, 200).path("status").asString())
+						&& feedSettled(id));
+
+		// The simulator: the feed once for people with the app, never for the others;
+		// the chat card once for everyone.
+		withApp.forEach((p) -> assertThat(feedAlerts(p, id)).as(p.id()).isEqualTo(1));
+		throttled.forEach((p) -> assertThat(feedAlerts(p, id)).as(p.id()).isZero());
+		withoutApp.forEach((p) -> assertThat(feedAlerts(p, id)).as(p.id()).isZero());
+		everyone.forEach((p) -> assertThat(cardsReceived(p.id(), id)).as(p.id()).isEqualTo(1));
+		List<Map<String, Object>> entries = feedEntries(withApp.get(0), id);
+		assertThat(entries).as(this.simulator.activityFeed(withApp.get(0).id()).toString()).hasSize(1);
+		Map<String, Object> entry = entries.get(0);
+		assertThat(entry).containsEntry("activityType", "urgentAnnouncement");
+		assertThat((String) entry.get("text")).endsWith(title);
+		assertThat(String.valueOf(((Map<?, ?>) entry.get("topic")).get("webUrl")))
+			.startsWith("https://teams.microsoft.com/l/entity/")
+			.contains("/announcements?context=");
+
+		// The report says the same.
+		JsonNode alerted = this.admin.json("GET", "/api/v1/announcements/" + id + "/report", null, 200).path("alerted");
+		assertThat(alerted.path("feed").path("total").asLong()).isEqualTo(3);
+		assertThat(alerted.path("chat").path("total").asLong()).isEqualTo(7);
+		assertThat(alerted.path("either").path("total").asLong()).isEqualTo(7);
+		assertThat(alerted.path("feed").path("within10Minutes").asLong()).isEqualTo(3);
+		assertThat(alerted.path("feedQueued").asLong()).isEqualTo(5);
+		assertThat(alerted.path("feedNotReached").asLong()).isEqualTo(2);
+		assertThat(alerted.path("feedPending").asLong()).isZero();
+		// CSV: per person, when each channel reached them.
+		HttpResponse<String> csv = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/announcements/" + id + "/deliveries.csv"))
+				.header("Authorization", "Bearer " + TestIdentityProvider.accessToken("it-admin", "Herald.Admin"))
+				.header("Accept", "text/csv")
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(csv.statusCode()).isEqualTo(200);
+		List<String> lines = csv.body().lines().toList();
+		assertThat(lines.get(0)).endsWith(",alerted_chat_at,alerted_feed_at,feed_state");
+		for (SimUser p : everyone) {
+			String line = lines.stream().filter((l) -> l.startsWith(p.id())).findFirst().orElseThrow();
+			String[] cells = line.split(",", -1);
+			String feedState = cells[cells.length - 1];
+			assertThat(cells[cells.length - 3]).as("chat time of " + p.id()).isNotEmpty();
+			if (withApp.contains(p)) {
+				assertThat(feedState).isEqualTo("alerted");
+				assertThat(cells[cells.length - 2]).isNotEmpty();
+			}
+			else if (throttled.contains(p)) {
+				assertThat(feedState).isEqualTo("skipped");
+			}
+			else {
+				assertThat(feedState).isEmpty();
+			}
+		}
+		// The report page.
+		TestIdentityProvider.nextSignIn("urgent-admin", "Herald.Admin");
+		BrowserSession ui = new BrowserSession(baseUrl());
+		String page = ui.get("/announcements/" + id + "/report").body();
+		assertThat(page).contains("id=\"alerted-feed\"").contains("Activity feed").contains("Chat card");
+	}
+
+}
