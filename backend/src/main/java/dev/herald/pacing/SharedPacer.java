@@ -159,10 +159,13 @@ public final class SharedPacer {
 		double seconds = Math.min(MAX_RESERVE_SECONDS, Math.max(RESERVE_SECONDS, 2 * this.lastRoundTripSeconds));
 		int count = Math.max(1, (int) Math.round(effective * seconds));
 		long asked = System.nanoTime();
-		// Slots that passed unused are not handed out late: that would bunch calls.
+		// Slots that passed unused are not handed out late: that would bunch calls. A new
+		// row is advanced past the run it hands out too, or the next run starts at once
+		// (two calls together: a 429 at 2/s, #25).
 		Double firstInMillis = this.jdbc.sql("""
 				WITH row AS (
-				  INSERT INTO rate_budget (name) VALUES (:name)
+				  INSERT INTO rate_budget (name, next_slot)
+				  VALUES (:name, clock_timestamp() + :count * :interval * interval '1 microsecond')
 				  ON CONFLICT (name) DO UPDATE SET next_slot = GREATEST(rate_budget.next_slot, clock_timestamp())
 				    + :count * :interval * interval '1 microsecond'
 				  RETURNING next_slot
