@@ -59,7 +59,9 @@ class TableOwnershipTests {
 			// #27: activity de-duplication and the periodic roster refresh
 			entry("bot_activity", "bot"), entry("team_roster", "bot"),
 			// #24: reads in the personal tab
-			entry("tab_read", "tab"));
+			entry("tab_read", "tab"),
+			// #26: the e-mail fallback's ledger
+			entry("email_plan", "email"), entry("email_delivery", "email"));
 
 	/**
 	 * Columns of a table kept by another package than the table's owner: the live counts

@@ -28,11 +28,14 @@ import dev.herald.audience.AudienceDefinition;
  * @param text a plain message, shown under the client's name
  * @param templateId a stored template to send instead of a card or text
  * @param data values for the template's {@code {{name}}} placeholders
+ * @param emailFallback whether people Teams cannot reach also get it by e-mail after the
+ * send (#26); absent: the card's choice, else the admin's default
  */
 record NotificationRequest(List<@NotNull @Valid Recipient> recipients, @Valid AudienceDefinition audience,
 		@Size(max = 100) @Pattern(regexp = "^[\\w.:/-]+$") String topic, @Valid AnnouncementContent card,
 		@Size(max = 4000) String text, Long templateId,
-		@Size(max = 50) Map<@Pattern(regexp = "^[A-Za-z0-9_.-]{1,50}$") String, @Size(max = 2000) String> data) {
+		@Size(max = 50) Map<@Pattern(regexp = "^[A-Za-z0-9_.-]{1,50}$") String, @Size(max = 2000) String> data,
+		Boolean emailFallback) {
 
 	NotificationRequest {
 		recipients = (recipients != null) ? Collections.unmodifiableList(recipients) : List.of();

@@ -109,7 +109,9 @@ public class OptOuts {
 		/** A button on a broadcast card. */
 		CARD,
 		/** Changed by an admin. */
-		ADMIN;
+		ADMIN,
+		/** The unsubscribe link of an e-mail (#26). */
+		EMAIL;
 
 		public String dbValue() {
 			return name().toLowerCase(Locale.ROOT);

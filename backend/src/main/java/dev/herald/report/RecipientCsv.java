@@ -29,15 +29,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class RecipientCsv {
 
 	static final String HEADER = "recipient,kind,name,state,attempts,last_status,reason,activity_id,"
-			+ "possibly_duplicate,updated_at,acknowledged_at,choice,voted_at";
+			+ "possibly_duplicate,updated_at,acknowledged_at,choice,voted_at,email_state,email_reason";
 
 	private static final int FETCH_SIZE = 1000;
 
 	private static final String ROWS = """
 			SELECT d.recipient, d.recipient_kind, c.display_name, d.state, d.attempts, d.last_status, d.reason,
-			       d.activity_id, d.possibly_duplicate, d.updated_at, r.acknowledged_at, r.choice, r.voted_at
+			       d.activity_id, d.possibly_duplicate, d.updated_at, r.acknowledged_at, r.choice, r.voted_at,
+			       e.state, e.reason
 			FROM delivery d
 			LEFT JOIN conversation c ON c.id = d.conversation_ref
+			LEFT JOIN email_delivery e ON e.announcement_id = d.announcement_id AND e.recipient = lower(d.recipient)
 			LEFT JOIN card_response r ON r.announcement_id = d.announcement_id AND r.tenant_id = c.tenant_id
 			                         AND r.aad_object_id = d.recipient
 			WHERE d.announcement_id = ? %s
@@ -120,6 +122,10 @@ public class RecipientCsv {
 			writer.write(cell(rs.getString(12)));
 			writer.write(',');
 			writer.write(instant(rs.getTimestamp(13)));
+			writer.write(',');
+			writer.write(cell(rs.getString(14)));
+			writer.write(',');
+			writer.write(cell(rs.getString(15)));
 			writer.write("\r\n");
 		}
 		catch (IOException ex) {

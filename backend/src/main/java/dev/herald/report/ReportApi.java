@@ -77,7 +77,7 @@ class ReportApi {
 		return new Report(id, a.status().dbValue(), c.recipients(), c.pending(), c.delivered(), c.failed(), c.blocked(),
 				c.optedOut(), c.canceled(), c.percentDone(), this.reports.byState(a), this.reports.reads(id),
 				acknowledged, (acknowledged != null) ? Math.max(0, c.delivered() - acknowledged) : null, votes,
-				this.variants.of(a), this.followUps.list(id));
+				this.variants.of(a), this.followUps.list(id), this.reports.emailStates(id));
 	}
 
 	@GetMapping(path = "/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -144,11 +144,13 @@ class ReportApi {
 	 * @param variants delivery and acknowledgements per language variant
 	 * @param followUps edits, recalls and reminders of the copies sent, newest first
 	 * ("updated {@code done} of {@code targets}")
+	 * @param email the e-mail fallback's people per state (queued, sending, sent,
+	 * failed); empty when the send had none
 	 */
 	record Report(long id, String status, int recipients, int pending, int delivered, int failed, int blocked,
 			int optedOut, int canceled, int percentDone, Map<String, Long> byState, long reads, Long acknowledged,
 			Long notAcknowledged, Map<String, Long> votes, List<VariantBreakdown.Row> variants,
-			List<FollowUpView> followUps) {
+			List<FollowUpView> followUps, Map<String, Long> email) {
 	}
 
 	/**

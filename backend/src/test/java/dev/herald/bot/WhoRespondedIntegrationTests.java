@@ -118,12 +118,12 @@ class WhoRespondedIntegrationTests extends IntegrationTest {
 			.header("Accept", "text/csv")
 			.build());
 		List<String> lines = csv.body().lines().toList();
-		assertThat(lines.get(0)).endsWith(",acknowledged_at,choice,voted_at");
+		assertThat(lines.get(0)).endsWith(",acknowledged_at,choice,voted_at,email_state,email_reason");
 		assertThat(lines).hasSize(5);
-		assertThat(line(lines, ackAndYes)).matches(".*,delivered,.*,20\\d\\d-[^,]+Z,Yes,20\\d\\d-[^,]+Z$");
-		assertThat(line(lines, ackOnly)).matches(".*,20\\d\\d-[^,]+Z,,$");
-		assertThat(line(lines, voteNo)).matches(".*Z,,No,20\\d\\d-[^,]+Z$");
-		assertThat(line(lines, nothing)).endsWith(",,,");
+		assertThat(line(lines, ackAndYes)).matches(".*,delivered,.*,20\\d\\d-[^,]+Z,Yes,20\\d\\d-[^,]+Z,,$");
+		assertThat(line(lines, ackOnly)).matches(".*,20\\d\\d-[^,]+Z,,,,$");
+		assertThat(line(lines, voteNo)).matches(".*Z,,No,20\\d\\d-[^,]+Z,,$");
+		assertThat(line(lines, nothing)).endsWith(",,,,,");
 
 		// Read receipts (ids of the copies as the simulator stored them) are counted as
 		// they come, once per copy; a receipt that does not reach the copy counts

@@ -88,6 +88,8 @@ final class GraphPermissions {
 				"GET /v1.0/teams/{id}/installedApps/{installId}");
 		teams(CATALOG_READ, "GET /v1.0/appCatalogs/teamsApps", "GET /v1.0/appCatalogs/teamsApps/{id}");
 		teams(CATALOG_WRITE, "POST /v1.0/appCatalogs/teamsApps");
+		// Exchange Online's sendMail from a sender mailbox (#26).
+		teams(List.of("Mail.Send"), "POST /v1.0/users/{id}/sendMail");
 	}
 
 	private GraphPermissions() {
