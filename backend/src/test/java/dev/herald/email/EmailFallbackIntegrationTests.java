@@ -152,12 +152,22 @@ class EmailFallbackIntegrationTests extends IntegrationTest {
 			assertThat(lines.get(0)).contains("email_state,email_reason");
 			assertThat(lines.stream().filter((l) -> l.contains(",sent,")).count()).isEqualTo(8);
 
+			// The report page: counts and who, by e-mail; the compose page offers the
+			// choice.
+			dev.herald.support.BrowserSession admin = dev.herald.support.BrowserSession.signIn(baseUrl(), "email-admin",
+					"Herald.Admin");
+			HttpResponse<String> page = admin.get("/announcements/" + id + "/report");
+			assertThat(page.statusCode()).isEqualTo(200);
+			assertThat(page.body()).contains("id=\"email-heading\"", "data-state=\"sent\"");
+			unreached.forEach((u) -> assertThat(page.body()).contains("data-recipient=\"" + key(u) + "\""));
+			assertThat(admin.get("/announcements/new").body()).contains("name=\"emailFallback\"");
+
 			// GET only asks (scanners fetch links); POST opts out, as a mail client's
 			// one-click does: no cookie, no CSRF token.
 			String firstLink = unsubscribeUrl(mails.get(unreached.get(0).mail().toLowerCase(Locale.ROOT)));
-			HttpResponse<String> page = http("GET", firstLink, null);
-			assertThat(page.statusCode()).isEqualTo(200);
-			assertThat(page.body()).contains("<form method=\"post\"");
+			HttpResponse<String> confirm = http("GET", firstLink, null);
+			assertThat(confirm.statusCode()).isEqualTo(200);
+			assertThat(confirm.body()).contains("<form method=\"post\"");
 			assertThat(optedOut(unreached.get(0))).isFalse();
 			for (SimUser u : unreached) {
 				HttpResponse<String> done = http("POST", unsubscribeUrl(mails.get(u.mail().toLowerCase(Locale.ROOT))),
