@@ -28,6 +28,8 @@ class EmailLedger {
 
 	static final String NO_ADDRESS = "No e-mail address in the directory";
 
+	static final String WITHDRAWN = "The announcement was withdrawn before the e-mail left";
+
 	static final String INTERRUPTED = "Interrupted while sending: not sent again, it may have left";
 
 	private final JdbcClient jdbc;
@@ -91,14 +93,27 @@ class EmailLedger {
 
 	/**
 	 * Rows another instance (or this one, before a crash) left sending past their lease:
-	 * the e-mail may have left, so they fail rather than go again.
+	 * the e-mail may have left, so they fail rather than go again. Also fails the queued
+	 * rows of withdrawn announcements.
 	 */
 	int failAbandoned() {
 		return this.jdbc.sql("""
 				UPDATE email_delivery SET state = 'failed', reason = :reason, claimed_by = NULL, lease_until = NULL,
 				  updated_at = now()
 				WHERE state = 'sending' AND lease_until < now()
-				""").param("reason", INTERRUPTED).update();
+				""").param("reason", INTERRUPTED).update() + failWithdrawn();
+	}
+
+	/**
+	 * Queued e-mails of an announcement recalled (or expired) since: they never leave,
+	 * and say why.
+	 */
+	private int failWithdrawn() {
+		return this.jdbc.sql("""
+				UPDATE email_delivery e SET state = 'failed', reason = :reason, updated_at = now()
+				FROM announcement a
+				WHERE e.state = 'queued' AND a.id = e.announcement_id AND a.status <> 'sent'
+				""").param("reason", WITHDRAWN).update();
 	}
 
 	/** Claims up to {@code limit} queued rows that are due, of sends still standing. */
