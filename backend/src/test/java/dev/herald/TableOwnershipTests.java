@@ -67,7 +67,10 @@ class TableOwnershipTests {
 			// #24: the topics an admin keeps
 			entry("topic", "announcement"),
 			// #25: urgent alerts through the activity feed
-			entry("urgent_alert", "dispatch"));
+			entry("urgent_alert", "dispatch"),
+
+			// #26: the e-mail fallback's ledger
+			entry("email_plan", "email"), entry("email_delivery", "email"));
 
 	/**
 	 * Columns of a table kept by another package than the table's owner: the live counts

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
@@ -39,6 +40,9 @@ import jakarta.validation.constraints.Size;
  * @param imageAlt the image's alternative text (defaults to the title)
  * @param variants the same announcement in other languages, by BCP 47 tag; each recipient
  * receives the best match for their language ({@link VariantSelector})
+ * @param emailFallback whether people Teams cannot reach (blocked, failed, unlicensed,
+ * without a chat) also get it by e-mail after the send (#26); {@code null}: the admin's
+ * default. Left out of the JSON when null, so approvals bound before it existed hold.
  */
 public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size(max = 4000) String summary,
 		@Size(max = 2000) @Pattern(regexp = "^(https?://\\S+)?$",
@@ -49,7 +53,8 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 		@Size(max = 6, message = "{announcement.poll.choiceCount}") List<@Size(max = 100) String> pollChoices,
 		@Size(max = PREVIEW_MAX) String previewText, @Size(max = 35) String language, @Size(max = 1000) String speak,
 		@Size(max = 500) String imageAlt,
-		@Size(max = 20, message = "{announcement.variants.tooMany}") Map<String, @Valid @NotNull Variant> variants) {
+		@Size(max = 20, message = "{announcement.variants.tooMany}") Map<String, @Valid @NotNull Variant> variants,
+		@JsonInclude(JsonInclude.Include.NON_NULL) Boolean emailFallback) {
 
 	/** Longest notification preview text an author may set. */
 	public static final int PREVIEW_MAX = 300;
@@ -100,6 +105,21 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 				.forEach(keptChoices::add);
 		}
 		pollChoices = List.copyOf(keptChoices);
+	}
+
+	/** Content without a choice about the e-mail fallback (the admin's default). */
+	public AnnouncementContent(String title, String summary, String imageUrl, String author, List<Button> buttons,
+			Importance importance, String topic, Boolean acknowledge, String pollQuestion, List<String> pollChoices,
+			String previewText, String language, String speak, String imageAlt, Map<String, Variant> variants) {
+		this(title, summary, imageUrl, author, buttons, importance, topic, acknowledge, pollQuestion, pollChoices,
+				previewText, language, speak, imageAlt, variants, null);
+	}
+
+	/** The same content with the e-mail fallback chosen ({@code null}: the default). */
+	public AnnouncementContent withEmailFallback(Boolean emailFallback) {
+		return new AnnouncementContent(this.title, this.summary, this.imageUrl, this.author, this.buttons,
+				this.importance, this.topic, this.acknowledge, this.pollQuestion, this.pollChoices, this.previewText,
+				this.language, this.speak, this.imageAlt, this.variants, emailFallback);
 	}
 
 	/** Content in one language, without preview text, variants, speak or alt text. */
@@ -185,14 +205,14 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 	public AnnouncementContent withAuthor(String author) {
 		return new AnnouncementContent(this.title, this.summary, this.imageUrl, author, this.buttons, this.importance,
 				this.topic, this.acknowledge, this.pollQuestion, this.pollChoices, this.previewText, this.language,
-				this.speak, this.imageAlt, this.variants);
+				this.speak, this.imageAlt, this.variants, this.emailFallback);
 	}
 
 	/** The same content with another title. */
 	public AnnouncementContent withTitle(String title) {
 		return new AnnouncementContent(title, this.summary, this.imageUrl, this.author, this.buttons, this.importance,
 				this.topic, this.acknowledge, this.pollQuestion, this.pollChoices, this.previewText, this.language,
-				this.speak, this.imageAlt, this.variants);
+				this.speak, this.imageAlt, this.variants, this.emailFallback);
 	}
 
 	/** The same content with another topic (as the admin's list spells it). */
@@ -206,7 +226,7 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 	public AnnouncementContent withImageUrl(String imageUrl) {
 		return new AnnouncementContent(this.title, this.summary, imageUrl, this.author, this.buttons, this.importance,
 				this.topic, this.acknowledge, this.pollQuestion, this.pollChoices, this.previewText, this.language,
-				this.speak, this.imageAlt, this.variants);
+				this.speak, this.imageAlt, this.variants, this.emailFallback);
 	}
 
 	/**
@@ -223,7 +243,7 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 				this.importance, this.topic, this.acknowledge, f.apply(this.pollQuestion),
 				(this.pollChoices != null) ? this.pollChoices.stream().map(f).toList() : null,
 				f.apply(this.previewText), this.language, f.apply(this.speak), f.apply(this.imageAlt),
-				mapVariants((v) -> v.mapTexts(f)));
+				mapVariants((v) -> v.mapTexts(f)), this.emailFallback);
 	}
 
 	private Map<String, Variant> mapVariants(UnaryOperator<Variant> change) {
@@ -272,7 +292,7 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 		if (v == null) {
 			return new AnnouncementContent(this.title, this.summary, this.imageUrl, this.author, this.buttons,
 					this.importance, this.topic, this.acknowledge, this.pollQuestion, this.pollChoices,
-					this.previewText, this.language, this.speak, this.imageAlt, null);
+					this.previewText, this.language, this.speak, this.imageAlt, null, this.emailFallback);
 		}
 		List<Button> labelled = new ArrayList<>();
 		for (int i = 0; i < this.buttons.size(); i++) {
@@ -284,7 +304,8 @@ public record AnnouncementContent(@NotBlank @Size(max = 200) String title, @Size
 		return new AnnouncementContent(or(v.title(), this.title), or(v.summary(), this.summary), this.imageUrl,
 				this.author, labelled, this.importance, this.topic, this.acknowledge,
 				or(v.pollQuestion(), this.pollQuestion), v.pollChoices().isEmpty() ? this.pollChoices : v.pollChoices(),
-				or(v.previewText(), this.previewText), tag, v.speak(), or(v.imageAlt(), this.imageAlt), null);
+				or(v.previewText(), this.previewText), tag, v.speak(), or(v.imageAlt(), this.imageAlt), null,
+				this.emailFallback);
 	}
 
 	private static String or(String value, String fallback) {

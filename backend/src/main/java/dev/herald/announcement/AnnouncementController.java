@@ -18,6 +18,7 @@ import jakarta.validation.Valid;
 
 import dev.herald.security.Actor;
 import dev.herald.security.Roles;
+import dev.herald.settings.AppSettings;
 
 import org.springframework.context.MessageSource;
 import org.springframework.security.core.Authentication;
@@ -76,9 +77,12 @@ class AnnouncementController {
 
 	private final Governance governance;
 
+	private final AppSettings settings;
+
 	AnnouncementController(Announcements announcements, AnnouncementCard cards, AnnouncementImages images,
 			AnnouncementTemplates templates, MessageSource messages, AudienceSummaries audiences,
-			AfterSendPolicy policy, Governance governance) {
+			AfterSendPolicy policy, Governance governance, AppSettings settings) {
+		this.settings = settings;
 		this.announcements = announcements;
 		this.cards = cards;
 		this.images = images;
@@ -115,7 +119,11 @@ class AnnouncementController {
 
 	@GetMapping("/new")
 	String newForm(@RequestParam(required = false) Long template, @AuthenticationPrincipal OidcUser user, Model model) {
-		AnnouncementContent content = AnnouncementContent.empty().withAuthor(displayName(user));
+		// A new announcement starts with the admin's default for the e-mail fallback
+		// (#26).
+		AnnouncementContent content = AnnouncementContent.empty()
+			.withAuthor(displayName(user))
+			.withEmailFallback(this.settings.emailFallbackDefault());
 		if (template != null) {
 			content = this.templates.find(template).map(AnnouncementTemplates.Template::content).orElse(content);
 		}
@@ -294,6 +302,8 @@ class AnnouncementController {
 		model.addAttribute("choiceRows", choices);
 		model.addAttribute("importances", Arrays.asList(AnnouncementContent.Importance.values()));
 		model.addAttribute("topicChoices", this.governance.topics().active());
+		model.addAttribute("emailFallbackOn",
+				(content.emailFallback() != null) ? content.emailFallback() : this.settings.emailFallbackDefault());
 		model.addAttribute("templates", this.templates.list());
 		// Variants as form rows: four button labels and six answers each, like the
 		// default.

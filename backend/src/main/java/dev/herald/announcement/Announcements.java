@@ -35,7 +35,8 @@ public class Announcements {
 			id, title, summary, image_url, author_line, buttons, importance, topic, ack_requested, poll_question,
 			poll_choices, status, created_by, created_at, started_at, finished_at, scheduled_at, recipients, delivered,
 			failed, blocked, opted_out, canceled, scheduled_zone,
-			pause_reason, frozen_at, prepared_people, preview_text, language, speak, image_alt, variants
+			pause_reason, frozen_at, prepared_people, preview_text, language, speak, image_alt, variants,
+			email_fallback
 			""";
 
 	private static final JsonMapper JSON = JsonMapper.shared();
@@ -66,10 +67,10 @@ public class Announcements {
 			.sql("""
 					INSERT INTO announcement (title, summary, image_url, author_line, buttons, importance, topic, ack_requested,
 					                          poll_question, poll_choices, preview_text, created_by, language, speak, image_alt,
-					                          variants)
+					                          variants, email_fallback)
 					VALUES (:title, :summary, :imageUrl, :authorLine, CAST(:buttons AS jsonb), :importance, :topic, :ack,
 					        :pollQuestion, CAST(:pollChoices AS jsonb), :previewText, :author, :language, :speak, :imageAlt,
-					        CAST(:variants AS jsonb))
+					        CAST(:variants AS jsonb), :emailFallback)
 					RETURNING id
 					""")
 			.params(contentParams(content))
@@ -571,7 +572,8 @@ public class Announcements {
 			title = :title, summary = :summary, image_url = :imageUrl, author_line = :authorLine,
 			buttons = CAST(:buttons AS jsonb), importance = :importance, topic = :topic, ack_requested = :ack,
 			poll_question = :pollQuestion, poll_choices = CAST(:pollChoices AS jsonb), preview_text = :previewText,
-			language = :language, speak = :speak, image_alt = :imageAlt, variants = CAST(:variants AS jsonb)
+			language = :language, speak = :speak, image_alt = :imageAlt, variants = CAST(:variants AS jsonb),
+			email_fallback = :emailFallback
 			""";
 
 	private static Map<String, Object> contentParams(AnnouncementContent c) {
@@ -591,6 +593,7 @@ public class Announcements {
 		params.put("speak", c.speak());
 		params.put("imageAlt", c.imageAlt());
 		params.put("variants", JSON.writeValueAsString(c.variants()));
+		params.put("emailFallback", c.emailFallback());
 		return params;
 	}
 
@@ -602,7 +605,7 @@ public class Announcements {
 						rs.getBoolean("ack_requested"), rs.getString("poll_question"),
 						JSON.readValue(rs.getString("poll_choices"), STRINGS), rs.getString("preview_text"),
 						rs.getString("language"), rs.getString("speak"), rs.getString("image_alt"),
-						JSON.readValue(rs.getString("variants"), VARIANTS)),
+						JSON.readValue(rs.getString("variants"), VARIANTS), (Boolean) rs.getObject("email_fallback")),
 				AnnouncementStatus.fromDb(rs.getString("status")), rs.getString("created_by"),
 				instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("started_at")),
 				instant(rs.getTimestamp("finished_at")), instant(rs.getTimestamp("scheduled_at")),

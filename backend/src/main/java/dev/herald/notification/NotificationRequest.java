@@ -31,12 +31,14 @@ import dev.herald.audience.AudienceDefinition;
  * @param urgent {@code true} asks for the urgent lane (#25): the notification is critical
  * and also announced through the recipients' Teams activity feed (the same as a card's
  * {@code importance: URGENT}); needs the client's {@code maySendUrgent}
+ * @param emailFallback whether people Teams cannot reach also get it by e-mail after the
+ * send (#26); absent: the card's choice, else the admin's default
  */
 record NotificationRequest(List<@NotNull @Valid Recipient> recipients, @Valid AudienceDefinition audience,
 		@Size(max = 100) @Pattern(regexp = "^[\\w.:/-]+$") String topic, @Valid AnnouncementContent card,
 		@Size(max = 4000) String text, Long templateId,
 		@Size(max = 50) Map<@Pattern(regexp = "^[A-Za-z0-9_.-]{1,50}$") String, @Size(max = 2000) String> data,
-		Boolean urgent) {
+		Boolean urgent, Boolean emailFallback) {
 
 	NotificationRequest {
 		recipients = (recipients != null) ? Collections.unmodifiableList(recipients) : List.of();

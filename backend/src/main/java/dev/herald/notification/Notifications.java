@@ -282,7 +282,8 @@ class Notifications {
 				? AnnouncementContent.Importance.URGENT : c.importance();
 		return new AnnouncementContent(c.title(), c.summary(), c.imageUrl(), author, c.buttons(), importance,
 				request.topic(), c.acknowledge(), c.pollQuestion(), c.pollChoices(), c.previewText(), c.language(),
-				c.speak(), c.imageAlt(), c.variants());
+				c.speak(), c.imageAlt(), c.variants(),
+				(request.emailFallback() != null) ? request.emailFallback() : c.emailFallback());
 	}
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*}}");

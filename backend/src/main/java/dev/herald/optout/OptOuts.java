@@ -127,7 +127,9 @@ public class OptOuts {
 		/** Changed by an admin. */
 		ADMIN,
 		/** A topic turned off or on in the personal tab. */
-		TAB;
+		TAB,
+		/** The unsubscribe link of an e-mail (#26). */
+		EMAIL;
 
 		public String dbValue() {
 			return name().toLowerCase(Locale.ROOT);

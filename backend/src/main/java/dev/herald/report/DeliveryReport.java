@@ -32,8 +32,9 @@ class DeliveryReport {
 		String filter = (state != null) ? "AND d.state = '" + state + "'" : "";
 		return this.jdbc.sql("""
 				SELECT d.recipient, d.recipient_kind, c.display_name, d.state, d.attempts, d.last_status, d.reason,
-				       d.possibly_duplicate, d.updated_at
+				       d.possibly_duplicate, d.updated_at, e.state AS email_state, e.reason AS email_reason
 				FROM delivery d LEFT JOIN conversation c ON c.id = d.conversation_ref
+				LEFT JOIN email_delivery e ON e.announcement_id = d.announcement_id AND e.recipient = lower(d.recipient)
 				WHERE d.announcement_id = :id %s
 				  AND (CAST(:after AS text) IS NULL OR d.recipient > :after)
 				ORDER BY d.recipient LIMIT :limit
@@ -50,7 +51,8 @@ class DeliveryReport {
 		return new Row(rs.getString("recipient"), rs.getString("recipient_kind"), rs.getString("display_name"),
 				rs.getString("state"), rs.getInt("attempts"), (Integer) rs.getObject("last_status"),
 				rs.getString("reason"), rs.getBoolean("possibly_duplicate"),
-				(updated != null) ? updated.toInstant() : null);
+				(updated != null) ? updated.toInstant() : null, rs.getString("email_state"),
+				rs.getString("email_reason"));
 	}
 
 	/**
@@ -65,9 +67,12 @@ class DeliveryReport {
 	 * @param reason why it failed or is being retried
 	 * @param possiblyDuplicate whether a lost lease may have made Teams show it twice
 	 * @param updatedAt when the row last changed
+	 * @param email the e-mail fallback's state for the person (queued, sending, sent,
+	 * failed), null when none
+	 * @param emailReason why the e-mail failed
 	 */
 	record Row(String recipient, String kind, String name, String state, int attempts, Integer lastStatus,
-			String reason, boolean possiblyDuplicate, Instant updatedAt) {
+			String reason, boolean possiblyDuplicate, Instant updatedAt, String email, String emailReason) {
 	}
 
 }

@@ -32,17 +32,19 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class RecipientCsv {
 
 	static final String HEADER = "recipient,kind,name,state,attempts,last_status,reason,activity_id,"
-			+ "possibly_duplicate,updated_at,acknowledged_at,choice,voted_at,alerted_chat_at,alerted_feed_at,feed_state,clicks";
+			+ "possibly_duplicate,updated_at,acknowledged_at,choice,voted_at,alerted_chat_at,alerted_feed_at,feed_state,clicks,"
+			+ "email_state,email_reason";
 
 	private static final int FETCH_SIZE = 1000;
 
 	private static final String ROWS = """
 			SELECT d.recipient, d.recipient_kind, c.display_name, d.state, d.attempts, d.last_status, d.reason,
 			       d.activity_id, d.possibly_duplicate, d.updated_at, r.acknowledged_at, r.choice, r.voted_at,
-			       d.alerted_chat_at, u.alerted_at, u.state, coalesce(k.clicks, 0)
+			       d.alerted_chat_at, u.alerted_at, u.state, coalesce(k.clicks, 0), e.state, e.reason
 			FROM delivery d
 			LEFT JOIN conversation c ON c.id = d.conversation_ref
 			LEFT JOIN urgent_alert u ON u.announcement_id = d.announcement_id AND u.recipient = d.recipient
+			LEFT JOIN email_delivery e ON e.announcement_id = d.announcement_id AND e.recipient = lower(d.recipient)
 			LEFT JOIN card_response r ON r.announcement_id = d.announcement_id AND r.tenant_id = c.tenant_id
 			                         AND r.aad_object_id = d.recipient
 			LEFT JOIN (%s) k ON k.recipient = d.recipient
@@ -146,6 +148,10 @@ public class RecipientCsv {
 			if (withClicks) {
 				writer.write(Long.toString(rs.getLong(17)));
 			}
+			writer.write(',');
+			writer.write(cell(rs.getString(18)));
+			writer.write(',');
+			writer.write(cell(rs.getString(19)));
 			writer.write("\r\n");
 		}
 		catch (IOException ex) {

@@ -88,7 +88,8 @@ class ReportApi {
 		return new Report(id, a.status().dbValue(), c.recipients(), c.pending(), c.delivered(), c.failed(), c.blocked(),
 				c.optedOut(), c.canceled(), c.percentDone(), this.reports.byState(a), this.reports.reads(id),
 				acknowledged, (acknowledged != null) ? Math.max(0, c.delivered() - acknowledged) : null, votes,
-				this.variants.of(a), this.followUps.list(id), this.links.of(a), this.urgent.of(a));
+				this.variants.of(a), this.followUps.list(id), this.links.of(a), this.urgent.of(a),
+				this.reports.emailStates(id));
 	}
 
 	/**
@@ -178,11 +179,14 @@ class ReportApi {
 	 * over time (who clicked: {@code /clicks})
 	 * @param alerted for an urgent announcement, people alerted within 1, 5 and 10
 	 * minutes by channel (activity feed, chat card, either); null otherwise
+	 * @param email the e-mail fallback's people per state (queued, sending, sent,
+	 * failed); empty when the send had none
 	 */
 	record Report(long id, String status, int recipients, int pending, int delivered, int failed, int blocked,
 			int optedOut, int canceled, int percentDone, Map<String, Long> byState, long reads, Long acknowledged,
 			Long notAcknowledged, Map<String, Long> votes, List<VariantBreakdown.Row> variants,
-			List<FollowUpView> followUps, LinkClicks.Summary links, UrgentReach.Alerted alerted) {
+			List<FollowUpView> followUps, LinkClicks.Summary links, UrgentReach.Alerted alerted,
+			Map<String, Long> email) {
 	}
 
 	/**

@@ -109,6 +109,8 @@ class ReportController {
 		model.addAttribute("voteTotal",
 				(votes != null) ? votes.values().stream().mapToLong(Long::longValue).sum() : 0L);
 		model.addAttribute("reads", this.reports.reads(id));
+		model.addAttribute("emailStates", this.reports.emailStates(id));
+		model.addAttribute("emailRows", this.reports.emailRows(id, EMAIL_ROWS));
 		model.addAttribute("purgedAt", this.reports.ledgerPurgedAt(id));
 		model.addAttribute("alerted", this.urgent.of(a));
 		if (a.content().acknowledge() || a.content().hasPoll()) {
@@ -170,6 +172,9 @@ class ReportController {
 		model.addAttribute("showNames", admin);
 		return "reports/opt-outs";
 	}
+
+	/** People of the e-mail fallback listed on the page; the CSV has everyone. */
+	static final int EMAIL_ROWS = 200;
 
 	record FollowUpRow(FollowUpView view, List<FollowUpView.Reason> reasons) {
 	}

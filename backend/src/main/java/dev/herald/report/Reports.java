@@ -118,6 +118,49 @@ public class Reports {
 		return BAR_WIDTHS[BAR_WIDTHS.length - 1] * ((seconds / TARGET_BARS) / BAR_WIDTHS[BAR_WIDTHS.length - 1] + 1);
 	}
 
+	/** E-mail states of the fallback (#26), in lifecycle order. */
+	public static final List<String> EMAIL_STATES = List.of("queued", "sending", "sent", "failed");
+
+	/**
+	 * The e-mail fallback's rows per state, every state present; empty when the send had
+	 * no fallback planned.
+	 */
+	public Map<String, Long> emailStates(long id) {
+		Map<String, Long> counts = new LinkedHashMap<>();
+		boolean planned = this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM email_plan WHERE announcement_id = :id)")
+			.param("id", id)
+			.query(Boolean.class)
+			.single();
+		if (!planned) {
+			return counts;
+		}
+		EMAIL_STATES.forEach((state) -> counts.put(state, 0L));
+		this.jdbc.sql("SELECT state, count(*) FROM email_delivery WHERE announcement_id = :id GROUP BY state")
+			.param("id", id)
+			.query((rs, i) -> counts.put(rs.getString(1), rs.getLong(2)))
+			.list();
+		return counts;
+	}
+
+	/** The first people of the e-mail fallback, by name, with their e-mail state. */
+	List<EmailRow> emailRows(long id, int limit) {
+		return this.jdbc.sql("""
+				SELECT e.recipient, du.display_name, e.state, e.reason, e.sent_at
+				FROM email_delivery e LEFT JOIN directory_user du ON du.aad_object_id = e.recipient
+				WHERE e.announcement_id = :id
+				ORDER BY e.recipient LIMIT :limit
+				""")
+			.param("id", id)
+			.param("limit", limit)
+			.query((rs, i) -> new EmailRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+					(rs.getTimestamp(5) != null) ? rs.getTimestamp(5).toInstant() : null))
+			.list();
+	}
+
+	/** One person of the e-mail fallback. */
+	record EmailRow(String recipient, String name, String state, String reason, Instant sentAt) {
+	}
+
 	/** People who pressed "Got it". */
 	public long acknowledgements(long id) {
 		return this.jdbc

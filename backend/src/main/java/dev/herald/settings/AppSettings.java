@@ -30,6 +30,12 @@ public class AppSettings {
 	/** Whether Herald installs itself for people who do not have it yet. */
 	public static final String PROACTIVE_INSTALL = "install.proactive";
 
+	/**
+	 * The admin's default for new announcements: also by e-mail to people Teams cannot
+	 * reach (#26).
+	 */
+	public static final String EMAIL_FALLBACK_DEFAULT = "email.fallback-default";
+
 	private final JdbcClient jdbc;
 
 	private final boolean allowGuestsDefault;
@@ -50,6 +56,11 @@ public class AppSettings {
 	/** On unless an admin switched it off. */
 	public boolean proactiveInstall() {
 		return flag(PROACTIVE_INSTALL, true);
+	}
+
+	/** Off unless an admin switched it on. */
+	public boolean emailFallbackDefault() {
+		return flag(EMAIL_FALLBACK_DEFAULT, false);
 	}
 
 	public Map<String, Boolean> all() {

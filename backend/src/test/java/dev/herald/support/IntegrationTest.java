@@ -39,6 +39,16 @@ public abstract class IntegrationTest {
 		registry.add("spring.datasource.username", db::username);
 		registry.add("spring.datasource.password", db::password);
 		HeraldTestProperties.register(registry, TestSimulator.get(), TestIdentityProvider.issuerUrl());
+		// The e-mail fallback (#26) sends to a real SMTP server in the test JVM; its
+		// links
+		// name this Herald's port, known once the server started.
+		registry.add("herald.email.transport", () -> "smtp");
+		registry.add("spring.mail.host", () -> "127.0.0.1");
+		registry.add("spring.mail.port", TestMailServer::port);
+		registry.add("herald.email.unsubscribe-secret", () -> TestMailServer.UNSUBSCRIBE_SECRET);
+		registry.add("herald.email.public-url", () -> "http://localhost:${local.server.port}");
+		registry.add("herald.email.rate-per-minute", () -> "6000");
+		registry.add("herald.email.tick", () -> "500ms");
 	}
 
 	@BeforeEach

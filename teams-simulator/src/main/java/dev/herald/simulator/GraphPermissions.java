@@ -95,6 +95,8 @@ final class GraphPermissions {
 		teams(CATALOG_WRITE, "POST /v1.0/appCatalogs/teamsApps");
 		teams(ACTIVITY_SEND, "POST /v1.0/teamwork/sendActivityNotificationToRecipients",
 				"POST /v1.0/users/{id}/teamwork/sendActivityNotification");
+		// Exchange Online's sendMail from a sender mailbox (#26).
+		teams(List.of("Mail.Send"), "POST /v1.0/users/{id}/sendMail");
 	}
 
 	private GraphPermissions() {

@@ -167,6 +167,12 @@ public final class TeamsSimulator implements AutoCloseable {
 
 	private final Set<String> unblocked = ConcurrentHashMap.newKeySet();
 
+	/** Exchange Online's sendMail, with its limits per mailbox (#26). */
+	private final MailApi mail = new MailApi(this);
+
+	/** People whose Teams licence a test took away ({@link #removeTeamsLicence}). */
+	private final Set<String> licenceRemoved = ConcurrentHashMap.newKeySet();
+
 	private final Set<String> uninstalled = ConcurrentHashMap.newKeySet();
 
 	/** Teams (by Graph id) the app is installed in. */
@@ -273,6 +279,7 @@ public final class TeamsSimulator implements AutoCloseable {
 		new EntraApi(this).register(this.router);
 		new ConnectorApi(this).register(this.router);
 		new GraphApi(this).register(this.router);
+		this.mail.register(this.router);
 		new AdminApi(this).register(this.router);
 		this.identity.register(this.router);
 		new CallbackAdminApi(this).register(this.router);
@@ -753,8 +760,20 @@ public final class TeamsSimulator implements AutoCloseable {
 	boolean unlicensed(SimUser u) {
 		// Resource and shared mailboxes have no licence; a disabled account cannot use
 		// one.
-		return !this.tenant.teamsLicence(u) || !this.tenant.accountEnabled(u)
+		return !this.tenant.teamsLicence(u) || !this.tenant.accountEnabled(u) || this.licenceRemoved.contains(u.id())
 				|| this.tenant.fraction(u, "unlicensed") < this.config.faults().unlicensedShare();
+	}
+
+	/**
+	 * Takes the person's Teams licence away: Graph installs for them answer 403 as for
+	 * the realistic tenant's unlicensed people.
+	 */
+	public void removeTeamsLicence(String aadObjectId) {
+		this.licenceRemoved.add(requireUser(aadObjectId).id());
+	}
+
+	public void restoreTeamsLicence(String aadObjectId) {
+		this.licenceRemoved.remove(requireUser(aadObjectId).id());
 	}
 
 	public boolean isInstalled(String aadObjectId) {
@@ -1538,7 +1557,21 @@ public final class TeamsSimulator implements AutoCloseable {
 		m.put("installedUsers", this.installed.size());
 		m.put("teamsWithApp", this.teamsWithBot.size());
 		m.put("callbackBehaviour", this.callbacks.toMap());
+		m.put("mail", this.mail.summary());
 		return m;
+	}
+
+	/**
+	 * What a mailbox sent through Graph's sendMail: per message its form ({@code mime} or
+	 * {@code json}), its headers (MIME form, by lower-case name) or message, and when.
+	 */
+	public List<Map<String, Object>> mailOutbox(String mailbox) {
+		return this.mail.outbox(mailbox);
+	}
+
+	/** sendMail counts: accepted, refused by a limit, and per mailbox. */
+	public Map<String, Object> mailStats() {
+		return this.mail.summary();
 	}
 
 	/** Clears inboxes, stats, conversations and rate-limit windows. */
