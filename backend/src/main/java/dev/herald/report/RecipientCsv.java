@@ -32,15 +32,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class RecipientCsv {
 
 	static final String HEADER = "recipient,kind,name,state,attempts,last_status,reason,activity_id,"
-			+ "possibly_duplicate,updated_at,acknowledged_at,choice,voted_at,alerted_chat_at,alerted_feed_at,feed_state,clicks,"
-			+ "email_state,email_reason";
+			+ "possibly_duplicate,updated_at,acknowledged_at,choice,voted_at,alerted_chat_at,alerted_feed_at,feed_state,email_state,"
+			+ "email_reason,clicks";
 
 	private static final int FETCH_SIZE = 1000;
 
 	private static final String ROWS = """
 			SELECT d.recipient, d.recipient_kind, c.display_name, d.state, d.attempts, d.last_status, d.reason,
 			       d.activity_id, d.possibly_duplicate, d.updated_at, r.acknowledged_at, r.choice, r.voted_at,
-			       d.alerted_chat_at, u.alerted_at, u.state, coalesce(k.clicks, 0), e.state, e.reason
+			       d.alerted_chat_at, u.alerted_at, u.state, e.state, e.reason, coalesce(k.clicks, 0)
 			FROM delivery d
 			LEFT JOIN conversation c ON c.id = d.conversation_ref
 			LEFT JOIN urgent_alert u ON u.announcement_id = d.announcement_id AND u.recipient = d.recipient
@@ -145,13 +145,13 @@ public class RecipientCsv {
 			writer.write(',');
 			writer.write(cell(rs.getString(16)));
 			writer.write(',');
-			if (withClicks) {
-				writer.write(Long.toString(rs.getLong(17)));
-			}
+			writer.write(cell(rs.getString(17)));
 			writer.write(',');
 			writer.write(cell(rs.getString(18)));
 			writer.write(',');
-			writer.write(cell(rs.getString(19)));
+			if (withClicks) {
+				writer.write(Long.toString(rs.getLong(19)));
+			}
 			writer.write("\r\n");
 		}
 		catch (IOException ex) {

@@ -119,13 +119,13 @@ class WhoRespondedIntegrationTests extends IntegrationTest {
 			.build());
 		List<String> lines = csv.body().lines().toList();
 		assertThat(lines.get(0)).endsWith(
-				",acknowledged_at,choice,voted_at,alerted_chat_at,alerted_feed_at,feed_state,clicks,email_state,email_reason");
+				",acknowledged_at,choice,voted_at,alerted_chat_at,alerted_feed_at,feed_state,email_state,email_reason,clicks");
 		assertThat(lines).hasSize(5);
 		assertThat(line(lines, ackAndYes))
-			.matches(".*,delivered,.*,20\\d\\d-[^,]+Z,Yes,20\\d\\d-[^,]+Z,[^,]*,[^,]*,[^,]*,0,,$");
-		assertThat(line(lines, ackOnly)).matches(".*,20\\d\\d-[^,]+Z,,,[^,]*,[^,]*,[^,]*,0,,$");
-		assertThat(line(lines, voteNo)).matches(".*Z,,No,20\\d\\d-[^,]+Z,[^,]*,[^,]*,[^,]*,0,,$");
-		assertThat(line(lines, nothing)).matches(".*,,,,[^,]*,,,0,,$");
+			.matches(".*,delivered,.*,20\\d\\d-[^,]+Z,Yes,20\\d\\d-[^,]+Z,[^,]*,[^,]*,[^,]*,,,0$");
+		assertThat(line(lines, ackOnly)).matches(".*,20\\d\\d-[^,]+Z,,,[^,]*,[^,]*,[^,]*,,,0$");
+		assertThat(line(lines, voteNo)).matches(".*Z,,No,20\\d\\d-[^,]+Z,[^,]*,[^,]*,[^,]*,,,0$");
+		assertThat(line(lines, nothing)).matches(".*,,,,[^,]*,,,,,0$");
 
 		// Read receipts (ids of the copies as the simulator stored them) are counted as
 		// they come, once per copy; a receipt that does not reach the copy counts
