@@ -211,12 +211,28 @@ class QuestionsIntegrationTests extends IntegrationTest {
 		this.jdbc.sql("UPDATE announcement SET finished_at = now() - interval '400 days' WHERE id = :id")
 			.param("id", id)
 			.update();
-		this.jdbc.sql("INSERT INTO app_setting (key, value) VALUES ('retention.days', '365')").update();
+		// Another class may have saved a retention already: set ours, then put theirs
+		// back.
+		String before = this.jdbc.sql("SELECT value FROM app_setting WHERE key = 'retention.days'")
+			.query(String.class)
+			.optional()
+			.orElse(null);
+		this.jdbc.sql("""
+				INSERT INTO app_setting (key, value) VALUES ('retention.days', '365')
+				ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+				""").update();
 		try {
 			gov.ok("POST", "/api/v1/admin/retention/purge", ADMIN, null);
 		}
 		finally {
-			this.jdbc.sql("DELETE FROM app_setting WHERE key = 'retention.days'").update();
+			if (before == null) {
+				this.jdbc.sql("DELETE FROM app_setting WHERE key = 'retention.days'").update();
+			}
+			else {
+				this.jdbc.sql("UPDATE app_setting SET value = :v WHERE key = 'retention.days'")
+					.param("v", before)
+					.update();
+			}
 		}
 		assertThat(questionsOf(id)).isZero();
 	}
