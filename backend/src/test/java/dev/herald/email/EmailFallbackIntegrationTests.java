@@ -32,6 +32,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -46,6 +47,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * HTML in the content.
  */
 class EmailFallbackIntegrationTests extends IntegrationTest {
+
+	/**
+	 * People this class opted out with the e-mails' one-click link, and how to reach the
+	 * database: opted back in after the whole class, so that later classes (which pick
+	 * people from the same tenant) still reach them.
+	 */
+	private static final List<String> OPTED_OUT = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	private static volatile org.springframework.jdbc.core.simple.JdbcClient cleanup;
+
+	@AfterAll
+	static void optThemBackIn() {
+		if (cleanup != null && !OPTED_OUT.isEmpty()) {
+			cleanup.sql("DELETE FROM opt_out WHERE source = 'email' AND aad_object_id IN (:ids)")
+				.param("ids", List.copyOf(OPTED_OUT))
+				.update();
+		}
+		OPTED_OUT.clear();
+	}
 
 	private static final Map<String, String> TITLES = Map.of("fr", "Exercice incendie", "de", "Feueralarmübung", "es",
 			"Simulacro de incendio", "zh-CN", "消防演习");
@@ -202,6 +222,9 @@ class EmailFallbackIntegrationTests extends IntegrationTest {
 		finally {
 			blocked.forEach((u) -> this.simulator.unblock(u.id()));
 			unlicensed.forEach((u) -> this.simulator.restoreTeamsLicence(u.id()));
+			cleanup = this.jdbc;
+			blocked.forEach((u) -> OPTED_OUT.add(u.id()));
+			unlicensed.forEach((u) -> OPTED_OUT.add(u.id()));
 		}
 	}
 

@@ -59,7 +59,11 @@ class LinkAnalyticsIntegrationTests extends IntegrationTest {
 	@Test
 	void eachPersonsLinksRedirectToTheAnnouncementsOwnLinksAndPeopleAreCountedOnce() throws Exception {
 		ApiHttp http = new ApiHttp(baseUrl());
-		assertThat(http.call("PUT", "/api/v1/admin/settings", this.admin, json(Map.of("requireLinkNotice", true)))
+		// Both named: other classes save the settings form, which may have turned either
+		// off.
+		assertThat(http
+			.call("PUT", "/api/v1/admin/settings", this.admin,
+					json(Map.of("trackLinkClickers", true, "requireLinkNotice", true)))
 			.statusCode()).isEqualTo(200);
 		List<SimUser> people = installed(3, 70);
 		String marker = "links-" + UUID.randomUUID();
