@@ -246,11 +246,13 @@ class UrgentAlerts implements SmartLifecycle {
 			return;
 		}
 		AnnouncementContent content = content(batch.announcementId()).forVariant(batch.variant());
+		// Everything but the call itself before the slot (token, body): work between the
+		// slot and the wire would make this call late and bunch it with the next one.
+		ActivityFeed.Prepared notification = this.feed.prepare(ACTIVITY_TYPE, content.title(),
+				TabLink.of(this.teamsAppId, batch.announcementId()), content.notificationText(),
+				Map.of("title", content.title()), batch.recipients());
 		this.pacer.acquire();
-		String text = content.notificationText();
-		ActivityFeed.Answer answer = this.feed.notify(ACTIVITY_TYPE, content.title(),
-				TabLink.of(this.teamsAppId, batch.announcementId()), text, Map.of("title", content.title()),
-				batch.recipients());
+		ActivityFeed.Answer answer = this.feed.send(notification);
 		if (answer.accepted()) {
 			record(batch, "alerted", null, answer.status(), null, false);
 			return;
