@@ -224,6 +224,35 @@
     }
   }
 
+  // The report page while the send runs: its counts and, for an urgent announcement, who
+  // was alerted within 1, 5 and 10 minutes by channel (#25). Only numbers are written,
+  // as text.
+  var reportLive = document.getElementById('report-live');
+  if (reportLive && ['preparing', 'sending', 'paused', 'scheduled'].indexOf(reportLive.dataset.status) >= 0) {
+    var number = function (n) { return (typeof n === 'number' && isFinite(n)) ? String(n) : null; };
+    var put = function (el, n) { if (el && number(n) !== null) { el.textContent = number(n); } };
+    watch(reportLive.dataset.url, function (p) {
+      ['recipients', 'delivered', 'pending', 'failed', 'blocked', 'optedOut', 'canceled'].forEach(function (k) {
+        put(document.getElementById('r-' + k), p[k]);
+      });
+      var alerted = p.alerted;
+      if (!alerted) { return; }
+      ['feed', 'chat', 'either'].forEach(function (channel) {
+        var row = document.getElementById('alerted-' + channel);
+        if (!row || !alerted[channel]) { return; }
+        row.querySelectorAll('td[data-window]').forEach(function (cell) {
+          put(cell, alerted[channel][cell.dataset.window]);
+        });
+      });
+      var status = document.getElementById('alerted-feed-status');
+      var figures = [alerted.feedQueued, alerted.feedPending, alerted.feedNotReached].map(number);
+      if (status && status.dataset.pattern && figures.indexOf(null) < 0) {
+        status.textContent = status.dataset.pattern.replace('{0}', figures[0]).replace('{1}', figures[1])
+          .replace('{2}', figures[2]);
+      }
+    });
+  }
+
   var sentList = document.getElementById('sent-list');
   if (sentList && sentList.querySelector('.badge.preparing, .badge.sending, .badge.paused')) {
     var labels = document.getElementById('status-labels').dataset;

@@ -22,15 +22,16 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Deletes, for announcements that finished more than the configured number of days ago,
- * every row that names a person: the ledger (deliveries), card responses
- * (acknowledgements and votes), test-copy button presses, the recipients an API client
- * named (UPNs, mail addresses), and the people and CSV addresses picked for the audience.
- * Besides, read receipts not updated for that long, uploaded images no announcement or
- * template uses any more, and the directory entries of people who left the organisation
- * that long ago; and the items of updates, deletions and reminders (who each reached).
- * The counts on the announcement stay, so reports keep their totals; the announcement is
- * marked with when its details were purged. The admin page lists exactly this. Each row
- * is deleted by the module that owns its table, in this one transaction.
+ * every row that names a person: the ledger (deliveries) and the urgent lane's feed
+ * alerts, card responses (acknowledgements and votes), test-copy button presses, the
+ * recipients an API client named (UPNs, mail addresses), and the people and CSV addresses
+ * picked for the audience. Besides, read receipts not updated for that long, uploaded
+ * images no announcement or template uses any more, and the directory entries of people
+ * who left the organisation that long ago; and the items of updates, deletions and
+ * reminders (who each reached). The counts on the announcement stay, so reports keep
+ * their totals; the announcement is marked with when its details were purged. The admin
+ * page lists exactly this. Each row is deleted by the module that owns its table, in this
+ * one transaction.
  */
 @Component
 class RetentionPurge {
@@ -86,7 +87,7 @@ class RetentionPurge {
 		LedgerRetention.Purged purged = this.ledger.purge(days);
 		PersonalDataExpired expired = new PersonalDataExpired(purged.announcementIds(), days, new AtomicInteger());
 		this.events.publishEvent(expired);
-		int other = expired.deleted().get() + this.notifications.purge(purged.announcementIds())
+		int other = expired.deleted().get() + purged.urgentAlerts() + this.notifications.purge(purged.announcementIds())
 				+ this.audiences.purge(purged.announcementIds(), days) + this.images.purgeUnreferenced(days)
 				+ this.followUps.purge(purged.announcementIds()) + this.clicks.purge(purged.announcementIds());
 		Result result = new Result(purged.announcementIds().size(), purged.deliveries(), other);

@@ -41,7 +41,7 @@ class AnnouncementProgressController {
 	@GetMapping(path = "/{id}/progress", produces = "application/json")
 	@ResponseBody
 	Map<String, Object> progress(@PathVariable long id, Authentication auth) {
-		return ProgressStream.event(this.governance.readable(id, Actor.of(auth)));
+		return this.progress.event(this.governance.readable(id, Actor.of(auth)));
 	}
 
 	/** Live counts of several announcements, as server-sent events. */

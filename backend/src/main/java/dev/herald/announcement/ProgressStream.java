@@ -1,6 +1,7 @@
 package dev.herald.announcement;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -23,7 +25,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Live delivery counts over server-sent events. One timer reads the counts of every
  * watched announcement once a second (one query, whatever the number of watchers) and
  * pushes a {@code progress} event to each page that watches it, only when they changed.
- * Finished announcements get a last event and their streams end.
+ * Finished announcements get a last event and their streams end. Other modules add their
+ * live figures to each event ({@link ProgressFigures}: the alerted figures of an urgent
+ * announcement), read once per announcement and tick whatever the number of watchers.
  */
 @Component
 class ProgressStream implements SmartLifecycle {
@@ -36,10 +40,17 @@ class ProgressStream implements SmartLifecycle {
 
 	private final Map<SseEmitter, Watch> watches = new ConcurrentHashMap<>();
 
+	/** Events of finished announcements still watched (see {@link #events}). */
+	private final Map<Long, Map<String, Object>> finished = new ConcurrentHashMap<>();
+
 	private ScheduledExecutorService timer;
 
-	ProgressStream(Announcements announcements) {
+	/** Looked up when used: the modules that add figures depend on this one. */
+	private final ObjectProvider<ProgressFigures> figures;
+
+	ProgressStream(Announcements announcements, ObjectProvider<ProgressFigures> figures) {
 		this.announcements = announcements;
+		this.figures = figures;
 	}
 
 	SseEmitter watch(Set<Long> ids) {
@@ -50,16 +61,19 @@ class ProgressStream implements SmartLifecycle {
 		emitter.onTimeout(() -> this.watches.remove(emitter));
 		emitter.onError((ex) -> this.watches.remove(emitter));
 		// The first state goes out at once, so the page is right even before any change.
-		push(emitter, watch, this.announcements.findAll(watch.ids()));
+		List<Announcement> current = this.announcements.findAll(watch.ids());
+		push(emitter, watch, current, events(current));
 		return emitter;
 	}
 
 	void tick() {
 		if (this.watches.isEmpty()) {
+			this.finished.clear();
 			return;
 		}
 		Set<Long> ids = new HashSet<>();
 		this.watches.values().forEach((w) -> ids.addAll(w.ids()));
+		this.finished.keySet().retainAll(ids);
 		List<Announcement> current;
 		try {
 			current = this.announcements.findAll(ids);
@@ -68,17 +82,39 @@ class ProgressStream implements SmartLifecycle {
 			log.debug("Progress read failed: {}", ex.getMessage());
 			return;
 		}
-		this.watches.forEach((emitter, watch) -> push(emitter, watch, current));
+		Map<Long, Map<String, Object>> events = events(current);
+		this.watches.forEach((emitter, watch) -> push(emitter, watch, current, events));
 	}
 
-	private void push(SseEmitter emitter, Watch watch, List<Announcement> current) {
+	/**
+	 * Each announcement's event, read once for every watcher; a finished one's is read
+	 * once and kept while watched (its figures no longer move, and a list page may watch
+	 * finished announcements next to a running one).
+	 */
+	private Map<Long, Map<String, Object>> events(List<Announcement> current) {
+		Map<Long, Map<String, Object>> events = new HashMap<>();
+		for (Announcement a : current) {
+			Map<String, Object> event = a.status().isFinished() ? this.finished.get(a.id()) : null;
+			if (event == null) {
+				event = event(a);
+				if (a.status().isFinished()) {
+					this.finished.put(a.id(), event);
+				}
+			}
+			events.put(a.id(), event);
+		}
+		return events;
+	}
+
+	private void push(SseEmitter emitter, Watch watch, List<Announcement> current,
+			Map<Long, Map<String, Object>> events) {
 		boolean allFinished = true;
 		try {
 			for (Announcement a : current) {
 				if (!watch.ids().contains(a.id())) {
 					continue;
 				}
-				Map<String, Object> event = event(a);
+				Map<String, Object> event = events.get(a.id());
 				if (!event.equals(watch.last().get(a.id()))) {
 					emitter.send(SseEmitter.event().name("progress").data(event, MediaType.APPLICATION_JSON));
 					watch.last().put(a.id(), event);
@@ -97,7 +133,8 @@ class ProgressStream implements SmartLifecycle {
 		}
 	}
 
-	static Map<String, Object> event(Announcement a) {
+	/** An announcement's live counts, with the figures other modules add. */
+	Map<String, Object> event(Announcement a) {
 		Announcement.DeliveryCounts c = a.counts();
 		Map<String, Object> event = new LinkedHashMap<>();
 		event.put("id", a.id());
@@ -111,6 +148,15 @@ class ProgressStream implements SmartLifecycle {
 		event.put("canceled", c.canceled());
 		event.put("percent", c.percentDone());
 		event.put("preparedPeople", a.preparedPeople());
+		this.figures.orderedStream().forEach((f) -> {
+			try {
+				event.putAll(f.figures(a));
+			}
+			catch (RuntimeException ex) {
+				// The counts still go out; the figures come with a later tick.
+				log.debug("Progress figures of {} failed: {}", a.id(), ex.getMessage());
+			}
+		});
 		return event;
 	}
 

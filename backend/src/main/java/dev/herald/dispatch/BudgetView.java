@@ -2,6 +2,7 @@ package dev.herald.dispatch;
 
 import java.util.Map;
 
+import dev.herald.pacing.SharedPacer;
 import dev.herald.teams.CallBudget;
 
 /**
@@ -16,9 +17,22 @@ import dev.herald.teams.CallBudget;
  * @param shareState the side share's state as the holder sees it ({@code FULL}: nobody
  * else wants it; {@code OPEN}: left to the others; {@code NOT_HOLDING} elsewhere)
  * @param kinds each kind's priority, share and use on this instance
+ * @param activityFeed the urgent lane's own Graph budget ({@code graph-activity-feed},
+ * #25), separate from the Connector's: its rate, pace, use on this instance and whether
+ * this instance waits out a 429
  */
 public record BudgetView(int ratePerSecond, double sideShare, double sideRate, boolean holdsLease, double pace,
-		String shareState, Map<CallBudget.Kind, KindView> kinds) {
+		String shareState, Map<CallBudget.Kind, KindView> kinds, SharedPacer.Use activityFeed) {
+
+	BudgetView(int ratePerSecond, double sideShare, double sideRate, boolean holdsLease, double pace, String shareState,
+			Map<CallBudget.Kind, KindView> kinds) {
+		this(ratePerSecond, sideShare, sideRate, holdsLease, pace, shareState, kinds, null);
+	}
+
+	BudgetView withActivityFeed(SharedPacer.Use feed) {
+		return new BudgetView(this.ratePerSecond, this.sideShare, this.sideRate, this.holdsLease, this.pace,
+				this.shareState, this.kinds, feed);
+	}
 
 	/**
 	 * One kind of call.

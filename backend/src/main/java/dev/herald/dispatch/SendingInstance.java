@@ -1,5 +1,6 @@
 package dev.herald.dispatch;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,9 +17,13 @@ public class SendingInstance {
 
 	private final Pacer pacer;
 
-	SendingInstance(SendLease lease, Pacer pacer) {
+	/** Looked up when read: the urgent lane needs modules that need this class. */
+	private final ObjectProvider<UrgentAlerts> urgent;
+
+	SendingInstance(SendLease lease, Pacer pacer, ObjectProvider<UrgentAlerts> urgent) {
 		this.lease = lease;
 		this.pacer = pacer;
+		this.urgent = urgent;
 	}
 
 	/** Whether this instance paces the tenant's Connector calls now. */
@@ -26,9 +31,14 @@ public class SendingInstance {
 		return this.lease.isHeld();
 	}
 
-	/** The tenant's Connector budget, its shares and their use on this instance. */
+	/**
+	 * The tenant's Connector budget, its shares and their use on this instance, and the
+	 * urgent lane's activity feed budget.
+	 */
 	public BudgetView budget() {
-		return this.pacer.view();
+		BudgetView view = this.pacer.view();
+		UrgentAlerts feed = this.urgent.getIfAvailable();
+		return (feed != null) ? view.withActivityFeed(feed.budget()) : view;
 	}
 
 	/** The Connector pace in calls per second (0 = unlimited), after 429 adjustments. */

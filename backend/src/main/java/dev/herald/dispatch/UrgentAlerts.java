@@ -369,6 +369,11 @@ class UrgentAlerts implements SmartLifecycle {
 		}
 	}
 
+	/** The feed budget as this instance sees it, for the admin's call-budget view. */
+	SharedPacer.Use budget() {
+		return this.pacer.use();
+	}
+
 	private AnnouncementContent content(long id) {
 		long now = System.nanoTime();
 		Cached cached = this.contents.get(id);

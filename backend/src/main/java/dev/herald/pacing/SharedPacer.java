@@ -25,6 +25,10 @@ public final class SharedPacer {
 
 	private static final long RECOVER_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+	private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
+
 	/**
 	 * Slots reserved per statement: a fifth of a second's worth, or twice the last round
 	 * trip to the database when that is slower (a busy database must not cap the pace).
@@ -60,6 +64,15 @@ public final class SharedPacer {
 	private final EvenPacer local;
 
 	/**
+	 * This instance's grants of the last minute (System.nanoTime()), for {@link #use()}.
+	 */
+	private final ArrayDeque<Long> recent = new ArrayDeque<>();
+
+	private long granted;
+
+	private long throttles;
+
+	/**
 	 * @param jdbc the shared database
 	 * @param name the budget's name ({@code rate_budget.name})
 	 * @param ratePerSecond calls per second for all instances together (0 = unlimited)
@@ -89,6 +102,7 @@ public final class SharedPacer {
 	public void acquire() throws InterruptedException {
 		if (this.rate <= 0) {
 			awaitPause();
+			granted();
 			return;
 		}
 		this.turnstile.lockInterruptibly();
@@ -120,12 +134,56 @@ public final class SharedPacer {
 					}
 				}
 				this.local.acquire();
+				granted();
 				return;
 			}
 		}
 		finally {
 			this.turnstile.unlock();
 		}
+	}
+
+	private synchronized void granted() {
+		long now = System.nanoTime();
+		this.granted++;
+		this.recent.add(now);
+		trim(now);
+	}
+
+	private void trim(long now) {
+		while (!this.recent.isEmpty() && now - this.recent.peek() >= MINUTE_NANOS) {
+			this.recent.poll();
+		}
+	}
+
+	/** What an admin reads of this budget: its use by this instance and its pause. */
+	public synchronized Use use() {
+		long now = System.nanoTime();
+		trim(now);
+		int lastSecond = 0;
+		for (var it = this.recent.descendingIterator(); it.hasNext() && now - it.next() < SECOND_NANOS;) {
+			lastSecond++;
+		}
+		long paused = Math.max(0, TimeUnit.NANOSECONDS.toMillis(this.pausedUntil - now));
+		return new Use(this.name, this.rate, this.rate * this.factor, lastSecond, this.recent.size(), this.granted,
+				this.throttles, paused > 0, paused);
+	}
+
+	/**
+	 * A shared budget as this instance sees it.
+	 *
+	 * @param name the budget ({@code rate_budget.name})
+	 * @param ratePerSecond its rate for all instances together (0 = unlimited)
+	 * @param pace the rate after 429s eased it
+	 * @param lastSecond calls this instance made in the last second
+	 * @param lastMinute calls this instance made in the last minute
+	 * @param total calls this instance made since it started
+	 * @param throttled 429s this instance was answered since it started
+	 * @param paused whether this instance waits out a 429's Retry-After now
+	 * @param pausedForMillis how much longer it waits (0 when not paused)
+	 */
+	public record Use(String name, double ratePerSecond, double pace, int lastSecond, int lastMinute, long total,
+			long throttled, boolean paused, long pausedForMillis) {
 	}
 
 	/** A reserved slot is used no later than one interval after its time. */
@@ -196,6 +254,7 @@ public final class SharedPacer {
 	public void throttled(Duration wait) {
 		synchronized (this) {
 			long now = System.nanoTime();
+			this.throttles++;
 			if (now - this.pausedUntil >= 0) {
 				this.factor = Math.max(MIN_FACTOR, this.factor - 0.01);
 				this.lastAdjust = now;

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.herald.announcement.Announcement;
+import dev.herald.announcement.ProgressFigures;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -13,15 +14,23 @@ import org.springframework.stereotype.Component;
  * How many people an urgent announcement alerted within 1, 5 and 10 minutes of its send,
  * by channel (#25): the activity feed (Graph accepted a call naming them), the chat card
  * (Teams accepted it), and either (whichever came first). Read from the feed's ledger and
- * the delivery ledger of this announcement only, and only for urgent ones.
+ * the delivery ledger of this announcement only, and only for urgent ones. The same
+ * figures go out live with the announcement's progress ({@code alerted}), so the report
+ * page's table moves while the send runs.
  */
 @Component
-class UrgentReach {
+class UrgentReach implements ProgressFigures {
 
 	private final JdbcClient jdbc;
 
 	UrgentReach(JdbcClient jdbc) {
 		this.jdbc = jdbc;
+	}
+
+	@Override
+	public Map<String, Object> figures(Announcement a) {
+		Alerted alerted = of(a);
+		return (alerted != null) ? Map.of("alerted", alerted) : Map.of();
 	}
 
 	/** Null for an announcement that is not urgent or has not started. */

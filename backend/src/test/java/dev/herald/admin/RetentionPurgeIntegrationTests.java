@@ -47,6 +47,11 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 				INSERT INTO link_click (announcement_id, link_index, recipient, clicked_at, counted)
 				VALUES (:id, 0, :aad, now() - interval '40 days', true)
 				""").param("id", old).param("aad", person).update();
+		// Who an urgent announcement alerted through the activity feed, and when (#25).
+		this.jdbc.sql("""
+				INSERT INTO urgent_alert (announcement_id, recipient, state, alerted_at)
+				VALUES (:id, :aad, 'alerted', now() - interval '40 days')
+				""").param("id", old).param("aad", person).update();
 		this.jdbc.sql("""
 				INSERT INTO api_client (client_id, display_name, created_by) VALUES (:c, 'Old HR', 'test')
 				""").param("c", "retention-" + person).update();
@@ -89,11 +94,12 @@ class RetentionPurgeIntegrationTests extends IntegrationTest {
 		assertThat(page).contains("id=\"retention-goes\"")
 			.contains("read receipts")
 			.contains("directory entries")
-			.contains("who clicked which link");
+			.contains("who clicked which link")
+			.contains("who an urgent announcement alerted through the Teams activity feed");
 		assertThat(admin.submit("/admin/settings", "/admin/retention/purge", Map.of()).statusCode()).isEqualTo(200);
 
 		for (String table : List.of("delivery", "card_response", "test_card_response", "notification_recipient",
-				"tab_read", "link_click")) {
+				"tab_read", "link_click", "urgent_alert")) {
 			assertThat(this.jdbc.sql("SELECT count(*) FROM " + table + " WHERE announcement_id = :id")
 				.param("id", old)
 				.query(Long.class)

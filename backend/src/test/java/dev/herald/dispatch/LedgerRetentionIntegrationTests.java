@@ -48,6 +48,11 @@ class LedgerRetentionIntegrationTests extends IntegrationTest {
 			.param("id", old)
 			.update();
 
+		// The activity feed's ledger (#25) names the same people: it goes with the
+		// ledger.
+		feedAlert(old);
+		feedAlert(recent);
+
 		this.settings.putAll(Map.of(AdminSettings.RETENTION_DAYS, "30"), "retention-test");
 		BrowserSession admin = BrowserSession.signIn(baseUrl(), "adele@contoso.example", "Herald.Admin");
 		HttpResponse<String> purged = admin.submit("/admin/settings", "/admin/retention/purge", Map.of());
@@ -60,6 +65,27 @@ class LedgerRetentionIntegrationTests extends IntegrationTest {
 			.query(Boolean.class)
 			.single()).isTrue();
 		assertThat(rows(recent)).as("recent ledger").isEqualTo(counter(recent, "recipients")).isPositive();
+		assertThat(feedAlerts(old)).as("expired feed alerts").isZero();
+		assertThat(feedAlerts(recent)).as("recent feed alerts").isOne();
+	}
+
+	/**
+	 * A feed alert for one of the announcement's recipients, as the urgent lane writes
+	 * it.
+	 */
+	private void feedAlert(long id) {
+		this.jdbc.sql("""
+				INSERT INTO urgent_alert (announcement_id, recipient, variant, state, attempts, alerted_at, last_status)
+				SELECT announcement_id, recipient, variant, 'alerted', 1, now(), 202
+				FROM delivery WHERE announcement_id = :id ORDER BY recipient LIMIT 1
+				""").param("id", id).update();
+	}
+
+	private long feedAlerts(long id) {
+		return this.jdbc.sql("SELECT count(*) FROM urgent_alert WHERE announcement_id = :id")
+			.param("id", id)
+			.query(Long.class)
+			.single();
 	}
 
 	private long sendAndWait(String title) {

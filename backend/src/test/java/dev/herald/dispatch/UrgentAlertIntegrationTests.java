@@ -9,13 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.herald.audience.Api;
 import dev.herald.simulator.SimUser;
+import dev.herald.simulator.SimulatorConfig;
 import dev.herald.support.Await;
 import dev.herald.support.BrowserSession;
 import dev.herald.support.IntegrationTest;
@@ -166,6 +169,86 @@ class UrgentAlertIntegrationTests extends IntegrationTest {
 		BrowserSession ui = new BrowserSession(baseUrl());
 		String page = ui.get("/announcements/" + id + "/report").body();
 		assertThat(page).contains("id=\"alerted-feed\"").contains("Activity feed").contains("Chat card");
+	}
+
+	/**
+	 * The report page's "alerted" table is live (#25): the progress JSON and the
+	 * server-sent events it watches carry the same figures as the report while the send
+	 * runs. Teams' Connector fails every call for a while, so the chat card waits while
+	 * the activity feed (Graph) alerts the person: the live figures show the feed first,
+	 * then the card once Teams answers again.
+	 */
+	@Test
+	void theLiveProgressCarriesTheAlertedFiguresWhileTheSendRuns() throws Exception {
+		this.admin.syncDirectory();
+		SimUser person = installApp(166, 1).get(0);
+		TestIdentityProvider.nextSignIn("urgent-live-admin", "Herald.Admin");
+		BrowserSession ui = new BrowserSession(baseUrl());
+		SimulatorConfig.Faults faults = this.simulator.config().faults();
+		long id;
+		JsonNode live;
+		this.simulator.setFaults(faults.withServerErrorShare(1.0));
+		try {
+			id = send("Gas leak, live " + UUID.randomUUID(), List.of(person));
+			JsonNode[] seen = new JsonNode[1];
+			Await.until(Duration.ofSeconds(30), "the feed alert in the live progress", () -> {
+				seen[0] = progress(ui, id);
+				return seen[0].path("alerted").path("feed").path("total").asLong() == 1;
+			});
+			live = seen[0];
+			// The same figures in the server-sent events the page watches.
+			HttpResponse<Stream<String>> stream = ui.exchange("/announcements/progress?ids=" + id,
+					HttpRequest.newBuilder().header("Accept", "text/event-stream").GET(),
+					HttpResponse.BodyHandlers.ofLines());
+			assertThat(stream.statusCode()).isEqualTo(200);
+			String data;
+			try (Stream<String> lines = stream.body()) {
+				data = lines.filter((l) -> l.startsWith("data:")).findFirst().orElseThrow().substring(5);
+			}
+			JsonNode event = JsonMapper.shared().readTree(data);
+			assertThat(event.path("id").asLong()).isEqualTo(id);
+			assertThat(event.path("alerted").path("feed").path("total").asLong()).isEqualTo(1);
+			assertThat(event.path("alerted").path("feedQueued").asLong()).isEqualTo(1);
+		}
+		finally {
+			this.simulator.setFaults(faults);
+		}
+		assertThat(live.path("status").asString()).as(live.toString()).isEqualTo("sending");
+		assertThat(live.path("delivered").asLong()).isZero();
+		assertThat(live.path("alerted").path("chat").path("total").asLong()).isZero();
+		assertThat(live.path("alerted").path("either").path("total").asLong()).isEqualTo(1);
+		assertThat(live.path("alerted").path("feed").path("within1Minute").asLong()).isEqualTo(1);
+		assertThat(live.path("alerted").path("feedPending").asLong()).isZero();
+		// The page watches that stream, and its table has the cells the script fills.
+		String page = ui.get("/announcements/" + id + "/report").body();
+		assertThat(page).contains("id=\"report-live\"", "data-status=\"sending\"", "/js/herald.js",
+				"data-window=\"within1Minute\"", "data-pattern=\"");
+
+		// Teams answers again: the card follows, and the live figures match the report.
+		Await.until(Duration.ofSeconds(60), "the card in the live progress",
+				() -> progress(ui, id).path("alerted").path("chat").path("total").asLong() == 1);
+		Await.until(Duration.ofSeconds(30), "sent", () -> "sent".equals(progress(ui, id).path("status").asString()));
+		JsonNode done = progress(ui, id).path("alerted");
+		JsonNode report = this.admin.json("GET", "/api/v1/announcements/" + id + "/report", null, 200).path("alerted");
+		for (String channel : List.of("feed", "chat", "either")) {
+			assertThat(done.path(channel)).as(channel).isEqualTo(report.path(channel));
+		}
+		assertThat(done.path("either").path("total").asLong()).isEqualTo(1);
+		assertThat(cardsReceived(person.id(), id)).isEqualTo(1);
+		assertThat(feedAlerts(person, id)).isEqualTo(1);
+
+		// Not urgent: no alerted figures.
+		long normal = this.admin
+			.json("POST", "/api/v1/announcements", Map.of("title", "Canteen menu", "summary", "Soup."), 201)
+			.path("id")
+			.asLong();
+		assertThat(progress(ui, normal).has("alerted")).isFalse();
+	}
+
+	private static JsonNode progress(BrowserSession ui, long id) {
+		HttpResponse<String> response = ui.get("/announcements/" + id + "/progress");
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return JsonMapper.shared().readTree(response.body());
 	}
 
 }
