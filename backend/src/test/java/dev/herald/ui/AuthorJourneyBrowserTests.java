@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -25,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.herald.simulator.SimGroup;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
-import dev.herald.support.HeadlessChromium;
+import dev.herald.support.Browser;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestIdentityProvider;
 import dev.herald.support.TestTopics;
@@ -50,22 +49,12 @@ class AuthorJourneyBrowserTests extends IntegrationTest {
 
 	private static final Path SHOTS = Path.of("target", "screenshots");
 
+	@Browser
 	private WebDriver browser;
 
-	private HeadlessChromium chromium;
-
 	@BeforeEach
-	void startBrowser() throws IOException {
-		this.chromium = HeadlessChromium.start();
-		this.browser = this.chromium.driver();
+	void createScreenshotFolder() throws IOException {
 		Files.createDirectories(SHOTS);
-	}
-
-	@AfterEach
-	void stopBrowser() throws IOException {
-		if (this.chromium != null) {
-			this.chromium.close();
-		}
 	}
 
 	@Test
