@@ -83,7 +83,7 @@ class AudiencePickerIntegrationTests extends IntegrationTest {
 		long id = idOf(author.submit("/announcements/new", "/announcements/new", Map.of("title", title)));
 		String draft = author.get("/announcements/" + id).body();
 		assertThat(draft).contains("id=\"audience\"").contains("/js/audience.js");
-		String token = metaCsrf(draft);
+		String token = BrowserSession.metaCsrf(draft);
 
 		// The pickers find what the tenant has.
 		String groupPrefix = nested.displayName().substring(0, Math.min(6, nested.displayName().length()));
@@ -219,7 +219,7 @@ class AudiencePickerIntegrationTests extends IntegrationTest {
 		// The draft still goes to everyone who has the app.
 		assertThat(call(author, "GET", "/announcements/" + id + "/audience", null, null, null, 200).path("entries"))
 			.isEmpty();
-		String token = metaCsrf(author.get("/announcements/" + id).body());
+		String token = BrowserSession.metaCsrf(author.get("/announcements/" + id).body());
 		call(author, "PUT", "/announcements/" + id + "/audience", "application/json", body, token, 200);
 		assertThat(author.get("/announcements/" + id + "/send").body()).contains("Everyone in the organisation");
 		// Back to everyone who has the app.
@@ -257,12 +257,6 @@ class AudiencePickerIntegrationTests extends IntegrationTest {
 			request.header("X-CSRF-TOKEN", token);
 		}
 		return session.exchange(path, request, HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static String metaCsrf(String html) {
-		Matcher matcher = Pattern.compile("<meta name=\"_csrf\" content=\"([^\"]+)\"").matcher(html);
-		assertThat(matcher.find()).as("CSRF meta tag").isTrue();
-		return matcher.group(1);
 	}
 
 	private static long idOf(HttpResponse<String> response) {
