@@ -160,6 +160,34 @@ final class BenchSupport {
 		}
 	}
 
+	/**
+	 * The delivery-rate, failure and response tallies of a seeded announcement, built
+	 * from its rows by the same statements as V69's backfill: a seed loads with triggers
+	 * off, as a restore would.
+	 */
+	static void buildTallies(Connection con, long id) throws Exception {
+		exec(con, """
+				INSERT INTO delivery_rate (announcement_id, second, delivered)
+				SELECT announcement_id, date_trunc('second', updated_at), count(*)
+				FROM delivery WHERE state = 'delivered' AND announcement_id = ?
+				GROUP BY 1, 2
+				""", id);
+		exec(con, """
+				INSERT INTO failure_tally (announcement_id, state, status, reason, n)
+				SELECT announcement_id, state, last_status, reason, count(*)
+				FROM delivery WHERE state IN ('failed', 'blocked') AND announcement_id = ?
+				GROUP BY 1, 2, 3, 4
+				""", id);
+		exec(con, """
+				INSERT INTO response_tally (announcement_id, kind, choice, n)
+				SELECT announcement_id, 'ack', '', count(*) FROM card_response
+				WHERE acknowledged_at IS NOT NULL AND announcement_id = ? GROUP BY 1
+				UNION ALL
+				SELECT announcement_id, 'vote', choice, count(*) FROM card_response
+				WHERE choice IS NOT NULL AND announcement_id = ? GROUP BY 1, 3
+				""", id, id);
+	}
+
 	/** {@code bench/out/<name>-<time>}. */
 	static Path workDir(String name) {
 		return Path.of("bench", "out",

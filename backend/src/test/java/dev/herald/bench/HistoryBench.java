@@ -27,6 +27,7 @@ import dev.herald.simulator.TeamsSimulator;
 import dev.herald.support.BrowserSession;
 import dev.herald.support.TestIdentityProvider;
 
+import static dev.herald.bench.BenchSupport.buildTallies;
 import static dev.herald.bench.BenchSupport.csv;
 import static dev.herald.bench.BenchSupport.exec;
 import static dev.herald.bench.BenchSupport.get;
@@ -235,26 +236,7 @@ public final class HistoryBench {
 						  AND ((d.conversation_ref + ?) % 5 = 0 OR (? AND d.conversation_ref % 4 = 0))
 						ORDER BY d.recipient
 						""", tenant, k, poll, poll, id, k, poll);
-				exec(con, """
-						INSERT INTO delivery_rate (announcement_id, second, delivered)
-						SELECT announcement_id, date_trunc('second', updated_at), count(*)
-						FROM delivery WHERE state = 'delivered' AND announcement_id = ?
-						GROUP BY 1, 2
-						""", id);
-				exec(con, """
-						INSERT INTO failure_tally (announcement_id, state, status, reason, n)
-						SELECT announcement_id, state, last_status, reason, count(*)
-						FROM delivery WHERE state IN ('failed', 'blocked') AND announcement_id = ?
-						GROUP BY 1, 2, 3, 4
-						""", id);
-				exec(con, """
-						INSERT INTO response_tally (announcement_id, kind, choice, n)
-						SELECT announcement_id, 'ack', '', count(*) FROM card_response
-						WHERE acknowledged_at IS NOT NULL AND announcement_id = ? GROUP BY 1
-						UNION ALL
-						SELECT announcement_id, 'vote', choice, count(*) FROM card_response
-						WHERE choice IS NOT NULL AND announcement_id = ? GROUP BY 1, 3
-						""", id, id);
+				buildTallies(con, id);
 				if (followUpEvery > 0 && k % followUpEvery == 0) {
 					// An edit after the send, finished: one item per delivered copy.
 					exec(con,
