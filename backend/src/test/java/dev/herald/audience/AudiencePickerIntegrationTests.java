@@ -5,7 +5,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +23,7 @@ import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
 import dev.herald.support.BrowserSession;
 import dev.herald.support.IntegrationTest;
+import dev.herald.support.TestTenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,17 +47,8 @@ class AudiencePickerIntegrationTests extends IntegrationTest {
 		SimUser scripted = this.simulator.tenant().addUser(SCRIPT, "Picker", "Member");
 		Api.admin(baseUrl()).syncDirectory();
 
-		SimGroup nested = this.simulator.tenant()
-			.groups()
-			.stream()
-			.filter((g) -> !g.memberGroupIds().isEmpty() && !g.team())
-			.min(Comparator.comparingInt((SimGroup g) -> this.simulator.tenant().transitiveUserIds(g.id()).size()))
-			.orElseThrow();
-		SimTeam team = this.simulator.tenant()
-			.teams()
-			.stream()
-			.min(Comparator.comparingInt((SimTeam t) -> t.memberUserIds().size()))
-			.orElseThrow();
+		SimGroup nested = TestTenant.smallestNestedGroup(this.simulator.tenant());
+		SimTeam team = TestTenant.smallestTeam(this.simulator.tenant());
 		Set<String> groupMembers = this.simulator.tenant().transitiveUserIds(nested.id());
 		List<SimUser> outside = this.simulator.tenant()
 			.users()

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +26,7 @@ import dev.herald.support.Await;
 import dev.herald.support.Browser;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestIdentityProvider;
+import dev.herald.support.TestTenant;
 import dev.herald.support.TestTopics;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -158,12 +158,7 @@ class AuthorJourneyBrowserTests extends IntegrationTest {
 	void authorPicksAGroupAndAPersonWithTheKeyboardAndSeesTheCount() throws Exception {
 		SimUser scripted = this.simulator.tenant().addUser("<img src=x onerror=window.pwned=1>", "Picked", "Member");
 		dev.herald.audience.Api.admin(baseUrl()).syncDirectory();
-		SimGroup group = this.simulator.tenant()
-			.groups()
-			.stream()
-			.filter((g) -> !g.memberGroupIds().isEmpty() && !g.team())
-			.min(Comparator.comparingInt((SimGroup g) -> this.simulator.tenant().transitiveUserIds(g.id()).size()))
-			.orElseThrow();
+		SimGroup group = TestTenant.smallestNestedGroup(this.simulator.tenant());
 		Set<String> members = new java.util.HashSet<>(this.simulator.tenant().transitiveUserIds(group.id()));
 		members.removeIf((id) -> this.simulator.tenant().user(id).guest());
 
