@@ -1,6 +1,5 @@
 package dev.herald.approval;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -108,13 +107,14 @@ class GuardrailIntegrationTests extends IntegrationTest {
 		Matcher matcher = Pattern.compile("/announcements/(\\d+)$").matcher(created.uri().getPath());
 		assertThat(matcher.find()).as(created.uri().toString()).isTrue();
 		long id = Long.parseLong(matcher.group(1));
-		String token = metaCsrf(created.body());
-		HttpResponse<String> refused = put(author, "/announcements/" + id + "/audience",
+		String token = BrowserSession.metaCsrf(created.body());
+		HttpResponse<String> refused = author.putJson("/announcements/" + id + "/audience",
 				"{\"entries\":[{\"kind\":\"GROUP\",\"ref\":\"" + other + "\"}]}", token);
 		assertThat(refused.statusCode()).isEqualTo(403);
 		assertThat(refused.body()).contains("group:" + other);
-		assertThat(put(author, "/announcements/" + id + "/audience",
-				"{\"entries\":[{\"kind\":\"GROUP\",\"ref\":\"" + allowed + "\"}]}", token)
+		assertThat(author
+			.putJson("/announcements/" + id + "/audience",
+					"{\"entries\":[{\"kind\":\"GROUP\",\"ref\":\"" + allowed + "\"}]}", token)
 			.statusCode()).isEqualTo(200);
 
 		gov.setGroup(ADMIN, id, other);
@@ -144,22 +144,6 @@ class GuardrailIntegrationTests extends IntegrationTest {
 		gov().ok("PUT", "/api/v1/admin/guardrails", ADMIN,
 				"{\"subjectKind\":\"group\",\"subjectId\":\"" + AUTHOR_GROUP + "\",\"allowedAudiences\":[\"group:"
 						+ groupId + "\"],\"allowEveryone\":false,\"allowCritical\":false}");
-	}
-
-	private static HttpResponse<String> put(BrowserSession session, String path, String json, String csrf) {
-		return session.exchange(path,
-				HttpRequest.newBuilder()
-					.header("Content-Type", "application/json")
-					.header("Accept", "application/json")
-					.header("X-CSRF-TOKEN", csrf)
-					.PUT(HttpRequest.BodyPublishers.ofString(json)),
-				HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static String metaCsrf(String html) {
-		Matcher matcher = Pattern.compile("<meta name=\"_csrf\" content=\"([^\"]+)\"").matcher(html);
-		assertThat(matcher.find()).as("CSRF meta tag").isTrue();
-		return matcher.group(1);
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.herald.audience;
 
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +17,7 @@ import dev.herald.simulator.SimTeam;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
 import dev.herald.support.IntegrationTest;
+import dev.herald.support.TestTenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,17 +37,8 @@ class AudienceBroadcastTests extends IntegrationTest {
 		Api author = Api.author(baseUrl());
 		Api.admin(baseUrl()).syncDirectory();
 
-		SimGroup nested = this.simulator.tenant()
-			.groups()
-			.stream()
-			.filter((g) -> !g.memberGroupIds().isEmpty() && !g.team())
-			.min(Comparator.comparingInt((SimGroup g) -> this.simulator.tenant().transitiveUserIds(g.id()).size()))
-			.orElseThrow();
-		SimTeam team = this.simulator.tenant()
-			.teams()
-			.stream()
-			.min(Comparator.comparingInt((SimTeam t) -> t.memberUserIds().size()))
-			.orElseThrow();
+		SimGroup nested = TestTenant.smallestNestedGroup(this.simulator.tenant());
+		SimTeam team = TestTenant.smallestTeam(this.simulator.tenant());
 		SimChannel channel = team.channels().get(1);
 		Set<String> groupMembers = this.simulator.tenant().transitiveUserIds(nested.id());
 		// The CSV: people outside both, one already in the group, a guest, a stranger,

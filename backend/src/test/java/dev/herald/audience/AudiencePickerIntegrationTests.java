@@ -5,7 +5,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +23,7 @@ import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
 import dev.herald.support.BrowserSession;
 import dev.herald.support.IntegrationTest;
+import dev.herald.support.TestTenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,17 +47,8 @@ class AudiencePickerIntegrationTests extends IntegrationTest {
 		SimUser scripted = this.simulator.tenant().addUser(SCRIPT, "Picker", "Member");
 		Api.admin(baseUrl()).syncDirectory();
 
-		SimGroup nested = this.simulator.tenant()
-			.groups()
-			.stream()
-			.filter((g) -> !g.memberGroupIds().isEmpty() && !g.team())
-			.min(Comparator.comparingInt((SimGroup g) -> this.simulator.tenant().transitiveUserIds(g.id()).size()))
-			.orElseThrow();
-		SimTeam team = this.simulator.tenant()
-			.teams()
-			.stream()
-			.min(Comparator.comparingInt((SimTeam t) -> t.memberUserIds().size()))
-			.orElseThrow();
+		SimGroup nested = TestTenant.smallestNestedGroup(this.simulator.tenant());
+		SimTeam team = TestTenant.smallestTeam(this.simulator.tenant());
 		Set<String> groupMembers = this.simulator.tenant().transitiveUserIds(nested.id());
 		List<SimUser> outside = this.simulator.tenant()
 			.users()
@@ -83,7 +74,7 @@ class AudiencePickerIntegrationTests extends IntegrationTest {
 		long id = idOf(author.submit("/announcements/new", "/announcements/new", Map.of("title", title)));
 		String draft = author.get("/announcements/" + id).body();
 		assertThat(draft).contains("id=\"audience\"").contains("/js/audience.js");
-		String token = metaCsrf(draft);
+		String token = BrowserSession.metaCsrf(draft);
 
 		// The pickers find what the tenant has.
 		String groupPrefix = nested.displayName().substring(0, Math.min(6, nested.displayName().length()));
@@ -219,7 +210,7 @@ class AudiencePickerIntegrationTests extends IntegrationTest {
 		// The draft still goes to everyone who has the app.
 		assertThat(call(author, "GET", "/announcements/" + id + "/audience", null, null, null, 200).path("entries"))
 			.isEmpty();
-		String token = metaCsrf(author.get("/announcements/" + id).body());
+		String token = BrowserSession.metaCsrf(author.get("/announcements/" + id).body());
 		call(author, "PUT", "/announcements/" + id + "/audience", "application/json", body, token, 200);
 		assertThat(author.get("/announcements/" + id + "/send").body()).contains("Everyone in the organisation");
 		// Back to everyone who has the app.
@@ -257,12 +248,6 @@ class AudiencePickerIntegrationTests extends IntegrationTest {
 			request.header("X-CSRF-TOKEN", token);
 		}
 		return session.exchange(path, request, HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static String metaCsrf(String html) {
-		Matcher matcher = Pattern.compile("<meta name=\"_csrf\" content=\"([^\"]+)\"").matcher(html);
-		assertThat(matcher.find()).as("CSRF meta tag").isTrue();
-		return matcher.group(1);
 	}
 
 	private static long idOf(HttpResponse<String> response) {

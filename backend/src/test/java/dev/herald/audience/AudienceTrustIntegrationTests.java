@@ -1,6 +1,5 @@
 package dev.herald.audience;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -178,16 +177,16 @@ class AudienceTrustIntegrationTests extends IntegrationTest {
 				Map.of("title", "Picker trust", "importance", "NORMAL"));
 		Matcher matcher = Pattern.compile("/announcements/(\\d+)$").matcher(created.uri().getPath());
 		assertThat(matcher.find()).as(created.uri().toString()).isTrue();
-		String csrf = metaCsrf(created.body());
+		String csrf = BrowserSession.metaCsrf(created.body());
 		String path = "/announcements/" + matcher.group(1) + "/audience";
 
-		HttpResponse<String> refused = put(author, path, channel(otherChannel.id(), allowed.id()), csrf);
+		HttpResponse<String> refused = author.putJson(path, channel(otherChannel.id(), allowed.id()), csrf);
 		assertThat(refused.statusCode()).isEqualTo(422);
 		assertThat(refused.headers().firstValue("Content-Type"))
 			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		// The picker shows the problem's detail under the chips.
 		assertThat(JSON.readTree(refused.body()).path("detail").asString()).contains("not a channel of team");
-		assertThat(put(author, path, channel(allowed.channels().get(1).id(), allowed.id()), csrf).statusCode())
+		assertThat(author.putJson(path, channel(allowed.channels().get(1).id(), allowed.id()), csrf).statusCode())
 			.isEqualTo(200);
 	}
 
@@ -249,22 +248,6 @@ class AudienceTrustIntegrationTests extends IntegrationTest {
 
 	private static long received(List<Map<String, Object>> inbox, String marker) {
 		return inbox.stream().filter((activity) -> String.valueOf(activity).contains(marker)).count();
-	}
-
-	private static HttpResponse<String> put(BrowserSession session, String path, String json, String csrf) {
-		return session.exchange(path,
-				HttpRequest.newBuilder()
-					.header("Content-Type", "application/json")
-					.header("Accept", "application/json")
-					.header("X-CSRF-TOKEN", csrf)
-					.PUT(HttpRequest.BodyPublishers.ofString(json)),
-				HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static String metaCsrf(String html) {
-		Matcher matcher = Pattern.compile("<meta name=\"_csrf\" content=\"([^\"]+)\"").matcher(html);
-		assertThat(matcher.find()).as("CSRF meta tag").isTrue();
-		return matcher.group(1);
 	}
 
 }

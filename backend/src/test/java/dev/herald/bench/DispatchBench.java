@@ -18,6 +18,9 @@ import dev.herald.simulator.SimUser;
 import dev.herald.simulator.SimulatorConfig;
 import dev.herald.simulator.TeamsSimulator;
 
+import static dev.herald.bench.BenchSupport.log;
+import static dev.herald.bench.BenchSupport.options;
+
 /**
  * One broadcast, measured: {@code bench/dispatch.sh --recipients N --limit R --latency-ms
  * MIN-MAX [--instances K] [--faults SPEC] [--xmx 256m] [--then update|recall] [--recall R --welcomes W]}.
@@ -34,7 +37,7 @@ public final class DispatchBench {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = parse(args);
+		Map<String, String> options = options(args);
 		int recipients = Integer.parseInt(options.getOrDefault("recipients", "10000"));
 		int limit = Integer.parseInt(options.getOrDefault("limit", "50"));
 		String[] latency = options.getOrDefault("latency-ms", "0").split("-");
@@ -662,31 +665,6 @@ public final class DispatchBench {
 		r.put("alerted_twice_by_feed", twice);
 		r.put("seconds_since_send", round((System.nanoTime() - start) / 1e9));
 		return r;
-	}
-
-	private static Map<String, String> parse(String[] args) {
-		Map<String, String> options = new LinkedHashMap<>();
-		for (int i = 0; i < args.length; i++) {
-			String arg = args[i];
-			if (!arg.startsWith("--")) {
-				throw new IllegalArgumentException("Unexpected argument " + arg);
-			}
-			int eq = arg.indexOf('=');
-			if (eq > 0) {
-				options.put(arg.substring(2, eq), arg.substring(eq + 1));
-			}
-			else {
-				if (i + 1 >= args.length) {
-					throw new IllegalArgumentException("Missing value for " + arg);
-				}
-				options.put(arg.substring(2), args[++i]);
-			}
-		}
-		return options;
-	}
-
-	private static void log(String format, Object... args) {
-		System.err.printf("[bench] " + format + "%n", args);
 	}
 
 }

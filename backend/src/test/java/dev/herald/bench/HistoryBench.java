@@ -1,24 +1,18 @@
 package dev.herald.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -26,11 +20,22 @@ import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.herald.bench.BenchSupport.Run;
 import dev.herald.simulator.SimUser;
 import dev.herald.simulator.SimulatorConfig;
 import dev.herald.simulator.TeamsSimulator;
 import dev.herald.support.BrowserSession;
 import dev.herald.support.TestIdentityProvider;
+
+import static dev.herald.bench.BenchSupport.buildTallies;
+import static dev.herald.bench.BenchSupport.csv;
+import static dev.herald.bench.BenchSupport.exec;
+import static dev.herald.bench.BenchSupport.get;
+import static dev.herald.bench.BenchSupport.log;
+import static dev.herald.bench.BenchSupport.options;
+import static dev.herald.bench.BenchSupport.printLast;
+import static dev.herald.bench.BenchSupport.round;
+import static dev.herald.bench.BenchSupport.workDir;
 
 /**
  * A year of history, then the work of a day on top of it: {@code bench/history.sh --rows
@@ -53,7 +58,7 @@ public final class HistoryBench {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = parse(args);
+		Map<String, String> options = options(args, "keep-db");
 		long rows = Long.parseLong(options.getOrDefault("rows", "20000000"));
 		int announcements = Integer.parseInt(options.getOrDefault("announcements", "200"));
 		int people = Integer.parseInt(options.getOrDefault("people", String.valueOf(rows / announcements)));
@@ -73,14 +78,10 @@ public final class HistoryBench {
 			.withLimits(SimulatorConfig.Limits.teams().withTenantPerSecond(limit))
 			.withLatency(new SimulatorConfig.Latency(50, 300)));
 		simulator.setRequireInstall(false);
-		Path work = Path.of("bench", "out",
-				"history-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
-		Cluster cluster = Cluster.start(work, simulator);
-		Thread cleanup = new Thread(cluster::close, "bench-cleanup");
-		Runtime.getRuntime().addShutdownHook(cleanup);
 		String json;
 		int exit = 0;
-		try {
+		try (Run run = Run.start(workDir("history"), simulator, options.containsKey("keep-db"))) {
+			Cluster cluster = run.cluster();
 			Map<String, String> tuning = new LinkedHashMap<>();
 			tuning.put("herald.dispatch.rate-per-second", String.valueOf(limit));
 			tuning.put("herald.dispatch.concurrency", "64");
@@ -153,18 +154,7 @@ public final class HistoryBench {
 			json = "{\"error\":\"" + String.valueOf(ex.getMessage()).replace('"', '\'') + "\"}";
 			exit = 1;
 		}
-		finally {
-			cluster.close();
-			Runtime.getRuntime().removeShutdownHook(cleanup);
-			simulator.close();
-			if (!options.containsKey("keep-db")) {
-				Cluster.deleteRecursively(work.resolve("pgdata"));
-			}
-		}
-		System.out.flush();
-		System.err.flush();
-		System.out.println(json);
-		System.exit(exit);
+		printLast(json, exit);
 	}
 
 	/**
@@ -246,26 +236,7 @@ public final class HistoryBench {
 						  AND ((d.conversation_ref + ?) % 5 = 0 OR (? AND d.conversation_ref % 4 = 0))
 						ORDER BY d.recipient
 						""", tenant, k, poll, poll, id, k, poll);
-				exec(con, """
-						INSERT INTO delivery_rate (announcement_id, second, delivered)
-						SELECT announcement_id, date_trunc('second', updated_at), count(*)
-						FROM delivery WHERE state = 'delivered' AND announcement_id = ?
-						GROUP BY 1, 2
-						""", id);
-				exec(con, """
-						INSERT INTO failure_tally (announcement_id, state, status, reason, n)
-						SELECT announcement_id, state, last_status, reason, count(*)
-						FROM delivery WHERE state IN ('failed', 'blocked') AND announcement_id = ?
-						GROUP BY 1, 2, 3, 4
-						""", id);
-				exec(con, """
-						INSERT INTO response_tally (announcement_id, kind, choice, n)
-						SELECT announcement_id, 'ack', '', count(*) FROM card_response
-						WHERE acknowledged_at IS NOT NULL AND announcement_id = ? GROUP BY 1
-						UNION ALL
-						SELECT announcement_id, 'vote', choice, count(*) FROM card_response
-						WHERE choice IS NOT NULL AND announcement_id = ? GROUP BY 1, 3
-						""", id, id);
+				buildTallies(con, id);
 				if (followUpEvery > 0 && k % followUpEvery == 0) {
 					// An edit after the send, finished: one item per delivered copy.
 					exec(con,
@@ -325,7 +296,7 @@ public final class HistoryBench {
 		m.put("report_page", time(requests, () -> browser.get("/announcements/" + id + "/report").statusCode()));
 		m.put("json_report", time(requests, () -> get(http, herald, token, api + "/report")));
 		m.put("deliveries", time(requests, () -> get(http, herald, token, api + "/deliveries")));
-		m.put("csv", time(csvRequests, 1, () -> {
+		m.put("csv", BenchSupport.time(csvRequests, 1, () -> {
 			csv(http, herald, token, api + "/deliveries.csv");
 			return 200;
 		}));
@@ -540,127 +511,8 @@ public final class HistoryBench {
 		return ((Number) ((Map<?, ?>) simulator.stats().get("throttled429")).get("total")).longValue();
 	}
 
-	private static void exec(Cluster cluster, String sql, Object... args) throws Exception {
-		try (Connection con = cluster.connect()) {
-			exec(con, sql, args);
-		}
-	}
-
-	private static void exec(Connection con, String sql, Object... args) throws Exception {
-		try (PreparedStatement ps = con.prepareStatement(sql)) {
-			for (int i = 0; i < args.length; i++) {
-				ps.setObject(i + 1, args[i]);
-			}
-			ps.execute();
-		}
-	}
-
 	private static Map<String, Object> time(int requests, Supplier<Integer> call) {
-		return time(requests, 10, call);
-	}
-
-	private static Map<String, Object> time(int requests, int warmup, Supplier<Integer> call) {
-		for (int i = 0; i < warmup; i++) {
-			check(call.get());
-		}
-		double[] ms = new double[requests];
-		for (int i = 0; i < requests; i++) {
-			long start = System.nanoTime();
-			check(call.get());
-			ms[i] = (System.nanoTime() - start) / 1e6;
-		}
-		Arrays.sort(ms);
-		Map<String, Object> figures = new LinkedHashMap<>();
-		figures.put("p50", round(ms[(int) Math.floor(0.50 * (requests - 1))]));
-		figures.put("p95", round(ms[(int) Math.ceil(0.95 * (requests - 1))]));
-		figures.put("max", round(ms[requests - 1]));
-		return figures;
-	}
-
-	private static void check(int status) {
-		if (status != 200) {
-			throw new IllegalStateException("Answered " + status);
-		}
-	}
-
-	private static int get(HttpClient http, Cluster.Node node, String token, String path) {
-		try {
-			return http
-				.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
-					.header("Authorization", "Bearer " + token)
-					.header("Accept", "application/json")
-					.build(), HttpResponse.BodyHandlers.ofByteArray())
-				.statusCode();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static long csv(HttpClient http, Cluster.Node node, String token, String path) {
-		try {
-			HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
-				.header("Authorization", "Bearer " + token)
-				.header("Accept", "text/csv")
-				.build(), HttpResponse.BodyHandlers.ofInputStream());
-			check(response.statusCode());
-			long lines = 0;
-			byte[] buffer = new byte[64 * 1024];
-			try (InputStream in = response.body()) {
-				int n;
-				while ((n = in.read(buffer)) > 0) {
-					for (int i = 0; i < n; i++) {
-						if (buffer[i] == '\n') {
-							lines++;
-						}
-					}
-				}
-			}
-			return lines;
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static double round(double value) {
-		return Math.round(value * 10) / 10.0;
-	}
-
-	private static Map<String, String> parse(String[] args) {
-		Map<String, String> options = new LinkedHashMap<>();
-		for (int i = 0; i < args.length; i++) {
-			String arg = args[i];
-			if (!arg.startsWith("--")) {
-				throw new IllegalArgumentException("Unexpected argument " + arg);
-			}
-			int eq = arg.indexOf('=');
-			if (eq > 0) {
-				options.put(arg.substring(2, eq), arg.substring(eq + 1));
-			}
-			else if (arg.equals("--keep-db")) {
-				options.put("keep-db", "true");
-			}
-			else {
-				if (i + 1 >= args.length) {
-					throw new IllegalArgumentException("Missing value for " + arg);
-				}
-				options.put(arg.substring(2), args[++i]);
-			}
-		}
-		return options;
-	}
-
-	private static void log(String format, Object... args) {
-		System.err.printf("[bench] " + format + "%n", args);
+		return BenchSupport.time(requests, 10, call);
 	}
 
 }

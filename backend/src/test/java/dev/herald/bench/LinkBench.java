@@ -4,14 +4,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,9 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.herald.bench.BenchSupport.Run;
 import dev.herald.link.LinkTokens;
 import dev.herald.simulator.SimulatorConfig;
 import dev.herald.simulator.TeamsSimulator;
+
+import static dev.herald.bench.BenchSupport.options;
+import static dev.herald.bench.BenchSupport.printLast;
+import static dev.herald.bench.BenchSupport.workDir;
 
 /**
  * {@code /r/<token>} at load (#26):
@@ -47,7 +48,7 @@ public final class LinkBench {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = parse(args);
+		Map<String, String> options = options(args);
 		int rate = Integer.parseInt(options.getOrDefault("rate", "2000"));
 		int seconds = Integer.parseInt(options.getOrDefault("seconds", "60"));
 		int people = Integer.parseInt(options.getOrDefault("people", "100000"));
@@ -57,13 +58,9 @@ public final class LinkBench {
 		System.setProperty("teams-simulator.bind-address", "127.0.0.1");
 		TeamsSimulator simulator = TeamsSimulator
 			.start(SimulatorConfig.defaults().withUsers(10).withLimits(SimulatorConfig.Limits.off()));
-		Path work = Path.of("bench", "out",
-				"links-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
-		Cluster cluster = Cluster.start(work, simulator);
-		Thread cleanup = new Thread(cluster::close, "bench-cleanup");
-		Runtime.getRuntime().addShutdownHook(cleanup);
 		String json;
-		try {
+		try (Run run = Run.start(workDir("links"), simulator)) {
+			Cluster cluster = run.cluster();
 			Map<String, String> tuning = new LinkedHashMap<>();
 			tuning.put("herald.links.signing-key", KEY);
 			Cluster.Node herald = cluster.launch("herald-0", tuning,
@@ -192,29 +189,12 @@ public final class LinkBench {
 			json = JsonMapper.shared().writeValueAsString(result);
 			herald.stop();
 		}
-		finally {
-			cluster.close();
-			Runtime.getRuntime().removeShutdownHook(cleanup);
-			simulator.close();
-			Cluster.deleteRecursively(work.resolve("pgdata"));
-		}
-		System.out.flush();
-		System.err.flush();
-		System.out.println(json);
-		System.exit(0);
+		printLast(json, 0);
 	}
 
 	private static double ms(long[] sorted, double quantile) {
 		return Math.round(sorted[(int) Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))] / 1e4)
 				/ 100.0;
-	}
-
-	private static Map<String, String> parse(String[] args) {
-		Map<String, String> options = new LinkedHashMap<>();
-		for (int i = 0; i + 1 < args.length; i += 2) {
-			options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-		}
-		return options;
 	}
 
 }

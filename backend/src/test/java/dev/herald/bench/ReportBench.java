@@ -1,23 +1,11 @@
 package dev.herald.bench;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,10 +13,21 @@ import java.util.function.Supplier;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.herald.bench.BenchSupport.Run;
 import dev.herald.simulator.SimulatorConfig;
 import dev.herald.simulator.TeamsSimulator;
 import dev.herald.support.BrowserSession;
 import dev.herald.support.TestIdentityProvider;
+
+import static dev.herald.bench.BenchSupport.buildTallies;
+import static dev.herald.bench.BenchSupport.csv;
+import static dev.herald.bench.BenchSupport.exec;
+import static dev.herald.bench.BenchSupport.get;
+import static dev.herald.bench.BenchSupport.log;
+import static dev.herald.bench.BenchSupport.options;
+import static dev.herald.bench.BenchSupport.printLast;
+import static dev.herald.bench.BenchSupport.round;
+import static dev.herald.bench.BenchSupport.workDir;
 
 /**
  * Reports at scale: {@code bench/report.sh --rows N [--requests R] [--xmx 256m]}. Starts
@@ -53,7 +52,7 @@ public final class ReportBench {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = parse(args);
+		Map<String, String> options = options(args);
 		int rows = Integer.parseInt(options.getOrDefault("rows", "1000000"));
 		int requests = Integer.parseInt(options.getOrDefault("requests", "40"));
 		String xmx = options.getOrDefault("xmx", "256m");
@@ -62,13 +61,9 @@ public final class ReportBench {
 		System.setProperty("teams-simulator.bind-address", "127.0.0.1");
 		TeamsSimulator simulator = TeamsSimulator
 			.start(SimulatorConfig.defaults().withUsers(10).withLimits(SimulatorConfig.Limits.off()));
-		Path work = Path.of("bench", "out",
-				"report-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
-		Cluster cluster = Cluster.start(work, simulator);
-		Thread cleanup = new Thread(cluster::close, "bench-cleanup");
-		Runtime.getRuntime().addShutdownHook(cleanup);
 		String json;
-		try {
+		try (Run run = Run.start(workDir("report"), simulator)) {
+			Cluster cluster = run.cluster();
 			Map<String, String> tuning = new LinkedHashMap<>();
 			tuning.put("herald.audience.sync-interval", "0");
 			Cluster.Node herald = cluster.launch("herald-0", tuning,
@@ -133,16 +128,7 @@ public final class ReportBench {
 			json = JsonMapper.shared().writeValueAsString(result);
 			herald.stop();
 		}
-		finally {
-			cluster.close();
-			Runtime.getRuntime().removeShutdownHook(cleanup);
-			simulator.close();
-			Cluster.deleteRecursively(work.resolve("pgdata"));
-		}
-		System.out.flush();
-		System.err.flush();
-		System.out.println(json);
-		System.exit(0);
+		printLast(json, 0);
 	}
 
 	/** Person g of the seed: a stable, well spread Entra-like id. */
@@ -246,26 +232,7 @@ public final class ReportBench {
 					WHERE d.announcement_id = ? AND d.state = 'delivered' AND d.conversation_ref % 10 < 3
 					""", id);
 			log("Building the tallies");
-			exec(con, """
-					INSERT INTO delivery_rate (announcement_id, second, delivered)
-					SELECT announcement_id, date_trunc('second', updated_at), count(*)
-					FROM delivery WHERE state = 'delivered' AND announcement_id = ?
-					GROUP BY 1, 2
-					""", id);
-			exec(con, """
-					INSERT INTO failure_tally (announcement_id, state, status, reason, n)
-					SELECT announcement_id, state, last_status, reason, count(*)
-					FROM delivery WHERE state IN ('failed', 'blocked') AND announcement_id = ?
-					GROUP BY 1, 2, 3, 4
-					""", id);
-			exec(con, """
-					INSERT INTO response_tally (announcement_id, kind, choice, n)
-					SELECT announcement_id, 'ack', '', count(*) FROM card_response
-					WHERE acknowledged_at IS NOT NULL AND announcement_id = ? GROUP BY 1
-					UNION ALL
-					SELECT announcement_id, 'vote', choice, count(*) FROM card_response
-					WHERE choice IS NOT NULL AND announcement_id = ? GROUP BY 1, 3
-					""", id, id);
+			buildTallies(con, id);
 			exec(con, """
 					INSERT INTO read_tally (announcement_id, n)
 					SELECT d.announcement_id, count(*)
@@ -297,118 +264,12 @@ public final class ReportBench {
 		}
 	}
 
-	private static void exec(Connection con, String sql, Object... args) throws Exception {
-		try (PreparedStatement ps = con.prepareStatement(sql)) {
-			for (int i = 0; i < args.length; i++) {
-				ps.setObject(i + 1, args[i]);
-			}
-			ps.execute();
-		}
-	}
-
 	private static Map<String, Object> time(int requests, Supplier<Integer> call) {
-		for (int i = 0; i < 5; i++) {
-			check(call.get());
-		}
-		double[] ms = new double[requests];
-		for (int i = 0; i < requests; i++) {
-			long start = System.nanoTime();
-			check(call.get());
-			ms[i] = (System.nanoTime() - start) / 1e6;
-		}
-		Arrays.sort(ms);
-		Map<String, Object> figures = new LinkedHashMap<>();
-		figures.put("p50", round(ms[(int) Math.floor(0.50 * (requests - 1))]));
-		figures.put("p95", round(ms[(int) Math.ceil(0.95 * (requests - 1))]));
-		figures.put("max", round(ms[requests - 1]));
-		return figures;
-	}
-
-	private static void check(int status) {
-		if (status != 200) {
-			throw new IllegalStateException("Answered " + status);
-		}
+		return BenchSupport.time(requests, 5, call);
 	}
 
 	private static int page(BrowserSession browser, String path) {
 		return browser.get(path).statusCode();
-	}
-
-	private static int get(HttpClient http, Cluster.Node node, String token, String path) {
-		try {
-			HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
-				.header("Authorization", "Bearer " + token)
-				.header("Accept", "application/json")
-				.build(), HttpResponse.BodyHandlers.ofByteArray());
-			return response.statusCode();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	/** Downloads the CSV, counting lines as they stream in; returns the lines. */
-	private static long csv(HttpClient http, Cluster.Node node, String token, String path) {
-		try {
-			HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
-				.header("Authorization", "Bearer " + token)
-				.header("Accept", "text/csv")
-				.build(), HttpResponse.BodyHandlers.ofInputStream());
-			check(response.statusCode());
-			long lines = 0;
-			byte[] buffer = new byte[64 * 1024];
-			try (InputStream in = response.body()) {
-				int n;
-				while ((n = in.read(buffer)) > 0) {
-					for (int i = 0; i < n; i++) {
-						if (buffer[i] == '\n') {
-							lines++;
-						}
-					}
-				}
-			}
-			return lines;
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static double round(double value) {
-		return Math.round(value * 10) / 10.0;
-	}
-
-	private static Map<String, String> parse(String[] args) {
-		Map<String, String> options = new LinkedHashMap<>();
-		for (int i = 0; i < args.length; i++) {
-			String arg = args[i];
-			if (!arg.startsWith("--")) {
-				throw new IllegalArgumentException("Unexpected argument " + arg);
-			}
-			int eq = arg.indexOf('=');
-			if (eq > 0) {
-				options.put(arg.substring(2, eq), arg.substring(eq + 1));
-			}
-			else {
-				if (i + 1 >= args.length) {
-					throw new IllegalArgumentException("Missing value for " + arg);
-				}
-				options.put(arg.substring(2), args[++i]);
-			}
-		}
-		return options;
-	}
-
-	private static void log(String format, Object... args) {
-		System.err.printf("[bench] " + format + "%n", args);
 	}
 
 }

@@ -16,6 +16,7 @@ import dev.herald.optout.OptOuts;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
 import dev.herald.support.IntegrationTest;
+import dev.herald.support.TestSimulator;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -45,14 +46,14 @@ class DuplicateActivitiesIntegrationTests extends IntegrationTest {
 	void aTypedCommandDeliveredTwiceIsAnsweredOnce() throws InterruptedException {
 		SimUser user = installed();
 		this.simulator.setDuplicateActivities(true);
-		assertThat(simulatorPost("/_sim/users/" + user.id() + "/messages", "{\"text\":\"stop\"}"))
+		assertThat(TestSimulator.post("/_sim/users/" + user.id() + "/messages", "{\"text\":\"stop\"}"))
 			.contains("\"status\":200");
 		Await.until(WAIT, "the reply", () -> this.simulator.inbox(user.id()).size() == 2);
 		Thread.sleep(500); // a second reply would be on its way by now
 		assertThat(this.simulator.inbox(user.id())).as("welcome and one reply").hasSize(2);
 		assertThat(this.optOuts.isOptedOut(this.simulator.tenantId(), user.id())).isTrue();
 		this.simulator.setDuplicateActivities(false);
-		simulatorPost("/_sim/users/" + user.id() + "/messages", "{\"text\":\"start\"}");
+		TestSimulator.post("/_sim/users/" + user.id() + "/messages", "{\"text\":\"start\"}");
 		assertThat(this.optOuts.isOptedOut(this.simulator.tenantId(), user.id())).isFalse();
 	}
 
@@ -64,10 +65,10 @@ class DuplicateActivitiesIntegrationTests extends IntegrationTest {
 		int invalidBefore = this.simulator.invalidInvokeAnswers().size();
 		long checkedBefore = ((Number) this.simulator.callbackStats().get("invokesChecked")).longValue();
 		this.simulator.setDuplicateActivities(true);
-		String ack = simulatorPost("/_sim/users/" + user.id() + "/actions",
+		String ack = TestSimulator.post("/_sim/users/" + user.id() + "/actions",
 				"{\"kind\":\"execute\",\"verb\":\"ack\",\"data\":{\"action\":\"ack\",\"announcementId\":" + id + "}}");
 		assertThat(ack).contains("\"status\":200").doesNotContain("invalidInvokeAnswer");
-		String vote = simulatorPost("/_sim/users/" + user.id() + "/actions",
+		String vote = TestSimulator.post("/_sim/users/" + user.id() + "/actions",
 				"{\"kind\":\"execute\",\"verb\":\"vote\",\"data\":{\"action\":\"vote\",\"announcementId\":" + id
 						+ ",\"choice\":\"A\"}}");
 		assertThat(vote).contains("\"status\":200").doesNotContain("invalidInvokeAnswer");
@@ -178,24 +179,6 @@ class DuplicateActivitiesIntegrationTests extends IntegrationTest {
 				SELECT count(*) FROM conversation
 				WHERE kind = 'personal' AND status = 'active' AND aad_object_id = :aad
 				""").param("aad", user.id()).query(Long.class).single();
-	}
-
-	private String simulatorPost(String path, String json) {
-		try {
-			return java.net.http.HttpClient.newHttpClient()
-				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(this.simulator.baseUrl() + path))
-					.header("Content-Type", "application/json")
-					.POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
-					.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
-				.body();
-		}
-		catch (java.io.IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.herald.bot;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +10,7 @@ import dev.herald.simulator.SimTeam;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
 import dev.herald.support.IntegrationTest;
+import dev.herald.support.TestSimulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -116,7 +116,7 @@ class TeamChangesIntegrationTests extends IntegrationTest {
 		this.simulator.addTeamMember(team.id(), mentioned.id(), false);
 		String body = "{\"from\":\"" + sender.id() + "\",\"text\":\"see this\",\"mentions\":[\"" + mentioned.id()
 				+ "\"],\"withAadObjectIds\":false}";
-		assertThat(simulatorPost("/_sim/channels/" + team.channels().get(1).id() + "/messages", body))
+		assertThat(TestSimulator.post("/_sim/channels/" + team.channels().get(1).id() + "/messages", body))
 			.contains("\"status\":200");
 		Await.until(WAIT, "sender and mention stored with their Entra ids",
 				() -> member(team, sender.id()).equals("present") && member(team, mentioned.id()).equals("present"));
@@ -169,24 +169,6 @@ class TeamChangesIntegrationTests extends IntegrationTest {
 		return this.jdbc.sql("""
 				SELECT count(*) FROM conversation WHERE kind = 'channel' AND team_id = :team AND status = 'active'
 				""").param("team", team.threadId()).query(Long.class).single();
-	}
-
-	private String simulatorPost(String path, String json) {
-		try {
-			return java.net.http.HttpClient.newHttpClient()
-				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(this.simulator.baseUrl() + path))
-					.header("Content-Type", "application/json")
-					.POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
-					.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
-				.body();
-		}
-		catch (java.io.IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

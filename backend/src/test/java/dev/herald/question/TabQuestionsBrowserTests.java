@@ -1,21 +1,12 @@
 package dev.herald.question;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
 import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -26,9 +17,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import dev.herald.approval.GovernanceApi;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
-import dev.herald.support.HeadlessChromium;
+import dev.herald.support.Browser;
 import dev.herald.support.IntegrationTest;
-import dev.herald.support.TestIdentityProvider;
+import dev.herald.support.TeamsTabHost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,36 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TabQuestionsBrowserTests extends IntegrationTest {
 
-	private HeadlessChromium chromium;
-
+	@Browser
 	private WebDriver browser;
-
-	@BeforeEach
-	void startBrowser() throws IOException {
-		this.chromium = HeadlessChromium.start();
-		this.browser = this.chromium.driver();
-	}
-
-	@AfterEach
-	void stopBrowser() throws IOException {
-		if (this.chromium != null) {
-			this.chromium.close();
-		}
-	}
 
 	@Test
 	void aFrenchPersonAsksInTheTabAndReadsTheAnswerThere() throws Exception {
-		List<SimUser> users = new ArrayList<>(this.simulator.tenant().users());
-		Collections.reverse(users);
-		SimUser flo = users.stream()
-			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u) && u.teamsLocale().startsWith("fr"))
-			.skip(5)
-			.findFirst()
-			.orElseThrow();
-		if (!this.simulator.isInstalled(flo.id())) {
-			this.simulator.installForUser(flo.id());
-		}
-		Await.until(Duration.ofSeconds(20), "chat", () -> hasActiveChat(flo.id()));
+		TeamsTabHost host = new TeamsTabHost(this, this.browser);
+		SimUser flo = host.personWithChat((u) -> u.teamsLocale().startsWith("fr"), 5);
 		String marker = UUID.randomUUID().toString().substring(0, 8);
 		String owner = GovernanceApi.token("tab-questions-owner-" + marker, "Herald.Author");
 		GovernanceApi gov = new GovernanceApi(baseUrl());
@@ -76,16 +44,10 @@ class TabQuestionsBrowserTests extends IntegrationTest {
 		assertThat(gov.setPeople(owner, id, List.of(flo.id())).statusCode()).isEqualTo(200);
 		assertThat(gov.act(owner, id, "send").statusCode()).isEqualTo(202);
 		Await.until(Duration.ofSeconds(60), "sent", () -> "sent".equals(gov.status(id)));
-		HttpResponse<byte[]> zip = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/admin/teams-app.zip"))
-				.header("Authorization", "Bearer " + TestIdentityProvider.accessToken("it-admin", "Herald.Admin"))
-				.build(), HttpResponse.BodyHandlers.ofByteArray());
-		this.simulator.publishApp(zip.body());
+		host.publishApp();
 
 		this.browser.manage().window().setSize(new Dimension(390, 844));
-		this.browser.get(this.simulator.tabHostUrl(flo.id(), "announcements"));
-		WebDriverWait wait = new WebDriverWait(this.browser, Duration.ofSeconds(40));
-		openTab(wait, id);
+		WebDriverWait wait = host.open(flo, By.id("announcement-" + id));
 		this.browser.findElement(By.cssSelector("#announcement-" + id + " .toggle")).click();
 		this.browser.findElement(By.cssSelector("#questions-" + id + " summary")).click();
 		assertThat(this.browser.findElement(By.cssSelector("#questions-" + id + " summary")).getText())
@@ -109,19 +71,11 @@ class TabQuestionsBrowserTests extends IntegrationTest {
 				"{\"answer\":\"Lundi : lasagnes " + marker + "\"}");
 		this.browser.switchTo().defaultContent();
 		this.browser.navigate().refresh();
-		openTab(wait, id);
+		TeamsTabHost.waitInTab(wait, By.id("announcement-" + id));
 		this.browser.findElement(By.cssSelector("#announcement-" + id + " .toggle")).click();
 		assertThat(this.browser.findElement(By.cssSelector("#question-" + questionId + " .answer")).getText())
 			.isEqualTo("Réponse : Lundi : lasagnes " + marker);
 		assertFitsAndAccessible();
-	}
-
-	private void openTab(WebDriverWait wait, long id) {
-		wait.until((d) -> {
-			d.switchTo().defaultContent();
-			d.switchTo().frame("tab");
-			return !d.findElements(By.id("announcement-" + id)).isEmpty();
-		});
 	}
 
 	private void assertFitsAndAccessible() {

@@ -14,6 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A cookie-keeping HTTP client that signs in through the real OIDC redirect dance and
  * submits forms with their CSRF token, the way a browser would.
@@ -21,6 +23,8 @@ import java.util.stream.Collectors;
 public final class BrowserSession {
 
 	private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
+
+	private static final Pattern META_CSRF = Pattern.compile("<meta name=\"_csrf\" content=\"([^\"]+)\"");
 
 	private final HttpClient http = HttpClient.newBuilder()
 		.cookieHandler(new CookieManager())
@@ -83,6 +87,27 @@ public final class BrowserSession {
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build());
+	}
+
+	/**
+	 * A JSON PUT as the page's script sends it: the CSRF token (see {@link #metaCsrf}) in
+	 * a header.
+	 */
+	public HttpResponse<String> putJson(String path, String json, String csrf) {
+		return exchange(path,
+				HttpRequest.newBuilder()
+					.header("Content-Type", "application/json")
+					.header("Accept", "application/json")
+					.header("X-CSRF-TOKEN", csrf)
+					.PUT(HttpRequest.BodyPublishers.ofString(json)),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** The CSRF token a page hands its scripts in its {@code _csrf} meta tag. */
+	public static String metaCsrf(String html) {
+		Matcher matcher = META_CSRF.matcher(html);
+		assertThat(matcher.find()).as("CSRF meta tag").isTrue();
+		return matcher.group(1);
 	}
 
 	public static String csrfToken(String html) {

@@ -1,14 +1,11 @@
 package dev.herald.tab;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
 import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -17,7 +14,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import dev.herald.support.HeadlessChromium;
+import dev.herald.support.Browser;
 import dev.herald.support.IntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,22 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TabPageBrowserTests extends IntegrationTest {
 
-	private HeadlessChromium chromium;
-
+	@Browser
 	private WebDriver browser;
-
-	@BeforeEach
-	void startBrowser() throws IOException {
-		this.chromium = HeadlessChromium.start();
-		this.browser = this.chromium.driver();
-	}
-
-	@AfterEach
-	void stopBrowser() throws IOException {
-		if (this.chromium != null) {
-			this.chromium.close();
-		}
-	}
 
 	@Test
 	void outsideTeamsThePageSaysWhereToOpenItAccessiblyAt390Pixels() {

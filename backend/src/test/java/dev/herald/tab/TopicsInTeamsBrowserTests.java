@@ -1,13 +1,6 @@
 package dev.herald.tab;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +10,6 @@ import java.util.UUID;
 import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -30,8 +21,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import dev.herald.audience.Api;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
-import dev.herald.support.HeadlessChromium;
+import dev.herald.support.Browser;
 import dev.herald.support.IntegrationTest;
+import dev.herald.support.TeamsTabHost;
 import dev.herald.support.TestIdentityProvider;
 import dev.herald.support.TestTopics;
 
@@ -44,39 +36,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TopicsInTeamsBrowserTests extends IntegrationTest {
 
-	private HeadlessChromium chromium;
-
+	@Browser
 	private WebDriver browser;
-
-	@BeforeEach
-	void startBrowser() throws IOException {
-		this.chromium = HeadlessChromium.start();
-		this.browser = this.chromium.driver();
-	}
-
-	@AfterEach
-	void stopBrowser() throws IOException {
-		if (this.chromium != null) {
-			this.chromium.close();
-		}
-	}
 
 	@Test
 	void aFrenchPersonTurnsATopicOffInTheTabAndItsNextAnnouncementDoesNotReachThem() throws Exception {
-		List<SimUser> users = new ArrayList<>(this.simulator.tenant().users());
-		Collections.reverse(users);
 		java.util.Set<String> optedOut = new java.util.HashSet<>(
 				this.jdbc.sql("SELECT lower(aad_object_id) FROM opt_out WHERE opted_out").query(String.class).list());
-		SimUser alice = users.stream()
-			.filter((u) -> !u.guest() && this.simulator.tenant().reachable(u) && u.teamsLocale().equals("fr-FR")
-					&& !optedOut.contains(u.id().toLowerCase(Locale.ROOT)))
-			.skip(9)
-			.findFirst()
-			.orElseThrow();
-		if (!this.simulator.isInstalled(alice.id())) {
-			this.simulator.installForUser(alice.id());
-		}
-		Await.until(Duration.ofSeconds(20), "chat", () -> hasActiveChat(alice.id()));
+		TeamsTabHost host = new TeamsTabHost(this, this.browser);
+		SimUser alice = host.personWithChat(
+				(u) -> u.teamsLocale().equals("fr-FR") && !optedOut.contains(u.id().toLowerCase(Locale.ROOT)), 9);
 		String marker = UUID.randomUUID().toString().substring(0, 8);
 		long canteen = TestTopics.ensure(baseUrl(), "Canteen " + marker);
 		TestTopics.ensure(baseUrl(), "Parking " + marker);
@@ -86,21 +55,11 @@ class TopicsInTeamsBrowserTests extends IntegrationTest {
 				api("PUT", "/api/v1/admin/topics/" + canteen, admin, "{\"names\":{\"fr\":\"Cantine " + marker + "\"}}")
 					.statusCode())
 			.isEqualTo(200);
-		HttpResponse<byte[]> zip = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/admin/teams-app.zip"))
-				.header("Authorization", "Bearer " + admin)
-				.build(), HttpResponse.BodyHandlers.ofByteArray());
-		this.simulator.publishApp(zip.body());
+		host.publishApp();
 
 		this.browser.manage().window().setSize(new Dimension(390, 844));
-		this.browser.get(this.simulator.tabHostUrl(alice.id(), "announcements"));
-		WebDriverWait wait = new WebDriverWait(this.browser, Duration.ofSeconds(40));
 		By box = By.id("topic-choice-" + canteen);
-		wait.until((d) -> {
-			d.switchTo().defaultContent();
-			d.switchTo().frame("tab");
-			return !d.findElements(box).isEmpty();
-		});
+		WebDriverWait wait = host.open(alice, box);
 		assertThat(this.browser.findElement(By.id("topics-heading")).getText()).isEqualTo("Vos sujets");
 		this.browser.findElement(By.id("topics-heading")).click();
 		WebElement checkbox = this.browser.findElement(box);

@@ -20,7 +20,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import dev.herald.approval.GovernanceApi;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
-import dev.herald.support.HeadlessChromium;
+import dev.herald.support.Browser;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestIdentityProvider;
 
@@ -41,25 +41,19 @@ class ApprovalBrowserTests extends IntegrationTest {
 	// clean. docs/refresh-screenshots.sh copies these into docs/screenshots/ on purpose.
 	private static final List<Path> SHOTS = List.of(Path.of("target", "screenshots"));
 
+	@Browser
 	private WebDriver browser;
 
-	private HeadlessChromium chromium;
-
 	@BeforeEach
-	void startBrowser() throws IOException {
-		this.chromium = HeadlessChromium.start();
-		this.browser = this.chromium.driver();
+	void createScreenshotFolders() throws IOException {
 		for (Path dir : SHOTS) {
 			Files.createDirectories(dir);
 		}
 	}
 
 	@AfterEach
-	void stopBrowser() throws IOException {
+	void turnApprovalOff() {
 		new GovernanceApi(baseUrl()).approval("off");
-		if (this.chromium != null) {
-			this.chromium.close();
-		}
 	}
 
 	@Test

@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -25,9 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.herald.simulator.SimGroup;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
-import dev.herald.support.HeadlessChromium;
+import dev.herald.support.Browser;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestIdentityProvider;
+import dev.herald.support.TestTenant;
 import dev.herald.support.TestTopics;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,22 +49,12 @@ class AuthorJourneyBrowserTests extends IntegrationTest {
 
 	private static final Path SHOTS = Path.of("target", "screenshots");
 
+	@Browser
 	private WebDriver browser;
 
-	private HeadlessChromium chromium;
-
 	@BeforeEach
-	void startBrowser() throws IOException {
-		this.chromium = HeadlessChromium.start();
-		this.browser = this.chromium.driver();
+	void createScreenshotFolder() throws IOException {
 		Files.createDirectories(SHOTS);
-	}
-
-	@AfterEach
-	void stopBrowser() throws IOException {
-		if (this.chromium != null) {
-			this.chromium.close();
-		}
 	}
 
 	@Test
@@ -169,12 +158,7 @@ class AuthorJourneyBrowserTests extends IntegrationTest {
 	void authorPicksAGroupAndAPersonWithTheKeyboardAndSeesTheCount() throws Exception {
 		SimUser scripted = this.simulator.tenant().addUser("<img src=x onerror=window.pwned=1>", "Picked", "Member");
 		dev.herald.audience.Api.admin(baseUrl()).syncDirectory();
-		SimGroup group = this.simulator.tenant()
-			.groups()
-			.stream()
-			.filter((g) -> !g.memberGroupIds().isEmpty() && !g.team())
-			.min(Comparator.comparingInt((SimGroup g) -> this.simulator.tenant().transitiveUserIds(g.id()).size()))
-			.orElseThrow();
+		SimGroup group = TestTenant.smallestNestedGroup(this.simulator.tenant());
 		Set<String> members = new java.util.HashSet<>(this.simulator.tenant().transitiveUserIds(group.id()));
 		members.removeIf((id) -> this.simulator.tenant().user(id).guest());
 

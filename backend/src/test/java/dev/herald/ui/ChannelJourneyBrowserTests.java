@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -18,7 +16,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import dev.herald.simulator.SimChannel;
 import dev.herald.simulator.SimTeam;
 import dev.herald.support.Await;
-import dev.herald.support.HeadlessChromium;
+import dev.herald.support.Browser;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestIdentityProvider;
 
@@ -34,22 +32,8 @@ class ChannelJourneyBrowserTests extends IntegrationTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(60);
 
+	@Browser
 	private WebDriver browser;
-
-	private HeadlessChromium chromium;
-
-	@BeforeEach
-	void startBrowser() throws java.io.IOException {
-		this.chromium = HeadlessChromium.start();
-		this.browser = this.chromium.driver();
-	}
-
-	@AfterEach
-	void stopBrowser() throws java.io.IOException {
-		if (this.chromium != null) {
-			this.chromium.close();
-		}
-	}
 
 	@Test
 	void authorPicksAChannelOfATeamWithoutHeraldAndTheCardLandsThere() {

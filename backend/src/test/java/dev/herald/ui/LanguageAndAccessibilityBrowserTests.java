@@ -1,8 +1,5 @@
 package dev.herald.ui;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +7,6 @@ import java.util.Map;
 import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -21,7 +16,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.herald.audience.Api;
-import dev.herald.support.HeadlessChromium;
+import dev.herald.support.Browser;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestIdentityProvider;
 
@@ -37,22 +32,8 @@ class LanguageAndAccessibilityBrowserTests extends IntegrationTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
+	@Browser
 	private WebDriver browser;
-
-	private HeadlessChromium chromium;
-
-	@BeforeEach
-	void startBrowser() throws IOException {
-		this.chromium = HeadlessChromium.start();
-		this.browser = this.chromium.driver();
-	}
-
-	@AfterEach
-	void stopBrowser() throws IOException {
-		if (this.chromium != null) {
-			this.chromium.close();
-		}
-	}
 
 	@Test
 	void authorAddsAndPreviewsAVariantThenBuildsARuleByKeyboard() {

@@ -34,6 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import dev.herald.approval.GovernanceApi;
 import dev.herald.simulator.SimUser;
 import dev.herald.support.Await;
+import dev.herald.support.Browser;
 import dev.herald.support.HeadlessChromium;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestIdentityProvider;
@@ -55,25 +56,19 @@ class PhoneLayoutBrowserTests extends IntegrationTest {
 
 	private static final Path SHOTS = Path.of("target", "screenshots");
 
-	private HeadlessChromium chromium;
-
+	@Browser
 	private WebDriver browser;
 
 	private final List<Runnable> cleanup = new ArrayList<>();
 
 	@BeforeEach
-	void startBrowser() throws IOException {
-		this.chromium = HeadlessChromium.start();
-		this.browser = this.chromium.driver();
+	void createScreenshotFolder() throws IOException {
 		Files.createDirectories(SHOTS);
 	}
 
 	@AfterEach
-	void stopBrowser() throws IOException {
+	void cleanUp() {
 		this.cleanup.forEach(Runnable::run);
-		if (this.chromium != null) {
-			this.chromium.close();
-		}
 	}
 
 	@Test

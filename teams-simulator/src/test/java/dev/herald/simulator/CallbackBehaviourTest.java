@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,25 +15,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the invoke answer's shape checked; team uninstalls, deletions and roster changes with
  * their events; the paged roster.
  */
-class CallbackBehaviourTest {
+class CallbackBehaviourTest extends FakeBotTest {
 
-	FakeBot bot;
-
-	TeamsSimulator sim;
-
-	SimHttp http;
-
-	@BeforeEach
-	void start() throws Exception {
-		this.bot = new FakeBot();
-		this.sim = TeamsSimulator.start(SimulatorConfig.defaults().withUsers(300).withBotEndpoint(this.bot.url()));
-		this.http = new SimHttp(this.sim);
-	}
-
-	@AfterEach
-	void stop() {
-		this.sim.close();
-		this.bot.close();
+	@Override
+	SimulatorConfig config() {
+		return SimulatorConfig.defaults().withUsers(300);
 	}
 
 	@Test

@@ -12,32 +12,15 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CallbackTest {
+class CallbackTest extends FakeBotTest {
 
-	FakeBot bot;
-
-	TeamsSimulator sim;
-
-	SimHttp http;
-
-	@BeforeEach
-	void start() throws Exception {
-		this.bot = new FakeBot();
-		this.sim = TeamsSimulator
-			.start(SimulatorConfig.defaults().withUsers(2_000).withInstalledShare(0.5).withBotEndpoint(this.bot.url()));
-		this.http = new SimHttp(this.sim);
-	}
-
-	@AfterEach
-	void stop() {
-		this.sim.close();
-		this.bot.close();
+	@Override
+	SimulatorConfig config() {
+		return SimulatorConfig.defaults().withUsers(2_000).withInstalledShare(0.5);
 	}
 
 	/**

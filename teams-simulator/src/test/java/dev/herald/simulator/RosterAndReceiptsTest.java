@@ -12,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.herald.simulator.SimulatorConfig.Limits;
@@ -26,26 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to a team posts the team's conversationUpdate; read receipts reach the bot only when
  * the uploaded manifest requests the RSC permission and the person has receipts on.
  */
-class RosterAndReceiptsTest {
+class RosterAndReceiptsTest extends FakeBotTest {
 
-	FakeBot bot;
-
-	TeamsSimulator sim;
-
-	SimHttp http;
-
-	@BeforeEach
-	void start() throws Exception {
-		this.bot = new FakeBot();
-		this.sim = TeamsSimulator
-			.start(SimulatorConfig.defaults().withUsers(200).withLimits(Limits.off()).withBotEndpoint(this.bot.url()));
-		this.http = new SimHttp(this.sim);
-	}
-
-	@AfterEach
-	void stop() {
-		this.sim.close();
-		this.bot.close();
+	@Override
+	SimulatorConfig config() {
+		return SimulatorConfig.defaults().withUsers(200).withLimits(Limits.off());
 	}
 
 	@Test

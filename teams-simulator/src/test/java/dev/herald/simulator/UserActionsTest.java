@@ -3,7 +3,6 @@ package dev.herald.simulator;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -11,13 +10,7 @@ import dev.herald.simulator.SimulatorConfig.Limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class UserActionsTest {
-
-	FakeBot bot;
-
-	TeamsSimulator sim;
-
-	SimHttp http;
+class UserActionsTest extends FakeBotTest {
 
 	SimUser user;
 
@@ -31,12 +24,13 @@ class UserActionsTest {
 					Map.of("notificationId", "n-1")),
 					Map.of("type", "Action.Submit", "title", "Unsubscribe", "data", Map.of("action", "unsubscribe"))));
 
+	@Override
+	SimulatorConfig config() {
+		return SimulatorConfig.defaults().withUsers(50).withLimits(Limits.off());
+	}
+
 	@BeforeEach
-	void start() throws Exception {
-		this.bot = new FakeBot();
-		this.sim = TeamsSimulator
-			.start(SimulatorConfig.defaults().withUsers(50).withLimits(Limits.off()).withBotEndpoint(this.bot.url()));
-		this.http = new SimHttp(this.sim);
+	void installAndSendACard() throws Exception {
 		this.user = this.sim.tenant().users().get(0);
 		this.sim.installForUser(this.user.id());
 		this.bot.received.clear();
@@ -46,12 +40,6 @@ class UserActionsTest {
 				this.http.botToken(), Map.of("type", "message", "attachments",
 						List.of(Map.of("contentType", "application/vnd.microsoft.card.adaptive", "content", CARD))));
 		this.cardActivityId = (String) r.json().get("id");
-	}
-
-	@AfterEach
-	void stop() {
-		this.sim.close();
-		this.bot.close();
 	}
 
 	@Test
