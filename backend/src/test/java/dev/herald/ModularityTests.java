@@ -36,12 +36,12 @@ class ModularityTests {
 			entry("audit", Set.of("security")),
 			entry("bot", Set.of("admin", "announcement", "approval", "conversation", "optout", "pacing", "question", "teams")),
 			entry("conversation", Set.of()),
-			entry("email", Set.of("admin", "announcement", "graph", "optout", "pacing", "settings", "teams")),
-			entry("dispatch", Set.of("announcement", "audience", "conversation", "graph", "link", "pacing", "settings", "teams")),
-			entry("followup", Set.of("announcement", "audit", "dispatch", "link", "security", "teams")),
+			entry("email", Set.of("admin", "announcement", "graph", "optout", "pacing", "settings", "teams", "worker")),
+			entry("dispatch", Set.of("announcement", "audience", "conversation", "graph", "link", "pacing", "settings", "teams", "worker")),
+			entry("followup", Set.of("announcement", "audit", "dispatch", "link", "security", "teams", "worker")),
 			entry("graph", Set.of("teams")),
-			entry("link", Set.of("announcement", "settings")),
-			entry("install", Set.of("announcement", "audience", "conversation", "dispatch", "graph", "pacing", "settings", "teams")),
+			entry("link", Set.of("announcement", "settings", "worker")),
+			entry("install", Set.of("announcement", "audience", "conversation", "dispatch", "graph", "pacing", "settings", "teams", "worker")),
 			entry("notification", Set.of("announcement", "api", "audience", "audit", "dispatch", "security")),
 			entry("optout", Set.of("audit", "security", "teams")),
 			entry("pacing", Set.of()),
@@ -53,7 +53,8 @@ class ModularityTests {
 			entry("simulator", Set.of()),
 			entry("tab", Set.of("admin", "announcement", "bot", "optout", "question", "teams")),
 			entry("teams", Set.of()),
-			entry("web", Set.of("announcement", "security"))
+			entry("web", Set.of("announcement", "security")),
+			entry("worker", Set.of())
 	// @formatter:on
 	);
 

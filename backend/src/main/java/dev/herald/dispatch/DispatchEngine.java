@@ -5,6 +5,8 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.herald.worker.WorkerThreads;
+
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -29,7 +31,7 @@ class DispatchEngine implements SmartLifecycle {
 
 	private final Shift shift = new Shift();
 
-	private Thread leaseThread;
+	private final WorkerThreads leaseThread = new WorkerThreads();
 
 	DispatchEngine(DispatchProperties properties, SendLease lease, LeaseKeeper leaseKeeper, CallEngine engine,
 			DeliveryLedger ledger, DeliveryCalls calls, StoppedSends stopped) {
@@ -48,9 +50,7 @@ class DispatchEngine implements SmartLifecycle {
 			return;
 		}
 		this.shift.begin();
-		this.leaseThread = new Thread(() -> this.leaseKeeper.run(this.shift), "herald-lease");
-		this.leaseThread.setDaemon(true);
-		this.leaseThread.start();
+		this.leaseThread.start("herald-lease", () -> this.leaseKeeper.run(this.shift));
 		this.deliveries.start();
 	}
 
@@ -66,13 +66,7 @@ class DispatchEngine implements SmartLifecycle {
 		this.shift.close();
 		this.deliveries.stop();
 		this.shift.endDraining();
-		this.leaseThread.interrupt();
-		try {
-			this.leaseThread.join(Duration.ofSeconds(10).toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		this.leaseThread.stop(Duration.ofSeconds(10));
 		try {
 			this.lease.release();
 		}

@@ -17,6 +17,7 @@ import dev.herald.announcement.SendPolicy;
 import dev.herald.audience.AudienceEvents;
 import dev.herald.audience.AudienceResolver;
 import dev.herald.settings.AppSettings;
+import dev.herald.worker.WorkerThreads;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
@@ -79,9 +80,7 @@ class Freezer implements SmartLifecycle {
 	/** Another instance took the current job over: stop it. */
 	private volatile boolean lost;
 
-	private volatile boolean running;
-
-	private Thread worker;
+	private final WorkerThreads threads = new WorkerThreads();
 
 	private ScheduledExecutorService heartbeat;
 
@@ -107,7 +106,6 @@ class Freezer implements SmartLifecycle {
 		if (!this.properties.enabled()) {
 			return;
 		}
-		this.running = true;
 		this.heartbeat = Executors.newSingleThreadScheduledExecutor((r) -> {
 			Thread thread = new Thread(r, "herald-freezer-lease");
 			thread.setDaemon(true);
@@ -115,32 +113,25 @@ class Freezer implements SmartLifecycle {
 		});
 		long every = Math.max(100, this.properties.freezeLease().toMillis() / 5);
 		this.heartbeat.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
-		this.worker = new Thread(this::work, "herald-freezer");
-		this.worker.setDaemon(true);
-		this.worker.start();
+		this.threads.start("herald-freezer", this::work);
 	}
 
 	@Override
 	public void stop() {
-		if (!this.running) {
+		if (!this.threads.isRunning()) {
 			return;
 		}
-		this.running = false;
+		this.threads.requestStop();
 		this.wake.release();
-		try {
-			// A freeze in its last transaction finishes; one reading Graph stops at its
-			// next page and is redone by whoever takes it next.
-			this.worker.join(TimeUnit.SECONDS.toMillis(20));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		// A freeze in its last transaction finishes; one reading Graph stops at its
+		// next page and is redone by whoever takes it next.
+		this.threads.awaitStop(Duration.ofSeconds(20));
 		this.heartbeat.shutdownNow();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.threads.isRunning();
 	}
 
 	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
@@ -178,7 +169,7 @@ class Freezer implements SmartLifecycle {
 	}
 
 	private void work() {
-		while (this.running) {
+		while (this.threads.isRunning()) {
 			Optional<Long> next;
 			try {
 				next = this.claims.claim(this.me, this.properties.freezeLease());
@@ -218,7 +209,8 @@ class Freezer implements SmartLifecycle {
 				return;
 			}
 			Optional<AudienceResolver.Snapshot> snapshot = this.audiences.snapshot(id,
-					(people) -> this.running && !this.lost && this.announcements.reportPrepared(id, people));
+					(people) -> this.threads.isRunning() && !this.lost
+							&& this.announcements.reportPrepared(id, people));
 			// An approval binds the audience as resolved, with its size: a group that
 			// grew from 5 to 1,837 since is not what was approved (#23).
 			Optional<String> grown = snapshot.flatMap((s) -> this.policy.outgrown(id, s.recipients()));

@@ -3,12 +3,12 @@ package dev.herald.dispatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.herald.worker.WorkerThreads;
 
 /**
  * One lane of the paced-call engine: the rooms working through one {@link CallLedger}
@@ -43,9 +43,9 @@ public final class PacedCalls<J extends CallLedger.Call> {
 
 	private final Shift shift = new Shift();
 
-	private final List<Thread> senders = new ArrayList<>();
+	private final WorkerThreads senders = new WorkerThreads();
 
-	private final List<Thread> services = new ArrayList<>();
+	private final WorkerThreads services = new WorkerThreads();
 
 	PacedCalls(Lane lane, CallLedger<J> ledger, CallMaker<J> maker, RetryPolicy policy, SendLease lease, Pacer pacer,
 			StoppedSends stopped, MeterRegistry meters) {
@@ -63,19 +63,11 @@ public final class PacedCalls<J extends CallLedger.Call> {
 	public void start() {
 		this.shift.begin();
 		String name = this.lane.name();
-		startThread(this.services, "herald-" + name + "-claimer", this.claimer::run);
-		startThread(this.services, "herald-" + name + "-marker", this.marker::run);
-		startThread(this.services, "herald-" + name + "-writer", this.writer::run);
-		for (int i = 0; i < this.lane.concurrency(); i++) {
-			startThread(this.senders, "herald-" + name + "-" + i, this.sender::run);
-		}
-	}
-
-	private void startThread(List<Thread> group, String name, Consumer<Shift> room) {
-		Thread thread = new Thread(() -> room.accept(this.shift), name);
-		thread.setDaemon(true);
-		thread.start();
-		group.add(thread);
+		// The rooms go on while the shift says so, not the threads' own flag.
+		this.services.start("herald-" + name + "-claimer", () -> this.claimer.run(this.shift));
+		this.services.start("herald-" + name + "-marker", () -> this.marker.run(this.shift));
+		this.services.start("herald-" + name + "-writer", () -> this.writer.run(this.shift));
+		this.senders.start("herald-" + name + "-", this.lane.concurrency(), () -> this.sender.run(this.shift));
 	}
 
 	/**
@@ -89,10 +81,12 @@ public final class PacedCalls<J extends CallLedger.Call> {
 		this.shift.close();
 		// Senders notice within their poll; one waiting for the pacer gets its slot, sees
 		// the stop and sends nothing.
-		joinAll(this.senders, Duration.ofSeconds(20));
+		this.senders.requestStop();
+		if (!this.senders.awaitStop(Duration.ofSeconds(20))) {
+			this.senders.interrupt();
+		}
 		this.shift.endDraining();
-		this.services.forEach(Thread::interrupt);
-		joinAll(this.services, Duration.ofSeconds(10));
+		this.services.stop(Duration.ofSeconds(10));
 		try {
 			List<J> unsent = new ArrayList<>(this.queue.drain());
 			unsent.addAll(this.writer.drainGivenBack());
@@ -106,23 +100,6 @@ public final class PacedCalls<J extends CallLedger.Call> {
 
 	public boolean isRunning() {
 		return this.shift.isOpen();
-	}
-
-	private static void joinAll(List<Thread> threads, Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		for (Thread thread : threads) {
-			try {
-				thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			if (thread.isAlive()) {
-				thread.interrupt();
-			}
-		}
-		threads.clear();
 	}
 
 	/**

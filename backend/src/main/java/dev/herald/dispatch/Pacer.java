@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import dev.herald.pacing.EvenPacer;
 import dev.herald.pacing.PriorityGate;
 import dev.herald.teams.CallBudget;
+import dev.herald.worker.WorkerThreads;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
@@ -88,7 +89,7 @@ final class Pacer implements CallBudget, SmartLifecycle {
 	/** Whether the holder's pace leaves the side share unused now. */
 	private boolean leavingShare;
 
-	private volatile Thread stepper;
+	private final WorkerThreads stepper = new WorkerThreads();
 
 	@Autowired
 	Pacer(DispatchProperties properties, MeterRegistry meters, SendLease lease, JdbcClient jdbc) {
@@ -285,17 +286,14 @@ final class Pacer implements CallBudget, SmartLifecycle {
 
 	@Override
 	public void start() {
-		if (this.side == null || this.stepper != null) {
+		if (this.side == null || this.stepper.isRunning()) {
 			return;
 		}
-		Thread thread = new Thread(this::stepShare, "herald-connector-share");
-		thread.setDaemon(true);
-		this.stepper = thread;
-		thread.start();
+		this.stepper.start("herald-connector-share", this::stepShare);
 	}
 
 	private void stepShare() {
-		while (this.stepper == Thread.currentThread()) {
+		while (this.stepper.isRunning()) {
 			try {
 				leaveShare(this.side.step(this.lease.isHeld()));
 			}
@@ -315,16 +313,13 @@ final class Pacer implements CallBudget, SmartLifecycle {
 
 	@Override
 	public void stop() {
-		Thread thread = this.stepper;
-		this.stepper = null;
-		if (thread != null) {
-			thread.interrupt();
-		}
+		// Interrupted and not waited for, as before: a step holds nothing to hand back.
+		this.stepper.stop(Duration.ZERO);
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.stepper != null;
+		return this.stepper.isRunning();
 	}
 
 	// ---- what an admin reads ----

@@ -1,5 +1,6 @@
 package dev.herald.dispatch;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -7,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.herald.announcement.Announcements;
 import dev.herald.announcement.SendPolicy;
+import dev.herald.worker.WorkerThreads;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -32,9 +34,7 @@ class ScheduledStarts implements SmartLifecycle {
 
 	private final SendPolicy policy;
 
-	private volatile boolean running;
-
-	private Thread thread;
+	private final WorkerThreads threads = new WorkerThreads();
 
 	ScheduledStarts(Announcements announcements, DispatchProperties properties, SendPolicy policy) {
 		this.announcements = announcements;
@@ -47,33 +47,21 @@ class ScheduledStarts implements SmartLifecycle {
 		if (!this.properties.enabled()) {
 			return;
 		}
-		this.running = true;
-		this.thread = new Thread(this::loop, "herald-scheduler");
-		this.thread.setDaemon(true);
-		this.thread.start();
+		this.threads.start("herald-scheduler", this::loop);
 	}
 
 	@Override
 	public void stop() {
-		this.running = false;
-		if (this.thread != null) {
-			this.thread.interrupt();
-			try {
-				this.thread.join(5_000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		this.threads.stop(Duration.ofSeconds(5));
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.threads.isRunning();
 	}
 
 	private void loop() {
-		while (this.running) {
+		while (this.threads.isRunning()) {
 			try {
 				startDue();
 			}

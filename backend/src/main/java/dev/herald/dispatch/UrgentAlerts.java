@@ -1,7 +1,6 @@
 package dev.herald.dispatch;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +16,7 @@ import dev.herald.announcement.Announcements;
 import dev.herald.announcement.TabLink;
 import dev.herald.graph.ActivityFeed;
 import dev.herald.pacing.SharedPacer;
+import dev.herald.worker.WorkerThreads;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
@@ -76,12 +76,10 @@ class UrgentAlerts implements SmartLifecycle {
 
 	private final UUID me = UUID.randomUUID();
 
-	private final List<Thread> threads = new ArrayList<>();
+	private final WorkerThreads threads = new WorkerThreads();
 
 	/** Announcement content by id, re-read every few seconds (an edit changes it). */
 	private final Map<Long, Cached> contents = new ConcurrentHashMap<>();
-
-	private volatile boolean running;
 
 	UrgentAlerts(JdbcClient jdbc, PlatformTransactionManager transactionManager, ActivityFeed feed,
 			Announcements announcements, DispatchProperties properties,
@@ -123,41 +121,22 @@ class UrgentAlerts implements SmartLifecycle {
 		if (!this.enabled) {
 			return;
 		}
-		this.running = true;
-		for (int i = 0; i < WORKERS; i++) {
-			Thread t = new Thread(this::work, "herald-urgent-feed-" + i);
-			t.setDaemon(true);
-			t.start();
-			this.threads.add(t);
-		}
-		Thread housekeeper = new Thread(this::housekeeping, "herald-urgent-housekeeper");
-		housekeeper.setDaemon(true);
-		housekeeper.start();
-		this.threads.add(housekeeper);
+		this.threads.start("herald-urgent-feed-", WORKERS, this::work);
+		this.threads.start("herald-urgent-housekeeper", this::housekeeping);
 	}
 
 	@Override
 	public void stop() {
-		this.running = false;
-		this.threads.forEach(Thread::interrupt);
-		for (Thread t : this.threads) {
-			try {
-				t.join(5000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		this.threads.clear();
+		this.threads.stop(Duration.ofSeconds(5));
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.threads.isRunning();
 	}
 
 	private void work() {
-		while (this.running) {
+		while (this.threads.isRunning()) {
 			try {
 				Batch batch = claim();
 				if (batch == null) {
@@ -337,7 +316,7 @@ class UrgentAlerts implements SmartLifecycle {
 	 * canceled or recalled announcements are canceled.
 	 */
 	private void housekeeping() {
-		while (this.running) {
+		while (this.threads.isRunning()) {
 			try {
 				this.transactions.executeWithoutResult((tx) -> {
 					List<Object[]> lost = this.jdbc.sql("""

@@ -9,6 +9,7 @@ import java.util.UUID;
 import dev.herald.announcement.AnnouncementContent;
 import dev.herald.announcement.Announcements;
 import dev.herald.pacing.SharedPacer;
+import dev.herald.worker.WorkerThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +56,7 @@ class EmailWorker implements SmartLifecycle {
 
 	private final UUID me = UUID.randomUUID();
 
-	private volatile Thread thread;
-
-	private volatile boolean running;
+	private final WorkerThreads threads = new WorkerThreads();
 
 	EmailWorker(EmailProperties properties, EmailLedger ledger, EmailRenderer renderer, SmtpTransport smtp,
 			GraphMailTransport graph, UnsubscribeTokens tokens, Announcements announcements, Environment environment,
@@ -79,35 +78,21 @@ class EmailWorker implements SmartLifecycle {
 		if (!this.properties.enabled()) {
 			return;
 		}
-		this.running = true;
-		Thread worker = new Thread(this::run, "email-fallback");
-		worker.setDaemon(true);
-		this.thread = worker;
-		worker.start();
+		this.threads.start("email-fallback", this::run);
 	}
 
 	@Override
 	public void stop() {
-		this.running = false;
-		Thread worker = this.thread;
-		if (worker != null) {
-			worker.interrupt();
-			try {
-				worker.join(5000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		this.threads.stop(Duration.ofSeconds(5));
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.threads.isRunning();
 	}
 
 	private void run() {
-		while (this.running) {
+		while (this.threads.isRunning()) {
 			try {
 				if (!workOnce()) {
 					Thread.sleep(this.properties.tick().toMillis());

@@ -12,6 +12,7 @@ import dev.herald.dispatch.CallLedger;
 import dev.herald.dispatch.PacedCalls;
 import dev.herald.dispatch.RecalledSends;
 import dev.herald.dispatch.SendLease;
+import dev.herald.worker.WorkerThreads;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -43,9 +44,7 @@ class FollowUpWorker implements SmartLifecycle {
 
 	private final PacedCalls<FollowUpLedger.Item> calls;
 
-	private Thread housekeeper;
-
-	private volatile boolean running;
+	private final WorkerThreads housekeeper = new WorkerThreads();
 
 	FollowUpWorker(FollowUpLedger ledger, FollowUps followUps, FollowUpProperties properties, SendLease lease,
 			RecalledSends recalledSends, Announcements announcements, CallEngine engine, FollowUpCalls calls) {
@@ -63,10 +62,7 @@ class FollowUpWorker implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.running = true;
-		this.housekeeper = new Thread(this::housekeepingLoop, "herald-follow-up-housekeeping");
-		this.housekeeper.setDaemon(true);
-		this.housekeeper.start();
+		this.housekeeper.start("herald-follow-up-housekeeping", this::housekeepingLoop);
 		this.calls.start();
 	}
 
@@ -76,23 +72,18 @@ class FollowUpWorker implements SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
-		this.running = false;
+		this.housekeeper.requestStop();
 		this.calls.stop();
-		try {
-			this.housekeeper.join(20_000);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		this.housekeeper.awaitStop(Duration.ofSeconds(20));
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.housekeeper.isRunning();
 	}
 
 	private void housekeepingLoop() {
-		while (this.running) {
+		while (this.housekeeper.isRunning()) {
 			if (this.lease.isHeld()) {
 				try {
 					housekeeping();

@@ -2,7 +2,6 @@ package dev.herald.install;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +30,7 @@ import dev.herald.pacing.EvenPacer;
 import dev.herald.pacing.SharedPacer;
 import dev.herald.settings.AppSettings;
 import dev.herald.teams.TeamsProperties;
+import dev.herald.worker.WorkerThreads;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -102,9 +102,7 @@ class Installer implements SmartLifecycle {
 
 	private final BlockingQueue<String> overdue;
 
-	private final List<Thread> threads = new ArrayList<>();
-
-	private volatile boolean running;
+	private final WorkerThreads threads = new WorkerThreads();
 
 	Installer(InstallProperties properties, InstallQueue queue, TeamInstalls teamInstalls, GraphServiceClient graph,
 			TeamsAppCatalog catalog, AppSettings settings, Conversations conversations, Announcements announcements,
@@ -133,54 +131,30 @@ class Installer implements SmartLifecycle {
 		if (!this.properties.enabled()) {
 			return;
 		}
-		this.running = true;
-		startThread("herald-install-claimer", this::claimLoop);
-		startThread("herald-install-housekeeper", this::housekeepingLoop);
-		for (int i = 0; i < this.properties.concurrency(); i++) {
-			startThread("herald-installer-" + i, this::installLoop);
-		}
-		for (int i = 0; i < TEAM_WORKERS; i++) {
-			startThread("herald-team-installer-" + i, this::teamInstallLoop);
-		}
+		this.threads.start("herald-install-claimer", this::claimLoop);
+		this.threads.start("herald-install-housekeeper", this::housekeepingLoop);
+		this.threads.start("herald-installer-", this.properties.concurrency(), this::installLoop);
+		this.threads.start("herald-team-installer-", TEAM_WORKERS, this::teamInstallLoop);
 		// Two GETs per person; a few threads keep the read budget busy.
-		for (int i = 0; i < Math.max(1, this.properties.concurrency() / 4); i++) {
-			startThread("herald-install-chat-" + i, this::overdueLoop);
-		}
-	}
-
-	private void startThread(String name, Runnable body) {
-		Thread thread = new Thread(body, name);
-		thread.setDaemon(true);
-		thread.start();
-		this.threads.add(thread);
+		this.threads.start("herald-install-chat-", Math.max(1, this.properties.concurrency() / 4), this::overdueLoop);
 	}
 
 	@Override
 	public void stop() {
-		this.running = false;
-		this.threads.forEach(Thread::interrupt);
-		for (Thread thread : this.threads) {
-			try {
-				thread.join(5000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		this.threads.clear();
+		this.threads.stop(Duration.ofSeconds(5));
 		// Claimed installs keep their lease and go back to the queue when it expires.
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.threads.isRunning();
 	}
 
 	private void claimLoop() {
 		// Hold about half a second of work: the rest of the queue stays free for the
 		// roster route, so each person goes to whichever route has room.
 		int want = Math.max(1, Math.min(this.properties.batchSize(), (int) Math.ceil(this.properties.pacedRate() / 2)));
-		while (this.running) {
+		while (this.threads.isRunning()) {
 			try {
 				List<InstallQueue.Claim> claimed = (this.work.size() < want && this.settings.proactiveInstall())
 						? this.queue.claim(Math.min(this.work.remainingCapacity(), want), this.properties.lease())
@@ -203,7 +177,7 @@ class Installer implements SmartLifecycle {
 	}
 
 	private void installLoop() {
-		while (this.running) {
+		while (this.threads.isRunning()) {
 			try {
 				install(this.work.take());
 			}
@@ -309,7 +283,7 @@ class Installer implements SmartLifecycle {
 	}
 
 	private void teamInstallLoop() {
-		while (this.running) {
+		while (this.threads.isRunning()) {
 			try {
 				List<TeamInstalls.Claim> claimed = this.settings.proactiveInstall()
 						? this.teamInstalls.claim(1, this.properties.lease()) : List.of();
@@ -436,7 +410,7 @@ class Installer implements SmartLifecycle {
 	}
 
 	private void housekeepingLoop() {
-		while (this.running) {
+		while (this.threads.isRunning()) {
 			try {
 				housekeeping();
 				Thread.sleep(this.properties.pollInterval().toMillis());
@@ -478,7 +452,7 @@ class Installer implements SmartLifecycle {
 	}
 
 	private void overdueLoop() {
-		while (this.running) {
+		while (this.threads.isRunning()) {
 			String aad;
 			try {
 				aad = this.overdue.take();

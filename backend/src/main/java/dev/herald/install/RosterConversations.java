@@ -2,7 +2,6 @@ package dev.herald.install;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -20,6 +19,7 @@ import dev.herald.settings.AppSettings;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
 import dev.herald.teams.TeamsProperties;
+import dev.herald.worker.WorkerThreads;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -63,9 +63,7 @@ class RosterConversations implements SmartLifecycle {
 
 	private final BlockingQueue<InstallQueue.RosterClaim> work;
 
-	private final List<Thread> threads = new ArrayList<>();
-
-	private volatile boolean running;
+	private final WorkerThreads threads = new WorkerThreads();
 
 	RosterConversations(InstallProperties properties, InstallQueue queue, ConnectorClient connector,
 			SendingInstance sending, AppSettings settings, TenantServiceUrl serviceUrl, MeterRegistry meters,
@@ -86,39 +84,19 @@ class RosterConversations implements SmartLifecycle {
 		if (!this.properties.enabled()) {
 			return;
 		}
-		this.running = true;
-		startThread("herald-roster-claimer", this::claimLoop);
-		for (int i = 0; i < this.properties.createConcurrency(); i++) {
-			startThread("herald-roster-" + i, this::createLoop);
-		}
-	}
-
-	private void startThread(String name, Runnable body) {
-		Thread thread = new Thread(body, name);
-		thread.setDaemon(true);
-		thread.start();
-		this.threads.add(thread);
+		this.threads.start("herald-roster-claimer", this::claimLoop);
+		this.threads.start("herald-roster-", this.properties.createConcurrency(), this::createLoop);
 	}
 
 	@Override
 	public void stop() {
-		this.running = false;
-		this.threads.forEach(Thread::interrupt);
-		for (Thread thread : this.threads) {
-			try {
-				thread.join(5000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		this.threads.clear();
+		this.threads.stop(Duration.ofSeconds(5));
 		// Claimed people keep their lease and go back to the queue when it expires.
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.threads.isRunning();
 	}
 
 	/**
@@ -135,7 +113,7 @@ class RosterConversations implements SmartLifecycle {
 	}
 
 	private void claimLoop() {
-		while (this.running) {
+		while (this.threads.isRunning()) {
 			try {
 				List<InstallQueue.RosterClaim> claimed = List.of();
 				if (this.sending.holdsSendLease()) {
@@ -166,7 +144,7 @@ class RosterConversations implements SmartLifecycle {
 	}
 
 	private void createLoop() {
-		while (this.running) {
+		while (this.threads.isRunning()) {
 			try {
 				InstallQueue.RosterClaim claim = this.work.poll(100, TimeUnit.MILLISECONDS);
 				if (claim != null) {

@@ -3,18 +3,20 @@ package dev.herald.link;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.herald.worker.WorkerThreads;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
@@ -52,9 +54,7 @@ class ClickWriter implements SmartLifecycle {
 
 	private final Counter written;
 
-	private final AtomicBoolean running = new AtomicBoolean();
-
-	private volatile Thread thread;
+	private final WorkerThreads threads = new WorkerThreads();
 
 	private volatile long lastWarning;
 
@@ -108,7 +108,7 @@ class ClickWriter implements SmartLifecycle {
 
 	private void loop() {
 		List<Click> batch = new ArrayList<>(BATCH);
-		while (this.running.get()) {
+		while (this.threads.isRunning()) {
 			try {
 				Click first = this.queue.poll(200, TimeUnit.MILLISECONDS);
 				if (first == null) {
@@ -204,27 +204,17 @@ class ClickWriter implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		if (this.running.compareAndSet(false, true)) {
-			Thread t = new Thread(this::loop, "link-click-writer");
-			t.setDaemon(true);
-			this.thread = t;
-			t.start();
+		if (!this.threads.isRunning()) {
+			this.threads.start("link-click-writer", this::loop);
 		}
 	}
 
 	/** Stops the writer and writes what is still queued. */
 	@Override
 	public void stop() {
-		if (this.running.compareAndSet(true, false)) {
-			Thread t = this.thread;
-			if (t != null) {
-				try {
-					t.join(2000);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			}
+		if (this.threads.isRunning()) {
+			this.threads.requestStop();
+			this.threads.awaitStop(Duration.ofSeconds(2));
 			try {
 				flush();
 			}
@@ -236,7 +226,7 @@ class ClickWriter implements SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
-		return this.running.get();
+		return this.threads.isRunning();
 	}
 
 	/**
