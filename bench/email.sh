@@ -25,4 +25,4 @@ cd "$(dirname "$0")/.."
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2
 CP="backend/target/test-classes:backend/target/classes:$(cat backend/target/bench.classpath)"
 
-exec timeout --signal=KILL 8h java -Xmx2g ${BENCH_DRIVER_OPTS:-} -cp "$CP" dev.herald.bench.EmailBench "$@"
+exec timeout --signal=KILL 10h java -Xmx2g ${BENCH_DRIVER_OPTS:-} -cp "$CP" dev.herald.bench.EmailBench "$@"
