@@ -142,6 +142,16 @@ class SendMailTest {
 		}
 	}
 
+	@Test
+	void theStandaloneSimulatorTakesThePerMinuteLimitOnItsCommandLine() {
+		assertThat(SimulatorMain.parse(new String[] { "--mail-per-minute", "360" }).mailPerMinute).isEqualTo(360);
+		assertThat(SimulatorMain.parse(new String[0]).mailPerMinute).isZero();
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> SimulatorMain.parse(new String[] { "--mail-per-minute=0" }))
+			.isInstanceOf(IllegalArgumentException.class);
+		assertThat(SimulatorMain.usage()).contains("--mail-per-minute");
+	}
+
 	static SimHttp.Response mime(String url, String token, String to, String subject) {
 		String mime = "From: sender@herald.test\r\nTo: " + to + "\r\nSubject: " + subject
 				+ "\r\nList-Unsubscribe: <https://herald.test/email/unsubscribe/t>\r\n"
