@@ -1,6 +1,5 @@
 package dev.herald.email;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -96,7 +93,6 @@ class EmailFallbackIntegrationTests extends IntegrationTest {
 		blocked.forEach((u) -> this.simulator.block(u.id()));
 		unlicensed.forEach((u) -> this.simulator.removeTeamsLicence(u.id()));
 		try {
-			int before = TestMailServer.get().getReceivedMessages().length;
 			String marker = "Fire drill " + UUID.randomUUID();
 			long id = create(author, marker, HOSTILE, true);
 			author.json("PUT", "/api/v1/announcements/" + id + "/audience", audienceOf(everyone), 200);
@@ -106,7 +102,7 @@ class EmailFallbackIntegrationTests extends IntegrationTest {
 			// The 8 Teams could not reach, and only they, get one e-mail each.
 			List<SimUser> unreached = new ArrayList<>(blocked);
 			unreached.addAll(unlicensed);
-			Map<String, MimeMessage> mails = awaitMails(before, unreached.size(), marker, id);
+			Map<String, MimeMessage> mails = awaitMails(unreached.size(), marker, id);
 			assertThat(mails.keySet()).containsExactlyInAnyOrderElementsOf(
 					unreached.stream().map((u) -> u.mail().toLowerCase(Locale.ROOT)).toList());
 			for (SimUser u : unreached) {
@@ -201,7 +197,6 @@ class EmailFallbackIntegrationTests extends IntegrationTest {
 				.single()).isEqualTo(8);
 
 			// The next announcement skips them, in Teams and by e-mail.
-			int beforeNext = TestMailServer.get().getReceivedMessages().length;
 			String next = "Second drill " + UUID.randomUUID();
 			long nextId = create(author, next, "Again", true);
 			author.json("PUT", "/api/v1/announcements/" + nextId + "/audience", audienceOf(everyone), 200);
@@ -217,7 +212,7 @@ class EmailFallbackIntegrationTests extends IntegrationTest {
 			assertThat(nextReport.path("delivered").asInt()).isEqualTo(12);
 			assertThat(nextReport.path("email").path("sent").asInt()).isZero();
 			assertThat(nextReport.path("email").path("queued").asInt()).isZero();
-			assertThat(mailsSince(beforeNext, next)).isEmpty();
+			assertThat(mailsAbout(next)).isEmpty();
 		}
 		finally {
 			blocked.forEach((u) -> this.simulator.unblock(u.id()));
@@ -267,21 +262,20 @@ class EmailFallbackIntegrationTests extends IntegrationTest {
 		SimUser person = seedChats("email-injection", 1, (u) -> true).get(0);
 		this.simulator.block(person.id());
 		try {
-			int before = TestMailServer.get().getReceivedMessages().length;
 			String marker = UUID.randomUUID().toString();
 			long id = create(author, "Hello " + marker + "\r\nBcc: attacker@evil.test\r\nX-Injected: yes", "Body",
 					true);
 			author.json("PUT", "/api/v1/announcements/" + id + "/audience", audienceOf(List.of(person)), 200);
 			author.json("POST", "/api/v1/announcements/" + id + "/send", null, 202);
 			awaitSent(author, id);
-			Map<String, MimeMessage> mails = awaitMails(before, 1, marker, id);
+			Map<String, MimeMessage> mails = awaitMails(1, marker, id);
 			MimeMessage mail = mails.get(person.mail().toLowerCase(Locale.ROOT));
 			assertThat(mail).isNotNull();
 			assertThat(mail.getHeader("X-Injected")).isNull();
 			assertThat(mail.getHeader("Bcc")).isNull();
 			assertThat(mail.getSubject()).doesNotContain("\r").doesNotContain("\n").contains("Bcc: attacker@evil.test");
 			// Nobody else received it: GreenMail delivers to every envelope recipient.
-			assertThat(addressesSince(before)).doesNotContain("attacker@evil.test");
+			assertThat(TestMailServer.get().getReceivedMessagesForDomain("evil.test")).isEmpty();
 		}
 		finally {
 			this.simulator.unblock(person.id());
@@ -343,7 +337,7 @@ class EmailFallbackIntegrationTests extends IntegrationTest {
 			.single() > 0;
 	}
 
-	private Map<String, MimeMessage> awaitMails(int before, int count, String marker, long id) {
+	private Map<String, MimeMessage> awaitMails(int count, String marker, long id) {
 		java.util.function.Supplier<Object> diagnostics = () -> this.jdbc.sql(
 				"SELECT e.recipient, e.state, e.reason, e.attempts FROM email_delivery e WHERE e.announcement_id = :id")
 			.param("id", id)
@@ -352,15 +346,15 @@ class EmailFallbackIntegrationTests extends IntegrationTest {
 				+ this.jdbc.sql("SELECT announcement_id, queued FROM email_plan").query().listOfRows();
 		try {
 			Await.until(Duration.ofSeconds(60), count + " e-mails about " + marker,
-					() -> mailsSince(before, marker).size() >= count);
+					() -> mailsAbout(marker).size() >= count);
 		}
 		catch (AssertionError ex) {
-			throw new AssertionError(ex.getMessage() + "; received " + mailsSince(before, marker).size()
-					+ "; e-mail ledger: " + diagnostics.get(), ex);
+			throw new AssertionError(ex.getMessage() + "; received " + mailsAbout(marker).size() + "; e-mail ledger: "
+					+ diagnostics.get(), ex);
 		}
 		// Nothing more arrives: each person is mailed once.
 		sleep(Duration.ofMillis(1500));
-		List<MimeMessage> mails = mailsSince(before, marker);
+		List<MimeMessage> mails = mailsAbout(marker);
 		Map<String, MimeMessage> byAddress = new HashMap<>();
 		for (MimeMessage mail : mails) {
 			try {
@@ -377,13 +371,15 @@ class EmailFallbackIntegrationTests extends IntegrationTest {
 	}
 
 	/**
-	 * Messages received since index {@code before} whose subject holds the marker
-	 * (GreenMail keeps one copy per envelope recipient).
+	 * Messages whose subject holds the marker (unique per test; GreenMail keeps one copy
+	 * per envelope recipient). All of them, not those past an index taken before the
+	 * send: GreenMail lists its messages mailbox by mailbox, so a new e-mail to someone
+	 * who already has a mailbox there lands in the middle of the list, not at its end.
 	 */
-	private static List<MimeMessage> mailsSince(int before, String marker) {
+	private static List<MimeMessage> mailsAbout(String marker) {
 		MimeMessage[] all = TestMailServer.get().getReceivedMessages();
 		List<MimeMessage> found = new ArrayList<>();
-		for (int i = before; i < all.length; i++) {
+		for (int i = 0; i < all.length; i++) {
 			try {
 				if (all[i].getSubject() != null && all[i].getSubject().contains(marker)) {
 					found.add(all[i]);
@@ -394,24 +390,6 @@ class EmailFallbackIntegrationTests extends IntegrationTest {
 			}
 		}
 		return found;
-	}
-
-	private static Set<String> addressesSince(int before) {
-		MimeMessage[] all = TestMailServer.get().getReceivedMessages();
-		Set<String> addresses = new TreeSet<>();
-		for (int i = before; i < all.length; i++) {
-			try {
-				ByteArrayOutputStream raw = new ByteArrayOutputStream();
-				all[i].writeTo(raw);
-				for (Address a : all[i].getAllRecipients()) {
-					addresses.add(((InternetAddress) a).getAddress().toLowerCase(Locale.ROOT));
-				}
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException(ex);
-			}
-		}
-		return addresses;
 	}
 
 	private static String unsubscribeUrl(MimeMessage mail) throws Exception {

@@ -290,6 +290,12 @@ final class AdminApi {
 			this.sim.setActivityFeedLimits(integer(feedLimits, "bulkPerSecond", this.sim.activityFeed.bulkPerSecond()),
 					integer(feedLimits, "singlePerSecond", this.sim.activityFeed.singlePerSecond()));
 		}
+		Map<String, Object> mailLimits = Json.map(body.get("mailLimits"));
+		if (mailLimits != null) {
+			// Only the per-minute limit scales (benchmarks); the day and the concurrency
+			// are Exchange's.
+			this.sim.setMailPerMinute(integer(mailLimits, "perMinute", this.sim.mailPerMinute()));
+		}
 		SimulatorConfig c = this.sim.config();
 		Limits limits = c.limits();
 		Map<String, Object> l = Json.map(body.get("limits"));

@@ -26,7 +26,9 @@ import dev.herald.simulator.Http.Kind;
  * Exchange's limits per mailbox: 30 messages a minute, 10,000 recipients a day, 4
  * concurrent requests; above them 429 {@code ApplicationThrottled} with Retry-After.
  * Accepted messages go to the mailbox's outbox ({@code /_sim/mailboxes}), each refusal by
- * a limit is counted ({@code mailLimitExceeded} in {@code /_sim/stats}).
+ * a limit is counted ({@code mailLimitExceeded} in {@code /_sim/stats}). The per-minute
+ * limit can be raised for a time-scaled benchmark ({@link #setPerMinute}); the daily
+ * recipients and the concurrency stay Exchange's.
  */
 final class MailApi {
 
@@ -48,6 +50,16 @@ final class MailApi {
 
 	final AtomicLong concurrencyExceeded = new AtomicLong();
 
+	final AtomicLong minuteExceeded = new AtomicLong();
+
+	final AtomicLong dayExceeded = new AtomicLong();
+
+	/**
+	 * Messages a minute per mailbox: Exchange's 30, or more for a benchmark that scales
+	 * time.
+	 */
+	private volatile int perMinute = PER_MINUTE;
+
 	MailApi(TeamsSimulator sim) {
 		this.sim = sim;
 	}
@@ -59,6 +71,42 @@ final class MailApi {
 			Mailbox m = this.mailboxes.get(req.param(0).toLowerCase(Locale.ROOT));
 			return Resp.json(200, Json.obj("value", (m != null) ? m.outboxCopy() : List.of()));
 		});
+		r.add("GET", "/_sim/mailboxes/{id}/recipients", Kind.SIM,
+				(req) -> Resp.json(200, Json.obj("value", recipients(req.param(0)))));
+	}
+
+	int perMinute() {
+		return this.perMinute;
+	}
+
+	/**
+	 * Sets the per-mailbox limit of messages a minute (Exchange: 30); the windows start
+	 * afresh.
+	 */
+	void setPerMinute(int perMinute) {
+		if (perMinute < 1) {
+			throw new IllegalArgumentException("mail perMinute must be >= 1");
+		}
+		this.perMinute = perMinute;
+		this.mailboxes.values().forEach((m) -> {
+			synchronized (m) {
+				m.minute = Mailbox.window(perMinute);
+			}
+		});
+	}
+
+	/**
+	 * Every address a mailbox sent to, with how many messages each got (the outbox keeps
+	 * only the latest messages; this keeps every recipient, to judge a benchmark).
+	 */
+	Map<String, Integer> recipients(String mailbox) {
+		Mailbox m = this.mailboxes.get(mailbox.toLowerCase(Locale.ROOT));
+		if (m == null) {
+			return Map.of();
+		}
+		synchronized (m) {
+			return new LinkedHashMap<>(m.byRecipient);
+		}
 	}
 
 	/** What each mailbox sent, for tests and {@code /_sim/stats}. */
@@ -67,9 +115,21 @@ final class MailApi {
 		out.put("accepted", this.accepted.get());
 		out.put("limitExceeded", this.limitExceeded.get());
 		out.put("concurrencyExceeded", this.concurrencyExceeded.get());
+		out.put("minuteExceeded", this.minuteExceeded.get());
+		out.put("dayExceeded", this.dayExceeded.get());
+		out.put("perMinute", this.perMinute);
 		Map<String, Object> boxes = new LinkedHashMap<>();
-		this.mailboxes.forEach((name, m) -> boxes.put(name, Json.obj("sent", m.sent.get(), "recipients",
-				m.recipients.get(), "peakInFlight", m.peakInFlight.get())));
+		this.mailboxes.forEach((name, m) -> {
+			Map<String, Object> box = new LinkedHashMap<>();
+			box.put("sent", m.sent.get());
+			box.put("recipients", m.recipients.get());
+			box.put("peakInFlight", m.peakInFlight.get());
+			synchronized (m) {
+				box.put("firstAcceptedAt", (m.firstAt > 0) ? Instant.ofEpochMilli(m.firstAt).toString() : null);
+				box.put("lastAcceptedAt", (m.lastAt > 0) ? Instant.ofEpochMilli(m.lastAt).toString() : null);
+			}
+			boxes.put(name, box);
+		});
 		out.put("mailboxes", boxes);
 		return out;
 	}
@@ -85,6 +145,8 @@ final class MailApi {
 		this.accepted.set(0);
 		this.limitExceeded.set(0);
 		this.concurrencyExceeded.set(0);
+		this.minuteExceeded.set(0);
+		this.dayExceeded.set(0);
 	}
 
 	private Resp sendMail(Req req) {
@@ -100,7 +162,8 @@ final class MailApi {
 		if (user == null) {
 			return GraphApi.error(404, "ErrorInvalidUser", "The requested user '" + req.param(0) + "' is invalid.");
 		}
-		Mailbox box = this.mailboxes.computeIfAbsent(user.mail().toLowerCase(Locale.ROOT), (k) -> new Mailbox());
+		Mailbox box = this.mailboxes.computeIfAbsent(user.mail().toLowerCase(Locale.ROOT),
+				(k) -> new Mailbox(this.perMinute));
 		int inFlight = box.inFlight.incrementAndGet();
 		try {
 			box.peakInFlight.accumulateAndGet(inFlight, Math::max);
@@ -149,15 +212,25 @@ final class MailApi {
 				long wait = box.minute.tryAcquire(now);
 				if (wait > 0) {
 					this.limitExceeded.incrementAndGet();
-					return applicationThrottled("Mailbox send rate exceeded: 30 messages a minute.", wait);
+					this.minuteExceeded.incrementAndGet();
+					return applicationThrottled("Mailbox send rate exceeded: " + this.perMinute + " messages a minute.",
+							wait);
 				}
 				long dayWait = box.dayWait(now, message.recipients());
 				if (dayWait > 0) {
 					this.limitExceeded.incrementAndGet();
+					this.dayExceeded.incrementAndGet();
 					return applicationThrottled("Mailbox recipient limit exceeded: 10,000 recipients a day.", dayWait);
 				}
 				box.day.add(new long[] { now, message.recipients() });
 				box.dayCount += message.recipients();
+				if (box.firstAt == 0) {
+					box.firstAt = now;
+				}
+				box.lastAt = now;
+				for (String address : message.addresses()) {
+					box.byRecipient.merge(address, 1, Integer::sum);
+				}
 			}
 			box.sent.incrementAndGet();
 			box.recipients.addAndGet(message.recipients());
@@ -179,7 +252,23 @@ final class MailApi {
 
 	private static final class Mailbox {
 
-		final SlidingWindows minute = new SlidingWindows(new long[][] { { 60_000, PER_MINUTE } });
+		SlidingWindows minute;
+
+		/** When the first and the latest message were accepted (epoch ms, 0 = none). */
+		long firstAt;
+
+		long lastAt;
+
+		/** Every recipient address accepted, with its count of messages. */
+		final Map<String, Integer> byRecipient = new java.util.HashMap<>();
+
+		Mailbox(int perMinute) {
+			this.minute = window(perMinute);
+		}
+
+		static SlidingWindows window(int perMinute) {
+			return new SlidingWindows(new long[][] { { 60_000, perMinute } });
+		}
 
 		/** Recipients accepted in the last day: {time, count}, oldest first. */
 		final ArrayDeque<long[]> day = new ArrayDeque<>();
@@ -226,7 +315,14 @@ final class MailApi {
 	}
 
 	/** The parts of a sent message the simulator keeps. */
-	private record Message(Map<String, Object> fields, int recipients) {
+	private record Message(Map<String, Object> fields, List<String> addresses) {
+
+		private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern
+			.compile("[^\\s<>,;\"()]+@[^\\s<>,;\"()]+");
+
+		int recipients() {
+			return this.addresses.size();
+		}
 
 		/**
 		 * Headers of a MIME message (unfolded, by lower-case name) and its recipients.
@@ -243,31 +339,38 @@ final class MailApi {
 							line.substring(colon + 1).trim());
 				}
 			}
-			int recipients = 0;
+			List<String> addresses = new ArrayList<>();
 			for (String field : List.of("to", "cc", "bcc")) {
 				Object value = headers.get(field);
 				if (value != null) {
-					recipients += (int) value.toString().chars().filter((c) -> c == '@').count();
+					java.util.regex.Matcher m = ADDRESS.matcher(value.toString());
+					while (m.find()) {
+						addresses.add(m.group().toLowerCase(Locale.ROOT));
+					}
 				}
 			}
 			Map<String, Object> fields = new LinkedHashMap<>();
 			fields.put("form", "mime");
 			fields.put("headers", headers);
 			fields.put("mime", mime);
-			return new Message(fields, recipients);
+			return new Message(fields, addresses);
 		}
 
 		static Message ofJson(Map<String, Object> message) {
-			int recipients = 0;
+			List<String> addresses = new ArrayList<>();
 			for (String field : List.of("toRecipients", "ccRecipients", "bccRecipients")) {
 				if (message.get(field) instanceof List<?> list) {
-					recipients += list.size();
+					for (Object r : list) {
+						Object address = (r instanceof Map<?, ?> m && m.get("emailAddress") instanceof Map<?, ?> e)
+								? e.get("address") : null;
+						addresses.add(String.valueOf(address).toLowerCase(Locale.ROOT));
+					}
 				}
 			}
 			Map<String, Object> fields = new LinkedHashMap<>();
 			fields.put("form", "json");
 			fields.put("message", message);
-			return new Message(fields, recipients);
+			return new Message(fields, addresses);
 		}
 
 		/** A custom header Graph refuses in the JSON form (not named x-…), else null. */

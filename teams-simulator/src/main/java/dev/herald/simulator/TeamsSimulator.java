@@ -752,6 +752,8 @@ public final class TeamsSimulator implements AutoCloseable {
 		m.put("tokenLifetimeSeconds", this.tokenLifetimeSeconds);
 		m.put("activityFeedLimits", Json.obj("bulkPerSecond", this.activityFeed.bulkPerSecond(), "singlePerSecond",
 				this.activityFeed.singlePerSecond()));
+		m.put("mailLimits", Json.obj("perMinute", this.mail.perMinute(), "recipientsPerDay", MailApi.RECIPIENTS_PER_DAY,
+				"concurrent", MailApi.CONCURRENT));
 		return m;
 	}
 
@@ -1572,6 +1574,27 @@ public final class TeamsSimulator implements AutoCloseable {
 	/** sendMail counts: accepted, refused by a limit, and per mailbox. */
 	public Map<String, Object> mailStats() {
 		return this.mail.summary();
+	}
+
+	/**
+	 * Every address a mailbox sent to through sendMail, with how many messages each got
+	 * (all of them, unlike the outbox, which keeps the latest 5,000).
+	 */
+	public Map<String, Integer> mailRecipients(String mailbox) {
+		return this.mail.recipients(mailbox);
+	}
+
+	/**
+	 * The per-mailbox sendMail limit of messages a minute (Exchange Online: 30). A
+	 * benchmark raises it to scale time; the 10,000 recipients a day and the 4 concurrent
+	 * requests stay Exchange's.
+	 */
+	public void setMailPerMinute(int perMinute) {
+		this.mail.setPerMinute(perMinute);
+	}
+
+	public int mailPerMinute() {
+		return this.mail.perMinute();
 	}
 
 	/** Clears inboxes, stats, conversations and rate-limit windows. */

@@ -103,6 +103,55 @@ class SendMailTest {
 		}
 	}
 
+	@Test
+	void thePerMinuteLimitScalesForABenchmarkAndEveryRecipientIsCounted() {
+		SimUser sender = sim.tenant().users().get(2);
+		String url = sim.graphBaseUrl() + "/users/" + sender.mail() + "/sendMail";
+		Set<String> granted = new java.util.HashSet<>(sim.graphPermissions(sim.botAppId()));
+		granted.add("Mail.Send");
+		sim.setGraphPermissions(sim.botAppId(), granted);
+		long minuteBefore = ((Number) sim.mailStats().get("minuteExceeded")).longValue();
+		try {
+			// Through the admin API, as a standalone simulator is configured.
+			SimHttp.Response set = http.post(sim.baseUrl() + "/_sim/config", null,
+					Map.of("mailLimits", Map.of("perMinute", 40)));
+			assertThat(set.status()).as(set.body()).isEqualTo(200);
+			assertThat(set.body()).contains("\"perMinute\":40").contains("\"recipientsPerDay\":10000");
+			String token = http.graphToken();
+			for (int i = 0; i < 40; i++) {
+				// One person twice: the recipients count it twice.
+				String to = (i == 39) ? "p0@b.test" : "p" + i + "@b.test";
+				assertThat(mime(url, token, to, "n" + i).status()).isEqualTo(202);
+			}
+			SimHttp.Response refused = mime(url, token, "late@b.test", "late");
+			assertThat(refused.status()).isEqualTo(429);
+			assertThat(refused.body()).contains("40 messages a minute");
+			assertThat(((Number) sim.mailStats().get("minuteExceeded")).longValue()).isEqualTo(minuteBefore + 1);
+			Map<String, Integer> recipients = sim.mailRecipients(sender.mail());
+			assertThat(recipients).hasSize(39).containsEntry("p0@b.test", 2).containsEntry("p1@b.test", 1);
+			assertThat(http.get(sim.baseUrl() + "/_sim/mailboxes/" + sender.mail() + "/recipients", null).body())
+				.contains("\"p0@b.test\":2");
+			// Hostile values are refused, the limit stays.
+			assertThat(http.post(sim.baseUrl() + "/_sim/config", null, Map.of("mailLimits", Map.of("perMinute", 0)))
+				.status()).isEqualTo(400);
+			assertThat(sim.mailPerMinute()).isEqualTo(40);
+		}
+		finally {
+			sim.setMailPerMinute(30);
+			sim.setGraphPermissions(sim.botAppId(), SimulatorConfig.DEFAULT_GRAPH_PERMISSIONS);
+		}
+	}
+
+	@Test
+	void theStandaloneSimulatorTakesThePerMinuteLimitOnItsCommandLine() {
+		assertThat(SimulatorMain.parse(new String[] { "--mail-per-minute", "360" }).mailPerMinute).isEqualTo(360);
+		assertThat(SimulatorMain.parse(new String[0]).mailPerMinute).isZero();
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> SimulatorMain.parse(new String[] { "--mail-per-minute=0" }))
+			.isInstanceOf(IllegalArgumentException.class);
+		assertThat(SimulatorMain.usage()).contains("--mail-per-minute");
+	}
+
 	static SimHttp.Response mime(String url, String token, String to, String subject) {
 		String mime = "From: sender@herald.test\r\nTo: " + to + "\r\nSubject: " + subject
 				+ "\r\nList-Unsubscribe: <https://herald.test/email/unsubscribe/t>\r\n"
