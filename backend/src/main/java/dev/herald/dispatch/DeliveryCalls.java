@@ -186,8 +186,8 @@ class DeliveryCalls implements CallMaker<Ledger.Job> {
 		if (decision.tally() == RetryPolicy.Tally.NOT_COUNTED) {
 			return;
 		}
-		String reason = this.failures.record(announcementId, decision.tally() == RetryPolicy.Tally.FAILURE,
-				decision.reason());
+		String reason = this.failures.record(announcementId, outcome.call().claimedAt(),
+				decision.tally() == RetryPolicy.Tally.FAILURE, decision.reason());
 		if (reason != null && this.announcements.pauseAutomatically(announcementId, reason)) {
 			log.warn("Announcement {}: {}", announcementId, reason);
 			this.meters.counter("herald.dispatch.auto.paused").increment();

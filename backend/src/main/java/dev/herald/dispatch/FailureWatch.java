@@ -16,6 +16,9 @@ final class FailureWatch {
 
 	private final Map<Long, Ring> rings = new HashMap<>();
 
+	/** When each announcement last tripped ({@link System#nanoTime()}). */
+	private final Map<Long, Long> trippedAt = new HashMap<>();
+
 	FailureWatch(int window, double threshold) {
 		this.window = window;
 		this.threshold = threshold;
@@ -24,10 +27,17 @@ final class FailureWatch {
 	/**
 	 * Records one outcome; returns a reason to pause when the window is full and more
 	 * than the threshold of it failed, else null. The window starts afresh after a trip,
-	 * so a resumed send gets a whole new window before it can be paused again.
+	 * and outcomes of calls claimed before the trip (in the air or waiting for the writer
+	 * when it tripped) are left out of the new one: a send resumed at once must not be
+	 * paused again by the failures that paused it.
+	 * @param claimedAt when the call's row was claimed ({@link System#nanoTime()})
 	 */
-	String record(long announcementId, boolean failed, String lastReason) {
+	String record(long announcementId, long claimedAt, boolean failed, String lastReason) {
 		if (this.threshold >= 1.0) {
+			return null;
+		}
+		Long trip = this.trippedAt.get(announcementId);
+		if (trip != null && claimedAt - trip < 0) {
 			return null;
 		}
 		Ring ring = this.rings.computeIfAbsent(announcementId, (id) -> new Ring(this.window));
@@ -36,6 +46,7 @@ final class FailureWatch {
 			String reason = "Paused automatically: " + ring.failures + " of the last " + this.window
 					+ " deliveries failed" + ((lastReason != null) ? " (last: " + lastReason + ")" : "");
 			this.rings.remove(announcementId);
+			this.trippedAt.put(announcementId, System.nanoTime());
 			return reason;
 		}
 		return null;
@@ -44,6 +55,7 @@ final class FailureWatch {
 	/** Forgets an announcement (finished, paused or canceled). */
 	void forget(long announcementId) {
 		this.rings.remove(announcementId);
+		this.trippedAt.remove(announcementId);
 	}
 
 	private static final class Ring {

@@ -202,7 +202,8 @@ class Ledger {
 			.param("lease", lease.toMillis())
 			.param("me", me)
 			.query((rs, i) -> new Job(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
-					rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), editedAt(rs.getTimestamp(10))))
+					rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), editedAt(rs.getTimestamp(10)),
+					System.nanoTime()))
 			.list();
 	}
 
@@ -457,11 +458,13 @@ class Ledger {
 	 * count the calls made before this one; {@code variant} and {@code cardLanguage} say
 	 * which rendition of the card its recipient gets (null: the default);
 	 * {@code editedAt} when the content was last edited after the send (epoch millis, 0:
-	 * never), so that an edit made on any instance reaches every instance's cache.
+	 * never), so that an edit made on any instance reaches every instance's cache;
+	 * {@code claimedAt} when this instance claimed it ({@link System#nanoTime()}), so the
+	 * automatic pause can tell calls claimed before it tripped from calls after a resume.
 	 */
 	record Job(long announcementId, String recipient, long conversationRef, int attempts, int throttles,
-			String conversationId, String serviceUrl, String variant, String cardLanguage,
-			long editedAt) implements CallLedger.Call {
+			String conversationId, String serviceUrl, String variant, String cardLanguage, long editedAt,
+			long claimedAt) implements CallLedger.Call {
 
 		@Override
 		public Key key() {

@@ -225,7 +225,7 @@ class RetryPolicyTests {
 	}
 
 	private static Ledger.Job job(int attempts, int throttles) {
-		return new Ledger.Job(7, "aad-1", 11, attempts, throttles, "a:1", "http://localhost/amer/", null, null, 0);
+		return new Ledger.Job(7, "aad-1", 11, attempts, throttles, "a:1", "http://localhost/amer/", null, null, 0, 0);
 	}
 
 }
