@@ -173,6 +173,11 @@ public class LinkTokens {
 		catch (IllegalArgumentException ex) {
 			return Optional.empty();
 		}
+		// One spelling per token: the decoder ignores the unused low bits of the last
+		// character, so another letter there would pass for the same signed token.
+		if (!Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(token)) {
+			return Optional.empty();
+		}
 		if (bytes.length <= MAC_BYTES + 4) {
 			return Optional.empty();
 		}
