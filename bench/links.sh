@@ -9,7 +9,9 @@
 #   bench/links.sh --rate 200 --seconds 5 --people 2000           (a quick look)
 #
 # Options: --rate R clicks/s (default 2000), --seconds D (default 60), --people N (default 100000),
-# --threads T client threads (default 64), --xmx (Herald heap, default 512m).
+# --threads T client threads (default 64), --xmx (Herald heap, default 512m), --warmup W seconds at the
+# rate before the measured ones (default 10: the JIT and Tomcat's threads grow under that load, not in the
+# measured seconds; its p95 is printed as warmup_p95_ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
