@@ -110,12 +110,12 @@ public final class LinkBench {
 			// seconds.
 			java.util.Random random = new java.util.Random(42);
 			Phase warm = openLoop(http, urls, random, rate, warmup, threads);
-			Phase run = openLoop(http, urls, random, rate, seconds, threads);
-			int total = run.latencies().length;
-			long[] latencies = run.latencies();
-			double elapsed = run.seconds();
-			AtomicInteger answered = new AtomicInteger(warm.answered() + run.answered());
-			AtomicInteger errors = new AtomicInteger(run.errors());
+			Phase measured = openLoop(http, urls, random, rate, seconds, threads);
+			int total = measured.latencies().length;
+			long[] latencies = measured.latencies();
+			double elapsed = measured.seconds();
+			AtomicInteger answered = new AtomicInteger(warm.answered() + measured.answered());
+			AtomicInteger errors = new AtomicInteger(measured.errors());
 
 			// Every 302 counted once: wait for the writer, then compare.
 			long counted = 0;
@@ -146,7 +146,7 @@ public final class LinkBench {
 			result.put("warmup_seconds", warmup);
 			result.put("warmup_p95_ms", ms(sorted(warm.latencies()), 0.95));
 			result.put("requests", total);
-			result.put("redirects", run.answered());
+			result.put("redirects", measured.answered());
 			result.put("errors", errors.get());
 			result.put("p50_ms", ms(sorted, 0.50));
 			result.put("p95_ms", ms(sorted, 0.95));
