@@ -54,6 +54,8 @@ public final class LinkBench {
 		int people = Integer.parseInt(options.getOrDefault("people", "100000"));
 		int threads = Integer.parseInt(options.getOrDefault("threads", "64"));
 		int warmup = Integer.parseInt(options.getOrDefault("warmup", "10"));
+		// G1: what the Dockerfile's JVM picks on a server (no collector named there).
+		String gc = options.getOrDefault("gc", "g1");
 		String xmx = options.getOrDefault("xmx", "512m");
 
 		System.setProperty("teams-simulator.bind-address", "127.0.0.1");
@@ -64,8 +66,12 @@ public final class LinkBench {
 			Cluster cluster = run.cluster();
 			Map<String, String> tuning = new LinkedHashMap<>();
 			tuning.put("herald.links.signing-key", KEY);
-			Cluster.Node herald = cluster.launch("herald-0", tuning,
-					List.of("-Xmx" + xmx, "-Xms" + xmx, "-XX:+UseParallelGC"));
+			Cluster.Node herald = cluster.launch("herald-0", tuning, List.of("-Xmx" + xmx, "-Xms" + xmx, switch (gc) {
+				case "zgc" -> "-XX:+UseZGC";
+				case "g1" -> "-XX:+UseG1GC";
+				case "parallel" -> "-XX:+UseParallelGC";
+				default -> throw new IllegalArgumentException("--gc g1|zgc|parallel");
+			}));
 			herald.awaitReady(Duration.ofMinutes(3));
 			long id = cluster
 				.api(herald, "POST", "/api/v1/announcements",
@@ -158,6 +164,7 @@ public final class LinkBench {
 			result.put("dropped", Double.isNaN(dropped) ? 0 : (long) dropped);
 			result.put("every_click_counted_once", counted == answered.get() && reported == answered.get());
 			result.put("xmx", xmx);
+			result.put("gc", gc);
 			result.put("load_average", Math
 				.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100)
 					/ 100.0);
