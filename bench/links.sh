@@ -11,8 +11,8 @@
 # Options: --rate R clicks/s (default 2000), --seconds D (default 60), --people N (default 100000),
 # --threads T client threads (default 64), --xmx (Herald heap, default 512m), --warmup W seconds at the
 # rate before the measured ones (default 10: the JIT and Tomcat's threads grow under that load, not in the
-# measured seconds; its p95 is printed as warmup_p95_ms), --gc g1|zgc|parallel (Herald's collector; default g1,
-# what the Dockerfile's JVM picks).
+# measured seconds; its p95 is printed as warmup_p95_ms), --gc parallel|g1|zgc (Herald's collector; default
+# parallel, the shortest tail of the three here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
