@@ -59,14 +59,6 @@ public class ActivityFeed {
 	}
 
 	/**
-	 * One notification to up to 100 people: {@link #prepare} then {@link #send}.
-	 */
-	public Answer notify(String activityType, String title, String webUrl, String previewText,
-			Map<String, String> templateParameters, List<String> recipients) {
-		return send(prepare(activityType, title, webUrl, previewText, templateParameters, recipients));
-	}
-
-	/**
 	 * Builds one notification to up to 100 people and makes sure a token with its 45
 	 * minutes is at hand, so that {@link #send} puts the request on the wire at once: a
 	 * paced caller takes its slot between the two, and a token fetched after the slot
