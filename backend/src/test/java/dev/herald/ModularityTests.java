@@ -36,7 +36,7 @@ class ModularityTests {
 			entry("audit", Set.of("security")),
 			entry("bot", Set.of("admin", "announcement", "approval", "conversation", "optout", "pacing", "question", "teams")),
 			entry("conversation", Set.of()),
-			entry("email", Set.of("admin", "announcement", "graph", "optout", "pacing", "settings", "teams", "worker")),
+			entry("email", Set.of("admin", "announcement", "graph", "optout", "pacing", "security", "settings", "teams", "worker")),
 			entry("dispatch", Set.of("announcement", "audience", "conversation", "graph", "link", "pacing", "settings", "teams", "worker")),
 			entry("followup", Set.of("announcement", "audit", "dispatch", "link", "security", "teams", "worker")),
 			entry("graph", Set.of("teams")),

@@ -52,7 +52,7 @@ class AdminSettingsApi {
 				this.settings.getInt(AdminSettings.RATE_PER_SECOND).orElse(null),
 				SettingsForm.retentionDays(this.settings), this.audience.allowGuests(),
 				this.audience.proactiveInstall(), SettingsForm.trackLinkClickers(this.settings),
-				SettingsForm.requireLinkNotice(this.settings));
+				SettingsForm.requireLinkNotice(this.settings), this.audience.emailFallbackDefault());
 	}
 
 	@PutMapping(consumes = "application/json")
@@ -85,6 +85,9 @@ class AdminSettingsApi {
 		if (change.requireLinkNotice() != null) {
 			values.put(TrackedLinks.REQUIRE_NOTICE, change.requireLinkNotice().toString());
 		}
+		if (change.emailFallbackDefault() != null) {
+			values.put(AppSettings.EMAIL_FALLBACK_DEFAULT, change.emailFallbackDefault().toString());
+		}
 		this.settings.change(values, Actor.of(admin));
 		this.links.settingsChanged();
 		return get();
@@ -113,11 +116,14 @@ class AdminSettingsApi {
 	 * only, no person stored)
 	 * @param requireLinkNotice whether cards with tracked links must say so in their
 	 * footer
+	 * @param emailFallbackDefault whether new announcements also go by e-mail to people
+	 * Teams cannot reach unless they choose (also {@code PUT /api/v1/admin/email})
 	 */
 	record Settings(@Pattern(regexp = "off|always|large") String approval,
 			@Min(0) @Max(10_000_000) Integer approvalThreshold, @Min(0) @Max(36500) Integer auditRetentionDays,
 			@Min(1) @Max(50) Integer ratePerSecond, @Min(0) @Max(3650) Integer retentionDays, Boolean allowGuests,
-			Boolean proactiveInstall, Boolean trackLinkClickers, Boolean requireLinkNotice) {
+			Boolean proactiveInstall, Boolean trackLinkClickers, Boolean requireLinkNotice,
+			Boolean emailFallbackDefault) {
 	}
 
 }

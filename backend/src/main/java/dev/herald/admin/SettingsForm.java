@@ -24,11 +24,14 @@ import jakarta.validation.constraints.Pattern;
  * @param auditRetentionDays days the audit log is kept (0 keeps it forever)
  * @param trackLinkClickers keep who clicked a link (off: counts only, #26)
  * @param requireLinkNotice cards with tracked links say so in their footer
+ * @param emailFallbackDefault new announcements also go by e-mail to people Teams cannot
+ * reach, unless they choose otherwise (#26)
  */
 public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Boolean proactiveInstall,
 		Boolean guestsAllowed, @NotNull @Min(0) @Max(3650) Integer retentionDays,
 		@Pattern(regexp = "off|always|large") String approval, @Min(0) @Max(10_000_000) Integer approvalThreshold,
-		@Min(0) @Max(36500) Integer auditRetentionDays, Boolean trackLinkClickers, Boolean requireLinkNotice) {
+		@Min(0) @Max(36500) Integer auditRetentionDays, Boolean trackLinkClickers, Boolean requireLinkNotice,
+		Boolean emailFallbackDefault) {
 
 	public SettingsForm {
 		proactiveInstall = Boolean.TRUE.equals(proactiveInstall);
@@ -38,6 +41,7 @@ public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Bool
 		auditRetentionDays = (auditRetentionDays != null) ? auditRetentionDays : 0;
 		trackLinkClickers = Boolean.TRUE.equals(trackLinkClickers);
 		requireLinkNotice = Boolean.TRUE.equals(requireLinkNotice);
+		emailFallbackDefault = Boolean.TRUE.equals(emailFallbackDefault);
 	}
 
 	/** Audiences above this many people are "large" until an admin says otherwise. */
@@ -48,7 +52,7 @@ public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Bool
 				audience.allowGuests(), retentionDays(settings), settings.get(AdminSettings.APPROVAL).orElse("off"),
 				integer(settings, AdminSettings.APPROVAL_THRESHOLD, DEFAULT_APPROVAL_THRESHOLD),
 				integer(settings, AdminSettings.AUDIT_RETENTION_DAYS, 0), trackLinkClickers(settings),
-				requireLinkNotice(settings));
+				requireLinkNotice(settings), audience.emailFallbackDefault());
 	}
 
 	/** On unless an admin turned it off. */
@@ -73,6 +77,7 @@ public record SettingsForm(@NotNull @Min(1) @Max(50) Integer ratePerSecond, Bool
 		values.put(AdminSettings.AUDIT_RETENTION_DAYS, String.valueOf(this.auditRetentionDays));
 		values.put(TrackedLinks.TRACK_PEOPLE, String.valueOf(this.trackLinkClickers));
 		values.put(TrackedLinks.REQUIRE_NOTICE, String.valueOf(this.requireLinkNotice));
+		values.put(AppSettings.EMAIL_FALLBACK_DEFAULT, String.valueOf(this.emailFallbackDefault));
 		return values;
 	}
 

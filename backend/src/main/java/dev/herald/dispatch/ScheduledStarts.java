@@ -1,6 +1,5 @@
 package dev.herald.dispatch;
 
-import java.time.Duration;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -8,9 +7,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.herald.announcement.Announcements;
 import dev.herald.announcement.SendPolicy;
-import dev.herald.worker.WorkerThreads;
+import dev.herald.worker.BackgroundWorker;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,7 +19,7 @@ import org.springframework.stereotype.Component;
  * instances may run this: each start takes its row with {@code SKIP LOCKED}.
  */
 @Component
-class ScheduledStarts implements SmartLifecycle {
+class ScheduledStarts extends BackgroundWorker {
 
 	private static final Logger log = LoggerFactory.getLogger(ScheduledStarts.class);
 
@@ -34,8 +32,6 @@ class ScheduledStarts implements SmartLifecycle {
 
 	private final SendPolicy policy;
 
-	private final WorkerThreads threads = new WorkerThreads();
-
 	ScheduledStarts(Announcements announcements, DispatchProperties properties, SendPolicy policy) {
 		this.announcements = announcements;
 		this.policy = policy;
@@ -43,21 +39,13 @@ class ScheduledStarts implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		if (!this.properties.enabled()) {
-			return;
-		}
+	protected boolean enabled() {
+		return this.properties.enabled();
+	}
+
+	@Override
+	protected void startThreads() {
 		this.threads.start("herald-scheduler", this::loop);
-	}
-
-	@Override
-	public void stop() {
-		this.threads.stop(Duration.ofSeconds(5));
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.threads.isRunning();
 	}
 
 	private void loop() {

@@ -16,10 +16,9 @@ import dev.herald.announcement.Announcements;
 import dev.herald.announcement.TabLink;
 import dev.herald.graph.ActivityFeed;
 import dev.herald.pacing.SharedPacer;
-import dev.herald.worker.WorkerThreads;
+import dev.herald.worker.BackgroundWorker;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -40,7 +39,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * its instance died, no answer) is not repeated but failed and left to the chat.
  */
 @Component
-class UrgentAlerts implements SmartLifecycle {
+class UrgentAlerts extends BackgroundWorker {
 
 	private static final Logger log = LoggerFactory.getLogger(UrgentAlerts.class);
 
@@ -75,8 +74,6 @@ class UrgentAlerts implements SmartLifecycle {
 	private final boolean enabled;
 
 	private final UUID me = UUID.randomUUID();
-
-	private final WorkerThreads threads = new WorkerThreads();
 
 	/** Announcement content by id, re-read every few seconds (an edit changes it). */
 	private final Map<Long, Cached> contents = new ConcurrentHashMap<>();
@@ -117,22 +114,14 @@ class UrgentAlerts implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		if (!this.enabled) {
-			return;
-		}
+	protected boolean enabled() {
+		return this.enabled;
+	}
+
+	@Override
+	protected void startThreads() {
 		this.threads.start("herald-urgent-feed-", WORKERS, this::work);
 		this.threads.start("herald-urgent-housekeeper", this::housekeeping);
-	}
-
-	@Override
-	public void stop() {
-		this.threads.stop(Duration.ofSeconds(5));
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.threads.isRunning();
 	}
 
 	private void work() {

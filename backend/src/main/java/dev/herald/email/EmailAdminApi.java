@@ -1,7 +1,10 @@
 package dev.herald.email;
 
 import java.util.List;
+import java.util.Map;
 
+import dev.herald.admin.AdminSettings;
+import dev.herald.security.Actor;
 import dev.herald.settings.AppSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -30,9 +33,12 @@ class EmailAdminApi {
 
 	private final EmailProperties properties;
 
-	EmailAdminApi(AppSettings settings, EmailProperties properties) {
+	private final AdminSettings adminSettings;
+
+	EmailAdminApi(AppSettings settings, EmailProperties properties, AdminSettings adminSettings) {
 		this.settings = settings;
 		this.properties = properties;
+		this.adminSettings = adminSettings;
 	}
 
 	@GetMapping
@@ -52,10 +58,12 @@ class EmailAdminApi {
 				this.properties.graph() ? this.properties.graphMailboxes().size() : 0);
 	}
 
+	/** Changes the default through the settings page's path: one audit row per change. */
 	@PutMapping
 	EmailSettings put(@RequestBody Change change, Authentication auth) {
 		if (change.fallbackDefault() != null) {
-			this.settings.set(AppSettings.EMAIL_FALLBACK_DEFAULT, change.fallbackDefault(), auth.getName());
+			this.adminSettings.change(Map.of(AppSettings.EMAIL_FALLBACK_DEFAULT, change.fallbackDefault().toString()),
+					Actor.of(auth));
 		}
 		return get();
 	}

@@ -30,6 +30,8 @@ class EmailLedger {
 
 	static final String WITHDRAWN = "The announcement was withdrawn before the e-mail left";
 
+	static final String OPTED_OUT = "Opted out before the e-mail left";
+
 	static final String INTERRUPTED = "Interrupted while sending: not sent again, it may have left";
 
 	private final JdbcClient jdbc;
@@ -153,6 +155,23 @@ class EmailLedger {
 			.param("me", me)
 			.param("mailbox", mailbox, java.sql.Types.VARCHAR)
 			.update();
+	}
+
+	/**
+	 * Whether the person opted out of this announcement after its fallback was planned:
+	 * the freeze's rule ({@code herald_opted_out_people}: the topic or everything;
+	 * critical and urgent announcements reach everyone), asked again just before the
+	 * e-mail leaves. A fallback can take hours at a mailbox's pace; someone who says
+	 * "stop" meanwhile gets nothing more.
+	 */
+	boolean optedOutSince(Job job) {
+		return this.jdbc.sql("""
+				SELECT EXISTS (SELECT 1 FROM herald_opted_out_people(:id) oo WHERE oo.aad = lower(:recipient))
+				""")
+			.param("id", job.announcementId())
+			.param("recipient", job.recipient())
+			.query(Boolean.class)
+			.single();
 	}
 
 	/** E-mails each sender mailbox sent in the last day (one recipient each). */

@@ -9,11 +9,10 @@ import java.util.UUID;
 import dev.herald.announcement.AnnouncementContent;
 import dev.herald.announcement.Announcements;
 import dev.herald.pacing.SharedPacer;
-import dev.herald.worker.WorkerThreads;
+import dev.herald.worker.BackgroundWorker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -25,7 +24,7 @@ import org.springframework.stereotype.Component;
  * {@code none}.
  */
 @Component
-class EmailWorker implements SmartLifecycle {
+class EmailWorker extends BackgroundWorker {
 
 	private static final Logger log = LoggerFactory.getLogger(EmailWorker.class);
 
@@ -56,8 +55,6 @@ class EmailWorker implements SmartLifecycle {
 
 	private final UUID me = UUID.randomUUID();
 
-	private final WorkerThreads threads = new WorkerThreads();
-
 	EmailWorker(EmailProperties properties, EmailLedger ledger, EmailRenderer renderer, SmtpTransport smtp,
 			GraphMailTransport graph, UnsubscribeTokens tokens, Announcements announcements, Environment environment,
 			JdbcClient jdbc) {
@@ -74,21 +71,13 @@ class EmailWorker implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		if (!this.properties.enabled()) {
-			return;
-		}
+	protected boolean enabled() {
+		return this.properties.enabled();
+	}
+
+	@Override
+	protected void startThreads() {
 		this.threads.start("email-fallback", this::run);
-	}
-
-	@Override
-	public void stop() {
-		this.threads.stop(Duration.ofSeconds(5));
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.threads.isRunning();
 	}
 
 	private void run() {
@@ -166,6 +155,10 @@ class EmailWorker implements SmartLifecycle {
 
 	private void send(EmailLedger.Job job, Map<String, AnnouncementContent> contents, String mailbox) {
 		try {
+			if (this.ledger.optedOutSince(job)) {
+				this.ledger.failed(job, EmailLedger.OPTED_OUT, null, this.me, false);
+				return;
+			}
 			AnnouncementContent content = contents.computeIfAbsent(job.announcementId() + "/" + job.variant(),
 					(key) -> this.announcements.require(job.announcementId()).content().forVariant(job.variant()));
 			String unsubscribeUrl = publicUrl() + "/email/unsubscribe/"

@@ -30,9 +30,8 @@ import dev.herald.pacing.EvenPacer;
 import dev.herald.pacing.SharedPacer;
 import dev.herald.settings.AppSettings;
 import dev.herald.teams.TeamsProperties;
-import dev.herald.worker.WorkerThreads;
+import dev.herald.worker.BackgroundWorker;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -46,7 +45,7 @@ import org.springframework.stereotype.Component;
  * the one that got it.
  */
 @Component
-class Installer implements SmartLifecycle {
+class Installer extends BackgroundWorker {
 
 	private static final Logger log = LoggerFactory.getLogger(Installer.class);
 
@@ -102,8 +101,6 @@ class Installer implements SmartLifecycle {
 
 	private final BlockingQueue<String> overdue;
 
-	private final WorkerThreads threads = new WorkerThreads();
-
 	Installer(InstallProperties properties, InstallQueue queue, TeamInstalls teamInstalls, GraphServiceClient graph,
 			TeamsAppCatalog catalog, AppSettings settings, Conversations conversations, Announcements announcements,
 			TenantServiceUrl serviceUrl, MeterRegistry meters, TeamsProperties teams, JdbcClient jdbc,
@@ -127,27 +124,18 @@ class Installer implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		if (!this.properties.enabled()) {
-			return;
-		}
+	protected boolean enabled() {
+		return this.properties.enabled();
+	}
+
+	@Override
+	protected void startThreads() {
 		this.threads.start("herald-install-claimer", this::claimLoop);
 		this.threads.start("herald-install-housekeeper", this::housekeepingLoop);
 		this.threads.start("herald-installer-", this.properties.concurrency(), this::installLoop);
 		this.threads.start("herald-team-installer-", TEAM_WORKERS, this::teamInstallLoop);
 		// Two GETs per person; a few threads keep the read budget busy.
 		this.threads.start("herald-install-chat-", Math.max(1, this.properties.concurrency() / 4), this::overdueLoop);
-	}
-
-	@Override
-	public void stop() {
-		this.threads.stop(Duration.ofSeconds(5));
-		// Claimed installs keep their lease and go back to the queue when it expires.
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.threads.isRunning();
 	}
 
 	private void claimLoop() {

@@ -19,9 +19,8 @@ import dev.herald.settings.AppSettings;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
 import dev.herald.teams.TeamsProperties;
-import dev.herald.worker.WorkerThreads;
+import dev.herald.worker.BackgroundWorker;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,7 +38,7 @@ import org.springframework.stereotype.Component;
  * Connector call of the tenant; each create takes a slot of that pacer too.
  */
 @Component
-class RosterConversations implements SmartLifecycle {
+class RosterConversations extends BackgroundWorker {
 
 	private static final Logger log = LoggerFactory.getLogger(RosterConversations.class);
 
@@ -63,8 +62,6 @@ class RosterConversations implements SmartLifecycle {
 
 	private final BlockingQueue<InstallQueue.RosterClaim> work;
 
-	private final WorkerThreads threads = new WorkerThreads();
-
 	RosterConversations(InstallProperties properties, InstallQueue queue, ConnectorClient connector,
 			SendingInstance sending, AppSettings settings, TenantServiceUrl serviceUrl, MeterRegistry meters,
 			TeamsProperties teams) {
@@ -80,23 +77,14 @@ class RosterConversations implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		if (!this.properties.enabled()) {
-			return;
-		}
+	protected boolean enabled() {
+		return this.properties.enabled();
+	}
+
+	@Override
+	protected void startThreads() {
 		this.threads.start("herald-roster-claimer", this::claimLoop);
 		this.threads.start("herald-roster-", this.properties.createConcurrency(), this::createLoop);
-	}
-
-	@Override
-	public void stop() {
-		this.threads.stop(Duration.ofSeconds(5));
-		// Claimed people keep their lease and go back to the queue when it expires.
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.threads.isRunning();
 	}
 
 	/**

@@ -282,6 +282,114 @@ class EmailFallbackIntegrationTests extends IntegrationTest {
 		}
 	}
 
+	@Test
+	void someoneWhoOptsOutAfterTheFallbackWasPlannedGetsNoEmail() throws Exception {
+		Api author = Api.author(baseUrl());
+		Api admin = Api.admin(baseUrl());
+		admin.syncDirectory();
+		SimUser person = seedChats("email-late-opt-out", 1, (u) -> true).get(0);
+		String marker = "Late opt-out " + UUID.randomUUID();
+		long id = create(author, marker, "Body", false);
+		author.json("PUT", "/api/v1/announcements/" + id + "/audience", audienceOf(List.of(person)), 200);
+		author.json("POST", "/api/v1/announcements/" + id + "/send", null, 202);
+		awaitSent(author, id);
+		// The person says "stop" (here through an admin) after the fallback planned their
+		// e-mail, while it waited for its turn at the mailbox's pace.
+		assertThat(admin.call("PUT", "/api/v1/admin/opt-outs/" + person.id(), null, null).statusCode()).isEqualTo(204);
+		try {
+			this.jdbc.sql("""
+					INSERT INTO email_delivery (announcement_id, recipient, address, state)
+					VALUES (:id, lower(:aad), :mail, 'queued')
+					""").param("id", id).param("aad", person.id()).param("mail", person.mail()).update();
+			Await.until(Duration.ofSeconds(30), "the queued e-mail settled", () -> !"queued".equals(emailState(id)));
+			assertThat(emailState(id)).isEqualTo("failed");
+			assertThat(this.jdbc.sql("SELECT reason FROM email_delivery WHERE announcement_id = :id")
+				.param("id", id)
+				.query(String.class)
+				.single()).isEqualTo(EmailLedger.OPTED_OUT);
+			sleep(Duration.ofSeconds(1));
+			assertThat(mailsAbout(marker)).isEmpty();
+		}
+		finally {
+			admin.call("DELETE", "/api/v1/admin/opt-outs/" + person.id(), null, null);
+		}
+	}
+
+	@Test
+	void theAdminsDefaultIsOnTheSettingsPageAndEveryChangeLeavesOneAuditRow() throws Exception {
+		Api admin = Api.admin(baseUrl());
+		boolean before = admin.json("GET", "/api/v1/admin/email", null, 200).path("fallbackDefault").asBoolean();
+		JsonNode settings = admin.json("GET", "/api/v1/admin/settings", null, 200);
+		boolean rateWasUnset = settings.path("ratePerSecond").isNull();
+		java.time.Instant start = java.time.Instant.now();
+		try {
+			// The page shows the choice; saving it with the box ticked turns it on.
+			dev.herald.support.BrowserSession page = dev.herald.support.BrowserSession.signIn(baseUrl(),
+					"email-default-admin", "Herald.Admin");
+			assertThat(page.get("/admin/settings").body()).contains("id=\"emailFallbackDefault\"");
+			Map<String, String> form = new LinkedHashMap<>();
+			form.put("ratePerSecond", rateWasUnset ? "50" : settings.path("ratePerSecond").asString());
+			form.put("retentionDays", settings.path("retentionDays").asString());
+			form.put("approval", settings.path("approval").asString());
+			form.put("approvalThreshold", settings.path("approvalThreshold").asString());
+			form.put("auditRetentionDays", settings.path("auditRetentionDays").asString());
+			putIfTrue(form, "proactiveInstall", settings.path("proactiveInstall").asBoolean());
+			putIfTrue(form, "guestsAllowed", settings.path("allowGuests").asBoolean());
+			putIfTrue(form, "trackLinkClickers", settings.path("trackLinkClickers").asBoolean());
+			putIfTrue(form, "requireLinkNotice", settings.path("requireLinkNotice").asBoolean());
+			form.put("emailFallbackDefault", "true");
+			assertThat(page.submit("/admin/settings", "/admin/settings", form).statusCode()).isEqualTo(200);
+			assertThat(admin.json("GET", "/api/v1/admin/email", null, 200).path("fallbackDefault").asBoolean())
+				.isTrue();
+			assertThat(Jsoup.parse(page.get("/admin/settings").body())
+				.getElementById("emailFallbackDefault")
+				.hasAttr("checked")).isTrue();
+
+			// The API twins change it too; an Author may not.
+			assertThat(admin.json("PUT", "/api/v1/admin/settings", Map.of("emailFallbackDefault", false), 200)
+				.path("emailFallbackDefault")
+				.asBoolean()).isFalse();
+			assertThat(admin.json("PUT", "/api/v1/admin/email", Map.of("fallbackDefault", true), 200)
+				.path("fallbackDefault")
+				.asBoolean()).isTrue();
+			assertThat(Api.author(baseUrl())
+				.call("PUT", "/api/v1/admin/email", "application/json", "{\"fallbackDefault\":false}")
+				.statusCode()).isEqualTo(403);
+			assertThat(admin.json("GET", "/api/v1/admin/email", null, 200).path("fallbackDefault").asBoolean())
+				.isTrue();
+
+			// One audit row per change, each naming it.
+			List<String> audited = this.jdbc.sql("""
+					SELECT summary FROM audit_event
+					WHERE action = 'settings_change' AND at >= :start AND summary LIKE '%email.fallback-default%'
+					ORDER BY id
+					""").param("start", java.sql.Timestamp.from(start)).query(String.class).list();
+			assertThat(audited).hasSize(3);
+			assertThat(audited.get(0)).containsPattern("email\\.fallback-default: [^;]*→ true");
+			assertThat(audited.get(1)).contains("email.fallback-default: true → false");
+			assertThat(audited.get(2)).contains("email.fallback-default: false → true");
+		}
+		finally {
+			admin.json("PUT", "/api/v1/admin/email", Map.of("fallbackDefault", before), 200);
+			if (rateWasUnset) {
+				this.jdbc.sql("DELETE FROM app_setting WHERE key = 'dispatch.rate-per-second'").update();
+			}
+		}
+	}
+
+	private static void putIfTrue(Map<String, String> form, String field, boolean value) {
+		if (value) {
+			form.put(field, "true");
+		}
+	}
+
+	private String emailState(long id) {
+		return this.jdbc.sql("SELECT state FROM email_delivery WHERE announcement_id = :id")
+			.param("id", id)
+			.query(String.class)
+			.single();
+	}
+
 	private static String key(SimUser u) {
 		return u.id().toLowerCase(Locale.ROOT);
 	}
