@@ -67,10 +67,6 @@ public class AppSettings {
 		return Map.of("allowGuests", allowGuests(), "proactiveInstall", proactiveInstall());
 	}
 
-	public void set(String key, boolean value, String by) {
-		put(key, String.valueOf(value), by);
-	}
-
 	/** Any feature's setting, as stored; empty when unset. */
 	public Optional<String> get(String key) {
 		return this.jdbc.sql("SELECT value FROM app_setting WHERE key = :key")
