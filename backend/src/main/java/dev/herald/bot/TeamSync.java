@@ -107,6 +107,7 @@ class TeamSync {
 			log.warn("Channels of team {} not fetched: {} {}", teamId, channels.reply().status(),
 					channels.reply().errorCode());
 		}
+		Instant readBegan = this.members.clock();
 		String token = null;
 		int count = 0;
 		java.util.Set<String> onRoster = new java.util.HashSet<>();
@@ -132,7 +133,8 @@ class TeamSync {
 			String next = Activity.text(reply.body().path("continuationToken"));
 			if (next == null || next.isEmpty()) {
 				// The whole roster was read: whoever is not on it has left the team.
-				int left = onRoster.isEmpty() ? 0 : this.members.markRemovedExcept(tenantId, teamId, onRoster);
+				int left = onRoster.isEmpty() ? 0
+						: this.members.markRemovedExcept(tenantId, teamId, onRoster, readBegan);
 				this.rosters.synced(tenantId, teamId);
 				log.info("Team {}: roster of {} members stored, {} gone", teamId, count, left);
 				return;

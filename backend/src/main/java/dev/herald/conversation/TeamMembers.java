@@ -1,7 +1,11 @@
 package dev.herald.conversation;
 
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -60,7 +64,7 @@ public class TeamMembers {
 	/**
 	 * The Entra object id of a Teams user id, from any team the person was seen in.
 	 */
-	public java.util.Optional<String> aadObjectIdOf(String tenantId, String teamsUserId) {
+	public Optional<String> aadObjectIdOf(String tenantId, String teamsUserId) {
 		return this.jdbc.sql("""
 				SELECT aad_object_id FROM team_member
 				WHERE tenant_id = :tenant AND teams_user_id = :user AND aad_object_id IS NOT NULL
@@ -68,19 +72,28 @@ public class TeamMembers {
 				""").param("tenant", tenantId).param("user", teamsUserId).query(String.class).optional();
 	}
 
+	/** The database's clock, to mark where a roster read began. */
+	public Instant clock() {
+		return this.jdbc.sql("SELECT now()").query(Instant.class).single();
+	}
+
 	/**
 	 * After a complete roster read: everyone of the team not on it has left (their
-	 * removal event was lost, or they left before Herald was told).
+	 * removal event was lost, or they left before Herald was told). A row written since
+	 * the read began is kept: a member added while the pages were read is not on them,
+	 * and their event is newer than the roster.
 	 * @return how many were marked removed
 	 */
-	public int markRemovedExcept(String tenantId, String teamId, java.util.Collection<String> teamsUserIds) {
+	public int markRemovedExcept(String tenantId, String teamId, Collection<String> teamsUserIds, Instant readBegan) {
 		return this.jdbc.sql("""
 				UPDATE team_member SET removed = true, updated_at = now()
 				WHERE tenant_id = :tenant AND team_id = :team AND NOT removed AND NOT (teams_user_id = ANY (:users))
+				  AND updated_at < :began
 				""")
 			.param("tenant", tenantId)
 			.param("team", teamId)
 			.param("users", teamsUserIds.toArray(new String[0]))
+			.param("began", Timestamp.from(readBegan))
 			.update();
 	}
 

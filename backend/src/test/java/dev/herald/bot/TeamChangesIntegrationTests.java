@@ -2,12 +2,14 @@ package dev.herald.bot;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.herald.simulator.SimTeam;
 import dev.herald.simulator.SimUser;
+import dev.herald.simulator.SimulatorConfig;
 import dev.herald.support.Await;
 import dev.herald.support.IntegrationTest;
 import dev.herald.support.TestSimulator;
@@ -43,12 +45,7 @@ class TeamChangesIntegrationTests extends IntegrationTest {
 		this.simulator.installInTeam(team.id());
 		Await.until(WAIT, "every page of the roster stored",
 				() -> members(team) == this.simulator.teamMembers(team).size());
-		Await.until(WAIT, "the roster marked read in full",
-				() -> this.jdbc.sql("SELECT synced_at IS NOT NULL FROM team_roster WHERE team_id = :team")
-					.param("team", team.threadId())
-					.query(Boolean.class)
-					.optional()
-					.orElse(false));
+		Await.until(WAIT, "the roster marked read in full", () -> synced(team));
 	}
 
 	@Test
@@ -62,6 +59,37 @@ class TeamChangesIntegrationTests extends IntegrationTest {
 		Await.until(WAIT, "the leaver marked", () -> member(team, leaver).equals("removed"));
 		this.simulator.addTeamMember(team.id(), leaver, true);
 		Await.until(WAIT, "the leaver back", () -> member(team, leaver).equals("present"));
+	}
+
+	@Test
+	void someoneAddedWhileTheRosterIsReadIsNotTakenForALeaver() throws InterruptedException {
+		SimTeam team = team(7);
+		// Teams pages its own order (the simulator: by object id): this newcomer lands on
+		// the first page, which is read before they join.
+		String second = team.memberUserIds().stream().sorted().skip(1).findFirst().orElseThrow();
+		SimUser newcomer = outsiders(team).filter((u) -> u.id().compareTo(second) < 0).findFirst().orElseThrow();
+		// Small pages from a slow Teams: the read takes seconds, and the event lands in
+		// it.
+		SimulatorConfig.Latency latency = this.simulator.config().latency();
+		this.simulator.setRosterPageSize(2);
+		this.simulator.setLatency(new SimulatorConfig.Latency(400, 400));
+		try {
+			this.simulator.installInTeam(team.id());
+			Await.until(WAIT, "the read begun",
+					() -> this.jdbc.sql("SELECT count(*) FROM team_roster WHERE team_id = :t")
+						.param("t", team.threadId())
+						.query(Long.class)
+						.single() == 1);
+			// The channels and the first page take 0.8 s, the whole read over 4 s.
+			Thread.sleep(1_500);
+			assertThat(synced(team)).as("the read still under way").isFalse();
+			this.simulator.addTeamMember(team.id(), newcomer.id(), true);
+			Await.until(WAIT, "the roster read to the end", () -> synced(team));
+		}
+		finally {
+			this.simulator.setLatency(latency);
+		}
+		assertThat(member(team, newcomer.id())).as("their event is newer than the pages").isEqualTo("present");
 	}
 
 	@Test
@@ -137,6 +165,11 @@ class TeamChangesIntegrationTests extends IntegrationTest {
 	}
 
 	private SimUser outsider(SimTeam team, int skip) {
+		return outsiders(team).skip(skip).findFirst().orElseThrow();
+	}
+
+	/** People outside the team whom Herald has never seen in any team. */
+	private Stream<SimUser> outsiders(SimTeam team) {
 		return this.simulator.tenant()
 			.users()
 			.stream()
@@ -144,10 +177,15 @@ class TeamChangesIntegrationTests extends IntegrationTest {
 			.filter((u) -> this.jdbc.sql("SELECT count(*) FROM team_member WHERE teams_user_id = :id")
 				.param("id", u.teamsUserId())
 				.query(Long.class)
-				.single() == 0)
-			.skip(skip)
-			.findFirst()
-			.orElseThrow();
+				.single() == 0);
+	}
+
+	private boolean synced(SimTeam team) {
+		return this.jdbc.sql("SELECT synced_at IS NOT NULL FROM team_roster WHERE team_id = :team")
+			.param("team", team.threadId())
+			.query(Boolean.class)
+			.optional()
+			.orElse(false);
 	}
 
 	private long members(SimTeam team) {

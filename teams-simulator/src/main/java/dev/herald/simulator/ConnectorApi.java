@@ -428,7 +428,10 @@ final class ConnectorApi {
 		if (token != null && !token.isEmpty()) {
 			offset = Integer.parseInt(token.replaceFirst("^p", ""));
 		}
+		// Teams pages in an order of its own, not join order: someone who joins during a
+		// read may land on a page already read.
 		List<SimUser> all = membersOf(c);
+		all.sort(java.util.Comparator.comparing(SimUser::id));
 		List<Object> page = new ArrayList<>();
 		for (int i = offset; i < Math.min(all.size(), offset + pageSize); i++) {
 			page.add(account(all.get(i)));
