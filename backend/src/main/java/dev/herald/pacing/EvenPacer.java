@@ -1,6 +1,7 @@
 package dev.herald.pacing;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,6 +42,9 @@ public final class EvenPacer {
 	private static final double RECOVER_STEP = 0.001;
 
 	private static final long RECOVER_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	/** Longer ago than any window: a departure this old constrains no call. */
+	private static final long FORGOTTEN_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 	/** {@link System#nanoTime()}, or a test's clock. */
 	private final LongSupplier clock;
@@ -86,14 +90,31 @@ public final class EvenPacer {
 		setRate(ratePerSecond);
 	}
 
-	/** Changes the pace (0 for unlimited); callers already waiting keep their slot. */
+	/**
+	 * Changes the pace (0 for unlimited); callers already waiting keep their slot, and
+	 * the calls that went keep holding back the calls a window after them: a send whose
+	 * share grows mid-second would otherwise lose the guard for a whole window, just as
+	 * its pace quickens.
+	 */
 	public synchronized void setRate(double ratePerSecond) {
+		long now = this.clock.getAsLong();
 		this.rate = ratePerSecond;
 		this.factor = 1.0;
-		this.lastAdjust = this.clock.getAsLong();
-		this.recent = new long[(ratePerSecond <= 0) ? 0 : (int) Math.ceil(ratePerSecond)];
-		this.admitted = 0;
+		this.lastAdjust = now;
+		keepDepartures((ratePerSecond <= 0) ? 0 : (int) Math.ceil(ratePerSecond), now);
 		applyRate();
+	}
+
+	/** A ring of the new size with the last departures the old one knew. */
+	private void keepDepartures(int window, long now) {
+		long[] kept = new long[window];
+		// Calls older than the old ring: long gone, no constraint on anyone.
+		Arrays.fill(kept, now - FORGOTTEN_NANOS);
+		int known = Math.min(this.recent.length, window);
+		for (long call = Math.max(0, this.admitted - known); call < this.admitted; call++) {
+			kept[(int) (call % window)] = this.recent[(int) (call % this.recent.length)];
+		}
+		this.recent = kept;
 	}
 
 	/**

@@ -75,6 +75,21 @@ class EvenPacerTests {
 	}
 
 	@Test
+	void aCallThatLeftLateStillHoldsBackTheCallAWindowLaterWhenTheRateChanges() throws InterruptedException {
+		EvenPacer pacer = new EvenPacer(10);
+		long first = pacer.acquire();
+		long slot = System.nanoTime();
+		pacer.departed(first, slot + 300_000_000L);
+		// The share grew: twelve a second now. The twelfth call after the late one would
+		// otherwise go about a second after the first's slot, 0.3 s early.
+		pacer.setRate(12);
+		for (int i = 0; i < 12; i++) {
+			pacer.acquire();
+		}
+		assertThat(System.nanoTime() - slot).isGreaterThanOrEqualTo(1_290_000_000L);
+	}
+
+	@Test
 	void settingTheRateStartsAfresh() {
 		EvenPacer pacer = new EvenPacer(30);
 		pacer.throttled(Duration.ZERO);
