@@ -37,6 +37,27 @@ class LedgerRetentionIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void deletingAnAnnouncementTakesItsLedgerRowsWithIt() {
+		// V99 dropped the ledger's foreign key (a per-row check that cost a quarter of a
+		// 1M freeze); its cascade is a trigger now. Only drafts are deleted, and a draft
+		// has no rows: written here directly, as a damaged database might hold them.
+		long id = this.jdbc
+			.sql("INSERT INTO announcement (title, created_by) VALUES ('Ledger cascade', 'x') RETURNING id")
+			.query(Long.class)
+			.single();
+		this.jdbc
+			.sql("""
+					INSERT INTO delivery (announcement_id, recipient, recipient_kind, conversation_ref, state)
+					VALUES (:id, 'cascade-person-1', 'person', 1, 'pending'), (:id, 'cascade-person-2', 'person', 1, 'pending')
+					""")
+			.param("id", id)
+			.update();
+		assertThat(rows(id)).isEqualTo(2L);
+		this.jdbc.sql("DELETE FROM announcement WHERE id = :id").param("id", id).update();
+		assertThat(rows(id)).isZero();
+	}
+
+	@Test
 	void thePurgeDeletesOnlyExpiredLedgersAndKeepsTheirCounts() {
 		installApp(0, 3);
 		long old = sendAndWait("Retention: old");
