@@ -1,9 +1,12 @@
 package dev.herald.bot;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -110,11 +113,10 @@ class TeamSync {
 		Instant readBegan = this.members.clock();
 		String token = null;
 		int count = 0;
-		java.util.Set<String> onRoster = new java.util.HashSet<>();
+		Set<String> onRoster = new HashSet<>();
 		for (int page = 0; page < MAX_PAGES; page++) {
 			String path = "v3/conversations/" + team + "/pagedmembers?pageSize=" + this.properties.rosterPageSize()
-					+ ((token != null)
-							? "&continuationToken=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8) : "");
+					+ ((token != null) ? "&continuationToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8) : "");
 			ConnectorClient.JsonReply reply = this.connector.get(serviceUrl, path, CallBudget.Kind.CONVERSATION);
 			if (!reply.reply().isSuccess() || reply.body() == null) {
 				log.warn("Roster page {} of team {} not fetched: {} {}", page, teamId, reply.reply().status(),

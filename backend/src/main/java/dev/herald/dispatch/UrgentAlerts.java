@@ -101,11 +101,9 @@ class UrgentAlerts extends BackgroundWorker {
 	 * @return people queued
 	 */
 	int enqueue(long announcementId) {
-		// Asked first, not left to the join: the ledger's statistics lag a fresh freeze,
-		// so
-		// the planner walks every new row to test the announcement's importance (1.2 s of
-		// a
-		// 1M freeze that queues nothing).
+		// Asked first, not left to the join: the ledger's statistics lag a fresh
+		// freeze, so the planner walks every new row to test the announcement's
+		// importance (1.2 s of a 1M freeze that queues nothing).
 		boolean urgent = this.jdbc.sql("SELECT importance = 'urgent' FROM announcement WHERE id = :id")
 			.param("id", announcementId)
 			.query(Boolean.class)

@@ -1,6 +1,7 @@
 package dev.herald.simulator;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -431,7 +432,7 @@ final class ConnectorApi {
 		// Teams pages in an order of its own, not join order: someone who joins during a
 		// read may land on a page already read.
 		List<SimUser> all = membersOf(c);
-		all.sort(java.util.Comparator.comparing(SimUser::id));
+		all.sort(Comparator.comparing(SimUser::id));
 		List<Object> page = new ArrayList<>();
 		for (int i = offset; i < Math.min(all.size(), offset + pageSize); i++) {
 			page.add(account(all.get(i)));
