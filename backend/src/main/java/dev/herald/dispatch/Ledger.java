@@ -165,7 +165,11 @@ class Ledger {
 	List<Job> claim(int limit, Duration lease, UUID me) {
 		// Opt-outs apply at call time too: a person who opted out since the freeze
 		// (typed "stop" during a two-hour send) is marked opted_out here, counted, and
-		// never claimed. One index probe per picked person (opt_out_person_ix).
+		// never claimed. One index probe per picked person (opt_out_person_ix). The
+		// walk of the pending index stays within the sending announcements' ids: an
+		// announcement being frozen (a higher id) has up to a million uncommitted
+		// entries there, each a heap visit to find it invisible (0.3 s per idle poll,
+		// beside the freeze it slowed down: 11 vs 16 s for 1M).
 		return this.jdbc.sql("""
 				WITH picked AS (
 				  SELECT d.announcement_id, d.recipient, a.edited_at,
@@ -176,6 +180,8 @@ class Ledger {
 				              AND (o.topic = 'all' OR o.topic = a.topic))) AS opted_out
 				  FROM delivery d JOIN announcement a ON a.id = d.announcement_id
 				  WHERE d.state = 'pending' AND d.next_attempt_at <= now() AND a.status = 'sending'
+				    AND d.announcement_id BETWEEN (SELECT min(id) FROM announcement WHERE status = 'sending')
+				                              AND (SELECT max(id) FROM announcement WHERE status = 'sending')
 				  ORDER BY d.announcement_id, d.next_attempt_at
 				  LIMIT :limit
 				  FOR UPDATE OF d SKIP LOCKED
