@@ -19,6 +19,7 @@ import dev.herald.conversation.TeamMember;
 import dev.herald.conversation.TeamMembers;
 import dev.herald.teams.CallBudget;
 import dev.herald.teams.ConnectorClient;
+import dev.herald.teams.ConnectorReply;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.UriUtils;
@@ -97,6 +98,14 @@ class TeamSync {
 		String team = UriUtils.encodePathSegment(teamId, StandardCharsets.UTF_8);
 		ConnectorClient.JsonReply channels = this.connector.get(serviceUrl, "v3/teams/" + team + "/conversations",
 				CallBudget.Kind.CONVERSATION);
+		if (notInTeam(channels.reply())) {
+			// Removed from the team while this read waited its turn (or since the last
+			// refresh): nothing to read, and no refresh of it until it is installed
+			// again.
+			log.info("Team {}: Herald is no longer in it, its roster is not refreshed", teamId);
+			forget(tenantId, teamId);
+			return;
+		}
 		if (channels.reply().isSuccess() && channels.body() != null) {
 			for (JsonNode channel : channels.body().path("conversations")) {
 				String id = Activity.text(channel.path("id"));
@@ -148,6 +157,10 @@ class TeamSync {
 		}
 		log.warn("Team {}: roster read stopped after {} members (continuation token repeated or too many pages)",
 				teamId, count);
+	}
+
+	private static boolean notInTeam(ConnectorReply reply) {
+		return reply.status() == 403 && "BotNotInConversationRoster".equals(reply.errorCode());
 	}
 
 }

@@ -143,7 +143,11 @@ final class SideShare {
 				this.pacer.acquire();
 				return -1;
 			});
-			if (until - System.nanoTime() > 0) {
+			// Read again, not the value from before the wait: a caller queued behind a
+			// few others waits longer than the share is published ahead (2 s), and
+			// judged by its old reading every one of them gave its slot back and queued
+			// again, for ever (five welcome senders at 1.9/s: none sent in minutes).
+			if (openUntil() - System.nanoTime() > 0) {
 				return System.nanoTime();
 			}
 			// The share closed while this caller waited for its slot: ask again.

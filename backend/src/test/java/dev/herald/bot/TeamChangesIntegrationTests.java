@@ -7,6 +7,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
+
 import dev.herald.simulator.SimTeam;
 import dev.herald.simulator.SimUser;
 import dev.herald.simulator.SimulatorConfig;
@@ -25,6 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TeamChangesIntegrationTests extends IntegrationTest {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	@Autowired
+	private TeamSync teamSync;
 
 	@AfterEach
 	void putTheTenantBack() {
@@ -135,6 +140,20 @@ class TeamChangesIntegrationTests extends IntegrationTest {
 	}
 
 	@Test
+	void aReadThatRunsAfterHeraldLeftTheTeamStopsTrackingIt() {
+		SimTeam team = installedAndSynced(7);
+		this.simulator.uninstallFromTeam(team.id());
+		Await.until(WAIT, "no refresh of a team Herald left", () -> rosterRows(team) == 0);
+		long refusedBefore = forbidden();
+		// A read queued before the removal (a second install event, the refresh) runs
+		// after it: Teams refuses it, and the team is not tracked again.
+		this.teamSync.sync(this.simulator.tenantId(), team.threadId(), this.simulator.serviceUrl());
+		assertThat(forbidden()).as("Teams refused the read").isGreaterThan(refusedBefore);
+		assertThat(rosterRows(team)).as("no refresh of a team Herald left").isZero();
+		assertThat(synced(team)).isFalse();
+	}
+
+	@Test
 	void channelSendersAndMentionsWithoutEntraIdsAreAskedOfTheConversation() {
 		SimTeam team = installedAndSynced(7);
 		// Joined while their events were lost: Herald cannot know them from its roster.
@@ -178,6 +197,17 @@ class TeamChangesIntegrationTests extends IntegrationTest {
 				.param("id", u.teamsUserId())
 				.query(Long.class)
 				.single() == 0);
+	}
+
+	private long forbidden() {
+		return ((Number) this.simulator.stats().get("forbidden403")).longValue();
+	}
+
+	private long rosterRows(SimTeam team) {
+		return this.jdbc.sql("SELECT count(*) FROM team_roster WHERE team_id = :t")
+			.param("t", team.threadId())
+			.query(Long.class)
+			.single();
 	}
 
 	private boolean synced(SimTeam team) {

@@ -133,10 +133,8 @@ final class ConnectorApi {
 		if (c.personal()) {
 			return forbidden(c.user);
 		}
-		if (this.sim.requireTeamInstall && c.channel != null && !this.sim.isInstalledInTeam(c.channel.teamId())) {
-			this.sim.stats.forbidden403.incrementAndGet();
-			this.sim.stats.botNotInRoster403.incrementAndGet();
-			return error(403, "BotNotInConversationRoster", "The bot isn't part of the conversation roster.");
+		if (c.channel != null && !botInTeam(c.channel.teamId())) {
+			return notInRoster();
 		}
 		if (c.channel != null && this.sim.tenant.moderated(c.channel.id())) {
 			// A moderated channel whose "Allow bots to submit messages" is off: Teams
@@ -380,6 +378,9 @@ final class ConnectorApi {
 		if (c == null) {
 			return error(404, "ConversationNotFound", "Conversation not found.");
 		}
+		if (c.channel != null && !botInTeam(c.channel.teamId())) {
+			return notInRoster();
+		}
 		List<Object> list = new ArrayList<>();
 		for (SimUser u : membersOf(c)) {
 			list.add(account(u));
@@ -395,6 +396,9 @@ final class ConnectorApi {
 		Conversation c = this.sim.resolve(req.param(1));
 		if (c == null) {
 			return error(404, "ConversationNotFound", "Conversation not found.");
+		}
+		if (c.channel != null && !botInTeam(c.channel.teamId())) {
+			return notInRoster();
 		}
 		String memberId = req.param(2);
 		for (SimUser u : membersOf(c)) {
@@ -414,6 +418,9 @@ final class ConnectorApi {
 		Conversation c = this.sim.resolve(req.param(1));
 		if (c == null) {
 			return error(404, "ConversationNotFound", "Conversation not found.");
+		}
+		if (c.channel != null && !botInTeam(c.channel.teamId())) {
+			return notInRoster();
 		}
 		int pageSize = 200;
 		if (req.q("pageSize") != null) {
@@ -471,6 +478,9 @@ final class ConnectorApi {
 		if (t == null) {
 			return error(404, "NotFound", "Team not found.");
 		}
+		if (!botInTeam(t.id())) {
+			return notInRoster();
+		}
 		return Resp.json(200, Json.obj("id", t.threadId(), "name", t.displayName(), "aadGroupId", t.groupId()));
 	}
 
@@ -483,11 +493,28 @@ final class ConnectorApi {
 		if (t == null) {
 			return error(404, "NotFound", "Team not found.");
 		}
+		if (!botInTeam(t.id())) {
+			return notInRoster();
+		}
 		List<Object> list = new ArrayList<>();
 		for (SimChannel ch : t.channels()) {
 			list.add(Json.obj("id", ch.id(), "name", ch.general() ? null : ch.displayName()));
 		}
 		return Resp.json(200, Json.obj("conversations", list));
+	}
+
+	/**
+	 * Teams answers posts to a team's channels and reads of the team (its details,
+	 * channels, roster) only while the bot is in it; else 403.
+	 */
+	private boolean botInTeam(String teamId) {
+		return !this.sim.requireTeamInstall || this.sim.isInstalledInTeam(teamId);
+	}
+
+	private Resp notInRoster() {
+		this.sim.stats.forbidden403.incrementAndGet();
+		this.sim.stats.botNotInRoster403.incrementAndGet();
+		return error(403, "BotNotInConversationRoster", "The bot isn't part of the conversation roster.");
 	}
 
 }

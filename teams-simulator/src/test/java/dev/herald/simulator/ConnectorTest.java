@@ -266,7 +266,9 @@ class ConnectorTest {
 
 	@Test
 	void rosterAndTeamChannels() {
-		SimTeam team = sim.tenant().teams().get(0);
+		// The third team has the app from the start; the first does not.
+		SimTeam team = sim.tenant().teams().get(2);
+		assertThat(sim.isInstalledInTeam(team.id())).isTrue();
 		SimHttp.Response paged = http
 			.get(sim.serviceUrl() + "v3/conversations/" + team.threadId() + "/pagedmembers?pageSize=10", token);
 		assertThat(paged.status()).isEqualTo(200);
@@ -276,8 +278,18 @@ class ConnectorTest {
 		SimHttp.Response channels = http.get(sim.serviceUrl() + "v3/teams/" + team.threadId() + "/conversations",
 				token);
 		List<Map<String, Object>> list = (List<Map<String, Object>>) channels.json().get("conversations");
-		assertThat(list).hasSize(3);
+		assertThat(list).hasSize(team.channels().size());
 		assertThat(list.get(0)).containsEntry("id", team.threadId()).containsEntry("name", null);
+
+		SimTeam without = sim.tenant().teams().get(0);
+		assertThat(sim.isInstalledInTeam(without.id())).isFalse();
+		for (String path : List.of("v3/conversations/" + without.threadId() + "/pagedmembers",
+				"v3/conversations/" + without.threadId() + "/members", "v3/teams/" + without.threadId(),
+				"v3/teams/" + without.threadId() + "/conversations")) {
+			SimHttp.Response refused = http.get(sim.serviceUrl() + path, token);
+			assertThat(refused.status()).as(path).isEqualTo(403);
+			assertThat(refused.body()).as(path).contains("BotNotInConversationRoster");
+		}
 	}
 
 	@Test
