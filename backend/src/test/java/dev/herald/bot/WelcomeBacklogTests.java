@@ -65,9 +65,8 @@ class WelcomeBacklogTests extends IntegrationTest {
 	void aBacklogGoesOutAtTheBudgetsPaceNotOneCallAfterAnother() {
 		String batch = "paced-" + UUID.randomUUID() + "-";
 		SimulatorConfig.Latency latency = this.simulator.config().latency();
-		// 30 calls of 600 ms each: 18 s one after another, whatever the poll does; at the
-		// welcome budget (10/s, or 5/s while a broadcast runs) with a few in the air, 3-7
-		// s.
+		// 30 calls of 600 ms each: 18 s one after another, whatever the poll does; at
+		// the welcome budget (10/s, 8/s while a broadcast runs), a few in the air: 4-5 s.
 		this.simulator.setLatency(new SimulatorConfig.Latency(600, 600));
 		try {
 			long started = System.nanoTime();
@@ -82,8 +81,7 @@ class WelcomeBacklogTests extends IntegrationTest {
 				.param("batch", batch)
 				.param("serviceUrl", this.simulator.serviceUrl())
 				.update();
-			// Teams does not know these chats (404): each is done, as failed, after one
-			// call.
+			// Teams does not know these chats (404): one call fails each for good.
 			Await.until(Duration.ofSeconds(30), "every welcome of the backlog answered", () -> this.jdbc.sql("""
 					SELECT count(*) FROM bot_welcome WHERE subject_id LIKE :batch || '%' AND status = 'due'
 					""").param("batch", batch).query(Long.class).single() == 0);
