@@ -64,15 +64,15 @@ class CallBudgetIntegrationTests extends IntegrationTest {
 	/**
 	 * The activity feed's budget shows its rate, this instance's calls, and the pause a
 	 * 429 causes: with Graph allowing one call a second, Herald's second call within the
-	 * second (it paces at 1.96) is refused, and every caller waits out the Retry-After.
+	 * second (it paces at 1.97) is refused, and every caller waits out the Retry-After.
 	 */
 	@Test
 	void theActivityFeedBudgetShowsItsCallsAndThePauseAfterA429() {
 		String token = TestIdentityProvider.accessToken("budget-feed-admin", "Herald.Admin");
 		JsonNode before = feedBudget(token);
 		assertThat(before.path("name").asString()).isEqualTo("graph-activity-feed");
-		assertThat(before.path("ratePerSecond").asDouble()).isEqualTo(1.96);
-		assertThat(before.path("pace").asDouble()).isBetween(1.96 * 0.85, 1.96);
+		assertThat(before.path("ratePerSecond").asDouble()).isEqualTo(1.97);
+		assertThat(before.path("pace").asDouble()).isBetween(1.97 * 0.85, 1.97);
 
 		Api admin = Api.admin(baseUrl());
 		admin.syncDirectory();
@@ -107,7 +107,7 @@ class CallBudgetIntegrationTests extends IntegrationTest {
 		assertThat(after.path("total").asLong()).isGreaterThan(before.path("total").asLong());
 		assertThat(after.path("lastMinute").asInt()).isPositive()
 			.isLessThanOrEqualTo((int) after.path("total").asLong());
-		assertThat(after.path("pace").asDouble()).as("eased after the 429").isLessThan(1.96);
+		assertThat(after.path("pace").asDouble()).as("eased after the 429").isLessThan(1.97);
 
 		BrowserSession ui = BrowserSession.signIn(baseUrl(), "budget-feed-page-admin", "Herald.Admin");
 		String page = ui.get("/admin/settings?lang=fr").body();

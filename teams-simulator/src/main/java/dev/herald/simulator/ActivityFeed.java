@@ -76,6 +76,17 @@ final class ActivityFeed {
 
 	final AtomicLong notInstalled403 = new AtomicLong();
 
+	/** Bulk calls by the window's margin when they arrived: the client's jitter. */
+	private final WindowMargins bulkMargins = new WindowMargins();
+
+	/**
+	 * When the first and the last accepted bulk call arrived (epoch ms, 0 = none yet): a
+	 * client's call rate is judged over that span, not over a send's whole life.
+	 */
+	private final AtomicLong firstBulkAt = new AtomicLong();
+
+	private final AtomicLong lastBulkAt = new AtomicLong();
+
 	/** Bulk calls per epoch second (last 10 minutes), to judge a client's pace. */
 	private final Map<Long, AtomicLong> bulkPerEpochSecond = new ConcurrentHashMap<>();
 
@@ -103,6 +114,9 @@ final class ActivityFeed {
 		this.feeds.clear();
 		this.perPerson.clear();
 		this.bulkPerEpochSecond.clear();
+		this.bulkMargins.reset();
+		this.firstBulkAt.set(0);
+		this.lastBulkAt.set(0);
 		setLimits(this.bulkPerSecond, this.singlePerSecond);
 		for (AtomicLong c : List.of(this.bulkCalls, this.singleCalls, this.notified, this.skippedNotInstalled,
 				this.skippedThrottled, this.skippedUnknown, this.throttled429, this.preconditionFailed412,
@@ -121,6 +135,7 @@ final class ActivityFeed {
 			long wait;
 			SlidingWindows w = this.bulkWindow;
 			synchronized (w) {
+				this.bulkMargins.record(w.margin(arrivedAt));
 				wait = w.tryAcquire(arrivedAt);
 			}
 			if (wait > 0) {
@@ -129,6 +144,8 @@ final class ActivityFeed {
 			}
 		}
 		this.bulkCalls.incrementAndGet();
+		this.firstBulkAt.compareAndSet(0, arrivedAt);
+		this.lastBulkAt.accumulateAndGet(arrivedAt, Math::max);
 		countSecond(arrivedAt);
 		Map<String, Object> body = req.json();
 		if (body == null) {
@@ -413,6 +430,9 @@ final class ActivityFeed {
 		Map<String, Object> perSecond = new java.util.TreeMap<>();
 		this.bulkPerEpochSecond.forEach((s, n) -> perSecond.put(Long.toString(s), n.get()));
 		m.put("bulkPerSecond", perSecond);
+		m.put("bulkWindowMarginMs", this.bulkMargins.toMap());
+		m.put("firstBulkCallAt", this.firstBulkAt.get());
+		m.put("lastBulkCallAt", this.lastBulkAt.get());
 		return m;
 	}
 

@@ -80,39 +80,11 @@ final class Stats {
 
 	final AtomicLong callbacksSkipped = new AtomicLong();
 
-	/**
-	 * Upper bounds (ms, exclusive) of the buckets of {@link #tenantMargins}; the last
-	 * bucket takes the rest.
-	 */
-	static final long[] MARGIN_BOUNDS = { -20, -5, -2, 0, 2, 5, 10, 20, 50 };
-
-	/**
-	 * Connector calls by how far the tenant's one-second window was from refusing them
-	 * when they arrived (see {@link SlidingWindows#margin(long)}): negative ones were
-	 * refused. An evenly paced client at rate r shows {@code limit / r - 1} s for every
-	 * call; the spread around it is the jitter between its pacing and the arrivals.
-	 */
-	private final AtomicLongArray tenantMargins = new AtomicLongArray(MARGIN_BOUNDS.length + 1);
+	/** Connector calls by the tenant window's margin when they arrived. */
+	private final WindowMargins tenantMargins = new WindowMargins();
 
 	void tenantMargin(long ms) {
-		if (ms == Long.MAX_VALUE) {
-			return;
-		}
-		int i = 0;
-		while (i < MARGIN_BOUNDS.length && ms >= MARGIN_BOUNDS[i]) {
-			i++;
-		}
-		this.tenantMargins.incrementAndGet(i);
-	}
-
-	private Map<String, Object> tenantMargins() {
-		Map<String, Object> m = new LinkedHashMap<>();
-		for (int i = 0; i <= MARGIN_BOUNDS.length; i++) {
-			String key = (i == 0) ? "<" + MARGIN_BOUNDS[0] : (i == MARGIN_BOUNDS.length) ? ">=" + MARGIN_BOUNDS[i - 1]
-					: MARGIN_BOUNDS[i - 1] + ".." + MARGIN_BOUNDS[i];
-			m.put(key, this.tenantMargins.get(i));
-		}
-		return m;
+		this.tenantMargins.record(ms);
 	}
 
 	/** Connector requests per second, ring of 8 one-second buckets. */
@@ -188,9 +160,7 @@ final class Stats {
 				this.graphTeamInstallsDenied, this.tabTokensV1, this.tabTokensV2, this.tabTokensRefused }) {
 			a.set(0);
 		}
-		for (int i = 0; i < this.tenantMargins.length(); i++) {
-			this.tenantMargins.set(i, 0);
-		}
+		this.tenantMargins.reset();
 	}
 
 	Map<String, Object> toMap() {
@@ -218,7 +188,7 @@ final class Stats {
 		throttled.put("total",
 				this.throttledThread.get() + this.throttledTenant.get() + this.throttledGraphInstalls.get());
 		m.put("throttled429", throttled);
-		m.put("tenantWindowMarginMs", tenantMargins());
+		m.put("tenantWindowMarginMs", this.tenantMargins.toMap());
 		Map<String, Object> faults = new LinkedHashMap<>();
 		faults.put("serverError", this.fault5xx.get());
 		faults.put("timeout", this.faultTimeout.get());

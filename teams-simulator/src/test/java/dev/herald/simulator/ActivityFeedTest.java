@@ -134,6 +134,7 @@ class ActivityFeedTest {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
 	void bulkAllowsTwoCallsASecondThen429WithRetryAfter() {
 		SimUser u = people(false, 1).get(0);
 		sim.installForUser(u.id());
@@ -149,7 +150,18 @@ class ActivityFeedTest {
 		}
 		assertThat(statuses).containsExactly(202, 202, 429);
 		assertThat(Integer.parseInt(retryAfter)).isGreaterThanOrEqualTo(1);
-		assertThat(feedStats()).containsEntry("throttled429", 1L);
+		Map<String, Object> stats = feedStats();
+		assertThat(stats).containsEntry("throttled429", 1L);
+		// The span a client's rate is judged over: the two accepted calls, not the
+		// refused one.
+		long first = (Long) stats.get("firstBulkCallAt");
+		long last = (Long) stats.get("lastBulkCallAt");
+		assertThat(first).isPositive();
+		assertThat(last).isBetween(first, System.currentTimeMillis());
+		// Every call by its window's margin: the first two found room, the third none.
+		Map<String, Object> margins = (Map<String, Object>) stats.get("bulkWindowMarginMs");
+		assertThat(margins).containsEntry("<-20", 1L);
+		assertThat(margins.values().stream().mapToLong((v) -> ((Number) v).longValue()).sum()).isEqualTo(1);
 	}
 
 	@Test
