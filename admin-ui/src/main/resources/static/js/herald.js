@@ -228,7 +228,9 @@
   // was alerted within 1, 5 and 10 minutes by channel (#25). Only numbers are written,
   // as text.
   var reportLive = document.getElementById('report-live');
-  if (reportLive && ['preparing', 'sending', 'paused', 'scheduled'].indexOf(reportLive.dataset.status) >= 0) {
+  // Also after the send while feed alerts are still queued (they can outlast the chat cards).
+  if (reportLive && (['preparing', 'sending', 'paused', 'scheduled'].indexOf(reportLive.dataset.status) >= 0
+      || reportLive.dataset.settling === 'true')) {
     var number = function (n) { return (typeof n === 'number' && isFinite(n)) ? String(n) : null; };
     var put = function (el, n) { if (el && number(n) !== null) { el.textContent = number(n); } };
     watch(reportLive.dataset.url, function (p) {

@@ -29,12 +29,12 @@ class ModularityTests {
 	static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
 	// @formatter:off
 			entry("admin", Set.of("announcement", "audience", "audit", "dispatch", "followup", "link", "notification", "security", "settings")),
-			entry("announcement", Set.of("audit", "security", "settings", "teams")),
+			entry("announcement", Set.of("audit", "security", "settings", "teams", "worker")),
 			entry("api", Set.of("audit", "security")),
 			entry("approval", Set.of("announcement", "api", "audience", "audit", "security", "settings", "teams")),
 			entry("audience", Set.of("announcement", "audit", "conversation", "graph", "security", "settings", "teams")),
 			entry("audit", Set.of("security")),
-			entry("bot", Set.of("admin", "announcement", "approval", "conversation", "optout", "pacing", "question", "teams")),
+			entry("bot", Set.of("admin", "announcement", "approval", "conversation", "optout", "pacing", "question", "teams", "worker")),
 			entry("conversation", Set.of()),
 			entry("email", Set.of("admin", "announcement", "graph", "optout", "pacing", "security", "settings", "teams", "worker")),
 			entry("dispatch", Set.of("announcement", "audience", "conversation", "graph", "link", "pacing", "settings", "teams", "worker")),

@@ -15,4 +15,13 @@ public interface ProgressFigures {
 	/** Keys and values to add to the announcement's progress event. */
 	Map<String, Object> figures(Announcement announcement);
 
+	/**
+	 * Whether these figures (of a finished announcement) still move: work that goes on
+	 * after the send, such as feed alerts still queued when the last chat card went out.
+	 * The stream then keeps watching it and says {@code "settling": true}.
+	 */
+	default boolean settling(Map<String, Object> figures) {
+		return false;
+	}
+
 }

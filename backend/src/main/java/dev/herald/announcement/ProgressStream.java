@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.herald.worker.WorkerThreads;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
@@ -39,6 +41,9 @@ class ProgressStream implements SmartLifecycle {
 	private final Announcements announcements;
 
 	private final Map<SseEmitter, Watch> watches = new ConcurrentHashMap<>();
+
+	/** Set on the event of a finished announcement whose figures still move. */
+	private static final String SETTLING = "settling";
 
 	/** Events of finished announcements still watched (see {@link #events}). */
 	private final Map<Long, Map<String, Object>> finished = new ConcurrentHashMap<>();
@@ -97,7 +102,7 @@ class ProgressStream implements SmartLifecycle {
 			Map<String, Object> event = a.status().isFinished() ? this.finished.get(a.id()) : null;
 			if (event == null) {
 				event = event(a);
-				if (a.status().isFinished()) {
+				if (a.status().isFinished() && !settling(event)) {
 					this.finished.put(a.id(), event);
 				}
 			}
@@ -119,7 +124,7 @@ class ProgressStream implements SmartLifecycle {
 					emitter.send(SseEmitter.event().name("progress").data(event, MediaType.APPLICATION_JSON));
 					watch.last().put(a.id(), event);
 				}
-				allFinished &= a.status().isFinished();
+				allFinished &= a.status().isFinished() && !settling(event);
 			}
 			if (allFinished) {
 				emitter.send(SseEmitter.event().name("done").data("{}"));
@@ -131,6 +136,10 @@ class ProgressStream implements SmartLifecycle {
 			// The page went away.
 			this.watches.remove(emitter);
 		}
+	}
+
+	private static boolean settling(Map<String, Object> event) {
+		return Boolean.TRUE.equals(event.get(SETTLING));
 	}
 
 	/** An announcement's live counts, with the figures other modules add. */
@@ -150,7 +159,11 @@ class ProgressStream implements SmartLifecycle {
 		event.put("preparedPeople", a.preparedPeople());
 		this.figures.orderedStream().forEach((f) -> {
 			try {
-				event.putAll(f.figures(a));
+				Map<String, Object> added = f.figures(a);
+				event.putAll(added);
+				if (a.status().isFinished() && f.settling(added)) {
+					event.put(SETTLING, true);
+				}
 			}
 			catch (RuntimeException ex) {
 				// The counts still go out; the figures come with a later tick.
@@ -162,11 +175,7 @@ class ProgressStream implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.timer = Executors.newSingleThreadScheduledExecutor((r) -> {
-			Thread thread = new Thread(r, "herald-progress");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.timer = Executors.newSingleThreadScheduledExecutor(WorkerThreads.daemons("herald-progress"));
 		this.timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
 	}
 

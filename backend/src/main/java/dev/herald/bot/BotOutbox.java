@@ -5,7 +5,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -15,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.herald.teams.CallBudget;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
+import dev.herald.worker.WorkerThreads;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -37,12 +37,8 @@ class BotOutbox implements DisposableBean {
 
 	BotOutbox(ConnectorClient connector) {
 		this.connector = connector;
-		AtomicInteger n = new AtomicInteger();
-		this.executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000), (r) -> {
-			Thread thread = new Thread(r, "bot-outbox-" + n.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000),
+				WorkerThreads.daemons("bot-outbox"));
 	}
 
 	/** Sends an activity to a conversation, then hands the reply to {@code then}. */

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 
@@ -20,6 +19,7 @@ import dev.herald.pacing.SharedPacer;
 import dev.herald.teams.CallBudget;
 import dev.herald.teams.ConnectorClient;
 import dev.herald.teams.ConnectorReply;
+import dev.herald.worker.WorkerThreads;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -73,14 +73,9 @@ class WelcomeSender {
 		this.properties = properties;
 		this.announcements = announcements;
 		this.pacer = new SharedPacer(jdbc, "welcome", properties.welcomeRatePerSecond());
-		AtomicInteger n = new AtomicInteger();
 		// Caller runs when all are busy: the poll then waits for a free hand itself.
 		this.senders = new ThreadPoolExecutor(IN_FLIGHT, IN_FLIGHT, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-				(r) -> {
-					Thread t = new Thread(r, "welcome-sender-" + n.incrementAndGet());
-					t.setDaemon(true);
-					return t;
-				}, new ThreadPoolExecutor.CallerRunsPolicy());
+				WorkerThreads.daemons("welcome-sender"), new ThreadPoolExecutor.CallerRunsPolicy());
 		this.senders.allowCoreThreadTimeOut(true);
 	}
 

@@ -106,11 +106,7 @@ class Freezer implements SmartLifecycle {
 		if (!this.properties.enabled()) {
 			return;
 		}
-		this.heartbeat = Executors.newSingleThreadScheduledExecutor((r) -> {
-			Thread thread = new Thread(r, "herald-freezer-lease");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.heartbeat = Executors.newSingleThreadScheduledExecutor(WorkerThreads.daemons("herald-freezer-lease"));
 		long every = Math.max(100, this.properties.freezeLease().toMillis() / 5);
 		this.heartbeat.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
 		this.threads.start("herald-freezer", this::work);

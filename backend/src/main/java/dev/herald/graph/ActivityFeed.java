@@ -1,6 +1,5 @@
 package dev.herald.graph;
 
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,8 +10,10 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.herald.teams.PacedHttp;
+
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
@@ -48,13 +49,11 @@ public class ActivityFeed {
 
 	ActivityFeed(GraphToken token, GraphProperties properties) {
 		this.token = token;
-		HttpClient jdk = HttpClient.newBuilder()
-			.connectTimeout(Duration.ofSeconds(5))
-			.version(HttpClient.Version.HTTP_1_1)
+		// Paced calls: the calling thread puts the request on the wire (see PacedHttp).
+		this.http = RestClient.builder()
+			.requestFactory(new HttpComponentsClientHttpRequestFactory(
+					PacedHttp.client(Duration.ofSeconds(5), Duration.ofSeconds(30), 8)))
 			.build();
-		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(jdk);
-		factory.setReadTimeout(Duration.ofSeconds(30));
-		this.http = RestClient.builder().requestFactory(factory).build();
 		this.baseUrl = properties.baseUrl().toString().replaceAll("/+$", "");
 	}
 

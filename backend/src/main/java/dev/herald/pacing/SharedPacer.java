@@ -156,17 +156,27 @@ public final class SharedPacer {
 		}
 	}
 
-	/** What an admin reads of this budget: its use by this instance and its pause. */
-	public synchronized Use use() {
-		long now = System.nanoTime();
-		trim(now);
-		int lastSecond = 0;
-		for (var it = this.recent.descendingIterator(); it.hasNext() && now - it.next() < SECOND_NANOS;) {
-			lastSecond++;
+	/**
+	 * What an admin reads of this budget: its use by this instance, and its pause after a
+	 * 429 answered to any instance (read from the database: the instance the admin's page
+	 * reached may not be the one that was answered).
+	 */
+	public Use use() {
+		long shared = this.jdbc.sql("""
+				SELECT GREATEST(0, EXTRACT(EPOCH FROM (paused_until - clock_timestamp())) * 1000)::bigint
+				FROM rate_budget WHERE name = :name AND paused_until IS NOT NULL
+				""").param("name", this.name).query(Long.class).optional().orElse(0L);
+		synchronized (this) {
+			long now = System.nanoTime();
+			trim(now);
+			int lastSecond = 0;
+			for (var it = this.recent.descendingIterator(); it.hasNext() && now - it.next() < SECOND_NANOS;) {
+				lastSecond++;
+			}
+			long paused = Math.max(shared, TimeUnit.NANOSECONDS.toMillis(this.pausedUntil - now));
+			return new Use(this.name, this.rate, this.rate * this.factor, lastSecond, this.recent.size(), this.granted,
+					this.throttles, paused > 0, Math.max(0, paused));
 		}
-		long paused = Math.max(0, TimeUnit.NANOSECONDS.toMillis(this.pausedUntil - now));
-		return new Use(this.name, this.rate, this.rate * this.factor, lastSecond, this.recent.size(), this.granted,
-				this.throttles, paused > 0, paused);
 	}
 
 	/**
@@ -179,7 +189,8 @@ public final class SharedPacer {
 	 * @param lastMinute calls this instance made in the last minute
 	 * @param total calls this instance made since it started
 	 * @param throttled 429s this instance was answered since it started
-	 * @param paused whether this instance waits out a 429's Retry-After now
+	 * @param paused whether the budget waits out a 429's Retry-After now (answered to
+	 * this instance or another)
 	 * @param pausedForMillis how much longer it waits (0 when not paused)
 	 */
 	public record Use(String name, double ratePerSecond, double pace, int lastSecond, int lastMinute, long total,
@@ -265,14 +276,13 @@ public final class SharedPacer {
 			}
 			this.slots.clear();
 		}
-		this.jdbc
-			.sql("""
-					INSERT INTO rate_budget (name, next_slot) VALUES (:name, clock_timestamp() + :ms * interval '1 millisecond')
-					ON CONFLICT (name) DO UPDATE SET next_slot = GREATEST(rate_budget.next_slot, EXCLUDED.next_slot)
-					""")
-			.param("name", this.name)
-			.param("ms", wait.toMillis())
-			.update();
+		this.jdbc.sql("""
+				INSERT INTO rate_budget (name, next_slot, paused_until)
+				VALUES (:name, clock_timestamp() + :ms * interval '1 millisecond',
+				        clock_timestamp() + :ms * interval '1 millisecond')
+				ON CONFLICT (name) DO UPDATE SET next_slot = GREATEST(rate_budget.next_slot, EXCLUDED.next_slot),
+				  paused_until = GREATEST(rate_budget.paused_until, EXCLUDED.paused_until)
+				""").param("name", this.name).param("ms", wait.toMillis()).update();
 	}
 
 }

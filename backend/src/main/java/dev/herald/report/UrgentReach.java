@@ -33,6 +33,12 @@ class UrgentReach implements ProgressFigures {
 		return (alerted != null) ? Map.of("alerted", alerted) : Map.of();
 	}
 
+	/** Feed alerts still queued or in flight: the figures move after the send ended. */
+	@Override
+	public boolean settling(Map<String, Object> figures) {
+		return figures.get("alerted") instanceof Alerted alerted && alerted.feedPending() > 0;
+	}
+
 	/** Null for an announcement that is not urgent or has not started. */
 	Alerted of(Announcement a) {
 		if (!a.content().isUrgent() || a.startedAt() == null) {

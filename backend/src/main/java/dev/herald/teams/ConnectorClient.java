@@ -13,19 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.apache.hc.core5.pool.PoolReusePolicy;
-import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -98,39 +90,9 @@ public class ConnectorClient implements AutoCloseable {
 		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(tokenClient);
 		factory.setReadTimeout(properties.readTimeout());
 		this.tokens = tokens(builder.clone().requestFactory(factory).build(), properties);
-		// Connector calls use a blocking client: the calling thread writes the request to
-		// the socket itself, no hand-offs between threads, so a call reaches Teams within
-		// microseconds of its pacer slot (hand-offs under load cost milliseconds of
-		// jitter, enough to bunch calls inside Teams' one-second window). No automatic
-		// retries: the dispatcher decides what is retried and flags what may repeat.
-		// Oldest idle connection first (the pool's default is the newest): the one just
-		// released may not be re-armed by the server yet (a busy server reads it a few
-		// milliseconds later, which stamps the call late and bunches it with the next
-		// one in the one-second window); the oldest has long been.
-		PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
-			.setConnPoolPolicy(PoolReusePolicy.FIFO)
-			.setMaxConnTotal(MAX_CONNECTIONS)
-			.setMaxConnPerRoute(MAX_CONNECTIONS)
-			.setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
-			.setDefaultConnectionConfig(ConnectionConfig.custom()
-				.setConnectTimeout(Timeout.of(properties.connectTimeout()))
-				.setSocketTimeout(Timeout.of(properties.readTimeout()))
-				.setValidateAfterInactivity(TimeValue.ofSeconds(2))
-				.build())
-			.build();
-		this.calls = HttpClients.custom()
-			.setConnectionManager(pool)
-			.setDefaultRequestConfig(RequestConfig.custom()
-				.setConnectionRequestTimeout(Timeout.of(properties.connectTimeout()))
-				.setResponseTimeout(Timeout.of(properties.readTimeout()))
-				.build())
-			.disableAutomaticRetries()
-			.disableRedirectHandling()
-			.disableCookieManagement()
-			.disableAuthCaching()
-			.disableContentCompression()
-			.evictIdleConnections(TimeValue.ofSeconds(20))
-			.build();
+		// Blocking, FIFO pool, no retries: see PacedHttp. The dispatcher decides what is
+		// retried and flags what may repeat.
+		this.calls = PacedHttp.client(properties.connectTimeout(), properties.readTimeout(), MAX_CONNECTIONS);
 	}
 
 	/** The bot's token source for the configured kind of credential. */

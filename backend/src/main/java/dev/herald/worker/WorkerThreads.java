@@ -3,7 +3,9 @@ package dev.herald.worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,20 @@ public final class WorkerThreads {
 		for (int i = 0; i < count; i++) {
 			start(namePrefix + i, loop);
 		}
+	}
+
+	/**
+	 * Named daemon threads for an executor a worker owns (a daemon never keeps the JVM up
+	 * after Spring stopped): {@code name}, then {@code name-2}, {@code name-3}, ….
+	 */
+	public static ThreadFactory daemons(String name) {
+		AtomicInteger made = new AtomicInteger();
+		return (task) -> {
+			int n = made.incrementAndGet();
+			Thread thread = new Thread(task, (n == 1) ? name : name + "-" + n);
+			thread.setDaemon(true);
+			return thread;
+		};
 	}
 
 	/** Whether the loops should go on: started and not asked to stop. */

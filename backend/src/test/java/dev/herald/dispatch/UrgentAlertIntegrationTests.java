@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -243,6 +245,62 @@ class UrgentAlertIntegrationTests extends IntegrationTest {
 			.path("id")
 			.asLong();
 		assertThat(progress(ui, normal).has("alerted")).isFalse();
+	}
+
+	/**
+	 * Feed alerts can outlast the chat cards (the feed's budget is taken by another
+	 * urgent send, or waits out a 429): after {@code sent} the live figures still move,
+	 * so the progress says {@code settling}, the report page keeps watching, and the
+	 * stream ends only once the feed alert went out, with it in its last figures.
+	 */
+	@Test
+	void theLiveFiguresGoOnAfterTheSendWhileFeedAlertsAreQueued() throws Exception {
+		this.admin.syncDirectory();
+		SimUser person = installApp(167, 1).get(0);
+		TestIdentityProvider.nextSignIn("urgent-settling-admin", "Herald.Admin");
+		BrowserSession ui = new BrowserSession(baseUrl());
+		// The feed's next free slot is 10 s away, as if other calls had taken them.
+		this.jdbc.sql("""
+				INSERT INTO rate_budget (name, next_slot) VALUES (:name, clock_timestamp() + interval '10 seconds')
+				ON CONFLICT (name) DO UPDATE SET next_slot = EXCLUDED.next_slot
+				""").param("name", UrgentAlerts.BUDGET).update();
+		long id = send("Storm warning, settling " + UUID.randomUUID(), List.of(person));
+		Await.until(Duration.ofSeconds(30), "the card sent",
+				() -> "sent".equals(progress(ui, id).path("status").asString()));
+		JsonNode afterSend = progress(ui, id);
+		assertThat(afterSend.path("alerted").path("feedPending").asLong()).as(afterSend.toString()).isEqualTo(1);
+		assertThat(afterSend.path("settling").asBoolean()).isTrue();
+		assertThat(ui.get("/announcements/" + id + "/report").body()).contains("data-status=\"sent\"",
+				"data-settling=\"true\"");
+
+		HttpResponse<Stream<String>> stream = ui.exchange("/announcements/progress?ids=" + id,
+				HttpRequest.newBuilder().header("Accept", "text/event-stream").GET(),
+				HttpResponse.BodyHandlers.ofLines());
+		assertThat(stream.statusCode()).isEqualTo(200);
+		List<String> events = CompletableFuture.supplyAsync(() -> {
+			List<String> seen = new ArrayList<>();
+			try (Stream<String> lines = stream.body()) {
+				for (String line : (Iterable<String>) lines::iterator) {
+					if (line.startsWith("event:")) {
+						seen.add(line.substring(6));
+					}
+					else if (line.startsWith("data:")) {
+						seen.add(line.substring(5));
+					}
+					if (line.equals("event:done")) {
+						break;
+					}
+				}
+			}
+			return seen;
+		}).get(60, TimeUnit.SECONDS);
+		assertThat(events).last().isEqualTo("done");
+		assertThat(events).as("a progress event with the feed alert before the end")
+			.anySatisfy((e) -> assertThat(e).contains("\"feedPending\":0"));
+		JsonNode last = JsonMapper.shared().readTree(events.get(events.lastIndexOf("progress") + 1));
+		assertThat(last.path("alerted").path("feed").path("total").asLong()).isEqualTo(1);
+		assertThat(last.has("settling")).isFalse();
+		assertThat(feedAlerts(person, id)).isEqualTo(1);
 	}
 
 	private static JsonNode progress(BrowserSession ui, long id) {

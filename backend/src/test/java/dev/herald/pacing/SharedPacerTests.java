@@ -67,6 +67,21 @@ class SharedPacerTests extends IntegrationTest {
 	}
 
 	@Test
+	void aThrottleOnOneInstanceShowsAsAPauseOnTheOther() throws Exception {
+		String budget = "test-" + UUID.randomUUID();
+		SharedPacer first = new SharedPacer(this.jdbc, budget, 2);
+		SharedPacer second = new SharedPacer(this.jdbc, budget, 2);
+		second.acquire();
+		assertThat(first.use().paused()).isFalse();
+		second.throttled(Duration.ofSeconds(30));
+		SharedPacer.Use seen = first.use();
+		assertThat(seen.paused()).as("the admin's page reached the instance that was not answered 429").isTrue();
+		assertThat(seen.pausedForMillis()).isBetween(20_000L, 30_000L);
+		assertThat(seen.throttled()).as("429s answered to this instance").isZero();
+		assertThat(second.use().throttled()).isEqualTo(1);
+	}
+
+	@Test
 	void aThrottleOnOneInstanceHoldsTheOtherBack() throws Exception {
 		String budget = "test-" + UUID.randomUUID();
 		SharedPacer first = new SharedPacer(this.jdbc, budget, 50);
