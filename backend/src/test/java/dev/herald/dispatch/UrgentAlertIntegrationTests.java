@@ -167,8 +167,7 @@ class UrgentAlertIntegrationTests extends IntegrationTest {
 			}
 		}
 		// The report page.
-		TestIdentityProvider.nextSignIn("urgent-admin", "Herald.Admin");
-		BrowserSession ui = new BrowserSession(baseUrl());
+		BrowserSession ui = adminPages("urgent-admin");
 		String page = ui.get("/announcements/" + id + "/report").body();
 		assertThat(page).contains("id=\"alerted-feed\"").contains("Activity feed").contains("Chat card");
 	}
@@ -184,8 +183,7 @@ class UrgentAlertIntegrationTests extends IntegrationTest {
 	void theLiveProgressCarriesTheAlertedFiguresWhileTheSendRuns() throws Exception {
 		this.admin.syncDirectory();
 		SimUser person = installApp(166, 1).get(0);
-		TestIdentityProvider.nextSignIn("urgent-live-admin", "Herald.Admin");
-		BrowserSession ui = new BrowserSession(baseUrl());
+		BrowserSession ui = adminPages("urgent-live-admin");
 		SimulatorConfig.Faults faults = this.simulator.config().faults();
 		long id;
 		JsonNode live;
@@ -257,8 +255,7 @@ class UrgentAlertIntegrationTests extends IntegrationTest {
 	void theLiveFiguresGoOnAfterTheSendWhileFeedAlertsAreQueued() throws Exception {
 		this.admin.syncDirectory();
 		SimUser person = installApp(167, 1).get(0);
-		TestIdentityProvider.nextSignIn("urgent-settling-admin", "Herald.Admin");
-		BrowserSession ui = new BrowserSession(baseUrl());
+		BrowserSession ui = adminPages("urgent-settling-admin");
 		// The feed's next free slot is 10 s away, as if other calls had taken them.
 		this.jdbc.sql("""
 				INSERT INTO rate_budget (name, next_slot) VALUES (:name, clock_timestamp() + interval '10 seconds')
@@ -301,6 +298,12 @@ class UrgentAlertIntegrationTests extends IntegrationTest {
 		assertThat(last.path("alerted").path("feed").path("total").asLong()).isEqualTo(1);
 		assertThat(last.has("settling")).isFalse();
 		assertThat(feedAlerts(person, id)).isEqualTo(1);
+	}
+
+	/** The admin UI, signed in as an admin of this name. */
+	private BrowserSession adminPages(String name) {
+		TestIdentityProvider.nextSignIn(name, "Herald.Admin");
+		return new BrowserSession(baseUrl());
 	}
 
 	private static JsonNode progress(BrowserSession ui, long id) {
