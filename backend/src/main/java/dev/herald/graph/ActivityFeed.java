@@ -1,5 +1,6 @@
 package dev.herald.graph;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,7 +29,7 @@ import org.springframework.web.client.RestClientException;
  * shared budget.
  */
 @Component
-public class ActivityFeed {
+public class ActivityFeed implements AutoCloseable {
 
 	/** Recipients per call, Graph's maximum. */
 	public static final int MAX_RECIPIENTS = 100;
@@ -43,6 +45,8 @@ public class ActivityFeed {
 
 	private final GraphToken token;
 
+	private final CloseableHttpClient calls;
+
 	private final RestClient http;
 
 	private final String baseUrl;
@@ -50,10 +54,8 @@ public class ActivityFeed {
 	ActivityFeed(GraphToken token, GraphProperties properties) {
 		this.token = token;
 		// Paced calls: the calling thread puts the request on the wire (see PacedHttp).
-		this.http = RestClient.builder()
-			.requestFactory(new HttpComponentsClientHttpRequestFactory(
-					PacedHttp.client(Duration.ofSeconds(5), Duration.ofSeconds(30), 8)))
-			.build();
+		this.calls = PacedHttp.client(Duration.ofSeconds(5), Duration.ofSeconds(30), 8);
+		this.http = RestClient.builder().requestFactory(new HttpComponentsClientHttpRequestFactory(this.calls)).build();
 		this.baseUrl = properties.baseUrl().toString().replaceAll("/+$", "");
 	}
 
@@ -126,6 +128,12 @@ public class ActivityFeed {
 		catch (RestClientException ex) {
 			return new Answer(0, "No answer from Graph: " + ex.getMessage(), null);
 		}
+	}
+
+	/** The connection pool goes with the application context. */
+	@Override
+	public void close() throws IOException {
+		this.calls.close();
 	}
 
 	static String cut(String text) {
